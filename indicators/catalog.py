@@ -1,0 +1,313 @@
+"""The catalog: the plan, its policies, areas and initiatives, the owners, and the
+indicators with baselines and targets, read from reviewable YAML files and
+checked on load. No database, orchestration or UI imports here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+InitiativeStatus = Literal["achieved", "in_progress", "changed"]
+INITIATIVE_STATUSES: tuple[InitiativeStatus, ...] = ("achieved", "in_progress", "changed")
+Frequency = Literal["monthly", "quarterly", "fiscal_year"]
+Kind = Literal["stock", "flow", "cumulative"]
+Direction = Literal["higher", "lower"]
+
+PLAN_FILE = "plan.yaml"
+INITIATIVES_FILE = "initiatives.yaml"
+INDICATORS_FILE = "indicators.yaml"
+
+
+class CatalogError(ValueError):
+    """The catalog files are wrong; the message names each file and entry."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("catalog is invalid:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StatusCounts(_Model):
+    """Initiative counts by status (取組数: 達成 / 実施中 / 変更)."""
+
+    achieved: int = Field(0, ge=0)
+    in_progress: int = Field(0, ge=0)
+    changed: int = Field(0, ge=0)
+
+    @property
+    def total(self) -> int:
+        return self.achieved + self.in_progress + self.changed
+
+
+class Area(_Model):
+    """A 取組項目 of a policy, with the counts its table in the report gives."""
+
+    id: str
+    seq: int
+    name: str
+    name_en: str
+    reported: StatusCounts | None = None
+    note: str | None = None
+
+
+class Policy(_Model):
+    """A 方針 of the plan."""
+
+    id: str
+    seq: int
+    name: str
+    name_en: str
+    reported: StatusCounts
+    areas: list[Area]
+
+
+class Report(_Model):
+    title: str
+    title_en: str
+    published: str
+    publisher: str
+
+
+class Plan(_Model):
+    """The action plan itself and the review report it was transcribed from."""
+
+    id: str
+    name: str
+    name_en: str
+    start_fy: int
+    end_fy: int
+    report: Report
+    admin_owner: str
+
+
+class Initiative(_Model):
+    """A status-bearing row (取組) of the report's 別紙."""
+
+    id: str
+    number: str | None
+    area: str
+    status: InitiativeStatus
+    text: str
+    subitem: str | None = None
+    group: str | None = None
+    reason: str | None = None
+    note: str | None = None
+    reconstructed: bool = False
+
+    @model_validator(mode="after")
+    def _reason_only_for_changed(self) -> Initiative:
+        if self.status == "changed" and not self.reason:
+            raise ValueError("a changed initiative needs the reason the report gives")
+        if self.status != "changed" and self.reason:
+            raise ValueError("only a changed initiative carries a reason")
+        return self
+
+
+class Owner(_Model):
+    """A section that owns indicators and sends their figures."""
+
+    id: str
+    name: str
+    name_en: str
+    assumed: bool = False
+
+
+class Figure(_Model):
+    """A figure the report gives, with where it says so."""
+
+    value: float
+    date: dt.date
+    source: str
+    window: Literal["fiscal_year"] | None = None
+    approximate: bool = False
+
+
+class Target(_Model):
+    """A value to reach by a date; `window` makes a flow target a fiscal-year sum."""
+
+    id: str
+    value: float
+    due: dt.date
+    window: Literal["fiscal_year"] | None = None
+    path: Literal["linear", "step"] = "linear"
+    tolerance: float | None = Field(None, gt=0, lt=1)
+    illustrative: bool = False
+    note: str | None = None
+
+
+class Indicator(_Model):
+    """Something measured (指標), owned by a section, evidencing initiatives."""
+
+    id: str
+    name: str
+    name_en: str
+    unit: str = Field(min_length=1)
+    unit_en: str
+    frequency: Frequency
+    kind: Kind
+    direction: Direction
+    owner: str = Field(min_length=1)
+    initiatives: list[str] = Field(min_length=1)
+    baseline: Figure
+    targets: list[Target] = []
+    report_figures: list[Figure] = []
+    min_value: float | None = None
+    max_value: float | None = None
+    tolerance: float = Field(0.10, gt=0, lt=1)
+    due_day: int = Field(10, ge=1, le=28)
+    description: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_is_a_slug(cls, value: str) -> str:
+        if not value.replace("_", "").isalnum() or not value.isascii():
+            raise ValueError("indicator ids are ASCII letters, digits and underscores")
+        return value
+
+
+class Catalog(_Model):
+    """The whole catalog, cross-checked."""
+
+    plan: Plan
+    policies: list[Policy]
+    initiatives: list[Initiative]
+    owners: list[Owner]
+    indicators: list[Indicator]
+
+    def areas(self) -> list[tuple[Policy, Area]]:
+        return [(policy, area) for policy in self.policies for area in policy.areas]
+
+    def fingerprint(self) -> str:
+        """A hash of the catalog's content, to tell whether a sync has anything to do."""
+        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+
+
+def _read_yaml(path: Path) -> object:
+    if not path.is_file():
+        raise CatalogError([f"{path.name}: file not found in {path.parent}"])
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise CatalogError([f"{path.name}: not valid YAML: {exc}"]) from exc
+
+
+def _describe(error: ValidationError, file: str, where: str) -> list[str]:
+    """Turn pydantic's errors into lines naming the file, the entry and the field."""
+    lines = []
+    for err in error.errors():
+        field = ".".join(str(part) for part in err["loc"])
+        lines.append(f"{file}: {where}{': ' + field if field else ''}: {err['msg']}")
+    return lines
+
+
+def _entry_name(what: str, entry: object, index: int) -> str:
+    entry_id = entry.get("id") if isinstance(entry, dict) else None
+    return f"{what} {entry_id!r}" if entry_id else f"{what} #{index + 1}"
+
+
+def _validate_list(model: type[_Model], raw: object, file: str, what: str) -> tuple[list, list[str]]:
+    """Validate each entry of a list on its own, so that every bad entry is reported."""
+    if not isinstance(raw, list):
+        return [], [f"{file}: {what} entries must be a list"]
+    items, problems = [], []
+    for index, entry in enumerate(raw):
+        try:
+            items.append(model.model_validate(entry))
+        except ValidationError as exc:
+            problems += _describe(exc, file, _entry_name(what, entry, index))
+    return items, problems
+
+
+def load_catalog(folder: Path) -> Catalog:
+    """Read and check the three catalog files in `folder`; raise CatalogError listing every problem."""
+    plan_raw = _read_yaml(folder / PLAN_FILE)
+    initiatives_raw = _read_yaml(folder / INITIATIVES_FILE)
+    indicators_raw = _read_yaml(folder / INDICATORS_FILE)
+    problems: list[str] = []
+
+    if not isinstance(plan_raw, dict):
+        raise CatalogError([f"{PLAN_FILE}: expected a mapping with 'plan' and 'policies'"])
+    try:
+        plan = Plan.model_validate(plan_raw.get("plan"))
+    except ValidationError as exc:
+        raise CatalogError(_describe(exc, PLAN_FILE, "plan")) from exc
+    policies, found = _validate_list(Policy, plan_raw.get("policies"), PLAN_FILE, "policy")
+    problems += found
+    initiatives, found = _validate_list(Initiative, initiatives_raw, INITIATIVES_FILE, "initiative")
+    problems += found
+    if not isinstance(indicators_raw, dict):
+        raise CatalogError([f"{INDICATORS_FILE}: expected a mapping with 'owners' and 'indicators'"])
+    owners, found = _validate_list(Owner, indicators_raw.get("owners"), INDICATORS_FILE, "owner")
+    problems += found
+    indicators, found = _validate_list(
+        Indicator, indicators_raw.get("indicators"), INDICATORS_FILE, "indicator"
+    )
+    problems += found
+    if problems:
+        raise CatalogError(problems)
+
+    catalog = Catalog(
+        plan=plan, policies=policies, initiatives=initiatives, owners=owners, indicators=indicators
+    )
+    problems = cross_check(catalog)
+    if problems:
+        raise CatalogError(problems)
+    return catalog
+
+
+def _duplicates(ids: list[str]) -> list[str]:
+    return sorted(key for key, count in Counter(ids).items() if count > 1)
+
+
+def cross_check(catalog: Catalog) -> list[str]:
+    """Problems that span entries or files: duplicates, dangling references, dates out of order."""
+    problems: list[str] = []
+    area_ids = [area.id for _, area in catalog.areas()]
+    initiative_ids = [item.id for item in catalog.initiatives]
+    owner_ids = {owner.id for owner in catalog.owners}
+    checks = [
+        (PLAN_FILE, "policy", [policy.id for policy in catalog.policies]),
+        (PLAN_FILE, "area", area_ids),
+        (INITIATIVES_FILE, "initiative", initiative_ids),
+        (INDICATORS_FILE, "owner", [owner.id for owner in catalog.owners]),
+        (INDICATORS_FILE, "indicator", [ind.id for ind in catalog.indicators]),
+        (INDICATORS_FILE, "target", [t.id for ind in catalog.indicators for t in ind.targets]),
+    ]
+    for file, what, ids in checks:
+        problems += [f"{file}: duplicate {what} id {dup!r}" for dup in _duplicates(ids)]
+
+    if catalog.plan.admin_owner not in owner_ids:
+        problems.append(f"{PLAN_FILE}: plan admin_owner {catalog.plan.admin_owner!r} is not an owner")
+    known_areas = set(area_ids)
+    for item in catalog.initiatives:
+        if item.area not in known_areas:
+            problems.append(f"{INITIATIVES_FILE}: initiative {item.id!r}: unknown area {item.area!r}")
+
+    known_initiatives = set(initiative_ids)
+    for ind in catalog.indicators:
+        where = f"{INDICATORS_FILE}: indicator {ind.id!r}"
+        if ind.owner not in owner_ids:
+            problems.append(f"{where}: unknown owner {ind.owner!r}")
+        for ref in ind.initiatives:
+            if ref not in known_initiatives:
+                problems.append(f"{where}: unknown initiative {ref!r}")
+        for target in ind.targets:
+            if target.due <= ind.baseline.date:
+                problems.append(
+                    f"{where}: target {target.id!r} is due {target.due}, "
+                    f"not after its baseline of {ind.baseline.date}"
+                )
+            if target.window and ind.kind != "flow":
+                problems.append(f"{where}: target {target.id!r} has a window but the indicator is a {ind.kind}")
+        if ind.min_value is not None and ind.max_value is not None and ind.min_value > ind.max_value:
+            problems.append(f"{where}: min_value is above max_value")
+    return problems

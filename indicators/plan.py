@@ -1,0 +1,118 @@
+"""The plan's status table: initiatives counted by status per policy and area,
+set beside the counts the report itself gives, with every disagreement listed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+
+from indicators.catalog import Catalog, Initiative, StatusCounts
+
+
+def count_statuses(initiatives: Iterable[Initiative]) -> StatusCounts:
+    """Initiative counts by status."""
+    counts = Counter(item.status for item in initiatives)
+    return StatusCounts(**counts)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the status table: counted from the items, and as reported."""
+
+    id: str
+    name: str
+    name_en: str
+    achieved: int
+    in_progress: int
+    changed: int
+    total: int
+    reported: dict[str, int] | None
+
+    @classmethod
+    def of(cls, id: str, name: str, name_en: str, counted: StatusCounts,
+           reported: StatusCounts | None) -> Row:
+        return cls(
+            id=id, name=name, name_en=name_en,
+            achieved=counted.achieved, in_progress=counted.in_progress,
+            changed=counted.changed, total=counted.total,
+            reported=None if reported is None else _as_dict(reported),
+        )
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """A status whose count from the item list differs from the report's figure."""
+
+    level: str  # "policy" | "area" | "plan"
+    id: str
+    name: str
+    status: str  # achieved | in_progress | changed | total
+    counted: int
+    reported: int
+
+
+@dataclass(frozen=True)
+class PolicyRow(Row):
+    areas: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    policies: list[PolicyRow]
+    total: Row
+    mismatches: list[Mismatch]
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _as_dict(counts: StatusCounts) -> dict[str, int]:
+    return {
+        "achieved": counts.achieved,
+        "in_progress": counts.in_progress,
+        "changed": counts.changed,
+        "total": counts.total,
+    }
+
+
+def _compare(level: str, row: Row) -> list[Mismatch]:
+    if row.reported is None:
+        return []
+    return [
+        Mismatch(level, row.id, row.name, status, getattr(row, status), reported)
+        for status, reported in row.reported.items()
+        if getattr(row, status) != reported
+    ]
+
+
+def plan_summary(catalog: Catalog) -> PlanSummary:
+    """The report's status table (per policy, per area and in total), computed from the items."""
+    by_area: dict[str, list[Initiative]] = {}
+    for item in catalog.initiatives:
+        by_area.setdefault(item.area, []).append(item)
+
+    policies: list[PolicyRow] = []
+    mismatches: list[Mismatch] = []
+    for policy in sorted(catalog.policies, key=lambda p: p.seq):
+        area_rows = []
+        for area in sorted(policy.areas, key=lambda a: a.seq):
+            row = Row.of(area.id, area.name, area.name_en,
+                         count_statuses(by_area.get(area.id, [])), area.reported)
+            area_rows.append(row)
+            mismatches += _compare("area", row)
+        items = [item for area in policy.areas for item in by_area.get(area.id, [])]
+        base = Row.of(policy.id, policy.name, policy.name_en, count_statuses(items), policy.reported)
+        policy_row = PolicyRow(**asdict(base), areas=area_rows)
+        policies.append(policy_row)
+        mismatches += _compare("policy", base)
+
+    reported_total = StatusCounts(
+        achieved=sum(p.reported.achieved for p in catalog.policies),
+        in_progress=sum(p.reported.in_progress for p in catalog.policies),
+        changed=sum(p.reported.changed for p in catalog.policies),
+    )
+    total = Row.of(catalog.plan.id, catalog.plan.name, catalog.plan.name_en,
+                   count_statuses(catalog.initiatives), reported_total)
+    mismatches += _compare("plan", total)
+    return PlanSummary(policies=policies, total=total, mismatches=mismatches)

@@ -1,0 +1,82 @@
+"""Ordered, versioned schema migrations: `NNN_name.sql` files applied once each,
+in order, each in its own transaction, with the version recorded in the file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def bundled_migrations() -> list[Migration]:
+    """The migrations shipped in warehouse/migrations, in version order."""
+    folder = resources.files("warehouse") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise RuntimeError(f"migrations must be numbered 001, 002, … without gaps; found {versions}")
+    return found
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version recorded in the file (0 for a new file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migration'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migration").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None = None,
+            upto: int | None = None) -> list[Migration]:
+    """Apply the migrations newer than the file's version (up to `upto`); return those applied."""
+    migrations = bundled_migrations() if migrations is None else migrations
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migration ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    have = current_version(con)
+    applied = []
+    for migration in migrations:
+        if migration.version <= have or (upto is not None and migration.version > upto):
+            continue
+        con.begin()
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migration VALUES (?, ?, now()::TIMESTAMP)",
+                [migration.version, migration.name],
+            )
+        except BaseException:
+            con.rollback()
+            raise
+        con.commit()
+        applied.append(migration)
+    return applied
+
+
+def latest_version() -> int:
+    return bundled_migrations()[-1].version
+
+
+def migrations_folder() -> Path:
+    return Path(str(resources.files("warehouse") / "migrations"))
