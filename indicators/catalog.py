@@ -205,7 +205,8 @@ def _describe(error: ValidationError, file: str, where: str) -> list[str]:
     lines = []
     for err in error.errors():
         field = ".".join(str(part) for part in err["loc"])
-        lines.append(f"{file}: {where}{': ' + field if field else ''}: {err['msg']}")
+        message = err["msg"].removeprefix("Value error, ")
+        lines.append(f"{file}: {where}{': ' + field if field else ''}: {message}")
     return lines
 
 
@@ -214,7 +215,9 @@ def _entry_name(what: str, entry: object, index: int) -> str:
     return f"{what} {entry_id!r}" if entry_id else f"{what} #{index + 1}"
 
 
-def _validate_list(model: type[_Model], raw: object, file: str, what: str) -> tuple[list, list[str]]:
+def _validate_list(
+    model: type[_Model], raw: object, file: str, what: str
+) -> tuple[list, list[str]]:
     """Validate each entry of a list on its own, so that every bad entry is reported."""
     if not isinstance(raw, list):
         return [], [f"{file}: {what} entries must be a list"]
@@ -228,7 +231,7 @@ def _validate_list(model: type[_Model], raw: object, file: str, what: str) -> tu
 
 
 def load_catalog(folder: Path) -> Catalog:
-    """Read and check the three catalog files in `folder`; raise CatalogError listing every problem."""
+    """The checked catalog from the three files in `folder`; CatalogError lists every problem."""
     plan_raw = _read_yaml(folder / PLAN_FILE)
     initiatives_raw = _read_yaml(folder / INITIATIVES_FILE)
     indicators_raw = _read_yaml(folder / INDICATORS_FILE)
@@ -245,7 +248,9 @@ def load_catalog(folder: Path) -> Catalog:
     initiatives, found = _validate_list(Initiative, initiatives_raw, INITIATIVES_FILE, "initiative")
     problems += found
     if not isinstance(indicators_raw, dict):
-        raise CatalogError([f"{INDICATORS_FILE}: expected a mapping with 'owners' and 'indicators'"])
+        raise CatalogError(
+            [f"{INDICATORS_FILE}: expected a mapping with 'owners' and 'indicators'"]
+        )
     owners, found = _validate_list(Owner, indicators_raw.get("owners"), INDICATORS_FILE, "owner")
     problems += found
     indicators, found = _validate_list(
@@ -286,11 +291,15 @@ def cross_check(catalog: Catalog) -> list[str]:
         problems += [f"{file}: duplicate {what} id {dup!r}" for dup in _duplicates(ids)]
 
     if catalog.plan.admin_owner not in owner_ids:
-        problems.append(f"{PLAN_FILE}: plan admin_owner {catalog.plan.admin_owner!r} is not an owner")
+        problems.append(
+            f"{PLAN_FILE}: plan admin_owner {catalog.plan.admin_owner!r} is not an owner"
+        )
     known_areas = set(area_ids)
     for item in catalog.initiatives:
         if item.area not in known_areas:
-            problems.append(f"{INITIATIVES_FILE}: initiative {item.id!r}: unknown area {item.area!r}")
+            problems.append(
+                f"{INITIATIVES_FILE}: initiative {item.id!r}: unknown area {item.area!r}"
+            )
 
     known_initiatives = set(initiative_ids)
     for ind in catalog.indicators:
@@ -307,7 +316,13 @@ def cross_check(catalog: Catalog) -> list[str]:
                     f"not after its baseline of {ind.baseline.date}"
                 )
             if target.window and ind.kind != "flow":
-                problems.append(f"{where}: target {target.id!r} has a window but the indicator is a {ind.kind}")
-        if ind.min_value is not None and ind.max_value is not None and ind.min_value > ind.max_value:
+                problems.append(
+                    f"{where}: target {target.id!r} has a window but the indicator is a {ind.kind}"
+                )
+        if (
+            ind.min_value is not None
+            and ind.max_value is not None
+            and ind.min_value > ind.max_value
+        ):
             problems.append(f"{where}: min_value is above max_value")
     return problems

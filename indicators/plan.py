@@ -30,12 +30,17 @@ class Row:
     reported: dict[str, int] | None
 
     @classmethod
-    def of(cls, id: str, name: str, name_en: str, counted: StatusCounts,
-           reported: StatusCounts | None) -> Row:
+    def of(
+        cls, id: str, name: str, name_en: str, counted: StatusCounts, reported: StatusCounts | None
+    ) -> Row:
         return cls(
-            id=id, name=name, name_en=name_en,
-            achieved=counted.achieved, in_progress=counted.in_progress,
-            changed=counted.changed, total=counted.total,
+            id=id,
+            name=name,
+            name_en=name_en,
+            achieved=counted.achieved,
+            in_progress=counted.in_progress,
+            changed=counted.changed,
+            total=counted.total,
             reported=None if reported is None else _as_dict(reported),
         )
 
@@ -97,12 +102,19 @@ def plan_summary(catalog: Catalog) -> PlanSummary:
     for policy in sorted(catalog.policies, key=lambda p: p.seq):
         area_rows = []
         for area in sorted(policy.areas, key=lambda a: a.seq):
-            row = Row.of(area.id, area.name, area.name_en,
-                         count_statuses(by_area.get(area.id, [])), area.reported)
+            row = Row.of(
+                area.id,
+                area.name,
+                area.name_en,
+                count_statuses(by_area.get(area.id, [])),
+                area.reported,
+            )
             area_rows.append(row)
             mismatches += _compare("area", row)
         items = [item for area in policy.areas for item in by_area.get(area.id, [])]
-        base = Row.of(policy.id, policy.name, policy.name_en, count_statuses(items), policy.reported)
+        base = Row.of(
+            policy.id, policy.name, policy.name_en, count_statuses(items), policy.reported
+        )
         policy_row = PolicyRow(**asdict(base), areas=area_rows)
         policies.append(policy_row)
         mismatches += _compare("policy", base)
@@ -112,7 +124,12 @@ def plan_summary(catalog: Catalog) -> PlanSummary:
         in_progress=sum(p.reported.in_progress for p in catalog.policies),
         changed=sum(p.reported.changed for p in catalog.policies),
     )
-    total = Row.of(catalog.plan.id, catalog.plan.name, catalog.plan.name_en,
-                   count_statuses(catalog.initiatives), reported_total)
+    total = Row.of(
+        catalog.plan.id,
+        catalog.plan.name,
+        catalog.plan.name_en,
+        count_statuses(catalog.initiatives),
+        reported_total,
+    )
     mismatches += _compare("plan", total)
     return PlanSummary(policies=policies, total=total, mismatches=mismatches)

@@ -52,7 +52,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             try:
                 values[field.name] = float(raw)
             except ValueError as exc:
-                raise ValueError(f"SHIHYO_{field.name.upper()} must be a number, got {raw!r}") from exc
+                raise ValueError(
+                    f"SHIHYO_{field.name.upper()} must be a number, got {raw!r}"
+                ) from exc
         else:
             values[field.name] = raw
     return Settings(**values)  # type: ignore[arg-type]

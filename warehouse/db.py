@@ -28,7 +28,9 @@ def _is_lock_error(exc: Exception) -> bool:
 
 
 @contextmanager
-def connect(path: Path, *, timeout: float = 30.0, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    path: Path, *, timeout: float = 30.0, create: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection to the warehouse file, closed on exit; waits while another process holds it."""
     if not create and not path.exists():
         raise WarehouseMissing(f"no warehouse at {path}: run `shihyo init` first")
@@ -56,7 +58,9 @@ def connect(path: Path, *, timeout: float = 30.0, create: bool = False) -> Itera
 
 
 @contextmanager
-def transaction(path: Path, *, timeout: float = 30.0, create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(
+    path: Path, *, timeout: float = 30.0, create: bool = False
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection inside one transaction: committed on success, rolled back on any error."""
     with connect(path, timeout=timeout, create=create) as con:
         con.begin()

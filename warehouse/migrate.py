@@ -31,7 +31,9 @@ def bundled_migrations() -> list[Migration]:
     found.sort(key=lambda m: m.version)
     versions = [m.version for m in found]
     if versions != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations must be numbered 001, 002, … without gaps; found {versions}")
+        raise RuntimeError(
+            f"migrations must be numbered 001, 002, … without gaps; found {versions}"
+        )
     return found
 
 
@@ -46,8 +48,11 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(con: duckdb.DuckDBPyConnection, migrations: list[Migration] | None = None,
-            upto: int | None = None) -> list[Migration]:
+def migrate(
+    con: duckdb.DuckDBPyConnection,
+    migrations: list[Migration] | None = None,
+    upto: int | None = None,
+) -> list[Migration]:
     """Apply the migrations newer than the file's version (up to `upto`); return those applied."""
     migrations = bundled_migrations() if migrations is None else migrations
     con.execute(

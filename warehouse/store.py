@@ -38,7 +38,9 @@ class Warehouse:
             version = migrate.current_version(con)
         with transaction(self.path, timeout=self.lock_timeout) as con:
             synced = catalog_store.sync_catalog(con, catalog)
-        return InitResult(self.path, version, [f"{m.version:03d}_{m.name}" for m in applied], synced)
+        return InitResult(
+            self.path, version, [f"{m.version:03d}_{m.name}" for m in applied], synced
+        )
 
     def schema_version(self) -> int:
         with connect(self.path, timeout=self.lock_timeout) as con:

@@ -1,0 +1,45 @@
+"""Shared fixtures: the real catalog, a temp SHIHYO_HOME, a warehouse on disk."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from indicators.catalog import Catalog, load_catalog
+from shihyo.settings import PACKAGE_CATALOG
+from warehouse import Warehouse
+
+REPO = Path(__file__).resolve().parents[1]
+REALDATA = REPO.parent / "shared" / "realdata"
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(PACKAGE_CATALOG)
+
+
+@pytest.fixture
+def catalog_dir(tmp_path: Path) -> Path:
+    """A writable copy of the catalog files, for tests that break them."""
+    target = tmp_path / "catalog"
+    shutil.copytree(PACKAGE_CATALOG, target)
+    return target
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh SHIHYO_HOME for the test."""
+    path = tmp_path / "home"
+    monkeypatch.setenv("SHIHYO_HOME", str(path))
+    monkeypatch.delenv("SHIHYO_CATALOG", raising=False)
+    return path
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path, catalog: Catalog) -> Warehouse:
+    """An initialised warehouse file in a temp folder."""
+    store = Warehouse(tmp_path / "wh" / "shihyo.duckdb", lock_timeout=5)
+    store.init(catalog)
+    return store

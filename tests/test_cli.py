@@ -1,0 +1,111 @@
+"""The command line: every command answers, with the JSON shapes the issues ask for."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from shihyo.cli import app
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def initialised(home: Path) -> Path:
+    code, output = _run("init")
+    assert code == 0, output
+    return home
+
+
+def test_init_twice_reports_nothing_to_do(home: Path) -> None:
+    code, first = _run("init")
+    assert code == 0 and "catalog synced" in first and "101 initiatives" in first
+    code, second = _run("init")
+    assert code == 0
+    assert "none (schema up to date)" in second and "catalog unchanged" in second
+    assert (home / "shihyo.duckdb").exists()
+
+
+def test_plan_prints_the_reports_table(initialised: Path) -> None:
+    code, output = _run("plan")
+    assert code == 0
+    for line in ("スマート神奈川の推進", "行政サービスのICT化の拡充", "スマート県庁の実現"):
+        assert line in output
+    assert "61 / 35 / 5 / 101" in output
+    assert "一致しています" in output
+
+
+def test_plan_in_english(initialised: Path) -> None:
+    code, output = _run("plan", "--lang", "en")
+    assert code == 0 and "Achieved" in output and "agrees with the reported counts" in output
+
+
+def test_plan_json_shape(initialised: Path) -> None:
+    code, output = _run("plan", "--json")
+    assert code == 0
+    data = json.loads(output)
+    assert set(data) >= {"policies", "total", "mismatches"}
+    rows = {p["name"]: p for p in data["policies"]}
+    expected = {
+        "スマート神奈川の推進": (33, 23, 5, 61),
+        "行政サービスのICT化の拡充": (16, 5, 0, 21),
+        "スマート県庁の実現": (12, 7, 0, 19),
+    }
+    for name, counts in expected.items():
+        row = rows[name]
+        assert set(row) >= {"id", "name", "achieved", "in_progress", "changed", "total", "reported"}
+        assert (row["achieved"], row["in_progress"], row["changed"], row["total"]) == counts
+        assert row["reported"] == dict(
+            zip(("achieved", "in_progress", "changed", "total"), counts, strict=True)
+        )
+    assert (data["total"]["achieved"], data["total"]["total"]) == (61, 101)
+    assert data["mismatches"] == []
+
+
+def test_coverage_json_shape(initialised: Path) -> None:
+    code, output = _run("coverage", "--json")
+    assert code == 0
+    data = json.loads(output)
+    assert data["initiatives_total"] == 101
+    assert data["with_indicator"] + len(data["without_indicator"]) == 101
+    first = data["without_indicator"][0]
+    assert set(first) >= {"id", "number", "policy", "area", "text"}
+
+
+def test_indicators_json_lists_baselines_and_targets(initialised: Path) -> None:
+    code, output = _run("indicators", "--json")
+    assert code == 0
+    data = {item["id"]: item for item in json.loads(output)}
+    assert data["wifi_access_points"]["baseline"]["value"] == 591
+    assert data["wifi_access_points"]["targets"][0]["illustrative"] is True
+    assert data["system_running_cost"]["direction"] == "lower"
+
+
+def test_reporting_before_init_is_a_clean_error(home: Path) -> None:
+    code, output = _run("plan")
+    assert code == 1
+    assert "shihyo init" in output and "Traceback" not in output
+
+
+def test_a_broken_catalog_is_a_clean_error(
+    home: Path, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (catalog_dir / "indicators.yaml").write_text("owners: []\nindicators: []\n", encoding="utf-8")
+    monkeypatch.setenv("SHIHYO_CATALOG", str(catalog_dir))
+    code, output = _run("init")
+    assert code == 1
+    assert "admin_owner" in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("command", ["init", "plan", "coverage", "indicators"])
+def test_every_command_has_help_with_an_example(command: str) -> None:
+    code, output = _run(command, "--help")
+    assert code == 0 and "Example:" in output
