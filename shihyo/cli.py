@@ -5,16 +5,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.ingest import ingest as ingest_flow
+from flows.ingest import progress_hook, run_ingest
+from flows.loading import IngestBusy, IngestOptions
 from indicators.catalog import Catalog, CatalogError, load_catalog
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
 from shihyo.i18n import Lang, label
+from shihyo.orchestration import choose_api, prefect_api
+from shihyo.progress import ingest_progress
 from shihyo.settings import Settings, load_settings
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 
@@ -204,6 +210,101 @@ def indicators_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) 
         )
     console.print(table)
     console.print(label("illustrative_note", lang))
+
+
+@app.command()
+def ingest(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Files to load; default: the inbox.")
+    ] = None,
+    inbox: Annotated[
+        Path | None, typer.Option(help="Inbox folder (default $SHIHYO_HOME/inbox).")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Reject a whole file if any row fails.")] = False,
+    period: Annotated[
+        str | None, typer.Option(help="Period of an open-data list, e.g. 2019-03.")
+    ] = None,
+    uploaded_by: Annotated[str | None, typer.Option("--as", help="Who sent the files.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load figure files (CSV or Excel) into the warehouse: validated, revisions kept,
+    bad rows quarantined with reasons, raw files archived, re-sent files skipped.
+    Exit 0 when every row was accepted, 1 when rows or files were rejected, 2 for usage errors.
+
+    Example: shihyo ingest data/sample/synthetic_FY2019_joho-kikaku.csv
+    """
+    ctx = _context()
+    if not ctx.warehouse.exists():
+        _fail("no warehouse yet: run `shihyo init` first", code=2)
+    for path in files or []:
+        if not path.is_file():
+            _fail(f"no such file: {path}", code=2)
+    if inbox is not None and not inbox.is_dir():
+        _fail(f"no such inbox folder: {inbox}", code=2)
+    names = [str(path) for path in files] if files else None
+    options = IngestOptions(strict=strict, period=period, uploaded_by=uploaded_by,
+                            keep_source=bool(files))
+    api = choose_api(ctx.settings.prefect)
+    try:
+        with ingest_progress(enabled=not as_json) as hook:
+            token = progress_hook.set(hook)
+            try:
+                if api is None:
+                    report = run_ingest(names, str(inbox) if inbox else None, options).as_dict()
+                else:
+                    with prefect_api(api):
+                        report = ingest_flow(
+                            names, str(inbox) if inbox else None, strict, period, uploaded_by
+                        )
+            finally:
+                progress_hook.reset(token)
+    except (IngestBusy, WarehouseBusy) as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(report)
+    else:
+        _print_ingest(report, api)
+    clean = all(f["status"] in ("loaded", "duplicate") for f in report["files"])
+    raise typer.Exit(0 if clean else 1)
+
+
+def _print_ingest(report: dict, api: str | None) -> None:
+    table = Table(title="取込結果 / Ingestion")
+    for column in ("file", "status", "accepted", "rejected", "new", "revised", "unchanged"):
+        table.add_column(column, justify="left" if column in ("file", "status") else "right")
+    for f in report["files"]:
+        table.add_row(
+            f["name"],
+            f["status"],
+            str(f["rows_accepted"]),
+            str(f["rows_rejected"]),
+            str(f["rows_new"]),
+            str(f["rows_revised"]),
+            str(f["rows_unchanged"]),
+        )
+    console.print(table)
+    for f in report["files"]:
+        for error in f["errors"][:20]:
+            where = f"row {error['row']}" if error["row"] else "file"
+            console.print(
+                f"  [red]✗[/red] {f['name']} {where} {error['column']}: {error['reason']}",
+                highlight=False,
+            )
+        if len(f["errors"]) > 20:
+            console.print(f"  … {len(f['errors']) - 20} more (see the errors file)")
+        for warning in f["warnings"][:10]:
+            console.print(
+                f"  [yellow]![/yellow] {f['name']} row {warning['row']}: {warning['reason']}",
+                highlight=False,
+            )
+    if not report["files"]:
+        console.print("inbox is empty: nothing to load")
+    mode = (
+        f"Prefect flow at {api or 'a temporary local API'}"
+        if api is not None
+        else ("directly (no Prefect server answered; `shihyo serve` starts one)")
+    )
+    console.print(f"ran {mode}", style="dim")
 
 
 if __name__ == "__main__":

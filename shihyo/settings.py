@@ -21,6 +21,20 @@ class Settings:
     lock_timeout: float = 30.0
     """Seconds to wait for another process to release the warehouse (SHIHYO_LOCK_TIMEOUT)."""
 
+    jump_factor: float = 10.0
+    """A figure this many times above or below the previous one is flagged (SHIHYO_JUMP_FACTOR)."""
+
+    inbox_settle: float = 2.0
+    """Seconds a file must sit unchanged in the inbox before it is picked up, so that a file
+    still being copied is not read half-written (SHIHYO_INBOX_SETTLE)."""
+
+    ingest_every_minutes: float = 15.0
+    """How often `shihyo serve` ingests the inbox (SHIHYO_INGEST_EVERY_MINUTES)."""
+
+    prefect: str = "auto"
+    """auto: run on-demand commands as Prefect flows when a Prefect server answers, else
+    directly; always: always as flows; never: always directly (SHIHYO_PREFECT)."""
+
     @property
     def warehouse_path(self) -> Path:
         return self.home / "shihyo.duckdb"
@@ -57,4 +71,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
                 ) from exc
         else:
             values[field.name] = raw
-    return Settings(**values)  # type: ignore[arg-type]
+    settings = Settings(**values)  # type: ignore[arg-type]
+    if settings.prefect not in ("auto", "always", "never"):
+        raise ValueError(f"SHIHYO_PREFECT must be auto, always or never, got {settings.prefect!r}")
+    return settings

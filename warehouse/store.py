@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from indicators.catalog import Catalog
-from warehouse import catalog_store, migrate
+from warehouse import catalog_store, loads, migrate
 from warehouse.db import connect, transaction
+from warehouse.loads import LoadCounts, LoadRecord
 
 
 @dataclass(frozen=True)
@@ -59,3 +62,46 @@ class Warehouse:
                 name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # fixed names
                 for name in names
             }
+
+    # ── ingestion ─────────────────────────────────────────────────────────────
+
+    def loaded_sha(self, sha256: str) -> int | None:
+        """The id of an earlier load of the same bytes that wrote figures, if any."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return loads.loaded_sha(con, sha256)
+
+    def previous_figures(self, keys: pd.DataFrame) -> dict[tuple[str, str], tuple]:
+        """For each (indicator_id, org_unit) in `keys`, the figure in force for the latest
+        period before the earliest period of that key in `keys`: (period, value)."""
+        usable = keys.dropna(subset=["period"])
+        if usable.empty:
+            return {}
+        first = (
+            usable.groupby(["indicator_id", "org_unit"], as_index=False)["period"]
+            .min()
+            .reset_index(names="row_number")
+        )
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            found = loads.previous_figures(con, first)
+        merged = first.merge(found, on="row_number").dropna(subset=["prev_value"])
+        return {
+            (row.indicator_id, row.org_unit): (
+                pd.Timestamp(row.prev_period).date(),
+                float(row.prev_value),
+            )
+            for row in merged.itertuples()
+        }
+
+    def write_load(
+        self,
+        record: LoadRecord,
+        accepted: pd.DataFrame,
+        quarantined: pd.DataFrame,
+        rows_total: int,
+    ) -> LoadCounts | None:
+        """Write one file's load in one transaction; None if the same bytes were loaded
+        meanwhile by another process (then nothing is written)."""
+        with transaction(self.path, timeout=self.lock_timeout) as con:
+            if loads.loaded_sha(con, record.sha256) is not None and not accepted.empty:
+                return None
+            return loads.write_load(con, record, accepted, quarantined, rows_total)

@@ -152,5 +152,6 @@ CREATE TABLE quarantine (
     column_name VARCHAR,
     value VARCHAR,
     rule VARCHAR,
-    reason VARCHAR NOT NULL
+    reason VARCHAR NOT NULL,
+    reason_en VARCHAR
 );

@@ -1,0 +1,242 @@
+"""The observations suite, run by Great Expectations itself on small hand-made files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from expectations import (
+    IndicatorRule,
+    ValidationContext,
+    ValidationOutcome,
+    load_suite,
+    rejected_rows,
+    validate_observations,
+)
+from expectations.validate import SUITE_FILE
+
+TODAY = dt.date(2024, 6, 15)
+CONTEXT = ValidationContext(
+    indicators={
+        "wifi": IndicatorRule("monthly", "stock", 0, None),
+        "etax": IndicatorRule("quarterly", "flow", 0, None),
+        "rate": IndicatorRule("fiscal_year", "stock", 0, 100),
+        "cum": IndicatorRule("monthly", "cumulative", 0, None),
+    },
+    today=TODAY,
+    previous={
+        ("cum", ""): (dt.date(2024, 1, 1), 100.0),
+        ("wifi", ""): (dt.date(2024, 1, 1), 590.0),
+    },
+)
+
+
+def row(
+    row_number: int,
+    indicator_id: str | None,
+    period: dt.date | None,
+    value: float | None,
+    granularity: str | None = "month",
+    org_unit: str = "",
+    period_text: str | None = None,
+    value_text: str | None = None,
+) -> dict[str, Any]:
+    """One uploaded row as the intake hands it over."""
+    return {
+        "row_number": row_number,
+        "indicator_id": indicator_id,
+        "period_text": period_text or (period.strftime("%Y-%m") if period else "?"),
+        "period": period,
+        "granularity": granularity if period else None,
+        "value_text": value_text or ("" if value is None else f"{value:g}"),
+        "value": value,
+        "org_unit": org_unit,
+        "note": None,
+    }
+
+
+GOOD_ROWS = [
+    row(2, "wifi", dt.date(2024, 2, 1), 591),
+    row(3, "wifi", dt.date(2024, 3, 1), 600),
+    row(4, "etax", dt.date(2024, 4, 1), 1200, granularity="quarter", period_text="2024Q1"),
+    row(5, "etax", dt.date(2024, 1, 1), 1100),  # a month opening a fiscal quarter
+    row(6, "rate", dt.date(2023, 4, 1), 45.5, granularity="fiscal_year", period_text="2023"),
+    row(7, "cum", dt.date(2024, 2, 1), 120),
+    row(8, "cum", dt.date(2024, 3, 1), 130),
+    row(9, "wifi", dt.date(2024, 3, 1), 10, org_unit="港北区"),
+]
+
+
+def frame(*extra: dict[str, Any], base: list[dict[str, Any]] = GOOD_ROWS) -> pd.DataFrame:
+    """The good rows plus `extra`."""
+    return pd.DataFrame([*base, *extra])
+
+
+@pytest.fixture(scope="module")
+def validate():
+    """validate_observations with GX imported once for the module (the import takes seconds)."""
+    validate_observations(frame(), CONTEXT)
+    return validate_observations
+
+
+def only_failure(outcome: ValidationOutcome, row_number: int, rule: str):
+    """The single failure, checking that nothing else was rejected."""
+    assert outcome.file_errors == []
+    assert not outcome.success
+    assert rejected_rows(outcome) == {row_number}
+    assert [(f.row, f.rule) for f in outcome.row_failures] == [(row_number, rule)]
+    return outcome.row_failures[0]
+
+
+def test_suite_file_on_disk_is_what_runs(validate):
+    config = json.loads(SUITE_FILE.read_text(encoding="utf-8"))
+    suite = load_suite()
+    assert [e.expectation_type for e in suite.expectations] == [
+        "expect_table_columns_to_match_set",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_null",
+        "expect_column_values_to_be_between",
+        "expect_column_values_to_be_in_set",
+        "expect_column_values_to_not_be_null",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_compound_columns_to_be_unique",
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "expect_column_values_to_be_between",
+    ]
+    # The run reports exactly the file's checks, in the file's order.
+    summary = validate(frame(), CONTEXT).summary
+    assert [e["name"] for e in summary["expectations"]] == [
+        e["meta"]["check"] for e in config["expectations"]
+    ]
+    assert [e["expectation"] for e in summary["expectations"]] == [
+        e["type"] for e in config["expectations"]
+    ]
+
+
+def test_all_good_frame_passes(validate):
+    outcome = validate(frame(), CONTEXT)
+    assert outcome.success
+    assert outcome.file_errors == []
+    assert outcome.row_failures == []
+    assert outcome.warnings == []
+    assert rejected_rows(outcome) == set()
+    json.dumps(outcome.summary)  # stored with the load
+    assert all(e["success"] for e in outcome.summary["expectations"])
+
+
+def test_missing_required_column_fails_the_file(validate):
+    outcome = validate(frame().drop(columns=["value"]), CONTEXT)
+    assert not outcome.success
+    assert outcome.row_failures == []
+    assert len(outcome.file_errors) == 1
+    assert "value" in outcome.file_errors[0]
+    assert outcome.file_errors[0].startswith("必須の列がありません")
+
+
+def test_unknown_indicator_is_rejected(validate):
+    failure = only_failure(
+        validate(frame(row(10, "foo", dt.date(2024, 3, 1), 5)), CONTEXT), 10, "indicator_known"
+    )
+    assert failure.column == "indicator_id"
+    assert failure.reason_ja == "指標ID「foo」は目録にありません"
+    assert failure.reason_en == "indicator 'foo' is not in the catalog"
+
+
+def test_missing_indicator_id_is_rejected(validate):
+    outcome = validate(frame(row(10, None, dt.date(2024, 3, 1), 5)), CONTEXT)
+    only_failure(outcome, 10, "indicator_known")
+
+
+def test_unreadable_period_is_rejected(validate):
+    outcome = validate(frame(row(10, "wifi", None, 5, period_text="2024年13月")), CONTEXT)
+    failure = only_failure(outcome, 10, "period_parseable")
+    assert failure.value == "2024年13月"
+    assert "2024年13月" in failure.reason_ja
+
+
+def test_future_period_is_rejected(validate):
+    outcome = validate(frame(row(10, "wifi", dt.date(2030, 4, 1), 600)), CONTEXT)
+    failure = only_failure(outcome, 10, "period_not_future")
+    assert failure.reason_ja == "2030-04 は未来の期間です"
+
+
+def test_period_of_the_wrong_frequency_is_rejected(validate):
+    fiscal_year_for_monthly = row(
+        10, "wifi", dt.date(2023, 4, 1), 600, granularity="fiscal_year", period_text="2023"
+    )
+    failure = only_failure(
+        validate(frame(fiscal_year_for_monthly), CONTEXT), 10, "period_matches_frequency"
+    )
+    assert failure.reason_ja == "月次の指標に年度の期間が指定されています"
+    # A quarterly indicator takes a month only when it opens a fiscal quarter.
+    outcome = validate(frame(row(10, "etax", dt.date(2024, 5, 1), 300)), CONTEXT)
+    only_failure(outcome, 10, "period_matches_frequency")
+
+
+def test_value_that_is_not_a_number_is_rejected(validate):
+    outcome = validate(
+        frame(row(10, "wifi", dt.date(2024, 4, 1), None, value_text="六百")), CONTEXT
+    )
+    failure = only_failure(outcome, 10, "value_numeric")
+    assert failure.value == "六百"
+
+
+def test_value_out_of_bounds_is_rejected(validate):
+    below = validate(frame(row(10, "wifi", dt.date(2024, 4, 1), -3)), CONTEXT)
+    assert "下限 0" in only_failure(below, 10, "value_within_bounds").reason_ja
+    above = validate(
+        frame(row(10, "rate", dt.date(2022, 4, 1), 120, granularity="fiscal_year")), CONTEXT
+    )
+    assert "上限 100" in only_failure(above, 10, "value_within_bounds").reason_ja
+
+
+def test_duplicate_keys_are_all_rejected_naming_each_other(validate):
+    outcome = validate(frame(row(10, "wifi", dt.date(2024, 3, 1), 600)), CONTEXT)
+    assert outcome.file_errors == []
+    assert rejected_rows(outcome) == {3, 10}
+    by_row = {f.row: f for f in outcome.row_failures}
+    assert {f.rule for f in outcome.row_failures} == {"key_unique"}
+    assert "10 行目" in by_row[3].reason_ja
+    assert "3 行目" in by_row[10].reason_ja
+
+
+def test_cumulative_falling_below_the_warehouse_is_rejected(validate):
+    base = [r for r in GOOD_ROWS if r["indicator_id"] != "cum"]
+    outcome = validate(frame(row(10, "cum", dt.date(2024, 2, 1), 90), base=base), CONTEXT)
+    failure = only_failure(outcome, 10, "cumulative_not_falling")
+    assert failure.reason_ja == "累計値が前回（2024-01: 100）より減っています"
+
+
+def test_cumulative_falling_within_the_file_is_rejected(validate):
+    outcome = validate(frame(row(10, "cum", dt.date(2024, 4, 1), 125)), CONTEXT)
+    failure = only_failure(outcome, 10, "cumulative_not_falling")
+    assert failure.reason_ja == "累計値が前回（2024-03: 130、8行目）より減っています"
+
+
+def test_jump_is_a_warning_not_a_rejection(validate):
+    outcome = validate(frame(row(10, "wifi", dt.date(2024, 4, 1), 6001)), CONTEXT)
+    assert outcome.success
+    assert outcome.row_failures == []
+    assert [(w.row, w.rule) for w in outcome.warnings] == [(10, "value_jump")]
+    assert "2024-03: 600" in outcome.warnings[0].reason_ja
+    # A fall to under a tenth warns too.
+    outcome = validate(frame(row(10, "wifi", dt.date(2024, 4, 1), 59)), CONTEXT)
+    assert outcome.success
+    assert [(w.row, w.rule) for w in outcome.warnings] == [(10, "value_jump")]
+
+
+def test_an_expectation_that_errors_fails_the_file(validate):
+    # Periods as text cannot be compared with `today`: GX errors, which must not pass silently.
+    bad = frame().assign(period=lambda f: f["period"].astype(str))
+    outcome = validate(bad, CONTEXT)
+    assert not outcome.success
+    assert any("period_not_future" in error for error in outcome.file_errors)
+    errored = [e for e in outcome.summary["expectations"] if e["error"]]
+    assert [e["name"] for e in errored] == ["period_not_future"]
+    assert not errored[0]["success"]

@@ -1,0 +1,138 @@
+"""Values: every accepted spelling, every rejection reason, and round trips by property."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from intake.values import ValueParseError, parse_value
+
+
+def fullwidth(text: str) -> str:
+    """Return `text` with ASCII digits and marks in their full-width forms."""
+    return text.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("12345", 12345.0),
+        ("12,345", 12345.0),
+        ("1,317,299", 1317299.0),
+        ("１２，３４５", 12345.0),
+        ("１２３４５．５", 12345.5),
+        ("  12 ", 12.0),
+        ("\u300012\u3000", 12.0),
+        ("\t12\t", 12.0),
+        ("12.5", 12.5),
+        ("0.25", 0.25),
+        ("-5", -5.0),
+        ("－５", -5.0),
+        ("−5", -5.0),
+        ("+5", 5.0),
+        ("△123", -123.0),
+        ("▲123", -123.0),
+        ("△1,234.5", -1234.5),
+        ("△ 123", -123.0),
+        ("0", 0.0),
+        ("007", 7.0),
+        ("1.5E+03", 1500.0),
+        (12345, 12345.0),
+        (12.5, 12.5),
+        (-3, -3.0),
+        (10**20, 1e20),
+    ],
+)
+def test_accepted(text: str | int | float, expected: float) -> None:
+    assert parse_value(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_ja"),
+    [
+        ("", "値が空です"),
+        ("\u3000", "値が空です"),
+        ("abc", "12345 や 12,345.5"),
+        ("12,34", "桁区切り"),
+        ("1,2345", "桁区切り"),
+        (",123", "桁区切り"),
+        ("1.2.3", "小数点が2つ以上"),
+        ("NaN", "有限の数値"),
+        ("inf", "有限の数値"),
+        ("-Infinity", "有限の数値"),
+        ("1e999", "有限の数値"),
+        ("83.77%", "割合（%）は受け付けていません"),
+        ("８３．７７％", "割合（%）は受け付けていません"),
+        ("--5", "符号が2つ以上"),
+        ("△-5", "符号が2つ以上"),
+        ("12.", "12345 や 12,345.5"),
+        ("12 345", "12345 や 12,345.5"),
+        ("1,234円", "12345 や 12,345.5"),
+        ("(123)", "12345 や 12,345.5"),
+        (float("nan"), "有限の数値"),
+        (float("inf"), "有限の数値"),
+        (True, "真偽値"),
+    ],
+)
+def test_rejections_say_why(text: str | float, reason_ja: str) -> None:
+    with pytest.raises(ValueParseError) as info:
+        parse_value(text)
+    assert reason_ja in info.value.reason_ja
+    assert info.value.reason_en
+    assert str(info.value) == f"{info.value.reason_ja} / {info.value.reason_en}"
+
+
+def test_percent_reason_in_english() -> None:
+    with pytest.raises(ValueParseError, match="percentages are not accepted"):
+        parse_value("83.77%")
+
+
+def _spellings(d: Decimal) -> list[str]:
+    """Return the ways an office may write `d`."""
+    plain = format(d, "f")
+    grouped = format(d, ",f")
+    forms = [plain, grouped, fullwidth(grouped), f"\u3000{grouped} "]
+    if d < 0:
+        forms += [f"△{format(-d, ',f')}", f"▲{format(-d, 'f')}", fullwidth(f"△{format(-d, ',f')}")]
+    return forms
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(-(10**15), 10**15))
+def test_integers_round_trip(n: int) -> None:
+    for text in _spellings(Decimal(n)):
+        assert parse_value(text) == float(n), text
+    assert parse_value(n) == float(n)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.decimals(
+        min_value=-(10**9), max_value=10**9, places=3, allow_nan=False, allow_infinity=False
+    )
+)
+def test_decimals_round_trip(d: Decimal) -> None:
+    for text in _spellings(d):
+        assert parse_value(text) == float(d), text
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        st.from_regex(r"[△▲+\-]?[0-9,.０-９，．]{0,12}([eE][+-]?[0-9]{1,4})?%?", fullmatch=True),
+        st.floats(),
+        st.integers(),
+    )
+)
+def test_random_input_only_raises_value_parse_error(text: str | float | int) -> None:
+    try:
+        value = parse_value(text)
+    except ValueParseError as exc:
+        assert exc.reason_ja and exc.reason_en
+    else:
+        assert math.isfinite(value)
