@@ -12,15 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from flows.ingest import ingest as ingest_flow
-from flows.ingest import progress_hook, run_ingest
-from flows.loading import IngestBusy, IngestOptions
 from indicators.catalog import Catalog, CatalogError, load_catalog
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
 from shihyo.i18n import Lang, label
-from shihyo.orchestration import choose_api, prefect_api
-from shihyo.progress import ingest_progress
 from shihyo.settings import Settings, load_settings
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 
@@ -233,6 +228,14 @@ def ingest(
 
     Example: shihyo ingest data/sample/synthetic_FY2019_joho-kikaku.csv
     """
+    # Imported here: Prefect and Great Expectations take seconds to import, and the
+    # reporting commands need neither.
+    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import progress_hook, run_ingest
+    from flows.loading import IngestBusy, IngestOptions
+    from shihyo.orchestration import choose_api, prefect_api
+    from shihyo.progress import ingest_progress
+
     ctx = _context()
     if not ctx.warehouse.exists():
         _fail("no warehouse yet: run `shihyo init` first", code=2)
@@ -242,8 +245,9 @@ def ingest(
     if inbox is not None and not inbox.is_dir():
         _fail(f"no such inbox folder: {inbox}", code=2)
     names = [str(path) for path in files] if files else None
-    options = IngestOptions(strict=strict, period=period, uploaded_by=uploaded_by,
-                            keep_source=bool(files))
+    options = IngestOptions(
+        strict=strict, period=period, uploaded_by=uploaded_by, keep_source=bool(files)
+    )
     api = choose_api(ctx.settings.prefect)
     try:
         with ingest_progress(enabled=not as_json) as hook:
@@ -263,12 +267,33 @@ def ingest(
     if as_json:
         _print_json(report)
     else:
-        _print_ingest(report, api)
+        _print_ingest(report, api, ctx.settings.prefect)
     clean = all(f["status"] in ("loaded", "duplicate") for f in report["files"])
     raise typer.Exit(0 if clean else 1)
 
 
-def _print_ingest(report: dict, api: str | None) -> None:
+@app.command()
+def serve() -> None:
+    """Run the scheduled flows (inbox ingestion every SHIHYO_INGEST_EVERY_MINUTES, 15 by
+    default) as Prefect deployments, against PREFECT_API_URL or a local Prefect server
+    started for the purpose. Stops on Ctrl-C.
+
+    Example: shihyo serve
+    """
+    from flows.serve import serve_flows
+
+    ctx = _context()
+    if not ctx.warehouse.exists():
+        _fail("no warehouse yet: run `shihyo init` first", code=2)
+    try:
+        serve_flows(ctx.settings)
+    except RuntimeError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        console.print("stopped")
+
+
+def _print_ingest(report: dict, api: str | None, mode: str) -> None:
     table = Table(title="取込結果 / Ingestion")
     for column in ("file", "status", "accepted", "rejected", "new", "revised", "unchanged"):
         table.add_column(column, justify="left" if column in ("file", "status") else "right")
@@ -299,12 +324,13 @@ def _print_ingest(report: dict, api: str | None) -> None:
             )
     if not report["files"]:
         console.print("inbox is empty: nothing to load")
-    mode = (
-        f"Prefect flow at {api or 'a temporary local API'}"
-        if api is not None
-        else ("directly (no Prefect server answered; `shihyo serve` starts one)")
-    )
-    console.print(f"ran {mode}", style="dim")
+    if api is not None:
+        how = f"as a Prefect flow at {api or 'a temporary local API'}"
+    elif mode == "never":
+        how = "directly (SHIHYO_PREFECT=never)"
+    else:
+        how = "directly: no Prefect server answered (`shihyo serve` starts one)"
+    console.print(f"ran {how}", style="dim")
 
 
 if __name__ == "__main__":

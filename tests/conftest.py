@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
+
+# Before anything imports Prefect: its home in a temp folder, no analytics, and
+# on-demand commands run directly unless a test asks for the harness.
+os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="shihyo-prefect-"))
+os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
+os.environ["SHIHYO_PREFECT"] = "never"
 
 import pytest
 
@@ -33,6 +41,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A fresh SHIHYO_HOME for the test."""
     path = tmp_path / "home"
     monkeypatch.setenv("SHIHYO_HOME", str(path))
+    monkeypatch.setenv("SHIHYO_INBOX_SETTLE", "0")
     monkeypatch.delenv("SHIHYO_CATALOG", raising=False)
     return path
 
@@ -43,3 +52,12 @@ def warehouse(tmp_path: Path, catalog: Catalog) -> Warehouse:
     store = Warehouse(tmp_path / "wh" / "shihyo.duckdb", lock_timeout=5)
     store.init(catalog)
     return store
+
+
+@pytest.fixture(scope="session")
+def prefect_api() -> object:
+    """One Prefect test server for the session (about 20 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=90):
+        yield

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.catalog import Catalog
-from warehouse import catalog_store, loads, migrate
+from warehouse import catalog_store, loads, migrate, queries
 from warehouse.db import connect, transaction
 from warehouse.loads import LoadCounts, LoadRecord
 
@@ -105,3 +106,28 @@ class Warehouse:
             if loads.loaded_sha(con, record.sha256) is not None and not accepted.empty:
                 return None
             return loads.write_load(con, record, accepted, quarantined, rows_total)
+
+    # ── reading figures and loads ─────────────────────────────────────────────
+
+    def figures(
+        self, indicator_id: str | None = None, as_of: dt.date | None = None
+    ) -> pd.DataFrame:
+        """The figures in force (one per indicator, period, org unit): today's, or as they
+        were known at the end of `as_of`, ignoring revisions recorded later."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return queries.figures(con, indicator_id, as_of)
+
+    def revisions(self, indicator_id: str) -> pd.DataFrame:
+        """Every revision of an indicator's figures, with the file and sender of each."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return queries.revisions(con, indicator_id)
+
+    def loads(self, limit: int | None = None) -> pd.DataFrame:
+        """The load records, newest first."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return queries.loads(con, limit)
+
+    def quarantine(self, load_id: int | None = None) -> pd.DataFrame:
+        """Rejected rows with their reasons, of one load or of all."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return queries.quarantine(con, load_id)

@@ -1,0 +1,302 @@
+"""Loading files end to end through the real parser, the real Great Expectations
+suite and a DuckDB file on disk: accepted rows, quarantine, revisions, duplicates,
+whole-file rejections, crashes, and two processes loading at once."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import multiprocessing
+import shutil
+from pathlib import Path
+
+import pytest
+
+from flows.ingest import run_ingest
+from flows.loading import IngestOptions, Loader, fingerprint, inbox_files
+from indicators.catalog import Catalog
+from shihyo.settings import Settings, load_settings
+from tests.conftest import REALDATA
+from warehouse import Warehouse
+
+TODAY = dt.date(2026, 11, 29)
+HEADER = "indicator_id,period,value,org_unit,note\n"
+
+
+@pytest.fixture
+def settings(home: Path, catalog: Catalog) -> Settings:
+    settings = load_settings()
+    Warehouse(settings.warehouse_path).init(catalog)
+    settings.inbox.mkdir(parents=True)
+    return settings
+
+
+@pytest.fixture
+def warehouse(settings: Settings) -> Warehouse:
+    return Warehouse(settings.warehouse_path)
+
+
+def drop(settings: Settings, name: str, text: str, encoding: str = "utf-8") -> Path:
+    path = settings.inbox / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def load(settings: Settings, path: Path, **options) -> object:
+    loader = Loader(settings, Warehouse(settings.warehouse_path))
+    return loader.load(path, IngestOptions(today=TODAY, **options))
+
+
+def test_a_clean_file_is_loaded_archived_and_taken_out_of_the_inbox(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    text = HEADER + "wifi_access_points,2019-04,600,,\nwifi_access_points,2019-05,605,,\n"
+    path = drop(settings, "april.csv", text)
+    result = load(settings, path, uploaded_by="情報企画課 山田")
+    assert (result.status, result.rows_accepted, result.rows_new) == ("loaded", 2, 2)
+    assert not path.exists()
+    assert (settings.archive / fingerprint(text.encode())).read_bytes() == text.encode()
+    figures = warehouse.figures("wifi_access_points")
+    assert figures["value"].tolist() == [600.0, 605.0]
+    record = warehouse.loads().iloc[0]
+    assert (record["file_name"], record["status"], record["rows_accepted"]) == (
+        "april.csv",
+        "loaded",
+        2,
+    )
+    assert record["uploaded_by"] == "情報企画課 山田"
+
+
+BAD_ROWS = [
+    ("no_such_indicator,2019-04,1,,", "indicator_id", "目録にありません"),
+    ("wifi_access_points,2030-04,1,,", "period", "未来"),
+    ("wifi_access_points,FY2019,1,,", "period", "月次"),
+    ("wifi_access_points,2019-06,-5,,", "value", "下限"),
+    ("wifi_access_points,2019年13月,1,,", "period", "解釈できません"),
+    ("wifi_access_points,2019-07,abc,,", "value", "数値"),
+]
+
+
+@pytest.mark.parametrize(("row", "column", "reason"), BAD_ROWS)
+def test_each_bad_row_is_quarantined_with_its_reason(
+    settings: Settings, warehouse: Warehouse, row: str, column: str, reason: str
+) -> None:
+    good = "wifi_access_points,2018-04,600,,\n"
+    path = drop(settings, "mixed.csv", HEADER + good + row + "\n")
+    result = load(settings, path)
+    assert (result.status, result.rows_accepted, result.rows_rejected) == ("partial", 1, 1)
+    [error] = result.errors
+    assert (error.row, error.column) == (3, column)
+    assert reason in error.reason, error.reason
+    quarantined = warehouse.quarantine(result.load_id)
+    assert quarantined["row_number"].tolist() == [3]
+    assert reason in quarantined["reason"].iloc[0]
+    errors_file = settings.archive / f"{result.sha256}.errors.csv"
+    with errors_file.open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows[0]["row"] == "3" and reason in rows[0]["reason"]
+
+
+def test_duplicate_keys_and_a_falling_running_total_are_rejected(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    text = HEADER + (
+        "mebyo_registrations,2019-04,1200000,,\n"
+        "mebyo_registrations,2019-05,1100000,,\n"  # a running total cannot fall
+        "wifi_access_points,2019-04,600,,\n"
+        "wifi_access_points,2019-04,601,,\n"  # the same key twice
+    )
+    result = load(settings, drop(settings, "dup.csv", text))
+    rules = {(e.row, e.rule) for e in result.errors}
+    assert (3, "cumulative_not_falling") in rules
+    assert {(4, "key_unique"), (5, "key_unique")} <= rules
+    assert result.rows_accepted == 1
+
+
+def test_a_resent_file_is_a_duplicate_and_changes_nothing(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    text = HEADER + "wifi_access_points,2019-04,600,,\n"
+    first = load(settings, drop(settings, "a.csv", text))
+    again = load(settings, drop(settings, "a (copy).csv", text))
+    assert (first.status, again.status) == ("loaded", "duplicate")
+    assert len(warehouse.loads()) == 1
+    assert len(warehouse.revisions("wifi_access_points")) == 1
+    assert not (settings.inbox / "a (copy).csv").exists()
+
+
+def test_a_corrected_file_makes_one_new_revision_and_keeps_the_old(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    load(
+        settings,
+        drop(
+            settings,
+            "v1.csv",
+            HEADER + "wifi_access_points,2019-04,600,,\nwifi_access_points,2019-05,605,,\n",
+        ),
+    )
+    fixed = load(
+        settings,
+        drop(
+            settings,
+            "v2.csv",
+            HEADER + "wifi_access_points,2019-04,600,,\nwifi_access_points,2019-05,607,,\n",
+        ),
+    )
+    assert (fixed.rows_new, fixed.rows_revised, fixed.rows_unchanged) == (0, 1, 1)
+    history = warehouse.revisions("wifi_access_points")
+    may = history[history["period"] == dt.datetime(2019, 5, 1)]
+    assert may["value"].tolist() == [605.0, 607.0]
+    assert may["revision"].tolist() == [1, 2]
+    assert may["superseded_at"].notna().tolist() == [True, False]
+    assert may["file_name"].tolist() == ["v1.csv", "v2.csv"]
+    assert warehouse.figures("wifi_access_points")["value"].tolist() == [600.0, 607.0]
+
+
+def test_as_of_replay_ignores_revisions_recorded_later(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    load(settings, drop(settings, "v1.csv", HEADER + "wifi_access_points,2019-04,600,,\n"))
+    load(settings, drop(settings, "v2.csv", HEADER + "wifi_access_points,2019-04,650,,\n"))
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    assert warehouse.figures("wifi_access_points", as_of=yesterday).empty
+    assert warehouse.figures("wifi_access_points", as_of=dt.date.today())["value"].tolist() == [
+        650.0
+    ]
+
+
+def test_strict_rejects_the_whole_file(settings: Settings, warehouse: Warehouse) -> None:
+    text = HEADER + "wifi_access_points,2019-04,600,,\nwifi_access_points,2019-05,-1,,\n"
+    result = load(settings, drop(settings, "strict.csv", text), strict=True)
+    assert (result.status, result.rows_accepted, result.rows_rejected) == ("rejected", 0, 2)
+    assert warehouse.figures().empty
+    assert (settings.rejected / f"{result.sha256}.csv").exists()
+    assert (settings.rejected / f"{result.sha256}.errors.csv").exists()
+
+
+def test_a_crash_before_the_commit_leaves_everything_as_it_was(
+    settings: Settings, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = drop(settings, "crash.csv", HEADER + "wifi_access_points,2019-04,600,,\n")
+
+    def crash(*_args, **_kwargs):
+        raise RuntimeError("power cut")
+
+    monkeypatch.setattr("warehouse.loads._write_observations", crash)
+    with pytest.raises(RuntimeError, match="power cut"):
+        load(settings, path)
+    assert path.exists()
+    assert warehouse.loads().empty  # the load record was rolled back with the rest
+    assert warehouse.figures().empty
+    assert not settings.archive.exists() or not any(settings.archive.iterdir())
+    monkeypatch.undo()
+    assert load(settings, path).status == "loaded"  # the next run picks it up
+
+
+def test_a_sjis_excel_style_file_with_japanese_headers_loads(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    text = '指標ID,年月,実績値,組織,備考\r\netax_payments,令和元年5月,"１５８，５９０",,\r\n'
+    result = load(settings, drop(settings, "zeimu.csv", text, "cp932"))
+    assert result.status == "loaded"
+    figure = warehouse.figures("etax_payments").iloc[0]
+    assert (figure["period"].date(), figure["value"]) == (dt.date(2019, 5, 1), 158590.0)
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason="shared/realdata not present")
+def test_the_public_wifi_list_becomes_a_count_per_municipality(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    path = settings.inbox / "wifi.csv"
+    shutil.copy(REALDATA / "yaizu_222127_public_wireless_lan.csv", path)
+    result = load(settings, path, period="2019-03")
+    assert result.status == "loaded"
+    figures = warehouse.figures("wifi_access_points")
+    assert figures[["org_unit", "value"]].values.tolist() == [["焼津市", 17.0]]
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason="shared/realdata not present")
+@pytest.mark.parametrize(
+    "name",
+    [
+        "kanagawa_vaccine_by_municipality_R3-07-19_sjis.csv",
+        "takamatsu_births_deaths_monthly_0091_2020.csv",
+    ],
+)
+def test_real_files_that_are_not_the_template_are_rejected_whole(
+    settings: Settings, warehouse: Warehouse, name: str
+) -> None:
+    path = settings.inbox / name
+    shutil.copy(REALDATA / name, path)
+    result = load(settings, path)
+    assert result.status == "rejected"
+    assert "indicator_id" in result.message or "指標ID" in result.message
+    assert warehouse.figures().empty
+    record = warehouse.loads().iloc[0]
+    assert record["status"] == "rejected" and record["message"]
+    stored = settings.rejected / f"{result.sha256}.csv"
+    assert stored.read_bytes() == (REALDATA / name).read_bytes()
+    with (settings.rejected / f"{result.sha256}.errors.csv").open(encoding="utf-8-sig") as f:
+        assert "指標ID" in f.read()
+
+
+def test_inbox_skips_hidden_partial_and_fresh_files(settings: Settings) -> None:
+    inbox = settings.inbox
+    (inbox / "section").mkdir()
+    for name in ("ok.csv", "section/ok2.xlsx", ".hidden.csv", "upload.csv.part"):
+        (inbox / name).write_text("x")
+    now = dt.datetime.now().timestamp()
+    assert {p.name for p in inbox_files(inbox, 0, now + 1)} == {"ok.csv", "ok2.xlsx"}
+    assert inbox_files(inbox, 60, now) == []  # still settling
+
+
+def _ingest_in_process(home: str, names: list[str], out) -> None:
+    import os
+
+    os.environ["SHIHYO_HOME"] = home
+    os.environ["SHIHYO_INBOX_SETTLE"] = "0"
+    report = run_ingest(names)
+    out.put([(f.name, f.status, f.rows_accepted) for f in report.files])
+
+
+def test_two_processes_loading_at_once_lose_nothing(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    first = drop(
+        settings,
+        "one.csv",
+        HEADER
+        + "".join(
+            f"wifi_access_points,{2015 + m // 12}-{m % 12 + 1:02d},{100 + m},,\n" for m in range(48)
+        ),
+    )
+    second = drop(
+        settings,
+        "two.csv",
+        HEADER
+        + "".join(
+            f"mebyo_registrations,{2016 + m // 12}-{m % 12 + 1:02d},{1000 * (m + 1)},,\n"
+            for m in range(48)
+        ),
+    )
+    both = str(settings.inbox / "both.csv")
+    shutil.copy(first, both)
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    workers = [
+        ctx.Process(target=_ingest_in_process, args=(str(settings.home), [str(first), both], out)),
+        ctx.Process(target=_ingest_in_process, args=(str(settings.home), [str(second), both], out)),
+    ]
+    for worker in workers:
+        worker.start()
+    results = [out.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(60)
+        assert worker.exitcode == 0
+    statuses = sorted(status for result in results for _, status, _ in result)
+    # one.csv and both.csv have the same bytes: whichever came second is a duplicate
+    assert statuses.count("loaded") == 2 and statuses.count("duplicate") == 2
+    assert len(warehouse.figures("wifi_access_points")) == 48
+    assert len(warehouse.figures("mebyo_registrations")) == 48
+    assert len(warehouse.loads()) == 2

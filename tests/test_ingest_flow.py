@@ -1,0 +1,84 @@
+"""The ingest flow under Prefect's test harness, and `shihyo ingest` on the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from flows.ingest import ingest
+from indicators.catalog import Catalog
+from shihyo.cli import app
+from shihyo.settings import load_settings
+from warehouse import Warehouse
+
+HEADER = "indicator_id,period,value,org_unit,note\n"
+runner = CliRunner()
+
+
+@pytest.fixture
+def inbox(home: Path, catalog: Catalog) -> Path:
+    settings = load_settings()
+    Warehouse(settings.warehouse_path).init(catalog)
+    settings.inbox.mkdir(parents=True)
+    return settings.inbox
+
+
+def test_the_flow_loads_the_inbox_and_leaves_a_summary(prefect_api, inbox: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    (inbox / "good.csv").write_text(HEADER + "wifi_access_points,2019-04,600,,\n")
+    (inbox / "bad.csv").write_text(HEADER + "wifi_access_points,2019-05,-3,,\n")
+    (inbox / "junk.csv").write_text("これは様式ではありません\n1,2,3\n")
+    result = ingest(inbox=str(inbox))
+    by_name = {f["name"]: f for f in result["files"]}
+    assert by_name["good.csv"]["status"] == "loaded"
+    assert by_name["bad.csv"]["status"] == "rejected"
+    assert by_name["junk.csv"]["status"] == "rejected"
+    assert result["rows_accepted"] == 1
+    assert list(inbox.iterdir()) == []
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts()
+    summary = next(a for a in artifacts if a.key == "ingest-summary")
+    assert "good.csv" in summary.data and "bad.csv" in summary.data
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def test_cli_exit_codes_and_json(inbox: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + "wifi_access_points,2019-04,600,,\n")
+    code, output = _cli("ingest", str(good), "--json")
+    assert code == 0
+    data = json.loads(output)
+    assert set(data) == {"files", "rows_accepted", "rows_rejected"}
+    file = data["files"][0]
+    assert {"name", "sha256", "status", "rows_accepted", "rows_rejected", "errors"} <= set(file)
+    assert good.exists()  # a file named on the command line is left where it was
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "wifi_access_points,2019-05,600,,\nnope,2019-05,1,,\n")
+    code, output = _cli("ingest", str(bad), "--json")
+    assert code == 1
+    error = json.loads(output)["files"][0]["errors"][0]
+    assert {"row", "column", "value", "reason"} <= set(error) and error["row"] == 3
+
+    code, output = _cli("ingest", str(tmp_path / "missing.csv"))
+    assert code == 2 and "no such file" in output
+
+
+def test_cli_table_shows_reasons_in_japanese(inbox: Path) -> None:
+    (inbox / "bad.csv").write_text(HEADER + "nope,2019-05,1,,\n")
+    code, output = _cli("ingest")
+    assert code == 1
+    assert "目録にありません" in output and "Traceback" not in output
+
+
+def test_cli_before_init_is_a_usage_error(home: Path, tmp_path: Path) -> None:
+    code, output = _cli("ingest")
+    assert code == 2 and "shihyo init" in output

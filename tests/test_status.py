@@ -1,0 +1,566 @@
+"""Target judgements: every kind, direction and status, glide paths, fiscal-year windows,
+due dates and lateness, forecasts, headlines and the rollup to initiatives. Expected
+values are worked out by hand and written as numbers."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.catalog import Indicator, load_catalog
+from indicators.status import (
+    SEVERITY,
+    Figure,
+    TargetStatus,
+    due_date,
+    evaluate_indicator,
+    evaluate_target,
+    glide,
+    headline,
+    latest_due_period,
+    rollup_initiatives,
+    status_counts,
+)
+from indicators.trend import crossing_date, fiscal_year_totals
+from shihyo.settings import PACKAGE_CATALOG
+
+D = dt.date
+CATALOG = load_catalog(PACKAGE_CATALOG)
+REAL = {indicator.id: indicator for indicator in CATALOG.indicators}
+BASELINE_DAY, DUE_DAY = D(2025, 3, 31), D(2027, 3, 31)
+
+
+def make(
+    kind: str = "stock",
+    direction: str = "higher",
+    baseline: float = 100.0,
+    target: float | None = 200.0,
+    *,
+    frequency: str = "monthly",
+    baseline_date: dt.date = BASELINE_DAY,
+    due: dt.date = DUE_DAY,
+    **target_extra: object,
+) -> Indicator:
+    """An indicator shaped like the real Wi-Fi one, with one target; a flow gets FY windows."""
+    window = "fiscal_year" if kind == "flow" else None
+    data = REAL["wifi_access_points"].model_dump()
+    data.update(
+        kind=kind,
+        direction=direction,
+        frequency=frequency,
+        baseline={"value": baseline, "date": baseline_date, "source": "test", "window": window},
+        targets=[]
+        if target is None
+        else [{"id": "t", "value": target, "due": due, "window": window, **target_extra}],
+    )
+    return Indicator.model_validate(data)
+
+
+def monthly(start: dt.date, values: list[float]) -> list[Figure]:
+    """Figures for consecutive months from `start`."""
+    figures = []
+    for i, value in enumerate(values):
+        index = start.year * 12 + start.month - 1 + i
+        figures.append(Figure(D(index // 12, index % 12 + 1, 1), value))
+    return figures
+
+
+def judge(indicator: Indicator, figures: list[Figure], as_of: dt.date, **kw) -> TargetStatus:
+    target = indicator.targets[0] if indicator.targets else None
+    return evaluate_target(indicator, target, figures, as_of, **kw)
+
+
+# --- each kind x direction x status ---------------------------------------------------------
+# Stock and cumulative: baseline 100 on 2025-03-31, target due 2027-03-31 (730 days later);
+# the March 2026 figure ends 365 days in, half way: expected 150 (higher, to 200) or 75
+# (lower, to 50). as_of 2026-04-15: the March figure was due 04-10 and is in.
+MID, MID_LATE, AFTER = D(2026, 4, 15), D(2026, 5, 11), D(2027, 4, 15)
+MARCH26, MARCH27 = D(2026, 3, 1), D(2027, 3, 1)
+# case: (target, figures, as_of, status, actual, expected, gap, late)
+LEVEL_CASES = {
+    "higher": {
+        "achieved": (200, [(MARCH26, 200)], MID, "achieved", 200, 150, 0.3333333, False),
+        "on_track": (200, [(MARCH26, 165)], MID, "on_track", 165, 150, 0.1, False),
+        "at_risk": (200, [(MARCH26, 135)], MID, "at_risk", 135, 150, -0.1, False),
+        "off_track": (200, [(MARCH26, 120)], MID, "off_track", 120, 150, -0.2, False),
+        "late": (200, [(MARCH26, 165)], MID_LATE, "late", 165, 150, 0.1, True),
+        "missed": (200, [(MARCH27, 190)], AFTER, "missed", 190, 200, -0.05, False),
+        "achieved_final": (200, [(MARCH27, 200)], AFTER, "achieved", 200, 200, 0.0, False),
+        "no_data": (200, [], MID, "no_data", None, None, None, True),
+        "no_target": (None, [(MARCH26, 165)], MID, "no_target", 165, None, None, False),
+    },
+    "lower": {
+        "achieved": (50, [(MARCH26, 50)], MID, "achieved", 50, 75, 0.3333333, False),
+        "on_track": (50, [(MARCH26, 67.5)], MID, "on_track", 67.5, 75, 0.1, False),
+        "at_risk": (50, [(MARCH26, 82.5)], MID, "at_risk", 82.5, 75, -0.1, False),
+        "off_track": (50, [(MARCH26, 90)], MID, "off_track", 90, 75, -0.2, False),
+        "late": (50, [(MARCH26, 67.5)], MID_LATE, "late", 67.5, 75, 0.1, True),
+        "missed": (50, [(MARCH27, 55)], AFTER, "missed", 55, 50, -0.1, False),
+        "achieved_final": (50, [(MARCH27, 50)], AFTER, "achieved", 50, 50, 0.0, False),
+        "no_data": (50, [], MID, "no_data", None, None, None, True),
+        "no_target": (None, [(MARCH26, 67.5)], MID, "no_target", 67.5, None, None, False),
+    },
+}
+
+# Flow, monthly, with fiscal-year windows: baseline a year's total of 1200 (higher, target
+# 2400) or 2400 (lower, target 1200) for FY2026. as_of 2026-10-15: April–September are due
+# (September's on 10-10), so 6/12 of the target is expected: 1200 or 600.
+IN_YEAR, IN_YEAR_LATE, AFTER_YEAR = D(2026, 10, 15), D(2026, 11, 11), D(2027, 4, 15)
+APR26 = D(2026, 4, 1)
+FLOW_CASES = {
+    "higher": {
+        "achieved": (2400, [400] * 6, IN_YEAR, "achieved", 2400, 1200, 1.0, False),
+        "on_track": (2400, [220] * 6, IN_YEAR, "on_track", 1320, 1200, 0.1, False),
+        "at_risk": (2400, [180] * 6, IN_YEAR, "at_risk", 1080, 1200, -0.1, False),
+        "off_track": (2400, [150] * 6, IN_YEAR, "off_track", 900, 1200, -0.25, False),
+        "late": (2400, [220] * 6, IN_YEAR_LATE, "late", 1320, 1200, 0.1, True),
+        "missed": (2400, [190] * 12, AFTER_YEAR, "missed", 2280, 2400, -0.05, False),
+        "achieved_final": (2400, [200] * 12, AFTER_YEAR, "achieved", 2400, 2400, 0.0, False),
+        "no_data": (2400, [], IN_YEAR, "no_data", None, None, None, True),
+        "no_target": (None, [220] * 6, IN_YEAR, "no_target", 220, None, None, False),
+    },
+    "lower": {
+        # A part-year sum under the ceiling is not yet an achievement: on track at best.
+        "achieved": (1200, [100] * 12, AFTER_YEAR, "achieved", 1200, 1200, 0.0, False),
+        "on_track": (1200, [90] * 6, IN_YEAR, "on_track", 540, 600, 0.1, False),
+        "at_risk": (1200, [110] * 6, IN_YEAR, "at_risk", 660, 600, -0.1, False),
+        "off_track": (1200, [120] * 6, IN_YEAR, "off_track", 720, 600, -0.2, False),
+        "late": (1200, [90] * 6, IN_YEAR_LATE, "late", 540, 600, 0.1, True),
+        "missed": (1200, [110] * 12, AFTER_YEAR, "missed", 1320, 1200, -0.1, False),
+        "achieved_early_is_not": (1200, [10] * 6, IN_YEAR, "on_track", 60, 600, 0.9, False),
+        "no_data": (1200, [], IN_YEAR, "no_data", None, None, None, True),
+        "no_target": (None, [90] * 6, IN_YEAR, "no_target", 90, None, None, False),
+    },
+}
+
+
+def _check(result: TargetStatus, status, actual, expected, gap, late) -> None:
+    assert result.status == status
+    assert result.late is late
+    assert result.actual == (None if actual is None else pytest.approx(actual))
+    assert result.expected == (None if expected is None else pytest.approx(expected))
+    assert result.gap == (None if gap is None else pytest.approx(gap, abs=1e-7))
+
+
+@pytest.mark.parametrize("kind", ["stock", "cumulative"])
+@pytest.mark.parametrize(
+    ("direction", "case"),
+    [(direction, case) for direction, cases in LEVEL_CASES.items() for case in cases],
+)
+def test_stock_and_cumulative_statuses(kind: str, direction: str, case: str) -> None:
+    target, points, as_of, status, actual, expected, gap, late = LEVEL_CASES[direction][case]
+    indicator = make(kind, direction, 100, target)
+    result = judge(indicator, [Figure(p, v) for p, v in points], as_of)
+    _check(result, status, actual, expected, gap, late)
+    if points:
+        assert result.actual_period == points[-1][0]
+
+
+@pytest.mark.parametrize(
+    ("direction", "case"),
+    [(direction, case) for direction, cases in FLOW_CASES.items() for case in cases],
+)
+def test_flow_window_statuses(direction: str, case: str) -> None:
+    target, values, as_of, status, actual, expected, gap, late = FLOW_CASES[direction][case]
+    baseline = 1200 if direction == "higher" else 2400
+    indicator = make("flow", direction, baseline, target)
+    result = judge(indicator, monthly(APR26, values), as_of)
+    _check(result, status, actual, expected, gap, late)
+    if values:  # the last period in the sum (or, without a target, the latest figure)
+        assert result.actual_period == (D(2026, 9, 1) if len(values) == 6 else MARCH27)
+
+
+# --- the tolerance band -----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("tolerance", "value", "status"),
+    [
+        (None, 135.0, "at_risk"),  # gap exactly -10 %: inside the band
+        (None, 134.99, "off_track"),
+        (None, 149.99, "at_risk"),
+        (None, 150.0, "on_track"),
+        (0.2, 121.0, "at_risk"),  # the target's own tolerance wins: gap -19.3 %
+        (0.2, 119.0, "off_track"),  # gap -20.7 %
+    ],
+)
+def test_tolerance_band(tolerance: float | None, value: float, status: str) -> None:
+    indicator = make(tolerance=tolerance) if tolerance else make()
+    assert judge(indicator, [Figure(MARCH26, value)], MID).status == status
+
+
+def test_indicator_tolerance_used_without_a_target_tolerance() -> None:
+    indicator = make().model_copy(update={"tolerance": 0.05})
+    assert judge(indicator, [Figure(MARCH26, 141)], MID).status == "off_track"  # gap -6 %
+    assert judge(indicator, [Figure(MARCH26, 143)], MID).status == "at_risk"  # gap -4.7 %
+
+
+# --- glide paths --------------------------------------------------------------------------------
+def test_linear_path_on_the_real_wifi_target() -> None:
+    """591 on 2019-03-31 to 700 on 2023-03-31 (1461 days); 2021-03-31 is 731 days in:
+    591 + 109 × 731 / 1461 = 645.5373."""
+    indicator = REAL["wifi_access_points"]
+    result = evaluate_indicator(indicator, [Figure(D(2021, 3, 1), 643)], D(2021, 4, 15))[0]
+    assert result.target_id == "wifi_access_points-fy2022"
+    assert result.expected == pytest.approx(645.5373, abs=1e-4)
+    assert result.gap == pytest.approx(-0.0039305, abs=1e-6)
+    assert result.status == "at_risk"
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (D(2019, 3, 31), 591.0),
+        (D(2018, 1, 1), 591.0),  # before the baseline: the baseline
+        (D(2023, 3, 31), 700.0),
+        (D(2030, 1, 1), 700.0),  # after the due date: the target
+    ],
+)
+def test_linear_path_ends(day: dt.date, expected: float) -> None:
+    indicator = REAL["wifi_access_points"]
+    assert glide(indicator, indicator.targets[0], day) == expected
+
+
+@pytest.mark.parametrize(
+    ("figures", "as_of", "status", "expected"),
+    [
+        # Step path of the real open-data target: 5 until 2028-03-31, then 30.
+        ([(D(2027, 10, 1), 5)], D(2028, 1, 15), "on_track", 5),
+        ([(D(2027, 10, 1), 4.5)], D(2028, 1, 15), "at_risk", 5),  # gap -10 %
+        ([(D(2027, 10, 1), 4)], D(2028, 1, 15), "off_track", 5),
+        ([(D(2027, 10, 1), 30)], D(2028, 1, 15), "achieved", 5),
+        ([(D(2028, 1, 1), 29)], D(2028, 4, 15), "missed", 30),
+        ([(D(2028, 1, 1), 30)], D(2028, 4, 15), "achieved", 30),
+    ],
+)
+def test_step_path(figures, as_of: dt.date, status: str, expected: float) -> None:
+    indicator = REAL["opendata_private_services"]
+    result = evaluate_indicator(indicator, [Figure(p, v) for p, v in figures], as_of)[0]
+    assert (result.status, result.expected) == (status, expected)
+    target = indicator.targets[0]
+    assert glide(indicator, target, D(2028, 3, 30)) == 5
+    assert glide(indicator, target, D(2028, 3, 31)) == 30
+
+
+# --- after the due date, before its last figure is due -------------------------------------
+@pytest.mark.parametrize(
+    ("figures", "as_of", "status", "late"),
+    [
+        # 2027-04-05: due date passed, but March's figure is not due until 04-10. February's
+        # 190 against the path at 2027-02-28 (699 of 730 days: 195.75) is only at risk.
+        ([(D(2027, 2, 1), 190)], D(2027, 4, 5), "at_risk", False),
+        ([(D(2027, 2, 1), 190)], D(2027, 4, 10), "missed", True),  # March is due: verdict
+        ([(D(2027, 2, 1), 190), (MARCH27, 200)], D(2027, 4, 5), "achieved", False),
+        ([(D(2027, 2, 1), 190), (MARCH27, 199)], D(2027, 4, 5), "missed", False),
+    ],
+)
+def test_verdict_waits_for_the_last_figure(figures, as_of, status, late) -> None:
+    result = judge(make(), [Figure(p, v) for p, v in figures], as_of)
+    assert (result.status, result.late) == (status, late)
+
+
+# --- fiscal-year windows ------------------------------------------------------------------------
+def test_window_takes_april_to_march() -> None:
+    """March 2026 belongs to FY2025 and April 2027 to FY2027: neither is in FY2026's sum."""
+    figures = [
+        Figure(D(2026, 3, 1), 1000),
+        *monthly(APR26, [100] * 12),
+        Figure(D(2027, 4, 1), 1000),
+    ]
+    result = judge(make("flow", "lower", 2400, 1200), figures, D(2027, 6, 1))
+    assert (result.actual, result.actual_period, result.status) == (1200, MARCH27, "achieved")
+
+
+@pytest.mark.parametrize(
+    ("frequency", "figures", "totals"),
+    [
+        ("monthly", [(D(2026, 3, 1), 7), *((D(2026, m, 1), 1) for m in range(4, 13))], {}),
+        (
+            "monthly",
+            [(D(2025, 3, 1), 7), *((p.period, p.value) for p in monthly(APR26, [1] * 12))],
+            {2026: 12},
+        ),
+        (
+            "quarterly",
+            [(D(2025, 4, 1), 1), (D(2025, 7, 1), 2), (D(2025, 10, 1), 3), (D(2026, 1, 1), 4)],
+            {2025: 10},  # the January quarter closes FY2025
+        ),
+        ("quarterly", [(D(2026, 1, 1), 4), (APR26, 1), (D(2026, 7, 1), 2)], {}),
+        ("fiscal_year", [(D(2024, 4, 1), 5), (D(2025, 4, 1), 6)], {2024: 5, 2025: 6}),
+    ],
+)
+def test_fiscal_year_totals_of_complete_years(frequency, figures, totals) -> None:
+    indicator = make("flow", frequency=frequency)
+    assert fiscal_year_totals(indicator, dict(figures)) == totals
+
+
+@pytest.mark.parametrize(
+    ("figures", "as_of", "status", "actual", "expected", "period"),
+    [
+        # In the year, April not yet due (05-10): FY2025's complete total against the path
+        # at 2026-03-31, half way from 1200 to 2400.
+        (monthly(D(2025, 4, 1), [150] * 12), D(2026, 4, 20), "on_track", 1800, 1800, MARCH26),
+        # Before the year: FY2024 (the baseline year, path = 1200) is the latest complete one.
+        # (FY2025 runs to October, all that is due on 2025-12-01.)
+        (
+            monthly(D(2024, 4, 1), [100] * 11 + [0] + [100] * 7),
+            D(2025, 12, 1),
+            "at_risk",
+            1100,
+            1200,
+            D(2025, 3, 1),
+        ),
+        # An incomplete year is passed over; with no complete one there is nothing to judge.
+        (monthly(D(2025, 4, 1), [150] * 11), D(2026, 4, 20), "no_data", None, None, None),
+        # September is in early (due 10-10): only April–August count, 5/12 of 2400.
+        (monthly(APR26, [200] * 6), D(2026, 10, 5), "on_track", 1000, 1000, D(2026, 8, 1)),
+    ],
+)
+def test_window_before_and_during_the_year(figures, as_of, status, actual, expected, period):
+    result = judge(make("flow", "higher", 1200, 2400), figures, as_of)
+    assert (result.status, result.actual, result.expected) == (status, actual, expected)
+    assert result.actual_period == period
+
+
+def test_window_counts_figures_that_are_in() -> None:
+    """July missing and overdue, August in: the five months in are held to 5/12."""
+    figures = [f for f in monthly(APR26, [200] * 6) if f.period != D(2026, 7, 1)]
+    result = judge(make("flow", "higher", 1200, 2400), figures, IN_YEAR)
+    assert (result.actual, result.expected, result.status) == (1000, 1000, "on_track")
+
+
+# --- due dates and lateness -------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("frequency", "period", "due_day", "due"),
+    [
+        ("monthly", D(2026, 9, 1), 10, D(2026, 10, 10)),
+        ("monthly", D(2026, 12, 1), 10, D(2027, 1, 10)),
+        ("monthly", D(2026, 9, 1), 25, D(2026, 10, 25)),
+        ("monthly", D(2026, 9, 17), 10, D(2026, 10, 10)),  # any day names its period
+        ("quarterly", D(2026, 7, 1), 10, D(2026, 10, 10)),  # Q2 FY2026
+        ("quarterly", D(2027, 1, 1), 10, D(2027, 4, 10)),  # Q4 FY2026
+        ("fiscal_year", D(2025, 4, 1), 10, D(2026, 4, 10)),  # FY2025
+        ("fiscal_year", D(2025, 4, 1), 1, D(2026, 4, 1)),
+    ],
+)
+def test_due_date(frequency: str, period: dt.date, due_day: int, due: dt.date) -> None:
+    indicator = make(frequency=frequency).model_copy(update={"due_day": due_day})
+    assert due_date(indicator, period) == due
+
+
+@pytest.mark.parametrize(
+    ("frequency", "as_of", "period"),
+    [
+        ("monthly", D(2026, 10, 9), D(2026, 8, 1)),
+        ("monthly", D(2026, 10, 10), D(2026, 9, 1)),
+        ("monthly", D(2026, 10, 31), D(2026, 9, 1)),
+        ("quarterly", D(2026, 10, 9), D(2026, 4, 1)),
+        ("quarterly", D(2026, 10, 10), D(2026, 7, 1)),
+        ("fiscal_year", D(2026, 4, 9), D(2024, 4, 1)),
+        ("fiscal_year", D(2026, 4, 10), D(2025, 4, 1)),
+        ("monthly", D(2019, 4, 30), None),  # only March 2019, the baseline's month, is due
+        ("monthly", D(2019, 5, 10), D(2019, 4, 1)),
+        ("fiscal_year", D(2020, 4, 9), None),  # FY2018 holds the baseline
+        ("fiscal_year", D(2020, 4, 10), D(2019, 4, 1)),
+    ],
+)
+def test_latest_due_period(frequency: str, as_of: dt.date, period: dt.date | None) -> None:
+    indicator = make(frequency=frequency, baseline_date=D(2019, 3, 31))
+    assert latest_due_period(indicator, as_of) == period
+
+
+@pytest.mark.parametrize(
+    ("as_of", "status", "late"),
+    [
+        (D(2026, 10, 9), "on_track", False),  # September's figure is due tomorrow
+        (D(2026, 10, 10), "late", True),  # due today and not in
+        (D(2026, 10, 11), "late", True),
+    ],
+)
+def test_late_around_the_due_day(as_of: dt.date, status: str, late: bool) -> None:
+    result = judge(make(), monthly(D(2026, 6, 1), [190, 190, 190]), as_of)
+    assert (result.status, result.late) == (status, late)
+    assert result.last_period == D(2026, 8, 1)
+    assert result.next_due == D(2026, 10, 10)
+    assert result.gap is not None and result.gap > 0  # kept, for the alert rules
+
+
+@pytest.mark.parametrize(
+    ("figures", "as_of", "last_period", "next_due"),
+    [
+        ([], D(2026, 1, 1), None, D(2025, 5, 10)),  # April 2025, the first after the baseline
+        ([(MARCH26, 150)], MID_LATE, MARCH26, D(2026, 5, 10)),  # April's, overdue
+        ([(MARCH26, 150), (D(2026, 4, 1), 150)], MID_LATE, D(2026, 4, 1), D(2026, 6, 10)),
+    ],
+)
+def test_last_period_and_next_due(figures, as_of, last_period, next_due) -> None:
+    result = judge(make(), [Figure(p, v) for p, v in figures], as_of)
+    assert (result.last_period, result.next_due) == (last_period, next_due)
+
+
+def test_figures_after_as_of_are_ignored() -> None:
+    figures = [Figure(MARCH26, 165), Figure(D(2026, 5, 1), 100)]
+    result = judge(make(), figures, MID)
+    assert (result.actual, result.last_period, result.status) == (165, MARCH26, "on_track")
+
+
+# --- forecasts ------------------------------------------------------------------------------
+# Month ends 2026-01-31, 02-28, 03-31, 04-30 are days 0, 28, 59, 89; the values move 2 a day,
+# so they reach the target on day 150, 2026-06-30.
+LINE_UP = [1000, 1056, 1118, 1178]
+LINE_DOWN = [1000, 944, 882, 822]
+
+
+@pytest.mark.parametrize(
+    ("direction", "values", "target", "window", "forecast"),
+    [
+        ("higher", LINE_UP, 1300, 12, D(2026, 6, 30)),
+        ("lower", LINE_DOWN, 700, 12, D(2026, 6, 30)),
+        ("higher", [5000, *LINE_UP], 1300, 4, D(2026, 6, 30)),  # the outlier is outside
+        ("higher", LINE_UP[:2], 1300, 12, None),  # fewer than 3 figures
+        ("higher", [1000, 1000, 1000], 1300, 12, None),  # flat
+        ("higher", LINE_DOWN, 1300, 12, None),  # the wrong way
+        ("lower", LINE_UP, 700, 12, None),
+        ("higher", LINE_UP, 1100, 12, None),  # already achieved
+    ],
+)
+def test_forecast_on_a_straight_line(direction, values, target, window, forecast) -> None:
+    baseline = 900 if direction == "higher" else 1100
+    indicator = make("stock", direction, baseline, target, baseline_date=D(2025, 12, 31))
+    start = D(2026, 1, 1) if len(values) != 5 else D(2025, 12, 1)
+    result = judge(indicator, monthly(start, values), D(2026, 5, 15), trend_window=window)
+    assert result.forecast_date == forecast
+
+
+def test_forecast_of_a_flow_fits_complete_year_totals() -> None:
+    """FY totals 1000, 1366, 1731 at 2023-03-31, 2024-03-31 (+366), 2025-03-31 (+731): one a
+    day, so 2096 comes on day 1096, 2026-03-31. FY2025 is incomplete and left out."""
+    figures = []
+    for year, total in [(2022, 1000), (2023, 1366), (2024, 1731)]:
+        figures += monthly(D(year, 4, 1), [total] + [0] * 11)
+    figures += monthly(D(2025, 4, 1), [500] * 3)
+    indicator = make("flow", "higher", 1000, 2096, baseline_date=D(2023, 3, 31))
+    result = judge(indicator, figures, D(2025, 7, 15))
+    assert result.status == "on_track"  # FY2024's 1731 against the path's 1548.4
+    assert result.forecast_date == D(2026, 3, 31)
+
+
+def test_crossing_date_is_exact_far_from_the_epoch() -> None:
+    points = [(D(2100, 1, 1), 0.0), (D(2100, 1, 11), 1.0), (D(2100, 1, 21), 2.0)]
+    assert crossing_date(points, 10.0, "higher") == D(2100, 4, 11)
+
+
+# --- indicators, headlines and the rollup -------------------------------------------------------
+def test_indicator_without_targets() -> None:
+    indicator = REAL["tablets_deployed"]
+    [with_figures] = evaluate_indicator(indicator, [Figure(D(2024, 4, 1), 2500)], D(2025, 5, 1))
+    assert (with_figures.status, with_figures.actual, with_figures.target_id) == (
+        "no_target",
+        2500,
+        None,
+    )
+    [without] = evaluate_indicator(indicator, [], D(2025, 5, 1))
+    assert (without.status, without.actual) == ("no_data", None)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "target_id"),
+    [
+        (D(2021, 6, 1), "wifi_access_points-fy2022"),
+        (D(2023, 3, 31), "wifi_access_points-fy2022"),  # due today: not yet due
+        (D(2023, 4, 1), "wifi_access_points-fy2027"),
+        (D(2030, 1, 1), "wifi_access_points-fy2027"),  # all due: the last
+    ],
+)
+def test_headline_is_the_nearest_target_not_yet_due(as_of: dt.date, target_id: str) -> None:
+    statuses = evaluate_indicator(REAL["wifi_access_points"], [], as_of)
+    assert headline(statuses, as_of).target_id == target_id
+
+
+def test_headline_of_one_without_target_and_of_none() -> None:
+    [only] = evaluate_indicator(REAL["tablets_deployed"], [], D(2025, 1, 1))
+    assert headline([only], D(2025, 1, 1)) is only
+    with pytest.raises(ValueError):
+        headline([], D(2025, 1, 1))
+
+
+def _headline(indicator_id: str, status: str) -> TargetStatus:
+    return TargetStatus(
+        indicator_id, None, None, None, None, None, None, status, False, None, None, None, None
+    )
+
+
+HEADLINES = {
+    "wifi_access_points": "on_track",
+    "wifi_facilities": "at_risk",
+    "mebyo_registrations": "off_track",
+    "opendata_private_services": "achieved",
+    "system_running_cost": "missed",
+    "system_count": "late",
+    "tablets_deployed": "no_target",
+    "phone_line_savings": "no_data",
+    # etax_payments is left out: it counts as no_data
+}
+
+
+def test_rollup_over_the_real_catalog() -> None:
+    headlines = {key: _headline(key, status) for key, status in HEADLINES.items()}
+    rollup = rollup_initiatives(CATALOG, headlines)
+    assert [r.initiative_id for r in rollup] == [item.id for item in CATALOG.initiatives]
+    assert len(rollup) == 101
+    by_id = {r.initiative_id: r for r in rollup}
+    assert by_id["28"].status == "at_risk"
+    assert by_id["28"].indicator_ids == ["wifi_access_points", "wifi_facilities"]
+    assert {k: v for k, v in by_id["28"].counts.items() if v} == {"at_risk": 1, "on_track": 1}
+    assert (by_id["44"].status, by_id["44"].inconsistent) == ("missed", False)  # in progress
+    assert by_id["44-1"].status == "late"
+    assert (by_id["24-1"].status, by_id["24-1"].inconsistent) == ("off_track", True)
+    assert (by_id["36d"].status, by_id["36d"].inconsistent) == ("achieved", False)
+    assert by_id["33"].status == "no_data"
+    assert by_id["40"].status == "no_target"
+    assert by_id["p3-05-a"].status == "no_data"
+    uncovered = [r for r in rollup if r.status == "no_indicator"]
+    assert len(uncovered) == 88  # 101 less the 13 initiatives the 9 indicators evidence
+    assert all(r.indicator_ids == [] and not r.inconsistent for r in uncovered)
+    assert sum(status_counts(rollup).values()) == 101
+    assert status_counts(rollup)["no_indicator"] == 88
+
+
+@pytest.mark.parametrize(
+    ("status", "inconsistent"),
+    [("missed", True), ("off_track", True), ("late", False), ("at_risk", False)],
+)
+def test_inconsistency_flag(status: str, inconsistent: bool) -> None:
+    """44-1 is achieved in the catalog; system_count alone evidences it."""
+    rollup = rollup_initiatives(CATALOG, {"system_count": _headline("system_count", status)})
+    by_id = {r.initiative_id: r for r in rollup}
+    assert by_id["44-1"].inconsistent is inconsistent
+    assert by_id["44"].inconsistent is False  # in progress: nothing to contradict
+
+
+def test_status_counts_and_severity() -> None:
+    assert SEVERITY[0] == "missed" and SEVERITY[-1] == "no_indicator"
+    counts = status_counts(["late", "late", "achieved"])
+    assert list(counts) == list(SEVERITY[:-1])
+    assert counts == {
+        "missed": 0,
+        "off_track": 0,
+        "late": 2,
+        "at_risk": 0,
+        "no_data": 0,
+        "on_track": 0,
+        "achieved": 1,
+        "no_target": 0,
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.floats(0, 400), st.floats(0, 400))
+def test_a_better_figure_never_judges_worse(low: float, high: float) -> None:
+    low, high = sorted((low, high))
+    rank = {status: i for i, status in enumerate(SEVERITY)}
+    for direction, (worse, better) in [("higher", (low, high)), ("lower", (high, low))]:
+        indicator = make("stock", direction, 100, 200 if direction == "higher" else 50)
+        judged = [judge(indicator, [Figure(MARCH26, v)], MID).status for v in (worse, better)]
+        assert rank[judged[1]] >= rank[judged[0]]

@@ -1,0 +1,78 @@
+"""Read-only questions about figures and loads; every value is a bound parameter."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+_KNOWN_AT = """
+    recorded_at < ?
+    AND (superseded_at IS NULL OR superseded_at >= ?)
+"""
+
+
+def figures(
+    con: duckdb.DuckDBPyConnection, indicator_id: str | None, as_of: dt.date | None
+) -> pd.DataFrame:
+    """indicator_id, period, org_unit, value, revision, recorded_at, load_id, note."""
+    where, params = [], []
+    if as_of is None:
+        where.append("superseded_at IS NULL")
+    else:
+        end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+        where.append(_KNOWN_AT)
+        params += [end_of_day, end_of_day]
+    if indicator_id is not None:
+        where.append("indicator_id = ?")
+        params.append(indicator_id)
+    return con.execute(
+        f"""
+        SELECT indicator_id, period, org_unit, value, revision, recorded_at, load_id, note
+        FROM observation
+        WHERE {" AND ".join(where)}
+        ORDER BY indicator_id, org_unit, period
+        """,  # the WHERE clause is assembled from fixed fragments only
+        params,
+    ).df()
+
+
+def revisions(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame:
+    """period, org_unit, revision, value, note, recorded_at, superseded_at, file, sender."""
+    return con.execute(
+        """
+        SELECT o.period, o.org_unit, o.revision, o.value, o.note, o.recorded_at,
+               o.superseded_at, o.load_id, l.file_name, l.uploaded_by, l.section
+        FROM observation o LEFT JOIN load l ON l.id = o.load_id
+        WHERE o.indicator_id = ?
+        ORDER BY o.period, o.org_unit, o.revision
+        """,
+        [indicator_id],
+    ).df()
+
+
+def loads(con: duckdb.DuckDBPyConnection, limit: int | None) -> pd.DataFrame:
+    """The load records, newest first."""
+    return con.execute(
+        """
+        SELECT id, file_name, sha256, uploaded_by, section, received_at, status,
+               rows_total, rows_accepted, rows_rejected, rows_unchanged, validation, message
+        FROM load ORDER BY id DESC LIMIT ?
+        """,
+        [limit if limit is not None else 2**62],
+    ).df()
+
+
+def quarantine(con: duckdb.DuckDBPyConnection, load_id: int | None) -> pd.DataFrame:
+    """load_id, file_name, row_number, column_name, value, rule, reason, reason_en."""
+    return con.execute(
+        """
+        SELECT q.load_id, l.file_name, q.row_number, q.column_name, q.value, q.rule,
+               q.reason, q.reason_en
+        FROM quarantine q JOIN load l ON l.id = q.load_id
+        WHERE ? IS NULL OR q.load_id = ?
+        ORDER BY q.load_id DESC, q.row_number NULLS FIRST
+        """,
+        [load_id, load_id],
+    ).df()
