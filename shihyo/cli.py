@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,7 +16,7 @@ from rich.table import Table
 from indicators.catalog import Catalog, CatalogError, load_catalog
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
-from shihyo.i18n import Lang, label
+from shihyo.i18n import Lang, label, status_label
 from shihyo.settings import Settings, load_settings
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 
@@ -205,6 +206,67 @@ def indicators_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) 
         )
     console.print(table)
     console.print(label("illustrative_note", lang))
+
+
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Replay the day: figures known then."),
+]
+
+
+@app.command()
+def status(
+    as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption = Lang.ja
+) -> None:
+    """Every target's status (achieved, on track, at risk, off track, missed, late, no data)
+    with actual against the glide path and a forecast; initiatives rolled up.
+
+    Example: shihyo status --as-of 2024-03-31
+    """
+    from shihyo.service import evaluation
+
+    ctx = _context()
+    _synced_catalog(ctx)  # a clean error when there is no warehouse yet
+    result = evaluation(ctx.warehouse, as_of.date() if as_of else None)
+    if as_json:
+        _print_json(result.as_dict())
+        return
+    table = Table(title=f"{label('status_table', lang)} ({label('as_of', lang)} {result.as_of})")
+    for key in (
+        "indicator",
+        "status",
+        "actual",
+        "expected",
+        "target",
+        "due",
+        "forecast",
+        "last_period",
+    ):
+        table.add_column(
+            label(key, lang), justify="left" if key in ("indicator", "status") else "right"
+        )
+    for ind in result.catalog.indicators:
+        for item in result.targets[ind.id]:
+            table.add_row(
+                ind.name if lang is Lang.ja else ind.name_en,
+                status_label(item.status, lang)
+                + (" !" if item.late and item.status != "late" else ""),
+                _num(item.actual),
+                _num(item.expected),
+                _num(item.target_value),
+                str(item.target_date or "—"),
+                str(item.forecast_date or "—"),
+                str(item.last_period or "—"),
+            )
+    console.print(table)
+    counts = "  ".join(f"{status_label(k, lang)} {v}" for k, v in result.counts.items() if v)
+    console.print(counts)
+
+
+def _num(value: float | None) -> str:
+    return (
+        "—" if value is None else f"{value:,.10g}" if float(value).is_integer() else f"{value:,.1f}"
+    )
 
 
 @app.command()

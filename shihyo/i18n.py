@@ -50,6 +50,47 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+# Statuses read by label and icon as well as colour (grey print, colour-blind readers).
+STATUS_ICONS: dict[str, str] = {
+    "missed": "✕",
+    "off_track": "▼",
+    "late": "!",
+    "at_risk": "△",
+    "no_data": "–",
+    "on_track": "○",
+    "achieved": "◎",
+    "no_target": "·",
+    "no_indicator": "?",
+}
+
+LABELS.update(
+    {
+        "missed": ("未達成", "Missed"),
+        "off_track": ("遅れ", "Off track"),
+        "late": ("報告遅延", "Late"),
+        "at_risk": ("要注意", "At risk"),
+        "no_data": ("データなし", "No data"),
+        "on_track": ("順調", "On track"),
+        "no_target": ("目標なし", "No target"),
+        "no_indicator": ("指標なし", "No indicator"),
+        "status_table": ("目標の達成状況", "Targets"),
+        "target": ("目標値", "Target"),
+        "due": ("期限", "Due"),
+        "actual": ("実績", "Actual"),
+        "expected": ("想定", "Expected"),
+        "forecast": ("到達見込み", "Forecast"),
+        "last_period": ("最新期間", "Latest period"),
+        "as_of": ("基準日", "As of"),
+        "status": ("状況", "Status"),
+    }
+)
+
+
+def status_label(status: str, lang: Lang | str = Lang.ja) -> str:
+    """Icon and label of a status, e.g. '△ 要注意'."""
+    return f"{STATUS_ICONS.get(status, '')} {label(status, lang)}".strip()
+
+
 def label(key: str, lang: Lang | str = Lang.ja) -> str:
     """The label for `key` in `lang` (the key itself when unknown, so a gap shows)."""
     ja, en = LABELS.get(key, (key, key))
