@@ -37,6 +37,11 @@ class IngestReport:
         return sum(f.rows_rejected for f in self.files)
 
     @property
+    def changed(self) -> bool:
+        """True when a file was loaded or rejected, so that targets and alerts need a look."""
+        return any(f.status != "duplicate" for f in self.files)
+
+    @property
     def clean(self) -> bool:
         """True when no row and no file was rejected."""
         return all(f.status in ("loaded", "duplicate") for f in self.files)
@@ -107,8 +112,10 @@ def ingest(
     strict: bool = False,
     period: str | None = None,
     uploaded_by: str | None = None,
+    evaluate_after: bool = True,
 ) -> dict:
-    """Load every file waiting in the inbox, or the files given, and summarise the run."""
+    """Load every file waiting in the inbox, or the files given, and summarise the run;
+    then, if anything was loaded or rejected, evaluate the targets and alert."""
     settings = load_settings()
     options = IngestOptions(
         strict=strict, period=period, uploaded_by=uploaded_by, keep_source=bool(files)
@@ -124,4 +131,8 @@ def ingest(
         f"{len(report.files)} files, {report.rows_accepted} rows accepted, "
         f"{report.rows_rejected} rejected"
     )
+    if report.changed and evaluate_after:
+        from flows.evaluate import evaluate  # imported here: evaluate imports ingest's peers
+
+        evaluate()
     return report.as_dict()

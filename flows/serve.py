@@ -66,7 +66,8 @@ def prefect_server(settings: Settings, startup_timeout: float = 120) -> Iterator
 
 
 def deployments(settings: Settings) -> list:
-    """The scheduled deployments: the inbox every few minutes (and the daily evaluation)."""
+    """The scheduled deployments: the inbox every few minutes, the evaluation daily."""
+    from flows.evaluate import evaluate
     from flows.ingest import ingest
 
     return [
@@ -74,6 +75,11 @@ def deployments(settings: Settings) -> list:
             name="inbox",
             interval=timedelta(minutes=settings.ingest_every_minutes),
             description="Load every file waiting in the inbox.",
+        ),
+        evaluate.to_deployment(
+            name="daily",
+            cron=settings.evaluate_cron,
+            description="Judge every target and send the alerts that are due.",
         ),
     ]
 

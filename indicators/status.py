@@ -69,6 +69,7 @@ class TargetStatus:
     expected: float | None  # the glide path's value at the point judged
     status: Status
     late: bool  # kept apart from `status` for the alert rules
+    judged: Status  # the status against the path, before lateness is taken into account
     gap: float | None  # signed relative gap, positive = better than expected
     forecast_date: dt.date | None
     last_period: dt.date | None  # the newest period with a figure
@@ -235,6 +236,7 @@ def evaluate_target(
         actual_period=None,
         expected=None,
         status="no_data",
+        judged="no_data",
         late=due_period is not None and due_period not in known,
         gap=None,
         forecast_date=None,
@@ -244,14 +246,15 @@ def evaluate_target(
     if last is None:
         return base
     if target is None:
-        return replace(base, status="no_target", actual=known[last], actual_period=last)
+        return replace(
+            base, status="no_target", judged="no_target", actual=known[last], actual_period=last
+        )
     point = _judge(indicator, target, known, as_of)
     if point is None:
         return base
     gap = _gap(indicator.direction, point.actual, point.expected)
-    status = _classify(indicator, target, point, gap)
-    if base.late and status in _TRACKING:
-        status = "late"
+    judged = _classify(indicator, target, point, gap)
+    status: Status = "late" if base.late and judged in _TRACKING else judged
     annual = indicator.kind == "flow" and target.window == "fiscal_year"
     predicted = (
         None
@@ -264,6 +267,7 @@ def evaluate_target(
         actual_period=point.period,
         expected=point.expected,
         status=status,
+        judged=judged,
         gap=gap,
         forecast_date=predicted,
     )

@@ -316,7 +316,12 @@ def ingest(
             token = progress_hook.set(hook)
             try:
                 if api is None:
-                    report = run_ingest(names, str(inbox) if inbox else None, options).as_dict()
+                    result = run_ingest(names, str(inbox) if inbox else None, options)
+                    report = result.as_dict()
+                    if result.changed:
+                        from flows.evaluate import run_evaluate
+
+                        run_evaluate()
                 else:
                     with prefect_api(api):
                         report = ingest_flow(
@@ -332,6 +337,47 @@ def ingest(
         _print_ingest(report, api, ctx.settings.prefect)
     clean = all(f["status"] in ("loaded", "duplicate") for f in report["files"])
     raise typer.Exit(0 if clean else 1)
+
+
+@app.command()
+def evaluate(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Judge every target, open and resolve alerts, and send one message per recipient
+    through the configured channels (retrying those that were down).
+
+    Example: shihyo evaluate --json
+    """
+    from alerts.config import AlertConfigError
+    from flows.evaluate import evaluate as evaluate_flow
+    from flows.evaluate import run_evaluate
+    from shihyo.orchestration import choose_api, prefect_api
+
+    ctx = _context()
+    _synced_catalog(ctx)
+    day = as_of.date() if as_of else None
+    api = choose_api(ctx.settings.prefect)
+    try:
+        if api is None:
+            result, report = run_evaluate(day)
+            summary = {
+                "as_of": result.as_of.isoformat(),
+                "counts": result.counts,
+                **report.as_dict(),
+            }
+        else:
+            with prefect_api(api):
+                summary = evaluate_flow(day.isoformat() if day else None)
+    except (AlertConfigError, WarehouseBusy) as exc:
+        _fail(str(exc))
+    if as_json:
+        _print_json(summary)
+        return
+    console.print(
+        f"as of {summary['as_of']}: alerts opened {summary['alerts_opened']}, resolved "
+        f"{summary['alerts_resolved']}; messages written {summary['messages_written']}, "
+        f"sent {summary['messages_sent']}, failed {summary['messages_failed']}"
+    )
+    for error in summary["errors"]:
+        console.print(f"  [yellow]![/yellow] {error}", highlight=False)
 
 
 @app.command()

@@ -31,6 +31,12 @@ class Settings:
     ingest_every_minutes: float = 15.0
     """How often `shihyo serve` ingests the inbox (SHIHYO_INGEST_EVERY_MINUTES)."""
 
+    evaluate_cron: str = "0 7 * * *"
+    """When `shihyo serve` evaluates targets and sends alerts (SHIHYO_EVALUATE_CRON)."""
+
+    alert_config: Path | None = None
+    """Alert channels and options, YAML (SHIHYO_ALERT_CONFIG; default $SHIHYO_HOME/alerts.yaml)."""
+
     prefect: str = "auto"
     """auto: run on-demand commands as Prefect flows when a Prefect server answers, else
     directly; always: always as flows; never: always directly (SHIHYO_PREFECT)."""
@@ -38,6 +44,10 @@ class Settings:
     @property
     def warehouse_path(self) -> Path:
         return self.home / "shihyo.duckdb"
+
+    @property
+    def alert_config_path(self) -> Path:
+        return self.alert_config or self.home / "alerts.yaml"
 
     @property
     def inbox(self) -> Path:
@@ -60,7 +70,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raw = env.get(f"SHIHYO_{field.name.upper()}")
         if raw is None:
             continue
-        if field.type in ("Path", Path):
+        if field.type in ("Path", Path, "Path | None"):
             values[field.name] = Path(raw)
         elif field.type in ("float", float):
             try:

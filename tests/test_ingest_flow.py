@@ -82,3 +82,45 @@ def test_cli_table_shows_reasons_in_japanese(inbox: Path) -> None:
 def test_cli_before_init_is_a_usage_error(home: Path, tmp_path: Path) -> None:
     code, output = _cli("ingest")
     assert code == 2 and "shihyo init" in output
+
+
+def test_ingest_flow_then_evaluates_and_the_evaluate_flow_reports(prefect_api, inbox: Path) -> None:
+    from flows.evaluate import evaluate
+
+    (inbox / "wifi.csv").write_text(HEADER + "wifi_access_points,2026-10,650,,\n")
+    ingest(inbox=str(inbox))
+    alerts = Warehouse(load_settings().warehouse_path).alerts("open")
+    assert "off_track" in set(alerts["rule"])  # the ingest flow ran the evaluation
+    summary = evaluate(as_of="2026-11-29")
+    assert summary["as_of"] == "2026-11-29"
+    assert summary["alerts_opened"] == 0  # nothing new since the run after ingestion
+    assert set(summary) >= {"counts", "messages_written", "messages_sent"}
+
+
+def test_cli_status_and_evaluate_json(inbox: Path) -> None:
+    (inbox / "wifi.csv").write_text(HEADER + "wifi_access_points,2026-10,650,,\n")
+    assert _cli("ingest")[0] == 0
+    code, output = _cli("status", "--as-of", "2026-11-29", "--json")
+    assert code == 0
+    data = json.loads(output)
+    assert data["as_of"] == "2026-11-29"
+    row = next(
+        r
+        for r in data["indicators"]
+        if r["id"] == "wifi_access_points" and r["target_date"] == "2028-03-31"
+    )
+    assert row["status"] == "off_track" and row["actual"] == 650
+    assert {
+        "id",
+        "name",
+        "target_value",
+        "target_date",
+        "actual",
+        "expected",
+        "status",
+        "forecast_date",
+        "last_period",
+    } <= set(row)
+    assert len(data["initiatives"]) == 101
+    code, output = _cli("evaluate", "--as-of", "2026-11-29", "--json")
+    assert code == 0 and json.loads(output)["alerts_opened"] == 0

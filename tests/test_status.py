@@ -487,7 +487,20 @@ def test_headline_of_one_without_target_and_of_none() -> None:
 
 def _headline(indicator_id: str, status: str) -> TargetStatus:
     return TargetStatus(
-        indicator_id, None, None, None, None, None, None, status, False, None, None, None, None
+        indicator_id,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        status,
+        False,
+        status,
+        None,
+        None,
+        None,
+        None,
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from indicators.catalog import Catalog
-from warehouse import catalog_store, loads, migrate, queries
+from warehouse import alerts, catalog_store, loads, migrate, queries
 from warehouse.db import connect, transaction
 from warehouse.loads import LoadCounts, LoadRecord
 
@@ -131,3 +132,69 @@ class Warehouse:
         """Rejected rows with their reasons, of one load or of all."""
         with connect(self.path, timeout=self.lock_timeout) as con:
             return queries.quarantine(con, load_id)
+
+    # ── alerts and outbox ─────────────────────────────────────────────────────
+
+    def sync_alerts(
+        self, conditions: Sequence[alerts.ConditionLike], now: dt.datetime, rules: Iterable[str]
+    ) -> tuple[list[int], list[int]]:
+        """Open, keep and resolve alerts to match the conditions, in one transaction."""
+        with transaction(self.path, timeout=self.lock_timeout) as con:
+            found = alerts.sync_alerts(con, conditions, now, rules)
+            alerts.resolve_untold(con)
+            return found
+
+    def alerts_to_notify(
+        self, now: dt.datetime, renotify_after: dt.timedelta | None
+    ) -> pd.DataFrame:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return alerts.to_notify(con, now, renotify_after)
+
+    def last_told(self, rule: str, recipient: str) -> dt.datetime | None:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return alerts.last_told(con, rule, recipient)
+
+    def enqueue(self, messages: Sequence[alerts.Outgoing], now: dt.datetime) -> list[int]:
+        """Write the messages to the outbox and mark their alerts told, in one transaction."""
+        with transaction(self.path, timeout=self.lock_timeout) as con:
+            ids = [
+                alerts.add_message(
+                    con,
+                    now,
+                    m.recipient,
+                    m.channel,
+                    m.channel_hash,
+                    m.subject,
+                    m.body,
+                    m.alert_ids,
+                    m.state,
+                )
+                for m in messages
+            ]
+            alerts.mark_told(con, sorted({a for m in messages for a in m.alert_ids}), now)
+            return ids
+
+    def due_messages(self, now: dt.datetime) -> pd.DataFrame:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return alerts.due_messages(con, now)
+
+    def mark_sent(self, message_id: int, now: dt.datetime) -> None:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            alerts.mark_sent(con, message_id, now)
+
+    def mark_failed(self, message_id: int, error: str, next_attempt: dt.datetime) -> None:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            alerts.mark_failed(con, message_id, error, next_attempt)
+
+    def retry_message(self, message_id: int, now: dt.datetime) -> bool:
+        """Make an unsent message due at once (the app's resend button)."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return alerts.retry_now(con, message_id, now)
+
+    def alerts(self, state: str | None = None) -> pd.DataFrame:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return alerts.alerts(con, state)
+
+    def outbox(self) -> pd.DataFrame:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return alerts.outbox(con)

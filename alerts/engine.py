@@ -1,0 +1,192 @@
+"""One alert run: conditions from the evaluation, the loads and the catalog; the
+alert state machine in the warehouse; one message per recipient through the outbox;
+then delivery of whatever is due, with back-off for channels that are down."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import apprise
+
+from alerts.config import AlertConfig, mask, url_hash
+from alerts.messages import AlertLine, compose
+from alerts.rules import (
+    RULES,
+    Condition,
+    coverage_conditions,
+    target_conditions,
+    validation_conditions,
+)
+from indicators.evaluation import Evaluation
+from warehouse import Warehouse
+from warehouse.alerts import Outgoing
+
+MAX_BACKOFF = dt.timedelta(hours=24)
+DEFAULT_RECIPIENT = ""  # a load whose sender's section is unknown goes to the default channel
+
+
+class Sender(Protocol):
+    def send(self, url: str, title: str, body: str) -> tuple[bool, str | None]: ...
+
+
+class AppriseSender:
+    """Delivers through Apprise; an unreachable target fails without an exception."""
+
+    def send(self, url: str, title: str, body: str) -> tuple[bool, str | None]:
+        notifier = apprise.Apprise()
+        if not notifier.add(url):
+            return False, f"not a usable notification URL: {mask(url)}"
+        if notifier.notify(title=title, body=body):
+            return True, None
+        return False, f"delivery to {mask(url)} failed"
+
+
+@dataclass
+class AlertReport:
+    """What one run did."""
+
+    opened: list[int] = field(default_factory=list)
+    resolved: list[int] = field(default_factory=list)
+    messages_written: int = 0
+    sent: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "alerts_opened": len(self.opened),
+            "alerts_resolved": len(self.resolved),
+            "messages_written": self.messages_written,
+            "messages_sent": self.sent,
+            "messages_failed": self.failed,
+            "errors": self.errors,
+        }
+
+
+def conditions_now(
+    evaluation: Evaluation, warehouse: Warehouse, config: AlertConfig
+) -> list[Condition]:
+    """Every condition that holds on the evaluation's day."""
+    return [
+        *target_conditions(evaluation, config.at_risk),
+        *validation_conditions(warehouse.loads()),
+        *coverage_conditions(evaluation.catalog),
+    ]
+
+
+def _names(evaluation: Evaluation) -> dict[str, tuple[str, str]]:
+    names = {o.id: (o.name, o.name_en) for o in evaluation.catalog.owners}
+    names[DEFAULT_RECIPIENT] = ("既定の宛先", "Default recipients")
+    return names
+
+
+def plan_messages(
+    evaluation: Evaluation, warehouse: Warehouse, config: AlertConfig, now: dt.datetime
+) -> list[Outgoing]:
+    """One message per recipient and channel for what has not been told yet. The
+    administrator's no-indicator alerts wait for the weekly digest."""
+    renotify = dt.timedelta(hours=config.renotify_hours) if config.renotify_hours else None
+    pending = warehouse.alerts_to_notify(now, renotify)
+    if pending.empty:
+        return []
+    admin = evaluation.catalog.plan.admin_owner
+    last_digest = warehouse.last_told("no_indicator", admin)
+    digest_due = last_digest is None or now - last_digest >= dt.timedelta(days=config.digest_days)
+    if not digest_due:
+        pending = pending[~((pending["rule"] == "no_indicator") & ~pending["resolved"])]
+    names = _names(evaluation)
+    outgoing: list[Outgoing] = []
+    for recipient, rows in pending.groupby("recipient", sort=True):
+        lines = [
+            AlertLine(
+                int(r.id),
+                r.rule,
+                r.summary,
+                r.summary_en,
+                r.indicator_id if isinstance(r.indicator_id, str) else None,
+                bool(r.resolved),
+            )
+            for r in rows.itertuples()
+        ]
+        name, name_en = names.get(recipient, (recipient, recipient))
+        message = compose(recipient, name, name_en, lines, config.dashboard_url)
+        channels = config.channels(recipient, admin)
+        if not channels:
+            outgoing.append(
+                Outgoing(
+                    recipient,
+                    "(none configured)",
+                    "",
+                    message.subject,
+                    message.body,
+                    message.alert_ids,
+                    state="no_channel",
+                )
+            )
+        for url in channels:
+            outgoing.append(
+                Outgoing(
+                    recipient,
+                    mask(url),
+                    url_hash(url),
+                    message.subject,
+                    message.body,
+                    message.alert_ids,
+                )
+            )
+    return outgoing
+
+
+def deliver(
+    warehouse: Warehouse, config: AlertConfig, sender: Sender, now: dt.datetime
+) -> tuple[int, int, list[str]]:
+    """Send every due message once; a failure waits, doubling, for a later run."""
+    urls = {
+        url_hash(u): u
+        for u in [
+            *config.default,
+            *config.admin,
+            *(u for us in config.sections.values() for u in us),
+        ]
+    }
+    sent = failed = 0
+    errors: list[str] = []
+    for message in warehouse.due_messages(now).itertuples():
+        url = urls.get(message.channel_hash)
+        if url is None:
+            ok, error = False, f"channel {message.channel} is no longer configured"
+        else:
+            ok, error = sender.send(url, message.subject, message.body)
+        if ok:
+            warehouse.mark_sent(int(message.id), now)
+            sent += 1
+            continue
+        wait = min(
+            dt.timedelta(minutes=config.retry_minutes) * 2 ** int(message.attempts), MAX_BACKOFF
+        )
+        warehouse.mark_failed(int(message.id), error or "failed", now + wait)
+        failed += 1
+        errors.append(f"message {message.id} to {message.recipient}: {error}")
+    return sent, failed, errors
+
+
+def run_alerts(
+    evaluation: Evaluation,
+    warehouse: Warehouse,
+    config: AlertConfig,
+    sender: Sender,
+    now: dt.datetime | None = None,
+) -> AlertReport:
+    """Update the alerts from the evaluation, write the messages, deliver what is due."""
+    now = now or dt.datetime.now()
+    report = AlertReport()
+    report.opened, report.resolved = warehouse.sync_alerts(
+        conditions_now(evaluation, warehouse, config), now, RULES
+    )
+    messages = plan_messages(evaluation, warehouse, config, now)
+    warehouse.enqueue(messages, now)
+    report.messages_written = len(messages)
+    report.sent, report.failed, report.errors = deliver(warehouse, config, sender, now)
+    return report

@@ -1,0 +1,89 @@
+"""One message per recipient per run: Japanese first, the English below, each alert
+named with its indicator, target, actual against expected, owner, and a link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+LINES_PER_RULE = 15  # a digest names the first ones and counts the rest
+
+RULE_TITLES = {
+    "missed": ("目標未達成", "Target missed"),
+    "off_track": ("目標に対する遅れ", "Off track"),
+    "at_risk": ("要注意", "At risk"),
+    "late": ("実績の報告遅延", "Figures late"),
+    "validation_failed": ("取込で不備のあった行", "Rows rejected on upload"),
+    "no_indicator": ("指標が未設定の取組", "Initiatives without an indicator"),
+}
+
+
+@dataclass(frozen=True)
+class AlertLine:
+    """What a message says about one alert."""
+
+    alert_id: int
+    rule: str
+    summary: str
+    summary_en: str
+    indicator_id: str | None
+    resolved: bool
+
+
+@dataclass(frozen=True)
+class Message:
+    recipient: str
+    subject: str
+    body: str
+    alert_ids: list[int]
+
+
+def indicator_link(dashboard_url: str, indicator_id: str) -> str:
+    """The dashboard page of one indicator."""
+    return f"{dashboard_url.rstrip('/')}/indicator?id={quote(indicator_id)}"
+
+
+def compose(
+    recipient: str,
+    recipient_name: str,
+    recipient_name_en: str,
+    lines: list[AlertLine],
+    dashboard_url: str,
+) -> Message:
+    """The message for one recipient: new alerts by rule, then what has been resolved."""
+    opened = [line for line in lines if not line.resolved]
+    resolved = [line for line in lines if line.resolved]
+    subject = (
+        f"[shihyo] {recipient_name}: 新規アラート {len(opened)}件・解消 {len(resolved)}件"
+        f" / {len(opened)} new, {len(resolved)} resolved"
+    )
+    ja = [f"{recipient_name} ご担当者様", ""]
+    en = [f"To {recipient_name_en}", ""]
+    for rule, (title, title_en) in RULE_TITLES.items():
+        mine = [line for line in opened if line.rule == rule]
+        if not mine:
+            continue
+        ja.append(f"■ {title}（{len(mine)}件）")
+        en.append(f"■ {title_en} ({len(mine)})")
+        for line in mine:
+            link = (
+                f"\n    {indicator_link(dashboard_url, line.indicator_id)}"
+                if line.indicator_id
+                else ""
+            )
+            ja.append(f"  ・{line.summary}{link}")
+            en.append(f"  - {line.summary_en}{link}")
+        ja.append("")
+        en.append("")
+    if resolved:
+        ja.append(f"■ 解消しました（{len(resolved)}件）")
+        en.append(f"■ Resolved ({len(resolved)})")
+        for line in resolved:
+            ja.append(f"  ・解消: {line.summary}")
+            en.append(f"  - resolved: {line.summary_en}")
+        ja.append("")
+        en.append("")
+    ja.append(f"ダッシュボード: {dashboard_url}")
+    en.append(f"Dashboard: {dashboard_url}")
+    body = "\n".join([*ja, "", "―" * 20, "", *en])
+    return Message(recipient, subject, body, [line.alert_id for line in lines])

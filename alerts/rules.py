@@ -1,0 +1,144 @@
+"""The alert rules: which conditions hold now. Each condition has a key; the engine
+opens an alert when a key appears and resolves it when the key is gone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from indicators.catalog import Catalog
+from indicators.coverage import covered_initiatives
+from indicators.evaluation import Evaluation
+from indicators.status import TargetStatus
+
+TARGET_RULES = ("missed", "off_track", "at_risk")
+RULES = (*TARGET_RULES, "late", "validation_failed", "no_indicator")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A condition that holds now, addressed to one section."""
+
+    key: str
+    rule: str
+    recipient: str
+    summary: str
+    summary_en: str
+    indicator_id: str | None = None
+    target_id: str | None = None
+    initiative_id: str | None = None
+    load_id: int | None = None
+    details: dict = field(default_factory=dict, compare=False)
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def _target_condition(rule: str, ind, status: TargetStatus) -> Condition:
+    unit, unit_en = ind.unit, ind.unit_en
+    actual, expected = _num(status.actual), _num(status.expected)
+    target = f"{_num(status.target_value)}{unit}（{status.target_date}まで）"
+    words = {
+        "missed": ("目標未達成", "target missed"),
+        "off_track": ("目標に対して遅れ", "off track"),
+        "at_risk": ("目標に対して要注意", "at risk"),
+    }[rule]
+    return Condition(
+        key=f"{rule}|{ind.id}|{status.target_id}",
+        rule=rule,
+        recipient=ind.owner,
+        indicator_id=ind.id,
+        target_id=status.target_id,
+        summary=f"{ind.name}: {words[0]}。目標 {target}、実績 {actual}{unit}"
+        f"（想定 {expected}{unit}）",
+        summary_en=f"{ind.name_en}: {words[1]}. Target {_num(status.target_value)} {unit_en} "
+        f"by {status.target_date}, actual {actual} {unit_en} "
+        f"(expected {expected} {unit_en})",
+        details={
+            "actual": status.actual,
+            "expected": status.expected,
+            "target_value": status.target_value,
+            "target_date": str(status.target_date),
+            "gap": status.gap,
+        },
+    )
+
+
+def target_conditions(evaluation: Evaluation, at_risk: bool) -> list[Condition]:
+    """missed / off_track / at_risk (opt-in) per target, and late per indicator."""
+    found: list[Condition] = []
+    for ind in evaluation.catalog.indicators:
+        statuses = evaluation.targets[ind.id]
+        for status in statuses:
+            judged = status.judged  # lateness is a rule of its own, below
+            if judged in TARGET_RULES and (judged != "at_risk" or at_risk):
+                found.append(_target_condition(judged, ind, status))
+        if any(s.late for s in statuses):
+            due = next((s.next_due for s in statuses if s.late), None)
+            found.append(
+                Condition(
+                    key=f"late|{ind.id}|",
+                    rule="late",
+                    recipient=ind.owner,
+                    indicator_id=ind.id,
+                    summary=f"{ind.name}: 報告期限（{due}）を過ぎても実績が届いていません",
+                    summary_en=f"{ind.name_en}: the figure due on {due} has not arrived",
+                    details={"next_due": str(due)},
+                )
+            )
+    return found
+
+
+def validation_conditions(loads: pd.DataFrame) -> list[Condition]:
+    """A load with rejected rows, until a later load of the same file name from the same
+    section comes in clean."""
+    if loads.empty:
+        return []
+    found: list[Condition] = []
+    ordered = loads.sort_values("id")
+    clean_after: dict[tuple[str, str], int] = {}
+    for row in ordered.itertuples():
+        key = (row.file_name, row.section or "")
+        if row.rows_rejected == 0 and row.status == "loaded":
+            clean_after[key] = row.id
+    for row in ordered.itertuples():
+        if row.rows_rejected == 0:
+            continue
+        key = (row.file_name, row.section or "")
+        if clean_after.get(key, -1) > row.id:
+            continue
+        found.append(
+            Condition(
+                key=f"validation_failed|load:{row.id}",
+                rule="validation_failed",
+                recipient=row.section or "",
+                load_id=int(row.id),
+                summary=f"{row.file_name}: {row.rows_rejected}行を受け付けませんでした"
+                f"（{row.status}）。理由は取込履歴で確認できます",
+                summary_en=f"{row.file_name}: {row.rows_rejected} rows rejected ({row.status}); "
+                "the reasons are on the Loads page",
+                details={"file_name": row.file_name, "rows_rejected": int(row.rows_rejected)},
+            )
+        )
+    return found
+
+
+def coverage_conditions(catalog: Catalog) -> list[Condition]:
+    """Each initiative that still has no indicator, for the plan administrator."""
+    covered = covered_initiatives(catalog)
+    return [
+        Condition(
+            key=f"no_indicator|{item.id}",
+            rule="no_indicator",
+            recipient=catalog.plan.admin_owner,
+            initiative_id=item.id,
+            summary=f"取組 {item.number or item.id}: 指標が設定されていません（{item.text[:40]}）",
+            summary_en=f"initiative {item.number or item.id} has no indicator",
+        )
+        for item in catalog.initiatives
+        if item.id not in covered
+    ]

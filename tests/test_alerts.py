@@ -1,0 +1,238 @@
+"""Alerts end to end against real local receivers: an HTTP server for json:// and an
+SMTP server (aiosmtpd) for mailto://, both started by the tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from email import message_from_bytes
+from email.header import decode_header, make_header
+from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
+
+import pytest
+import yaml
+from aiosmtpd.controller import Controller
+
+from alerts.config import load_alert_config, mask
+from alerts.rules import validation_conditions
+from flows.evaluate import run_evaluate
+from flows.ingest import run_ingest
+from indicators.catalog import Catalog
+from shihyo.settings import Settings, load_settings
+from warehouse import Warehouse
+
+AS_OF = dt.date(2026, 11, 29)
+MORNING = dt.datetime(2026, 11, 29, 7, 0)
+HEADER = "indicator_id,period,value,org_unit,note\n"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class JsonReceiver:
+    """A real HTTP server on loopback that keeps what Apprise's json:// posts to it."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.received: list[dict] = []
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers["Content-Length"])
+                receiver.received.append(json.loads(self.rfile.read(length)))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *_args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", port), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> JsonReceiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class MailReceiver:
+    """A real SMTP server on loopback that keeps the messages it is given."""
+
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        receiver = self
+
+        class Handler:
+            async def handle_DATA(self, _server, _session, envelope) -> str:
+                receiver.messages.append(envelope.content)
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def subjects(self) -> list[str]:
+        return [
+            str(make_header(decode_header(message_from_bytes(m)["Subject"]))) for m in self.messages
+        ]
+
+
+@pytest.fixture
+def mail() -> Iterator[MailReceiver]:
+    receiver = MailReceiver()
+    receiver.controller.start()
+    yield receiver
+    receiver.controller.stop()
+
+
+@pytest.fixture
+def settings(home: Path, catalog: Catalog) -> Settings:
+    settings = load_settings()
+    Warehouse(settings.warehouse_path).init(catalog)
+    return settings
+
+
+def configure(settings: Settings, json_port: int, mail_port: int) -> None:
+    config = {
+        "dashboard_url": "http://dash.example:8501",
+        "sections": {"joho-kikaku": [f"json://127.0.0.1:{json_port}/"]},
+        "default": [
+            f"mailto://127.0.0.1:{mail_port}?from=shihyo@example.org"
+            "&to=kpi@example.org&mode=insecure"
+        ],
+    }
+    settings.alert_config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+
+
+def send_figures(settings: Settings, name: str, rows: str) -> None:
+    path = settings.home / name
+    path.write_text(HEADER + rows, encoding="utf-8")
+    run_ingest([str(path)], settings=settings)
+
+
+def evaluate(settings: Settings, now: dt.datetime = MORNING) -> dict:
+    _, report = run_evaluate(AS_OF, settings=settings, now=now)
+    return report.as_dict()
+
+
+def test_alerts_reach_each_section_once_and_resolve_with_a_notice(
+    settings: Settings, mail: MailReceiver
+) -> None:
+    send_figures(
+        settings, "wifi.csv", "wifi_access_points,2026-09,650,,\nwifi_access_points,2026-10,650,,\n"
+    )
+    with JsonReceiver(free_port()) as chat:
+        configure(settings, chat.port, mail.port)
+        first = evaluate(settings)
+        assert first["messages_sent"] == first["messages_written"] >= 2
+        assert first["messages_failed"] == 0
+        [message] = chat.received  # one message for 情報企画課, however many alerts
+        body = message["message"]
+        assert "情報企画課" in message["title"]
+        assert "県有施設の公衆無線LANアクセスポイント設置台数: 目標に対して遅れ" in body
+        assert "Public Wi-Fi access points at prefectural facilities: off track" in body
+        assert "http://dash.example:8501/indicator?id=wifi_access_points" in body
+        assert body.index("目標") < body.index("Target")  # Japanese first, English below
+        assert "指標が未設定の取組" in body  # the administrator's first weekly digest
+        assert any("税務指導課" in s for s in mail.subjects())  # no channel of its own: default
+
+        again = evaluate(settings, MORNING + dt.timedelta(hours=1))
+        assert again["alerts_opened"] == 0 and again["messages_written"] == 0
+        assert len(chat.received) == 1  # open alerts are not repeated
+
+        send_figures(settings, "wifi-fixed.csv", "wifi_access_points,2026-10,880,,\n")
+        later = evaluate(settings, MORNING + dt.timedelta(hours=2))
+        assert later["alerts_resolved"] >= 1
+        assert len(chat.received) == 2
+        assert "解消" in chat.received[1]["message"]
+        assert "resolved" in chat.received[1]["message"]
+
+
+def test_a_channel_down_on_the_first_run_gets_exactly_one_delivery_later(
+    settings: Settings, mail: MailReceiver
+) -> None:
+    port = free_port()  # nothing listens here yet
+    configure(settings, port, mail.port)
+    first = evaluate(settings)
+    assert first["messages_failed"] >= 1
+    outbox = Warehouse(settings.warehouse_path).outbox()
+    failed = outbox[outbox["recipient"] == "joho-kikaku"].iloc[0]
+    assert failed["state"] == "pending" and failed["attempts"] == 1 and failed["last_error"]
+
+    with JsonReceiver(port) as chat:
+        too_soon = evaluate(settings, MORNING + dt.timedelta(minutes=1))  # backing off
+        assert too_soon["messages_sent"] == 0 and chat.received == []
+        retried = evaluate(settings, MORNING + dt.timedelta(minutes=10))
+        assert retried["messages_sent"] == 1
+        evaluate(settings, MORNING + dt.timedelta(hours=3))
+        assert len(chat.received) == 1
+    outbox = Warehouse(settings.warehouse_path).outbox()
+    sent = outbox[outbox["recipient"] == "joho-kikaku"]
+    assert sent["state"].tolist() == ["sent"] and sent["attempts"].tolist() == [2]
+
+
+def test_secrets_in_urls_are_not_stored_or_shown(settings: Settings) -> None:
+    url = "mailtos://user:s3cret@smtp.example.org:465?to=a@example.org"
+    assert "s3cret" not in mask(url) and "smtp.example.org" in mask(url)
+    settings.alert_config_path.write_text(yaml.safe_dump({"default": [url]}), encoding="utf-8")
+    evaluate(settings)
+    outbox = Warehouse(settings.warehouse_path).outbox()
+    assert not outbox.empty
+    assert not outbox.astype(str).apply(lambda col: col.str.contains("s3cret")).any().any()
+
+
+def test_alert_urls_from_the_environment_are_the_default(tmp_path: Path) -> None:
+    config = load_alert_config(
+        tmp_path / "none.yaml", {"SHIHYO_ALERT_URLS": "json://a.example/ , mailto://b.example"}
+    )
+    assert config.default == ["json://a.example/", "mailto://b.example"]
+    assert config.channels("anyone") == config.default
+
+
+def test_without_channels_the_message_is_kept_visible(settings: Settings) -> None:
+    report = evaluate(settings)
+    assert report["messages_written"] >= 1 and report["messages_sent"] == 0
+    outbox = Warehouse(settings.warehouse_path).outbox()
+    assert set(outbox["state"]) == {"no_channel"}
+
+
+def test_validation_failures_are_addressed_to_the_sender_until_a_clean_resend() -> None:
+    import pandas as pd
+
+    loads = pd.DataFrame(
+        [
+            {
+                "id": 1,
+                "file_name": "jan.csv",
+                "section": "zeimu-shido",
+                "status": "partial",
+                "rows_rejected": 2,
+            },
+            {
+                "id": 2,
+                "file_name": "feb.csv",
+                "section": "zeimu-shido",
+                "status": "partial",
+                "rows_rejected": 1,
+            },
+            {
+                "id": 3,
+                "file_name": "jan.csv",
+                "section": "zeimu-shido",
+                "status": "loaded",
+                "rows_rejected": 0,
+            },
+        ]
+    )
+    conditions = validation_conditions(loads)
+    assert [(c.load_id, c.recipient) for c in conditions] == [(2, "zeimu-shido")]
