@@ -360,3 +360,49 @@ __all__ = [
     "fingerprint",
     "inbox_files",
 ]
+
+
+@dataclass
+class Checked:
+    """An upload parsed and validated, nothing written: what the upload desk previews."""
+
+    frame: pd.DataFrame
+    errors: list[RowIssue]
+    warnings: list[RowIssue]
+    file_error: str | None = None
+
+    @property
+    def rows_rejected(self) -> int:
+        return len({e.row for e in self.errors})
+
+    @property
+    def rows_accepted(self) -> int:
+        return 0 if self.file_error else len(self.frame) - self.rows_rejected
+
+
+def check_upload(
+    data: bytes,
+    file_name: str,
+    warehouse: Warehouse,
+    *,
+    period: str | None = None,
+    today: dt.date | None = None,
+    jump_factor: float = 10.0,
+) -> Checked:
+    """Parse and validate an upload exactly as a load would, without writing anything."""
+    try:
+        parsed = read_upload(data, file_name, period=period)
+    except FileRejected as exc:
+        issue = RowIssue(None, "", "", "file_readable", exc.message_ja, exc.message_en)
+        return Checked(pd.DataFrame(), [issue], [], str(exc))
+    catalog = warehouse.catalog()
+    context = validation_context(catalog, warehouse, parsed, today or dt.date.today(), jump_factor)
+    outcome = validate_observations(parsed.frame, context)
+    warnings = [
+        RowIssue(w.row, w.column, w.value, w.rule, w.reason_ja, w.reason_en)
+        for w in outcome.warnings
+    ]
+    if outcome.file_errors:
+        issues = [RowIssue(None, "", "", "suite", msg, msg) for msg in outcome.file_errors]
+        return Checked(parsed.frame, issues, warnings, "; ".join(outcome.file_errors))
+    return Checked(parsed.frame, _row_issues(parsed, outcome), warnings)

@@ -20,19 +20,14 @@ from indicators.status import (
 )
 
 
-def indicator_series(figures: pd.DataFrame) -> dict[str, list[Figure]]:
-    """Each indicator's figures per period. A period's figure is its total row (no org
-    unit) where one was sent, else the sum of its org-unit rows."""
-    if figures.empty:
-        return {}
-    frame = figures[["indicator_id", "period", "org_unit", "value"]].copy()
-    frame["period"] = pd.to_datetime(frame["period"]).dt.date
-    totals = frame[frame["org_unit"] == ""].set_index(["indicator_id", "period"])["value"]
-    parts = frame[frame["org_unit"] != ""].groupby(["indicator_id", "period"])["value"].sum()
-    combined = totals.combine_first(parts).sort_index()
+def indicator_series(totals: pd.DataFrame) -> dict[str, list[Figure]]:
+    """Each indicator's figures in period order, from (indicator_id, period, value) rows:
+    one figure per indicator and period (the warehouse sums org units where no total
+    row was sent)."""
     series: dict[str, list[Figure]] = {}
-    for (indicator_id, period), value in combined.items():
-        series.setdefault(indicator_id, []).append(Figure(period, float(value)))
+    for row in totals.sort_values(["indicator_id", "period"]).itertuples(index=False):
+        period = row.period.date() if hasattr(row.period, "date") else row.period
+        series.setdefault(row.indicator_id, []).append(Figure(period, float(row.value)))
     return series
 
 
@@ -101,9 +96,9 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def evaluate(catalog: Catalog, figures: pd.DataFrame, as_of: dt.date) -> Evaluation:
-    """Judge every target from the figures known on `as_of`."""
-    series = indicator_series(figures)
+def evaluate(catalog: Catalog, totals: pd.DataFrame, as_of: dt.date) -> Evaluation:
+    """Judge every target from the indicators' figures known on `as_of`."""
+    series = indicator_series(totals)
     targets = {
         ind.id: evaluate_indicator(ind, series.get(ind.id, []), as_of) for ind in catalog.indicators
     }

@@ -1,16 +1,134 @@
 """What several faces of shihyo (CLI, flows, dashboard, report) ask in the same words:
-the catalog and figures from the warehouse, judged by the domain rules."""
+the catalog and figures from the warehouse judged by the domain rules, and the upload
+desk's steps, which run the very ingestion the schedule runs."""
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
 
 from indicators.evaluation import Evaluation, evaluate
+from shihyo.settings import Settings
 from warehouse import Warehouse
 
 
 def evaluation(warehouse: Warehouse, as_of: dt.date | None = None) -> Evaluation:
     """Every target judged on the figures known at the end of `as_of` (default today)."""
     day = as_of or dt.date.today()
-    figures = warehouse.figures(as_of=day if as_of else None)
-    return evaluate(warehouse.catalog(), figures, day)
+    totals = warehouse.indicator_totals(as_of=day if as_of else None)
+    return evaluate(warehouse.catalog(), totals, day)
+
+
+def preview_upload(settings: Settings, data: bytes, file_name: str, period: str | None = None):
+    """The upload parsed and validated as a load would judge it; nothing is written."""
+    from flows.loading import check_upload
+
+    warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
+    return check_upload(data, file_name, warehouse, period=period, jump_factor=settings.jump_factor)
+
+
+def ingest_upload(
+    settings: Settings,
+    data: bytes,
+    file_name: str,
+    *,
+    uploaded_by: str | None = None,
+    section: str | None = None,
+    period: str | None = None,
+) -> dict:
+    """Load an uploaded file with the scheduled ingestion (as a Prefect flow when a
+    server answers), then evaluate and alert; the ingestion report as a dict."""
+    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import run_ingest
+    from flows.loading import IngestOptions
+    from shihyo.orchestration import choose_api, prefect_api
+
+    # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
+    # which the load record shows.
+    folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_uploads(settings)))
+    path = folder / _safe_name(file_name)
+    path.write_bytes(data)
+    try:
+        api = choose_api(settings.prefect)
+        if api is None:
+            options = IngestOptions(period=period, uploaded_by=uploaded_by, section=section)
+            report = run_ingest([str(path)], options=options, settings=settings)
+            if report.changed:
+                from flows.evaluate import run_evaluate
+
+                run_evaluate(settings=settings)
+            return report.as_dict()
+        with prefect_api(api):
+            return ingest_flow([str(path)], period=period, uploaded_by=uploaded_by)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _uploads(settings: Settings) -> Path:
+    folder = settings.home / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _safe_name(file_name: str) -> str:
+    """The base name only, without path parts or control characters."""
+    name = Path(file_name.replace("\\", "/")).name
+    cleaned = "".join(ch for ch in name if ch.isprintable() and ch not in '<>:"|?*')
+    return cleaned.strip(" .") or "upload.csv"
+
+
+def resend_message(settings: Settings, message_id: int) -> tuple[int, int]:
+    """Make a failed message due now and run delivery; (sent, failed)."""
+    from alerts.config import load_alert_config
+    from alerts.engine import AppriseSender, deliver
+
+    warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
+    now = dt.datetime.now()
+    warehouse.retry_message(message_id, now)
+    sent, failed, _ = deliver(
+        warehouse, load_alert_config(settings.alert_config_path), AppriseSender(), now
+    )
+    return sent, failed
+
+
+@dataclass(frozen=True)
+class LoadFiles:
+    """The kept files of one load: the raw bytes as sent, and the errors file."""
+
+    raw: Path | None
+    errors: Path | None
+
+
+def load_files(settings: Settings, sha256: str) -> LoadFiles:
+    """Where the raw file and the errors file of a load are kept, if they are."""
+    raw = settings.archive / sha256
+    if not raw.exists():
+        raw = (
+            next(iter(sorted(settings.rejected.glob(f"{sha256}.*"))), None)
+            if settings.rejected.is_dir()
+            else None
+        )
+        if raw is not None and raw.name.endswith(".errors.csv"):
+            raw = next(
+                (
+                    p
+                    for p in settings.rejected.glob(f"{sha256}.*")
+                    if not p.name.endswith(".errors.csv")
+                ),
+                None,
+            )
+    errors = next(
+        (
+            p
+            for p in (
+                settings.archive / f"{sha256}.errors.csv",
+                settings.rejected / f"{sha256}.errors.csv",
+            )
+            if p.exists()
+        ),
+        None,
+    )
+    return LoadFiles(raw if raw and raw.exists() else None, errors)

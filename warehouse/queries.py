@@ -76,3 +76,41 @@ def quarantine(con: duckdb.DuckDBPyConnection, load_id: int | None) -> pd.DataFr
         """,
         [load_id, load_id],
     ).df()
+
+
+def indicator_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> pd.DataFrame:
+    """indicator_id, period, value: each indicator's figure per period — its total row
+    (no org unit) where one was sent, else the sum of its org-unit rows. Aggregated here
+    so that millions of org-unit figures never travel to Python."""
+    if as_of is None:
+        known, params = "superseded_at IS NULL", []
+    else:
+        end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+        known, params = _KNOWN_AT, [end_of_day, end_of_day]
+    return con.execute(
+        f"""
+        SELECT indicator_id, period,
+               coalesce(max(value) FILTER (WHERE org_unit = ''),
+                        sum(value) FILTER (WHERE org_unit <> '')) AS value
+        FROM observation
+        WHERE {known}
+        GROUP BY indicator_id, period
+        ORDER BY indicator_id, period
+        """,  # `known` is one of two fixed fragments
+        params,
+    ).df()
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes whenever a load, an alert, a message or the catalog changes: a cache key."""
+    return con.execute(
+        """
+        SELECT (SELECT max(id) FROM load), (SELECT count(*) FROM observation),
+               (SELECT max(id) FROM alert),
+               (SELECT max(coalesce(resolved_at, last_seen_at)) FROM alert),
+               (SELECT max(id) FROM outbox),
+               (SELECT count(*) FROM outbox WHERE state = 'sent'),
+               (SELECT max(next_attempt_at) FROM outbox),
+               (SELECT max(synced_at) FROM catalog_sync)
+        """
+    ).fetchone()

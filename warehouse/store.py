@@ -198,3 +198,13 @@ class Warehouse:
     def outbox(self) -> pd.DataFrame:
         with connect(self.path, timeout=self.lock_timeout) as con:
             return alerts.outbox(con)
+
+    def indicator_totals(self, as_of: dt.date | None = None) -> pd.DataFrame:
+        """Each indicator's figure per period (its total, else the sum over org units)."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return queries.indicator_totals(con, as_of)
+
+    def data_version(self) -> tuple:
+        """A value that changes whenever anything the dashboard shows changes."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return queries.data_version(con)
