@@ -5,15 +5,26 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 export SHIHYO_HOME ?= $(CURDIR)/var
 
-.PHONY: run test install lint samples clean
+.PHONY: run test install browser lint samples clean
 
+# The main job: warehouse + sample figures on first start, the scheduled flows on a
+# local Prefect server, and the dashboard, until Ctrl-C.
 run: install
-	$(BIN)/shihyo init
-	$(BIN)/shihyo plan
+	$(BIN)/shihyo up
 
-test: install
+test: install browser
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Headless Chromium (Debian's package) and Japanese fonts for the browser tests.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else \
+			echo "chromium or fonts-noto-cjk missing and cannot be installed here: browser tests will be skipped"; \
+		fi; \
+	fi
 
 install: $(STAMP)
 

@@ -381,6 +381,61 @@ def evaluate(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
 
 
 @app.command()
+def up(port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501) -> None:
+    """Run everything on this machine: create the warehouse (loading the synthetic sample
+    figures on first start), the scheduled flows on a local Prefect server, and the
+    dashboard. Prints their addresses; Ctrl-C stops them all.
+
+    Example: shihyo up --port 8501
+    """
+    from flows.ingest import run_ingest
+    from shihyo.launcher import run_services, sample_files
+
+    init()
+    ctx = _context()
+    if ctx.warehouse.loads(limit=1).empty:
+        samples = sample_files()
+        console.print(f"first start: loading {len(samples)} synthetic sample files …")
+        report = run_ingest([str(p) for p in samples], settings=ctx.settings)
+        console.print(f"sample figures loaded: {report.rows_accepted} rows")
+        from flows.evaluate import run_evaluate
+
+        run_evaluate(settings=ctx.settings)
+    plan()
+    try:
+        run_services(ctx.settings, port, console.print)
+    except RuntimeError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def template(
+    owner: Annotated[str | None, typer.Option(help="Section id, e.g. joho-kikaku.")] = None,
+    indicator: Annotated[str | None, typer.Option(help="One indicator id.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write to this file (default: stdout).")] = None,
+) -> None:
+    """The upload template for a section's (or one) indicator: the header and a row per
+    indicator for the latest period due, to fill in and send back.
+
+    Example: shihyo template --owner joho-kikaku --out joho-kikaku.csv
+    """
+    from intake.template import template_csv
+
+    catalog = _synced_catalog(_context())
+    if owner and owner not in {o.id for o in catalog.owners}:
+        known = ", ".join(o.id for o in catalog.owners)
+        _fail(f"unknown section {owner!r}; known: {known}", code=2)
+    if indicator and indicator not in {i.id for i in catalog.indicators}:
+        _fail(f"unknown indicator {indicator!r}", code=2)
+    data = template_csv(catalog, owner, indicator)
+    if out is None:
+        typer.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        out.write_bytes(data)
+        console.print(f"wrote {out}")
+
+
+@app.command()
 def serve() -> None:
     """Run the scheduled flows (inbox ingestion every SHIHYO_INGEST_EVERY_MINUTES, 15 by
     default) as Prefect deployments, against PREFECT_API_URL or a local Prefect server

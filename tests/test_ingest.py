@@ -300,3 +300,32 @@ def test_two_processes_loading_at_once_lose_nothing(
     assert len(warehouse.figures("wifi_access_points")) == 48
     assert len(warehouse.figures("mebyo_registrations")) == 48
     assert len(warehouse.loads()) == 2
+
+
+def test_an_indicators_figure_is_its_total_or_else_the_sum_of_its_org_units(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    text = HEADER + (
+        "wifi_access_points,2019-04,10,横浜市,\n"
+        "wifi_access_points,2019-04,5,川崎市,\n"
+        "wifi_access_points,2019-05,11,横浜市,\n"
+        "wifi_access_points,2019-05,6,川崎市,\n"
+        "wifi_access_points,2019-05,20,,\n"  # a total row wins over the parts
+    )
+    load(settings, drop(settings, "units.csv", text))
+    totals = warehouse.indicator_totals()
+    assert totals["value"].tolist() == [15.0, 20.0]
+
+
+def test_template_round_trip(settings: Settings, catalog: Catalog) -> None:
+    from intake.template import template_csv, template_rows
+
+    rows = template_rows(catalog, owner="joho-kikaku", as_of=TODAY)
+    assert [r[0] for r in rows] == [i.id for i in catalog.indicators if i.owner == "joho-kikaku"]
+    assert rows[0][1] == "2026-10" and rows[2][1] == "FY2025"
+    data = template_csv(catalog, owner="joho-kikaku", as_of=TODAY)
+    assert data.startswith(b"\xef\xbb\xbfindicator_id,period,value,org_unit,note")
+    filled = data.decode("utf-8-sig").replace("2026-10,,", "2026-10,700,", 1)
+    result = load(settings, drop(settings, "filled.csv", filled))
+    assert result.rows_accepted == 1  # the one filled in; the empty ones say why
+    assert all("空" in e.reason for e in result.errors)

@@ -1,0 +1,113 @@
+"""`shihyo up`: the whole service on one machine — the warehouse with the catalog (and
+the sample figures on first start), the scheduled flows against a local Prefect
+server, and the dashboard — until Ctrl-C, which stops them all."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+
+from shihyo.orchestration import LOCAL_API, server_answers
+from shihyo.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+APP = REPO / "app.py"
+SAMPLES = REPO / "data" / "sample"
+
+
+def sample_files() -> list[Path]:
+    """The synthetic sample files shipped with shihyo."""
+    return sorted(SAMPLES.glob("synthetic_*.csv"))
+
+
+def _wait_for(
+    check: Callable[[], bool], seconds: float, what: str, process: subprocess.Popen
+) -> None:
+    deadline = time.monotonic() + seconds
+    while not check():
+        if process.poll() is not None:
+            raise RuntimeError(f"{what} stopped while starting (exit {process.returncode})")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not answer within {seconds:.0f} s")
+        time.sleep(1)
+
+
+def _app_answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> None:
+    """Start the scheduler and the dashboard, report their addresses, wait for Ctrl-C."""
+    env = {
+        **os.environ,
+        "SHIHYO_HOME": str(settings.home.resolve()),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    }
+    logs = settings.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    children: list[subprocess.Popen] = []
+
+    def stop(_signum: int = 0, _frame: object = None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        with (logs / "serve.log").open("ab") as log:
+            scheduler = subprocess.Popen(
+                [sys.executable, "-m", "shihyo.cli", "serve"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        children.append(scheduler)
+        with (logs / "app.log").open("ab") as log:
+            app = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "streamlit",
+                    "run",
+                    str(APP),
+                    "--server.headless",
+                    "true",
+                    "--server.port",
+                    str(port),
+                    "--browser.gatherUsageStats",
+                    "false",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+                cwd=REPO,
+            )
+        children.append(app)
+        say("starting the dashboard and the scheduler (Prefect server) …")
+        _wait_for(lambda: _app_answers(port), 90, "the dashboard", app)
+        say(f"dashboard:  http://localhost:{port}")
+        _wait_for(lambda: server_answers(LOCAL_API), 180, "the Prefect server", scheduler)
+        say(f"Prefect UI: {LOCAL_API.removesuffix('/api')}")
+        say(f"logs: {logs}   — Ctrl-C stops everything")
+        while all(child.poll() is None for child in children):
+            time.sleep(1)
+        raise RuntimeError(f"a service stopped; see {logs}")
+    except KeyboardInterrupt:
+        say("stopping …")
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
