@@ -1,0 +1,3 @@
+from shihyo.cli import app
+
+app()

@@ -1,0 +1,195 @@
+"""Commands about the catalog: init, plan, coverage, indicators, template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from indicators.catalog import CatalogError, load_catalog
+from indicators.coverage import coverage
+from indicators.plan import plan_summary
+from shihyo.cli.common import (
+    JsonOption,
+    LangOption,
+    app,
+    console,
+    context,
+    fail,
+    print_json,
+    synced_catalog,
+)
+from shihyo.i18n import Lang, label
+from warehouse import WarehouseBusy
+
+
+@app.command()
+def init() -> None:
+    """Create or migrate the warehouse and sync the catalog into it. Safe to run again.
+
+    Example: shihyo init
+    """
+    ctx = context()
+    try:
+        catalog = load_catalog(ctx.settings.catalog)
+        result = ctx.warehouse.init(catalog)
+    except CatalogError as exc:
+        fail(str(exc))
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    applied = ", ".join(result.migrations_applied) or "none (schema up to date)"
+    console.print(f"warehouse: {result.path}  schema v{result.schema_version}")
+    console.print(f"migrations applied: {applied}")
+    synced = "synced" if result.catalog_synced else "unchanged"
+    counts = ctx.warehouse.table_counts()
+    console.print(
+        f"catalog {synced}: {counts['policy']} policies, {counts['area']} areas, "
+        f"{counts['initiative']} initiatives, {counts['indicator']} indicators, "
+        f"{counts['target']} targets"
+    )
+
+
+@app.command()
+def plan(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
+    """The plan's status counts per policy, computed from the initiatives, beside the
+    report's own counts, with every mismatch listed (per area too).
+
+    Example: shihyo plan --json
+    """
+    summary = plan_summary(synced_catalog(context()))
+    if as_json:
+        print_json(summary.as_dict())
+        return
+    table = Table(title=label("plan_table", lang))
+    table.add_column(label("policy", lang))
+    for status in ("achieved", "in_progress", "changed", "total"):
+        table.add_column(label(status, lang), justify="right")
+    table.add_column(label("reported", lang), justify="right")
+    for policy in summary.policies:
+        name = policy.name if lang is Lang.ja else policy.name_en
+        table.add_row(name, *_counts(policy), _reported(policy.reported))
+    total = summary.total
+    table.add_row(label("total", lang), *_counts(total), _reported(total.reported), style="bold")
+    console.print(table)
+    if summary.mismatches:
+        console.print(f"[yellow]{label('mismatches', lang)}:[/yellow]")
+        for m in summary.mismatches:
+            console.print(f"  {m.level} {m.name}: {m.status} {m.counted} ≠ {m.reported}")
+    else:
+        console.print(label("no_mismatch", lang))
+
+
+def _counts(row: Any) -> list[str]:
+    return [str(row.achieved), str(row.in_progress), str(row.changed), str(row.total)]
+
+
+def _reported(reported: dict[str, int] | None) -> str:
+    if reported is None:
+        return "—"
+    return " / ".join(str(reported[k]) for k in ("achieved", "in_progress", "changed", "total"))
+
+
+@app.command("coverage")
+def coverage_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
+    """The initiatives that have no indicator yet, per policy and area, with the coverage ratio.
+
+    Example: shihyo coverage --json
+    """
+    result = coverage(synced_catalog(context()))
+    if as_json:
+        print_json(result.as_dict())
+        return
+    table = Table(title=label("coverage_table", lang))
+    table.add_column(label("policy", lang))
+    table.add_column(label("initiatives", lang), justify="right")
+    table.add_column(label("with_indicator", lang), justify="right")
+    table.add_column("%", justify="right")
+    for group in result.policies:
+        table.add_row(
+            group.name, str(group.initiatives), str(group.with_indicator), f"{group.ratio:.0%}"
+        )
+    table.add_row(
+        label("total", lang),
+        str(result.initiatives_total),
+        str(result.with_indicator),
+        f"{result.ratio:.0%}",
+        style="bold",
+    )
+    console.print(table)
+    missing = Table(title=f"{label('without_indicator', lang)}: {len(result.without_indicator)}")
+    missing.add_column("No", no_wrap=True)
+    missing.add_column(label("area", lang))
+    missing.add_column(label("initiative", lang))
+    for item in result.without_indicator:
+        text = item.text if len(item.text) <= 30 else item.text[:29] + "…"
+        missing.add_row(item.number or "—", item.area, text)
+    console.print(missing)
+
+
+@app.command("indicators")
+def indicators_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
+    """The indicator catalog: unit, frequency, kind, direction, owner, baseline and targets.
+
+    Example: shihyo indicators
+    """
+    catalog = synced_catalog(context())
+    owners = {owner.id: owner for owner in catalog.owners}
+    if as_json:
+        print_json(
+            [
+                {**ind.model_dump(mode="json"), "owner_name": owners[ind.owner].name}
+                for ind in catalog.indicators
+            ]
+        )
+        return
+    table = Table(title=label("indicator_table", lang), expand=True)
+    for key in ("indicator", "unit", "frequency", "kind", "owner", "baseline", "targets"):
+        table.add_column(label(key, lang))
+    for ind in catalog.indicators:
+        owner = owners[ind.owner]
+        targets = (
+            "\n".join(
+                f"{t.value:,.10g} ({t.due}){'*' if t.illustrative else ''}" for t in ind.targets
+            )
+            or "—"
+        )
+        table.add_row(
+            ind.name if lang is Lang.ja else ind.name_en,
+            ind.unit if lang is Lang.ja else ind.unit_en,
+            label(ind.frequency, lang),
+            f"{label(ind.kind, lang)} {'↑' if ind.direction == 'higher' else '↓'}",
+            owner.name if lang is Lang.ja else owner.name_en,
+            f"{ind.baseline.value:,.10g} ({ind.baseline.date})",
+            targets,
+        )
+    console.print(table)
+    console.print(label("illustrative_note", lang))
+
+
+@app.command()
+def template(
+    owner: Annotated[str | None, typer.Option(help="Section id, e.g. joho-kikaku.")] = None,
+    indicator: Annotated[str | None, typer.Option(help="One indicator id.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Write to this file (default: stdout).")] = None,
+) -> None:
+    """The upload template for a section's (or one) indicator: the header and a row per
+    indicator for the latest period due, to fill in and send back.
+
+    Example: shihyo template --owner joho-kikaku --out joho-kikaku.csv
+    """
+    from intake.template import template_csv
+
+    catalog = synced_catalog(context())
+    if owner and owner not in {o.id for o in catalog.owners}:
+        known = ", ".join(o.id for o in catalog.owners)
+        fail(f"unknown section {owner!r}; known: {known}", code=2)
+    if indicator and indicator not in {i.id for i in catalog.indicators}:
+        fail(f"unknown indicator {indicator!r}", code=2)
+    data = template_csv(catalog, owner, indicator)
+    if out is None:
+        typer.echo(data.decode("utf-8-sig"), nl=False)
+    else:
+        out.write_bytes(data)
+        console.print(f"wrote {out}")

@@ -1,0 +1,68 @@
+"""What every command shares: the app, the console, the options, the context, and
+turning domain errors into clean command-line errors."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from indicators.catalog import Catalog
+from shihyo.i18n import Lang
+from shihyo.settings import Settings, load_settings
+from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
+
+app = typer.Typer(
+    help="shihyo (指標): goal and KPI monitoring for public action plans.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="markdown",  # joins the docstrings' wrapped lines
+)
+console = Console()
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the table headings.")]
+
+
+@dataclass(frozen=True)
+class Context:
+    settings: Settings
+    warehouse: Warehouse
+
+
+def context() -> Context:
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        fail(str(exc), code=2)
+    return Context(settings, Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout))
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def synced_catalog(ctx: Context) -> Catalog:
+    """The catalog as held in the warehouse; a clean error when there is none."""
+    try:
+        return ctx.warehouse.catalog()
+    except WarehouseMissing as exc:
+        fail(str(exc))
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    raise AssertionError("unreachable")
+
+
+def print_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+
+
+AsOfOption = Annotated[
+    datetime | None,
+    typer.Option("--as-of", formats=["%Y-%m-%d"], help="Replay the day: figures known then."),
+]

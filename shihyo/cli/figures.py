@@ -1,0 +1,229 @@
+"""Commands about figures: ingest, status, evaluate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from shihyo.cli.common import (
+    AsOfOption,
+    JsonOption,
+    LangOption,
+    app,
+    console,
+    context,
+    fail,
+    print_json,
+    synced_catalog,
+)
+from shihyo.i18n import Lang, label, status_label
+from warehouse import WarehouseBusy
+
+
+@app.command()
+def status(
+    as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption = Lang.ja
+) -> None:
+    """Every target's status (achieved, on track, at risk, off track, missed, late, no data)
+    with actual against the glide path and a forecast; initiatives rolled up.
+
+    Example: shihyo status --as-of 2024-03-31
+    """
+    from shihyo.service import evaluation
+
+    ctx = context()
+    synced_catalog(ctx)  # a clean error when there is no warehouse yet
+    result = evaluation(ctx.warehouse, as_of.date() if as_of else None)
+    if as_json:
+        print_json(result.as_dict())
+        return
+    table = Table(title=f"{label('status_table', lang)} ({label('as_of', lang)} {result.as_of})")
+    for key in (
+        "indicator",
+        "status",
+        "actual",
+        "expected",
+        "target",
+        "due",
+        "forecast",
+        "last_period",
+    ):
+        table.add_column(
+            label(key, lang), justify="left" if key in ("indicator", "status") else "right"
+        )
+    for ind in result.catalog.indicators:
+        for item in result.targets[ind.id]:
+            table.add_row(
+                ind.name if lang is Lang.ja else ind.name_en,
+                status_label(item.status, lang)
+                + (" !" if item.late and item.status != "late" else ""),
+                _num(item.actual),
+                _num(item.expected),
+                _num(item.target_value),
+                str(item.target_date or "—"),
+                str(item.forecast_date or "—"),
+                str(item.last_period or "—"),
+            )
+    console.print(table)
+    counts = "  ".join(f"{status_label(k, lang)} {v}" for k, v in result.counts.items() if v)
+    console.print(counts)
+
+
+def _num(value: float | None) -> str:
+    return (
+        "—" if value is None else f"{value:,.10g}" if float(value).is_integer() else f"{value:,.1f}"
+    )
+
+
+@app.command()
+def ingest(
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Files to load; default: the inbox.")
+    ] = None,
+    inbox: Annotated[
+        Path | None, typer.Option(help="Inbox folder (default $SHIHYO_HOME/inbox).")
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Reject a whole file if any row fails.")] = False,
+    period: Annotated[
+        str | None, typer.Option(help="Period of an open-data list, e.g. 2019-03.")
+    ] = None,
+    uploaded_by: Annotated[str | None, typer.Option("--as", help="Who sent the files.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Load figure files (CSV or Excel) into the warehouse: validated, revisions kept,
+    bad rows quarantined with reasons, raw files archived, re-sent files skipped.
+    Exit 0 when every row was accepted, 1 when rows or files were rejected, 2 for usage errors.
+
+    Example: shihyo ingest data/sample/synthetic_FY2019_joho-kikaku.csv
+    """
+    # Imported here: Prefect and Great Expectations take seconds to import, and the
+    # reporting commands need neither.
+    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import progress_hook, run_ingest
+    from flows.loading import IngestBusy, IngestOptions
+    from shihyo.orchestration import choose_api, prefect_api
+    from shihyo.progress import ingest_progress
+
+    ctx = context()
+    if not ctx.warehouse.exists():
+        fail("no warehouse yet: run `shihyo init` first", code=2)
+    for path in files or []:
+        if not path.is_file():
+            fail(f"no such file: {path}", code=2)
+    if inbox is not None and not inbox.is_dir():
+        fail(f"no such inbox folder: {inbox}", code=2)
+    names = [str(path) for path in files] if files else None
+    options = IngestOptions(
+        strict=strict, period=period, uploaded_by=uploaded_by, keep_source=bool(files)
+    )
+    api = choose_api(ctx.settings.prefect)
+    try:
+        with ingest_progress(enabled=not as_json) as hook:
+            token = progress_hook.set(hook)
+            try:
+                if api is None:
+                    result = run_ingest(names, str(inbox) if inbox else None, options)
+                    report = result.as_dict()
+                    if result.changed:
+                        from flows.evaluate import run_evaluate
+
+                        run_evaluate()
+                else:
+                    with prefect_api(api):
+                        report = ingest_flow(
+                            names, str(inbox) if inbox else None, strict, period, uploaded_by
+                        )
+            finally:
+                progress_hook.reset(token)
+    except (IngestBusy, WarehouseBusy) as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(report)
+    else:
+        _print_ingest(report, api, ctx.settings.prefect)
+    clean = all(f["status"] in ("loaded", "duplicate") for f in report["files"])
+    raise typer.Exit(0 if clean else 1)
+
+
+@app.command()
+def evaluate(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
+    """Judge every target, open and resolve alerts, and send one message per recipient
+    through the configured channels (retrying those that were down).
+
+    Example: shihyo evaluate --json
+    """
+    from alerts.config import AlertConfigError
+    from flows.evaluate import evaluate as evaluate_flow
+    from flows.evaluate import run_evaluate
+    from shihyo.orchestration import choose_api, prefect_api
+
+    ctx = context()
+    synced_catalog(ctx)
+    day = as_of.date() if as_of else None
+    api = choose_api(ctx.settings.prefect)
+    try:
+        if api is None:
+            result, report = run_evaluate(day)
+            summary = {
+                "as_of": result.as_of.isoformat(),
+                "counts": result.counts,
+                **report.as_dict(),
+            }
+        else:
+            with prefect_api(api):
+                summary = evaluate_flow(day.isoformat() if day else None)
+    except (AlertConfigError, WarehouseBusy) as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(summary)
+        return
+    console.print(
+        f"as of {summary['as_of']}: alerts opened {summary['alerts_opened']}, resolved "
+        f"{summary['alerts_resolved']}; messages written {summary['messages_written']}, "
+        f"sent {summary['messages_sent']}, failed {summary['messages_failed']}"
+    )
+    for error in summary["errors"]:
+        console.print(f"  [yellow]![/yellow] {error}", highlight=False)
+
+
+def _print_ingest(report: dict, api: str | None, mode: str) -> None:
+    table = Table(title="取込結果 / Ingestion")
+    for column in ("file", "status", "accepted", "rejected", "new", "revised", "unchanged"):
+        table.add_column(column, justify="left" if column in ("file", "status") else "right")
+    for f in report["files"]:
+        table.add_row(
+            f["name"],
+            f["status"],
+            str(f["rows_accepted"]),
+            str(f["rows_rejected"]),
+            str(f["rows_new"]),
+            str(f["rows_revised"]),
+            str(f["rows_unchanged"]),
+        )
+    console.print(table)
+    for f in report["files"]:
+        for error in f["errors"][:20]:
+            where = f"row {error['row']}" if error["row"] else "file"
+            console.print(
+                f"  [red]✗[/red] {f['name']} {where} {error['column']}: {error['reason']}",
+                highlight=False,
+            )
+        if len(f["errors"]) > 20:
+            console.print(f"  … {len(f['errors']) - 20} more (see the errors file)")
+        for warning in f["warnings"][:10]:
+            console.print(
+                f"  [yellow]![/yellow] {f['name']} row {warning['row']}: {warning['reason']}",
+                highlight=False,
+            )
+    if not report["files"]:
+        console.print("inbox is empty: nothing to load")
+    if api is not None:
+        how = f"as a Prefect flow at {api or 'a temporary local API'}"
+    elif mode == "never":
+        how = "directly (SHIHYO_PREFECT=never)"
+    else:
+        how = "directly: no Prefect server answered (`shihyo serve` starts one)"
+    console.print(f"ran {how}", style="dim")
