@@ -105,7 +105,33 @@ def test_a_broken_catalog_is_a_clean_error(
     assert "admin_owner" in output and "Traceback" not in output
 
 
-@pytest.mark.parametrize("command", ["init", "plan", "coverage", "indicators"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "init",
+        "plan",
+        "coverage",
+        "indicators",
+        "template",
+        "ingest",
+        "status",
+        "evaluate",
+        "report",
+        "serve",
+        "up",
+    ],
+)
 def test_every_command_has_help_with_an_example(command: str) -> None:
     code, output = _run(command, "--help")
     assert code == 0 and "Example:" in output
+
+
+def test_report_writes_each_format(initialised: Path, tmp_path: Path) -> None:
+    for fmt in ("md", "html", "xlsx"):
+        out = tmp_path / f"report.{fmt}"
+        code, output = _run("report", "--format", fmt, "--as-of", "2026-11-29", "--out", str(out))
+        assert code == 0, output
+        assert out.stat().st_size > 1000
+    assert "| 計 | 61 | 35 | 5 | 101 |" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    code, output = _run("report", "--format", "pdf")
+    assert code == 2 and "unknown format" in output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -227,3 +228,35 @@ def _print_ingest(report: dict, api: str | None, mode: str) -> None:
     else:
         how = "directly: no Prefect server answered (`shihyo serve` starts one)"
     console.print(f"ran {how}", style="dim")
+
+
+@app.command()
+def report(
+    as_of: AsOfOption = None,
+    fmt: Annotated[str, typer.Option("--format", help="md, html or xlsx.")] = "md",
+    lang: LangOption = Lang.ja,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write to this file (default: a dated file name in the current folder)."),
+    ] = None,
+) -> None:
+    """Draft the review report (点検報告書) from the data, in the structure of the
+    prefecture's own: purpose and method, results per area, overall summary, and the
+    list of initiatives; as of any day.
+
+    Example: shihyo report --as-of 2026-03-31 --format html --out report.html
+    """
+    import report as review
+
+    if fmt not in review.FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(review.FORMATS)}", code=2)
+    ctx = context()
+    synced_catalog(ctx)
+    day = as_of.date() if as_of else None
+    try:
+        data = review.draft(ctx.warehouse, day, lang.value, fmt)
+    except WarehouseBusy as exc:
+        fail(str(exc))
+    target = out or Path(review.file_name(day or dt.date.today(), fmt, lang.value))
+    target.write_bytes(data)
+    console.print(f"wrote {target} ({len(data):,} bytes)")

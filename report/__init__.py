@@ -1,0 +1,79 @@
+"""The review report (点検報告書) drafted from the data as of any day, in the structure of
+the prefecture's own report: 1 趣旨・考え方, 2 取組項目ごとの点検結果, 3 全体総括 and
+the 別紙, as Markdown, one self-contained HTML file, or an Excel workbook.
+
+    data = report.build(warehouse, as_of, "ja")      # what the report says
+    body = report.render(data, "html")                # bytes to write or download
+    body = report.draft(warehouse, as_of, "en", "md") # both in one call
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Literal
+
+from report.build import build
+from report.model import ReportData
+from shihyo.i18n import Lang
+from shihyo.settings import Settings
+from warehouse import Warehouse
+
+Format = Literal["md", "html", "xlsx"]
+FORMATS: tuple[Format, ...] = ("md", "html", "xlsx")
+MEDIA_TYPES: dict[str, str] = {
+    "md": "text/markdown; charset=utf-8",
+    "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "Format",
+    "ReportData",
+    "build",
+    "draft",
+    "file_name",
+    "render",
+]
+
+
+def _renderer(fmt: str) -> Callable[[ReportData], bytes]:
+    # Imported on demand: the CLI asking for Markdown need not load openpyxl or Jinja.
+    if fmt == "md":
+        from report.markdown import render_markdown
+
+        return render_markdown
+    if fmt == "html":
+        from report.html import render_html
+
+        return render_html
+    if fmt == "xlsx":
+        from report.xlsx import render_xlsx
+
+        return render_xlsx
+    raise ValueError(f"unknown report format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def render(data: ReportData, fmt: Format | str = "md") -> bytes:
+    """The report in `fmt` (md, html or xlsx) as bytes; ValueError for another format."""
+    return _renderer(fmt)(data)
+
+
+def draft(
+    source: Settings | Warehouse,
+    as_of: dt.date | None = None,
+    lang: Lang | str = Lang.ja,
+    fmt: Format | str = "md",
+) -> bytes:
+    """The report as of the end of `as_of` (default today), in `lang` and `fmt`, as bytes."""
+    renderer = _renderer(fmt)  # an unknown format fails before the warehouse is read
+    return renderer(build(source, as_of, lang))
+
+
+def file_name(as_of: dt.date, fmt: Format | str, lang: Lang | str = Lang.ja) -> str:
+    """A file name for the report, e.g. shihyo-report-2026-11-29.html (-en for English)."""
+    _renderer(fmt)
+    suffix = "-en" if Lang(lang) is Lang.en else ""
+    return f"shihyo-report-{as_of.isoformat()}{suffix}.{fmt}"

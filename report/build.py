@@ -1,0 +1,207 @@
+"""The report's data as of one day: the catalog, the evaluation of every target, the
+figures, coverage, the plan's status table and the alerts, read once from the warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from indicators.catalog import Catalog, Indicator, Initiative, Owner
+from indicators.evaluation import Evaluation, indicator_series
+from indicators.plan import PlanSummary, plan_summary
+from indicators.status import Figure, InitiativeStatus
+from indicators.trend import GRANULARITY
+from intake.periods import Period, format_period
+from report import method
+from report.model import (
+    AreaSection,
+    IndicatorRow,
+    InitiativeRow,
+    PolicySection,
+    ReportData,
+    TargetRow,
+)
+from report.summary import row_counts, summarise
+from report.words import area_mark, fiscal_span, named, word
+from shihyo.i18n import Lang, status_label
+from shihyo.service import evaluation
+from shihyo.settings import Settings
+from warehouse import Warehouse
+
+# A handful of the senders' notes on the latest figures is enough to read them by.
+_MAX_NOTES = 3
+
+
+def build(
+    source: Settings | Warehouse, as_of: dt.date | None = None, lang: Lang | str = Lang.ja
+) -> ReportData:
+    """The review report as of the end of `as_of` (default today), in `lang`."""
+    warehouse = source if isinstance(source, Warehouse) else _warehouse(source)
+    lang, day = Lang(lang), as_of or dt.date.today()
+    # Every figure comes through these two calls with the day, so nothing recorded later shows.
+    result = evaluation(warehouse, day)
+    series = indicator_series(warehouse.indicator_totals(as_of=day))
+    catalog = result.catalog
+    owners = {o.id: o for o in catalog.owners}
+    indicators = {
+        ind.id: _indicator(
+            ind, owners.get(ind.owner), result, series.get(ind.id, []), warehouse, day, lang
+        )
+        for ind in catalog.indicators
+    }
+    summary = plan_summary(catalog)
+    policies = _policies(catalog, summary, result, indicators, lang)
+    plan = catalog.plan
+    return ReportData(
+        lang=lang,
+        as_of=day,
+        title=named(plan.report.title, plan.report.title_en, lang),
+        plan_name=named(plan.name, plan.name_en, lang),
+        period=fiscal_span(plan.start_fy, plan.end_fy, lang),
+        publisher=plan.report.publisher,
+        intro=method.intro(catalog, day, lang),
+        policies=policies,
+        summary=summarise(catalog, summary, result, warehouse.alerts(), day, lang),
+        illustrative_note=word("illustrative_note", lang),
+    )
+
+
+def _warehouse(settings: Settings) -> Warehouse:
+    return Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
+
+
+def _period_text(ind: Indicator, period: dt.date | None) -> str | None:
+    return format_period(Period(period, GRANULARITY[ind.frequency])) if period else None
+
+
+def _indicator(
+    ind: Indicator,
+    owner: Owner | None,
+    result: Evaluation,
+    figures: list[Figure],
+    warehouse: Warehouse,
+    day: dt.date,
+    lang: Lang,
+) -> IndicatorRow:
+    """One indicator's row: its targets as judged, its figures and the latest notes."""
+    targets = {t.id: t for t in ind.targets}
+    headline = result.headlines[ind.id]
+    rows = []
+    for status in result.targets[ind.id]:
+        target = targets.get(status.target_id or "")
+        rows.append(
+            TargetRow(
+                target_id=status.target_id,
+                value=status.target_value,
+                due=status.target_date,
+                illustrative=bool(target and target.illustrative),
+                note=target.note if target else None,
+                actual=status.actual,
+                actual_period=_period_text(ind, status.actual_period),
+                expected=status.expected,
+                status=status.status,
+                status_label=status_label(status.status, lang),
+                late=status.late,
+                forecast=status.forecast_date,
+                headline=status is headline,
+            )
+        )
+    # Figures of periods after the day are not known on it (as the evaluation has it).
+    known = [(f.period, f.value) for f in figures if f.period <= day]
+    last = headline.last_period
+    return IndicatorRow(
+        id=ind.id,
+        name=named(ind.name, ind.name_en, lang),
+        unit=ind.unit if lang is Lang.ja else ind.unit_en,
+        owner=named(owner.name, owner.name_en, lang) if owner else ind.owner,
+        status=headline.status,
+        status_label=status_label(headline.status, lang),
+        targets=rows,
+        series=known,
+        last_period=_period_text(ind, last),
+        last_period_start=last,
+        latest=next((v for p, v in reversed(known) if p == last), None),
+        notes=_notes(warehouse, ind.id, last, day),
+    )
+
+
+def _notes(
+    warehouse: Warehouse, indicator_id: str, last: dt.date | None, day: dt.date
+) -> list[str]:
+    """The distinct notes sent with the latest period's figures, as known on `day`."""
+    if last is None:
+        return []
+    frame = warehouse.figures(indicator_id, as_of=day)
+    if frame.empty:
+        return []
+    latest = frame[pd.to_datetime(frame["period"]).dt.date == last]
+    notes = [str(n).strip() for n in latest["note"] if isinstance(n, str) and n.strip()]
+    return list(dict.fromkeys(notes))[:_MAX_NOTES]
+
+
+def _policies(
+    catalog: Catalog,
+    summary: PlanSummary,
+    result: Evaluation,
+    indicators: dict[str, IndicatorRow],
+    lang: Lang,
+) -> list[PolicySection]:
+    """Section 2: each policy and its areas, with initiatives and indicators."""
+    rollup = {i.initiative_id: i for i in result.initiatives}
+    area_of = {item.id: item.area for item in catalog.initiatives}
+    rows = {row.id: row for p in summary.policies for row in (p, *p.areas)}
+    sections = []
+    for policy in sorted(catalog.policies, key=lambda p: p.seq):
+        chapter = word("chapter_name", lang).format(
+            n=policy.seq, name=named(policy.name, policy.name_en, lang)
+        )
+        areas = []
+        for area in sorted(policy.areas, key=lambda a: a.seq):
+            name = named(area.name, area.name_en, lang)
+            items = [
+                _initiative(item, chapter, name, rollup[item.id], lang)
+                for item in catalog.initiatives
+                if item.area == area.id
+            ]
+            evidencing = [
+                indicators[ind.id]
+                for ind in catalog.indicators
+                if any(area_of.get(ref) == area.id for ref in ind.initiatives)
+            ]
+            counted = rows[area.id]
+            counts = row_counts(counted) if items or area.reported else None
+            areas.append(
+                AreaSection(area.id, area_mark(area.seq, lang), name, counts, items, evidencing)
+            )
+        sections.append(
+            PolicySection(
+                policy.id,
+                f"({policy.seq})",
+                named(policy.name, policy.name_en, lang),
+                row_counts(rows[policy.id]),
+                areas,
+            )
+        )
+    return sections
+
+
+def _initiative(
+    item: Initiative, chapter: str, area: str, rollup: InitiativeStatus, lang: Lang
+) -> InitiativeRow:
+    """One initiative's row of section 2 and the 別紙."""
+    return InitiativeRow(
+        id=item.id,
+        number=item.number,
+        chapter=chapter,
+        area=area,
+        subitem=item.subitem,
+        group=item.group,
+        text=item.text,
+        status=item.status,
+        result=word(f"result_{item.status}", lang),
+        reason=item.reason,
+        indicator_status=rollup.status,
+        indicator_label=status_label(rollup.status, lang),
+        inconsistent=rollup.inconsistent,
+    )

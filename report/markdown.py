@@ -1,0 +1,213 @@
+"""The report as Markdown: headings and pipe tables, every data text escaped so that it
+reads as text (no HTML, no table breaks) wherever the Markdown is rendered."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from report.charts import text_sparkline
+from report.model import AreaSection, Counts, IndicatorRow, ReportData, appendix_lines
+from report.words import num, percent
+
+_ENTITY = re.compile(r"&(?=#?\w+;)")
+_MARKUP = re.compile(r"([\\`*_\[\]|])")
+
+
+def md(text: object) -> str:
+    """Data text made inert in Markdown: HTML, emphasis and table pipes escaped, one line."""
+    if text is None:
+        return ""
+    value = _ENTITY.sub("&amp;", str(text)).replace("<", "&lt;").replace(">", "&gt;")
+    return " ".join(_MARKUP.sub(r"\\\1", value).split())
+
+
+def table(
+    header: Sequence[str], rows: Iterable[Sequence[object]], right: int = 0, numbers: str = ""
+) -> list[str]:
+    """A pipe table; the last `right` columns, and those marked 'r' in `numbers`, right-aligned."""
+    marks = numbers.ljust(len(header), "l")[: len(header)]
+    align = ["---:" if m == "r" or n >= len(header) - right else "---" for n, m in enumerate(marks)]
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join(align) + " |"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def _counts(c: Counts) -> list[int]:
+    return [c.achieved, c.in_progress, c.changed, c.total]
+
+
+def _count_header(data: ReportData) -> list[str]:
+    return [data.t(k) for k in ("col_achieved", "col_in_progress", "col_changed", "total")]
+
+
+def render_markdown(data: ReportData) -> bytes:
+    """The whole report as UTF-8 Markdown."""
+    out = [f"# {md(data.title)}", "", data.t("paren", x=data.period), ""]
+    out += [f"{data.t('as_of')}: {data.as_of.isoformat()} · {md(data.publisher)}", ""]
+    out += [f"## {data.t('contents')}", ""]
+    out += [f"- {data.t(k)}" for k in ("s1", "s2", "s3", "s4")] + [""]
+    out += _intro(data) + _results(data) + _summary(data) + _appendix(data)
+    return "\n".join(out).rstrip("\n").encode("utf-8") + b"\n"
+
+
+def _intro(data: ReportData) -> list[str]:
+    out = [f"## {data.t('s1')}", ""]
+    for part in data.intro:
+        if part.heading:
+            out += [f"### {md(part.heading)}", ""]
+        out += [f"- {md(p)}" for p in part.paragraphs]
+        out += [f"  - {md(b)}" for b in part.bullets] + [""]
+    out += [data.t("s1_areas"), ""]
+    rows = [
+        (md(p.name), data.t("list_sep").join(f"{i} {md(a.name)}" for i, a in enumerate(p.areas, 1)))
+        for p in data.policies
+    ]
+    return out + table([data.t("policy"), data.t("area")], rows)
+
+
+def _results(data: ReportData) -> list[str]:
+    out = [f"## {data.t('s2')}", ""]
+    for policy in data.policies:
+        out += [f"### {policy.mark} {md(policy.name)}", ""]
+        for area in policy.areas:
+            out += [f"#### {area.mark} {md(area.name)}", "", *_area(data, area)]
+    return out
+
+
+def _area(data: ReportData, area: AreaSection) -> list[str]:
+    out = [f"**{data.t('initiatives_count')}**", ""]
+    if area.counts is None or not area.initiatives:
+        return [*out, data.t("no_items"), ""]
+    out += table(_count_header(data), [_counts(area.counts)], right=4)
+    out += [f"**{data.t('area_initiatives')}**", ""]
+    header = [data.t(k) for k in ("number", "content", "result", "indicator_status")]
+    rows = [
+        (
+            md(i.number or "—"),
+            md(i.text),
+            i.result,
+            i.indicator_label + (" ※" if i.inconsistent else ""),
+        )
+        for i in area.initiatives
+    ]
+    out += table(header, rows)
+    if any(i.inconsistent for i in area.initiatives):
+        out += [data.t("inconsistent"), ""]
+    out += [f"**{data.t('changed_items')}**", ""]
+    if not area.changed:
+        out += [f"- {data.t('none')}"]
+    for item in area.changed:
+        out += [f"- {md(item.text)}", f"  {data.t('reason')} {md(item.reason)}"]
+    out += ["", f"**{data.t('area_indicators')}**", ""]
+    if area.indicators:
+        out += _indicators(data, area.indicators)
+    else:
+        out += [data.t("no_area_indicators"), ""]
+    out += [f"**{data.t('without_indicator')}**", ""]
+    out += [f"- {md(i.number or '—')} {md(i.text)}" for i in area.uncovered] or [
+        f"- {data.t('none')}"
+    ]
+    return [*out, ""]
+
+
+def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
+    header = [
+        data.t(k)
+        for k in ("indicator", "target", "due", "actual", "last_period", "status", "trend", "note")
+    ]
+    rows = []
+    for ind in indicators:
+        for n, t in enumerate(ind.targets):
+            first = n == 0
+            rows.append(
+                (
+                    f"{md(ind.name)}（{md(ind.unit)}）" if first else "",
+                    num(t.value) + ("*" if t.illustrative else ""),
+                    t.due.isoformat() if t.due else "—",
+                    num(t.actual),
+                    t.actual_period or "—",
+                    t.status_label,
+                    text_sparkline(ind.series) if first else "",
+                    "; ".join(md(x) for x in [*ind.notes, t.note] if x) if first else md(t.note),
+                )
+            )
+    out = table(header, rows, numbers="lrlrl")
+    if any(t.illustrative for ind in indicators for t in ind.targets):
+        out += [md(data.illustrative_note), ""]
+    return out
+
+
+def _summary(data: ReportData) -> list[str]:
+    s = data.summary
+    out = [f"## {data.t('s3')}", "", f"### {data.t('s3_status')}", "", s.sentence, ""]
+    rows = [(md(name), *_counts(c)) for name, c in s.policies]
+    rows.append((data.t("total"), *_counts(s.total)))
+    out += table([data.t("policy"), *_count_header(data)], rows, right=4)
+    out += [
+        data.t("appendix_ref"),
+        "",
+        f"### {data.t('s3_indicators')}",
+        "",
+        s.indicator_sentence,
+        "",
+    ]
+    rows = [(lbl, n) for _, lbl, n in s.indicator_counts]
+    out += table(
+        [data.t("status"), data.t("indicators_count")],
+        [*rows, (data.t("total"), s.indicators_total)],
+        right=1,
+    )
+    out += [f"### {data.t('s3_coverage')}", "", s.coverage_sentence, ""]
+    header = [data.t(k) for k in ("policy", "initiatives_count", "with_indicator", "share")]
+    rows = [
+        (md(c.name), c.initiatives, c.with_indicator, percent(c.ratio))
+        for c in [*s.coverage, s.coverage_total]
+    ]
+    out += table(header, rows, right=3)
+    out += [f"### {data.t('s3_alerts')}", "", *_alerts(data)]
+    out += [f"### {data.t('s3_check')}", ""]
+    if not s.mismatches:
+        return [*out, data.t("no_mismatch"), ""]
+    header = [data.t(k) for k in ("level", "name", "status", "counted", "reported")]
+    rows = [(m.level, md(m.name), m.status, m.counted, m.reported) for m in s.mismatches]
+    return out + table(header, rows, right=2)
+
+
+def _alerts(data: ReportData) -> list[str]:
+    s = data.summary
+    if not s.alerts:
+        return [data.t("no_alerts"), ""]
+    rules = list(dict.fromkeys(a.rule for a in s.alerts))
+    labels = {a.rule: a.rule_label for a in s.alerts}
+    counts = [(labels[r], *s.alert_counts(r).values()) for r in rules]
+    out = table([data.t("rule"), data.t("open"), data.t("resolved")], counts, right=2)
+    header = [data.t(k) for k in ("rule", "state", "owner", "summary", "opened_at", "resolved_at")]
+    rows = [
+        (
+            a.rule_label,
+            a.state_label,
+            md(a.recipient),
+            md(a.summary),
+            f"{a.opened_at:%Y-%m-%d %H:%M}",
+            f"{a.resolved_at:%Y-%m-%d %H:%M}" if a.resolved_at else "—",
+        )
+        for a in s.listed_alerts
+    ]
+    if rows:
+        out += table(header, rows)
+    if "no_indicator" in rules:
+        out += [data.t("no_indicator_alerts", **s.alert_counts("no_indicator")), ""]
+    return out
+
+
+def _appendix(data: ReportData) -> list[str]:
+    out = [f"## {data.t('s4')}", ""]
+    header = [
+        data.t(k) for k in ("chapter", "section", "subsection", "number", "content", "result")
+    ]
+    rows = [
+        (md(x.chapter), md(x.area), md(x.subitem), md(x.number), md(x.text), x.result)
+        for x in appendix_lines(data)
+    ]
+    return out + table(header, rows)

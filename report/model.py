@@ -1,0 +1,248 @@
+"""What the review report says, as plain data: built once from the warehouse in one
+language, then rendered as Markdown, HTML or Excel without further questions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from report.words import word
+from shihyo.i18n import Lang
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Initiatives by status (取組内容を達成 / 取組を実施中 / 取組内容を変更) and in total."""
+
+    achieved: int
+    in_progress: int
+    changed: int
+    total: int
+
+
+@dataclass(frozen=True)
+class InitiativeRow:
+    """One initiative (取組) with its result and the state of its indicators."""
+
+    id: str
+    number: str | None
+    chapter: str  # 大項目: 第1章 スマート神奈川の推進
+    area: str  # 中項目
+    subitem: str | None  # 小項目
+    group: str | None  # the grouping row printed above it in the 別紙
+    text: str
+    status: str  # achieved | in_progress | changed
+    result: str  # ① 取組内容を達成した …
+    reason: str | None
+    indicator_status: str  # the rollup of its indicators; no_indicator when it has none
+    indicator_label: str
+    inconsistent: bool
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """One target of an indicator, judged as of the report's date."""
+
+    target_id: str | None
+    value: float | None
+    due: dt.date | None
+    illustrative: bool
+    note: str | None
+    actual: float | None
+    actual_period: str | None
+    expected: float | None
+    status: str
+    status_label: str
+    late: bool
+    forecast: dt.date | None
+    headline: bool
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """An indicator with its targets, its figures in period order and the latest notes."""
+
+    id: str
+    name: str
+    unit: str
+    owner: str
+    status: str  # its headline status
+    status_label: str
+    targets: list[TargetRow]
+    series: list[tuple[dt.date, float]]
+    last_period: str | None
+    last_period_start: dt.date | None
+    latest: float | None
+    notes: list[str]  # the senders' notes on the latest figures, as sent
+
+
+@dataclass(frozen=True)
+class AreaSection:
+    """A 取組項目: its counts table, initiatives, changes, indicators and gaps."""
+
+    id: str
+    mark: str  # ア, イ, ウ …
+    name: str
+    counts: Counts | None  # None where the report has neither items nor a table
+    initiatives: list[InitiativeRow]
+    indicators: list[IndicatorRow]
+
+    @property
+    def changed(self) -> list[InitiativeRow]:
+        return [i for i in self.initiatives if i.status == "changed"]
+
+    @property
+    def uncovered(self) -> list[InitiativeRow]:
+        return [i for i in self.initiatives if i.indicator_status == "no_indicator"]
+
+
+@dataclass(frozen=True)
+class PolicySection:
+    """A 方針 with its areas, in the report's order."""
+
+    id: str
+    mark: str  # (1), (2), (3)
+    name: str
+    counts: Counts
+    areas: list[AreaSection]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A numbered subsection of section 1: a heading and its paragraphs."""
+
+    heading: str
+    paragraphs: list[str]
+    bullets: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class AlertRow:
+    """An alert opened on or before the as-of date, in the state it had then."""
+
+    id: int
+    rule: str
+    rule_label: str
+    state: str  # open | resolved, as of the report's date
+    state_label: str
+    recipient: str
+    indicator: str | None
+    initiative_id: str | None
+    summary: str
+    opened_at: dt.datetime
+    resolved_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class MismatchRow:
+    """A count from the item list that differs from the report's own figure."""
+
+    level: str
+    name: str
+    status: str
+    counted: int
+    reported: int
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    """Initiatives with an indicator, per policy."""
+
+    name: str
+    initiatives: int
+    with_indicator: int
+    ratio: float
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Section 3 (全体総括): the status table, indicators, coverage, alerts, checks."""
+
+    policies: list[tuple[str, Counts]]
+    total: Counts
+    sentence: str
+    indicator_counts: list[tuple[str, str, int]]  # status, label, indicators
+    indicators_total: int
+    indicator_sentence: str
+    coverage: list[CoverageRow]
+    coverage_total: CoverageRow
+    coverage_sentence: str
+    alerts: list[AlertRow]
+    mismatches: list[MismatchRow]
+
+    @property
+    def listed_alerts(self) -> list[AlertRow]:
+        """The alerts listed one by one; no-indicator ones are the uncovered initiatives."""
+        return [a for a in self.alerts if a.rule != "no_indicator"]
+
+    def alert_counts(self, rule: str) -> dict[str, int]:
+        """Open and resolved alerts of `rule`."""
+        states = [a.state for a in self.alerts if a.rule == rule]
+        return {"open": states.count("open"), "resolved": states.count("resolved")}
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The whole 点検報告書 as of one day, in one language."""
+
+    lang: Lang
+    as_of: dt.date
+    title: str
+    plan_name: str
+    period: str  # 平成26年度～30年度
+    publisher: str
+    intro: list[Part]
+    policies: list[PolicySection]
+    summary: Summary
+    illustrative_note: str
+
+    def t(self, key: str, **values: object) -> str:
+        """The report's wording for `key` in the report's language, filled with `values`."""
+        text = word(key, self.lang)
+        return text.format(**values) if values else text
+
+    @property
+    def initiatives(self) -> list[InitiativeRow]:
+        """Every initiative in the order of the 別紙."""
+        return [i for p in self.policies for a in p.areas for i in a.initiatives]
+
+    @property
+    def indicators(self) -> list[IndicatorRow]:
+        """Every indicator once, in the order first met by area."""
+        seen: dict[str, IndicatorRow] = {}
+        for policy in self.policies:
+            for area in policy.areas:
+                for ind in area.indicators:
+                    seen.setdefault(ind.id, ind)
+        return list(seen.values())
+
+
+@dataclass(frozen=True)
+class AppendixLine:
+    """A printed line of the 別紙: an initiative, or the grouping row above some."""
+
+    chapter: str
+    area: str
+    subitem: str
+    number: str
+    text: str
+    result: str
+    group: bool
+
+
+def appendix_lines(data: ReportData) -> list[AppendixLine]:
+    """The 別紙 as printed: places shown where they change, grouping rows above their items."""
+    # As merged cells would: a level is printed where it, or a level above it, changes; a
+    # grouping row (e.g. 管理事務トータルシステムの再開発) heads the items under it.
+    lines: list[AppendixLine] = []
+    last: tuple[str | None, ...] = (None, None, None, None)
+    for item in data.initiatives:
+        place = (item.chapter, item.area, item.subitem, item.group)
+        changed = next((n for n in range(4) if place[n] != last[n]), 4)
+        shown = [(v or "") if n >= changed else "" for n, v in enumerate(place[:3])]
+        if item.group and changed <= 3:
+            lines.append(AppendixLine(*shown, "", item.group, "", True))
+            shown = ["", "", ""]
+        lines.append(AppendixLine(*shown, item.number or "—", item.text, item.result, False))
+        last = place
+    return lines
