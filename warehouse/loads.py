@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 OBSERVATION_COLUMNS = ["row_number", "indicator_id", "period", "org_unit", "value", "note"]
 QUARANTINE_COLUMNS = ["row_number", "column_name", "value", "rule", "reason", "reason_en"]
@@ -137,7 +138,7 @@ def _write_observations(
     con: duckdb.DuckDBPyConnection, load_id: int, accepted: pd.DataFrame, at: dt.datetime
 ) -> tuple[int, int, int]:
     """Insert figures set-wise; return (new, revised, unchanged) counts."""
-    con.register("accepted_rows", accepted)
+    con.register("accepted_rows", _columnar(accepted))
     try:
         con.execute(
             """
@@ -184,3 +185,13 @@ def _write_observations(
     finally:
         con.unregister("accepted_rows")
     return counts.get("new", 0), counts.get("revised", 0), counts.get("unchanged", 0)
+
+
+def _columnar(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
+    """The frame as an Arrow table, which DuckDB scans in parallel without calling back into
+    Python per cell (a million Python dates and floats otherwise); the frame itself when a
+    column does not convert cleanly (mixed types), DuckDB then reading it as before."""
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
+        return frame

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from indicators.catalog import Catalog
-from warehouse import alerts, catalog_store, loads, migrate, queries
+from warehouse import alerts, audit, catalog_store, loads, migrate, queries
 from warehouse.db import connect, transaction
 from warehouse.loads import LoadCounts, LoadRecord
 
@@ -208,3 +208,27 @@ class Warehouse:
         """A value that changes whenever anything the dashboard shows changes."""
         with connect(self.path, timeout=self.lock_timeout) as con:
             return queries.data_version(con)
+
+    # ── audit trail ───────────────────────────────────────────────────────────
+
+    def audit(
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str | None,
+        before: object = None,
+        after: object = None,
+        at: dt.datetime | None = None,
+    ) -> None:
+        """Append one row to the audit trail."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            audit.append(
+                con, at or dt.datetime.now(), actor, action, entity, entity_id, before, after
+            )
+
+    def audit_trail(
+        self, entity: str | None = None, actor: str | None = None, since: dt.datetime | None = None
+    ) -> pd.DataFrame:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return audit.trail(con, entity, actor, since)

@@ -1,0 +1,2 @@
+"""Who may do what: local users with slow salted password hashes, roles, and the
+checks made where each action happens."""

@@ -1,0 +1,64 @@
+"""Roles and the rules of who may do what. Checked where the action happens (the
+ingestion, the catalog and target changes), not by hiding buttons."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["viewer", "owner", "admin"]
+ROLES: tuple[Role, ...] = ("viewer", "owner", "admin")
+
+
+class PermissionDenied(PermissionError):
+    """The acting user may not do this; the message says why, in Japanese and English."""
+
+    def __init__(self, message_ja: str, message_en: str):
+        super().__init__(f"{message_ja} / {message_en}")
+        self.message_ja = message_ja
+        self.message_en = message_en
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, a section's inbox folder, or the system."""
+
+    name: str
+    role: Role
+    sections: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+SYSTEM = Actor("system", "admin")
+
+
+def inbox_actor(section: str) -> Actor:
+    """A file dropped in inbox/<section>/ acts as that section."""
+    return Actor(f"inbox:{section}", "owner", (section,))
+
+
+def may_send_figures_for(actor: Actor, owner_section: str) -> bool:
+    """An admin sends any figure; an owner only its sections' indicators; a viewer none."""
+    return actor.is_admin or (actor.role == "owner" and owner_section in actor.sections)
+
+
+def require_uploader(actor: Actor) -> None:
+    if actor.role == "viewer":
+        raise PermissionDenied("閲覧者は実績を登録できません", "a viewer cannot upload figures")
+
+
+def require_admin(actor: Actor, action_ja: str, action_en: str) -> None:
+    if not actor.is_admin:
+        raise PermissionDenied(
+            f"{action_ja}は管理者のみ行えます", f"only an administrator may {action_en}"
+        )
+
+
+def may_see_load(actor: Actor, load_section: str | None) -> bool:
+    """Viewers and admins read every load; an owner its own sections' loads."""
+    if actor.role in ("viewer", "admin"):
+        return True
+    return load_section in actor.sections

@@ -1,0 +1,134 @@
+"""`shihyo users add|passwd|disable|list`: the local user file; every change audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from access.roles import ROLES
+from access.users import UserError, UserStore
+from shihyo.cli.common import app, console, context, fail
+
+users_app = typer.Typer(
+    help="Manage the local users who sign in to the dashboard.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+app.add_typer(users_app, name="users")
+
+PasswordStdin = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin", help="Read the password from standard input instead of a prompt."
+    ),
+]
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return typer.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+def _store_and_warehouse():
+    ctx = context()
+    if not ctx.warehouse.exists():
+        fail("no warehouse yet: run `shihyo init` first", code=2)
+    return UserStore(ctx.settings.home / "users.json"), ctx.warehouse
+
+
+@users_app.command("add")
+def add(
+    name: str,
+    role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}.")] = "viewer",
+    section: Annotated[
+        list[str] | None,
+        typer.Option(help="A section the owner sends figures for (repeat for more)."),
+    ] = None,
+    password_stdin: PasswordStdin = False,
+) -> None:
+    """Add a user with a role (viewer, owner of sections, admin).
+
+    Example: shihyo users add yamada --role owner --section joho-kikaku
+    """
+    store, warehouse = _store_and_warehouse()
+    catalog_sections = {o.id for o in warehouse.catalog().owners}
+    unknown = [s for s in section or [] if s not in catalog_sections]
+    if unknown:
+        fail(f"unknown section(s) {unknown}; known: {sorted(catalog_sections)}", code=2)
+    try:
+        user = store.add(
+            name,
+            _password(password_stdin),
+            role,  # type: ignore[arg-type]
+            list(section or []),
+            dt.datetime.now(),
+        )
+    except UserError as exc:
+        fail(str(exc), code=2)
+    warehouse.audit(getpass.getuser(), "add", "user", name, None, user.public())
+    console.print(f"added {name} ({role})")
+
+
+@users_app.command("passwd")
+def passwd(name: str, password_stdin: PasswordStdin = False) -> None:
+    """Set a user's password (and lift a lock-out).
+
+    Example: shihyo users passwd yamada
+    """
+    store, warehouse = _store_and_warehouse()
+    try:
+        user = store.set_password(name, _password(password_stdin), dt.datetime.now())
+    except UserError as exc:
+        fail(str(exc), code=2)
+    warehouse.audit(getpass.getuser(), "passwd", "user", name, None, user.public())
+    console.print(f"password of {name} set")
+
+
+@users_app.command("disable")
+def disable(name: str) -> None:
+    """Disable a user: they can no longer sign in.
+
+    Example: shihyo users disable yamada
+    """
+    store, warehouse = _store_and_warehouse()
+    before = store.get(name)
+    try:
+        user = store.disable(name, dt.datetime.now())
+    except UserError as exc:
+        fail(str(exc), code=2)
+    warehouse.audit(
+        getpass.getuser(),
+        "disable",
+        "user",
+        name,
+        before.public() if before else None,
+        user.public(),
+    )
+    console.print(f"disabled {name}")
+
+
+@users_app.command("list")
+def list_users() -> None:
+    """The users, their roles and sections (never their password hashes).
+
+    Example: shihyo users list
+    """
+    store, _ = _store_and_warehouse()
+    table = Table(title="users")
+    for column in ("name", "role", "sections", "disabled", "locked until"):
+        table.add_column(column)
+    for user in store.list():
+        table.add_row(
+            user.name,
+            user.role,
+            ", ".join(user.sections),
+            str(user.disabled),
+            user.locked_until or "",
+        )
+    console.print(table)

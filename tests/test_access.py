@@ -1,0 +1,155 @@
+"""Users, roles and the audit trail: slow salted hashes, lock-out, who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from access.roles import (
+    SYSTEM,
+    Actor,
+    PermissionDenied,
+    inbox_actor,
+    may_see_load,
+    may_send_figures_for,
+    require_admin,
+    require_uploader,
+)
+from access.users import MAX_FAILURES, SignInFailed, UserError, UserStore
+from shihyo.cli import app
+from shihyo.settings import load_settings
+from warehouse import Warehouse
+
+NOW = dt.datetime(2026, 11, 29, 9, 0)
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> UserStore:
+    return UserStore(tmp_path / "users.json")
+
+
+def test_passwords_are_stored_as_salted_argon2_hashes(store: UserStore) -> None:
+    store.add("yamada", PASSWORD, "owner", ["joho-kikaku"], NOW)
+    store.add("suzuki", PASSWORD, "viewer", [], NOW)
+    text = store.path.read_text(encoding="utf-8")
+    assert PASSWORD not in text
+    hashes = [u["password_hash"] for u in json.loads(text)]
+    assert all(h.startswith("$argon2id$") for h in hashes)
+    assert hashes[0] != hashes[1]  # same password, different salt
+    assert store.authenticate("yamada", PASSWORD, NOW).actor() == Actor(
+        "yamada", "owner", ("joho-kikaku",)
+    )
+
+
+def test_lock_out_after_repeated_failures(store: UserStore) -> None:
+    store.add("yamada", PASSWORD, "owner", ["joho-kikaku"], NOW)
+    for _ in range(MAX_FAILURES):
+        with pytest.raises(SignInFailed) as failed:
+            store.authenticate("yamada", "wrong password!", NOW)
+        assert failed.value.reason == "wrong"
+    with pytest.raises(SignInFailed) as locked:
+        store.authenticate("yamada", PASSWORD, NOW + dt.timedelta(minutes=1))
+    assert locked.value.reason == "locked"
+    assert store.authenticate("yamada", PASSWORD, NOW + dt.timedelta(minutes=16)).name == "yamada"
+
+
+def test_disabled_unknown_and_weak(store: UserStore) -> None:
+    store.add("yamada", PASSWORD, "owner", ["joho-kikaku"], NOW)
+    store.disable("yamada", NOW)
+    with pytest.raises(SignInFailed, match="無効"):
+        store.authenticate("yamada", PASSWORD, NOW)
+    with pytest.raises(SignInFailed) as unknown:
+        store.authenticate("nobody", PASSWORD, NOW)
+    assert unknown.value.reason == "unknown"
+    with pytest.raises(UserError, match="at least"):
+        store.add("short", "abc", "viewer", [], NOW)
+    with pytest.raises(UserError, match="section"):
+        store.add("owner", PASSWORD, "owner", [], NOW)
+
+
+ACTORS = {
+    "viewer": Actor("v", "viewer"),
+    "owner": Actor("o", "owner", ("joho-kikaku",)),
+    "admin": Actor("a", "admin"),
+}
+
+
+@pytest.mark.parametrize(
+    ("who", "section", "allowed"),
+    [
+        ("viewer", "joho-kikaku", False),
+        ("owner", "joho-kikaku", True),
+        ("owner", "zeimu-shido", False),
+        ("admin", "zeimu-shido", True),
+    ],
+)
+def test_who_may_send_figures_for_which_section(who: str, section: str, allowed: bool) -> None:
+    assert may_send_figures_for(ACTORS[who], section) is allowed
+
+
+@pytest.mark.parametrize(
+    ("who", "may_upload", "may_administer"),
+    [
+        ("viewer", False, False),
+        ("owner", True, False),
+        ("admin", True, True),
+    ],
+)
+def test_upload_and_administration_are_refused_where_they_happen(
+    who: str, may_upload: bool, may_administer: bool
+) -> None:
+    actor = ACTORS[who]
+    for check, allowed in (
+        (lambda: require_uploader(actor), may_upload),
+        (lambda: require_admin(actor, "目標の変更", "change targets"), may_administer),
+    ):
+        if allowed:
+            check()
+        else:
+            with pytest.raises(PermissionDenied):
+                check()
+
+
+def test_loads_are_visible_to_their_section_viewers_and_admins() -> None:
+    assert may_see_load(ACTORS["owner"], "joho-kikaku")
+    assert not may_see_load(ACTORS["owner"], "zeimu-shido")
+    assert may_see_load(ACTORS["viewer"], "zeimu-shido") and may_see_load(SYSTEM, None)
+    assert inbox_actor("zeimu-shido") == Actor("inbox:zeimu-shido", "owner", ("zeimu-shido",))
+
+
+def test_user_commands_are_audited_without_hashes(home: Path, catalog) -> None:
+    settings = load_settings()
+    Warehouse(settings.warehouse_path).init(catalog)
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        [
+            "users",
+            "add",
+            "yamada",
+            "--role",
+            "owner",
+            "--section",
+            "joho-kikaku",
+            "--password-stdin",
+        ],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert runner.invoke(app, ["users", "disable", "yamada"]).exit_code == 0
+    bad = runner.invoke(
+        app,
+        ["users", "add", "x", "--role", "owner", "--section", "nowhere", "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert bad.exit_code == 2 and "unknown section" in bad.output
+    trail = Warehouse(settings.warehouse_path).audit_trail(entity="user")
+    assert trail["action"].tolist() == ["disable", "add"]
+    dumped = trail.to_json(date_format="iso")
+    assert "argon2" not in dumped and PASSWORD not in dumped
+    assert json.loads(trail.iloc[0]["after"])["disabled"] is True
