@@ -1,0 +1,248 @@
+"""The Streamlit app through AppTest: every page renders against a warehouse loaded with the
+sample figures, shows its key numbers, and the upload desk previews and loads a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from flows.evaluate import run_evaluate
+from flows.ingest import run_ingest
+from flows.loading import IngestOptions
+from indicators.catalog import load_catalog
+from shihyo.settings import PACKAGE_CATALOG, load_settings
+from tests.conftest import REPO
+from ui.export import csv_bytes
+from ui.template import section_template
+from ui.text import md_escape
+from warehouse import Warehouse, WarehouseBusy
+
+APP = str(REPO / "app.py")
+SAMPLES = sorted((REPO / "data" / "sample").glob("synthetic_FY*.csv"))
+HEADER = "indicator_id,period,value,org_unit,note\n"
+ONE_BAD_ROW = (
+    HEADER + "wifi_access_points,2026-11,731,,\nwifi_facilities,2026-11,abc,,\n"
+).encode()
+_BUILT: dict[str, Path] = {}
+
+
+def _closed_port() -> int:
+    """A loopback port nobody listens on, so that deliveries fail and wait for a resend."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _send(home: Path, name: str, text: str, **who: str) -> None:
+    path = home / "sent" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEADER + text, encoding="utf-8")
+    options = IngestOptions(keep_source=True, **who)
+    run_ingest([str(path)], options=options, settings=load_settings({"SHIHYO_HOME": str(home)}))
+
+
+def sample_home(root: Path) -> Path:
+    """A SHIHYO_HOME with the sample figures, org units, a revision, a rejected row, alerts
+    and an undelivered message; built once per session, then copied."""
+    if "home" not in _BUILT:
+        home = root / "sample-home"
+        settings = load_settings({"SHIHYO_HOME": str(home)})
+        Warehouse(settings.warehouse_path).init(load_catalog(PACKAGE_CATALOG))
+        run_ingest(
+            [str(p) for p in SAMPLES], options=IngestOptions(keep_source=True), settings=settings
+        )
+        units = "".join(
+            f"tablets_deployed,FY{year},{value},{unit},\n"
+            for year, base in ((2024, 700), (2025, 760))
+            for unit, value in (
+                ("総務局", base),
+                ("福祉子どもみらい局", base - 150),
+                ("環境農政局", 400),
+            )
+        )
+        who = {"uploaded_by": "情報企画課 山田", "section": "joho-kikaku"}
+        _send(home, "tablets_by_bureau.csv", units, **who)
+        _send(home, "wifi_fix.csv", "wifi_access_points,2026-10,722,,訂正\n", **who)
+        _send(home, "wifi_typo.csv", "wifi_facilities,2026-10,60X,,\n", **who)
+        config = {"default": [f"json://127.0.0.1:{_closed_port()}/"]}
+        settings.alert_config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
+        run_evaluate(settings=settings)
+        _BUILT["home"] = home
+    return _BUILT["home"]
+
+
+@pytest.fixture(scope="session")
+def template_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return sample_home(tmp_path_factory.mktemp("app"))
+
+
+@pytest.fixture
+def app_home(template_home: Path, home: Path) -> Iterator[Path]:
+    """A private copy of the sample home as SHIHYO_HOME (the `home` fixture sets the path)."""
+    shutil.copytree(template_home, home)
+    yield home
+
+
+def run_page(page: str, **params: str) -> AppTest:
+    """The app run once, then switched to `page` with query parameters, and run."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "views/goals.py":
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every text element, markdown, caption and metric label on the page, joined."""
+    parts = [
+        e.value for kind in ("markdown", "caption", "title", "subheader") for e in at.get(kind)
+    ]
+    parts += [m.label for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def frames(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+def test_goals_show_the_plan_table_statuses_and_coverage(app_home: Path) -> None:
+    at = run_page("views/goals.py")
+    assert at.title[0].value == "目標ダッシュボード"
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["達成"], tiles["実施中"], tiles["変更"], tiles["計"]) == ("61", "35", "5", "101")
+    plan = frames(at)[0]
+    assert plan.iloc[-1][["達成", "実施中", "変更", "計"]].tolist() == [61, 35, 5, 101]
+    assert set(plan["照合"]) == {"✓ 一致"}
+    urgent = next(f for f in frames(at) if "状況" in f.columns)
+    assert urgent["状況"].iloc[0] == "✕ 未達成"  # missed first
+    assert urgent["詳細"].iloc[0] == "indicator?id=wifi_access_points"
+    assert "13 / 101" in [m.value for m in at.metric]
+
+
+def test_goals_filter_by_owner_and_read_in_english(app_home: Path) -> None:
+    at = run_page("views/goals.py", lang="en")
+    assert at.title[0].value == "Goals"
+    at.selectbox(key="goals_owner_en").set_value("zeimu-shido").run()
+    urgent = next(f for f in frames(at) if "Status" in f.columns)
+    assert set(urgent["Owner"]) == {"Tax Guidance Division"}
+    assert urgent["Open"].iloc[0].endswith("&lang=en")
+
+
+def test_goals_replay_an_earlier_day(app_home: Path) -> None:
+    at = run_page("views/goals.py", as_of="2020-03-31")
+    assert "基準日: 2020-03-31" in texts(at)
+
+
+def test_an_indicator_page_opens_by_query_parameter(app_home: Path) -> None:
+    at = run_page("views/indicator.py", id="tablets_deployed")
+    assert at.title[0].value == "タブレット型端末導入台数"
+    shown = frames(at)
+    assert any("組織" in f.columns and "総務局" in set(f["組織"]) for f in shown)
+    revisions = run_page("views/indicator.py", id="wifi_access_points")
+    history = next(f for f in frames(revisions) if "置換日時" in f.columns)
+    fixed = history[(history["期間"] == "2026-10")]
+    assert fixed["値"].tolist() == [720.0, 722.0]
+    assert "情報企画課 山田" in set(fixed["送信者"])
+    assert revisions.get("download_button")
+
+
+def test_initiatives_show_101_and_filter_those_without_an_indicator(app_home: Path) -> None:
+    at = run_page("views/initiatives.py")
+    tiles = {m.label: m.value for m in at.metric}
+    assert tiles["取組数"] == "101"
+    assert int(tiles["指標あり"]) + int(tiles["指標なし"]) == 101
+    assert at.get("page_link")  # initiatives with indicators link to them
+    at.toggle(key="only_without").set_value(True).run()
+    assert not at.exception
+    assert not at.get("page_link")
+    shown = sum(int(re.search(r" \((\d+)\) —", e.label).group(1)) for e in at.expander)
+    assert shown == int(tiles["指標なし"])
+
+
+def test_upload_previews_a_bad_row_with_its_reason_then_loads(app_home: Path) -> None:
+    at = run_page("views/upload.py")
+    at.file_uploader(key="upload_file").set_value(("november.csv", ONE_BAD_ROW, "text/csv"))
+    at.run()
+    assert not at.exception
+    rejected = next(f for f in frames(at) if "理由" in f.columns)
+    assert rejected["値"].tolist() == ["abc"]
+    assert "数値" in rejected["理由"].iloc[0]
+    assert at.button(key="commit").disabled  # no name yet
+    at.text_input(key="uploaded_by").input("情報企画課 鈴木").run()
+    at.button(key="commit").click().run()
+    assert not at.exception
+    tiles = {m.label: m.value for m in at.metric}
+    assert (tiles["新規"], tiles["受け付けない行"]) == ("1", "1")
+    loads = Warehouse(load_settings().warehouse_path).loads()
+    assert loads.iloc[0]["uploaded_by"] == "情報企画課 鈴木"
+
+
+def test_alerts_show_open_alerts_the_outbox_and_resend(app_home: Path) -> None:
+    at = run_page("views/alerts.py")
+    assert "未解決のアラート" in texts(at)
+    outbox = next(f for f in frames(at) if "経路" in f.columns)
+    assert outbox["経路"].str.startswith("json://127.0.0.1").all()
+    assert set(outbox["状態"]) == {"送信待ち"}
+    at.button(key="resend").click().run()
+    assert not at.exception
+    assert any("失敗 1 件" in w.value for w in at.warning)
+
+
+def test_loads_show_records_quarantine_and_kept_files(app_home: Path) -> None:
+    at = run_page("views/loads.py")
+    records = frames(at)[0]
+    assert "wifi_typo.csv" in set(records["ファイル"])
+    at.selectbox(key="load_id_ja").set_value(
+        int(Warehouse(load_settings().warehouse_path).loads().iloc[0]["id"])
+    )
+    at.run()
+    quarantined = next(f for f in frames(at) if "理由" in f.columns)
+    assert quarantined["値"].tolist() == ["60X"]
+    assert len(at.get("download_button")) == 2  # the raw file and the errors file
+
+
+def test_a_missing_warehouse_says_how_to_create_it(home: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert "make run" in at.info[0].value
+
+
+def test_a_busy_warehouse_asks_to_reload(app_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def busy(_self: Warehouse) -> tuple:
+        raise WarehouseBusy("held by a load")
+
+    monkeypatch.setattr(Warehouse, "data_version", busy)
+    at = AppTest.from_file(APP, default_timeout=30).run()
+    assert not at.exception
+    assert at.warning[0].value == "更新中です、数秒後に再読み込みしてください"
+
+
+def test_downloads_cannot_run_as_formulas() -> None:
+    frame = pd.DataFrame({"note": ["=HYPERLINK(1)", "-5", "ok"], "value": [1.0, 2.0, 3.0]})
+    text = csv_bytes(frame).decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in text and "\n-5," in text
+
+
+def test_the_template_lists_a_sections_indicators_for_excel() -> None:
+    catalog = load_catalog(PACKAGE_CATALOG)
+    data = section_template(catalog, "zeimu-shido", dt.date(2026, 11, 29))
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "indicator_id,period,value,org_unit,note"
+    assert lines[1].startswith("etax_payments,2026-10,,,電子納税件数")
+
+
+def test_markdown_escaping_keeps_text_literal() -> None:
+    assert md_escape("**x** [a](b) :red[y]") == r"\*\*x\*\* \[a\]\(b\) \:red\[y\]"

@@ -1,0 +1,180 @@
+"""Display tables for the goal dashboard: the plan's status table, the targets in order of
+urgency and the indicator coverage, labelled in the reader's language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+import pandas as pd
+
+from indicators.catalog import Catalog, Indicator
+from indicators.coverage import Coverage
+from indicators.evaluation import Evaluation
+from indicators.plan import PlanSummary, Row
+from shihyo.i18n import Lang, status_label
+from ui.status import severity_rank
+from ui.text import pick, t
+
+COUNTS = ("achieved", "in_progress", "changed", "total")
+
+
+def fmt(value: float | None, unit: str = "") -> str:
+    """A figure for reading: thousands separators, no needless decimals, its unit."""
+    if value is None or pd.isna(value):
+        return "–"
+    # Past a hundred, decimals are noise for a reader (851.41 → 851); below, they matter.
+    if float(value).is_integer() or abs(value) >= 100:
+        text = f"{value:,.0f}"
+    else:
+        text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()
+
+
+def fit_height(rows: int) -> int:
+    """A table height that shows every row (and the header) without scrolling."""
+    return 35 * (rows + 1) + 3
+
+
+def fmt_day(day: dt.date | None) -> str:
+    return day.isoformat() if day else "–"
+
+
+def fmt_gap(gap: float | None) -> str:
+    return "–" if gap is None else f"{gap:+.1%}"
+
+
+def times(values: pd.Series) -> pd.Series:
+    """Timestamps to the minute for reading; blank where there is none."""
+    stamps = pd.to_datetime(values, errors="coerce")
+    return stamps.dt.strftime("%Y-%m-%d %H:%M").astype(object).fillna("")
+
+
+def section_names(values: pd.Series, owners: dict[str, str]) -> list[str]:
+    """Section ids as the sections' names; blank where none was given."""
+    return [owners.get(v, v) if isinstance(v, str) and v else "" for v in values]
+
+
+def owner_names(catalog: Catalog, lang: Lang) -> dict[str, str]:
+    """Owner id → the section's name in `lang`."""
+    return {o.id: pick(lang, o.name, o.name_en) for o in catalog.owners}
+
+
+def indicator_scope(catalog: Catalog) -> dict[str, tuple[set[str], set[str]]]:
+    """Indicator id → (policy ids, area ids) of the initiatives it evidences, for filters."""
+    area_of = {item.id: item.area for item in catalog.initiatives}
+    policy_of = {area.id: policy.id for policy, area in catalog.areas()}
+    scope = {}
+    for ind in catalog.indicators:
+        areas = {area_of[i] for i in ind.initiatives if i in area_of}
+        scope[ind.id] = ({policy_of[a] for a in areas}, areas)
+    return scope
+
+
+def _plan_row(row: Row, lang: Lang, name: str | None = None) -> dict:
+    reported = row.reported
+    text = " / ".join(str(reported[c]) for c in COUNTS) if reported else "–"
+    agrees = reported is None or all(getattr(row, c) == reported[c] for c in COUNTS)
+    return {
+        t("policy", lang): name or pick(lang, row.name, row.name_en),
+        **{t(c, lang): getattr(row, c) for c in COUNTS},
+        t("reported", lang): text,
+        t("check", lang): t("match" if agrees else "mismatch", lang),
+    }
+
+
+def plan_frame(summary: PlanSummary, lang: Lang) -> pd.DataFrame:
+    """The report's table: a line per policy and the total, with the reported counts beside."""
+    rows = [_plan_row(p, lang) for p in summary.policies]
+    rows.append(_plan_row(summary.total, lang, name=t("total", lang)))
+    return pd.DataFrame(rows)
+
+
+def area_frame(summary: PlanSummary, lang: Lang, policy_id: str | None) -> pd.DataFrame:
+    """The same table per area, of one policy or of all."""
+    rows = []
+    for policy in summary.policies:
+        if policy_id and policy.id != policy_id:
+            continue
+        for area in policy.areas:
+            row = _plan_row(area, lang)
+            row = {t("area", lang): row.pop(t("policy", lang)), **row}
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _target_text(value: float | None, unit: str, mark: str, due: dt.date | None) -> str:
+    return "–" if value is None else f"{fmt(value, unit)}{mark} ({fmt_day(due)})"
+
+
+def targets_frame(
+    result: Evaluation, lang: Lang, indicator_ids: Collection[str], link: dict[str, str]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every target of the chosen indicators, most urgent first; and, row for row, its
+    status code and indicator id."""
+    owners = owner_names(result.catalog, lang)
+    records = []
+    for ind in result.catalog.indicators:
+        if ind.id not in indicator_ids:
+            continue
+        unit = pick(lang, ind.unit, ind.unit_en)
+        for s in result.targets[ind.id]:
+            target = next((x for x in ind.targets if x.id == s.target_id), None)
+            mark = "*" if target is not None and target.illustrative else ""
+            # What a reader acts on comes first; the list must fit a laptop screen.
+            records.append(
+                {
+                    "status": s.status,
+                    "indicator_id": ind.id,
+                    "_rank": severity_rank(s.status),
+                    "_due": s.target_date or dt.date.max,
+                    t("status", lang): status_label(s.status, lang),
+                    t("indicator", lang): pick(lang, ind.name, ind.name_en),
+                    t("open", lang): link[ind.id],
+                    t("actual_vs_expected", lang): f"{fmt(s.actual)} / {fmt(s.expected, unit)}",
+                    t("gap", lang): fmt_gap(s.gap),
+                    t("target_due", lang): _target_text(s.target_value, unit, mark, s.target_date),
+                    t("forecast", lang): fmt_day(s.forecast_date),
+                    t("owner", lang): owners.get(ind.owner, ind.owner),
+                }
+            )
+    frame = pd.DataFrame(records)
+    if frame.empty:
+        return frame, pd.DataFrame(columns=["status", "indicator_id"])
+    frame = frame.sort_values(["_rank", "_due"], kind="stable").reset_index(drop=True)
+    meta = frame[["status", "indicator_id"]]
+    return frame.drop(columns=["status", "indicator_id", "_rank", "_due"]), meta
+
+
+def coverage_frames(
+    cov: Coverage, catalog: Catalog, lang: Lang, policy_id: str | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Coverage per policy and per area (of the chosen policy), with the share covered."""
+    names = {p.id: pick(lang, p.name, p.name_en) for p in catalog.policies}
+    names |= {a.id: pick(lang, a.name, a.name_en) for _, a in catalog.areas()}
+    policy_areas = {p.id: {a.id for a in p.areas} for p in catalog.policies}
+
+    def table(groups: list, head: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            [
+                {
+                    head: names.get(g.id, g.name),
+                    t("initiatives", lang): g.initiatives,
+                    t("with_indicator", lang): g.with_indicator,
+                    t("share", lang): round(100 * g.ratio),
+                }
+                for g in groups
+            ]
+        )
+
+    areas = [g for g in cov.areas if not policy_id or g.id in policy_areas[policy_id]]
+    return table(cov.policies, t("policy", lang)), table(areas, t("area", lang))
+
+
+def indicator_choices(catalog: Catalog, lang: Lang) -> dict[str, str]:
+    """Indicator id → its name in `lang`, in catalog order."""
+    return {ind.id: pick(lang, ind.name, ind.name_en) for ind in catalog.indicators}
+
+
+def find_indicator(catalog: Catalog, indicator_id: str) -> Indicator:
+    return next(ind for ind in catalog.indicators if ind.id == indicator_id)

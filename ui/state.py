@@ -1,0 +1,84 @@
+"""The choices every page shares: language and as-of day, kept in session state and the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from shihyo.i18n import Lang
+from ui.text import t
+
+_LANG_NAMES = {Lang.ja.value: "日本語", Lang.en.value: "English"}
+
+
+def synced_choice(param: str, options: list[str], widget: str | None = None) -> None:
+    """Before drawing the widget (key `widget`, default `param`): take a valid ?param= from
+    the URL (a link or a fresh load), else keep the session's choice, else the first."""
+    widget = widget or param
+    wanted = st.query_params.get(param)
+    if wanted in options:
+        st.session_state[widget] = wanted
+    elif st.session_state.get(widget) not in options:
+        st.session_state[widget] = options[0]
+
+
+def to_url(param: str, widget: str | None = None, default: str | None = None) -> None:
+    """After drawing the widget: show its value as ?param= (none when the default)."""
+    value = st.session_state.get(widget or param)
+    if value is None or value == default:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = value
+
+
+def sidebar() -> tuple[Lang, dt.date]:
+    """Draw the language switch and the as-of day in the sidebar; return both."""
+    # Kept by hand in ?lang=ja|en: a widget bound to the URL would write the shown name there.
+    synced_choice("lang", list(_LANG_NAMES))
+    with st.sidebar:
+        choice = st.segmented_control(
+            t("language", Lang.ja),
+            options=list(_LANG_NAMES),
+            format_func=_LANG_NAMES.__getitem__,
+            required=True,
+            key="lang",
+            on_change=to_url,
+            args=("lang", None, Lang.ja.value),
+        )
+        lang = Lang(choice or Lang.ja.value)
+        to_url("lang", default=Lang.ja.value)
+        # Bound to ?as_of=2025-03-31 (ISO), so that a link replays the same day.
+        day = st.date_input(
+            t("as_of_input", lang),
+            value=dt.date.today(),
+            max_value=dt.date.today(),
+            help=t("as_of_help", lang),
+            key="as_of",
+            bind="query-params",
+        )
+    as_of = day if isinstance(day, dt.date) else dt.date.today()
+    if as_of != dt.date.today():
+        st.sidebar.info(t("replay", lang, day=as_of.isoformat()))
+    return lang, as_of
+
+
+def lang() -> Lang:
+    """The language chosen in the sidebar (Japanese until one is chosen)."""
+    return Lang(st.session_state.get("lang") or Lang.ja.value)
+
+
+def as_of() -> dt.date:
+    """The as-of day chosen in the sidebar (today until one is chosen)."""
+    day = st.session_state.get("as_of")
+    return day if isinstance(day, dt.date) else dt.date.today()
+
+
+def link_params(**extra: str) -> dict[str, str]:
+    """Query parameters for a link to another page that keep the language and as-of day."""
+    params = dict(extra)
+    if lang() is Lang.en:
+        params["lang"] = Lang.en.value
+    if as_of() != dt.date.today():
+        params["as_of"] = as_of().isoformat()
+    return params

@@ -1,0 +1,236 @@
+"""Display tables for the indicator, initiative, alert and load pages, labelled in the
+reader's language. Only renaming, joining and formatting: the rules live elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from indicators.catalog import Catalog, Indicator
+from indicators.evaluation import Evaluation
+from indicators.trend import GRANULARITY, period_of
+from intake.periods import Period, format_period
+from shihyo.i18n import Lang, status_label
+from ui.frames import fmt, owner_names, section_names, times
+from ui.status import alert_color, alert_rank, plan_label
+from ui.text import pick, t
+
+_FILE_COLUMNS = ["period", "org_unit", "revision", "file_name", "uploaded_by", "section"]
+_TEXT_COLUMNS = ["note", "file_name", "uploaded_by", "section"]
+
+
+def _blank_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with missing text shown as blank rather than 'None'."""
+    return frame.assign(**{c: frame[c].astype(object).fillna("") for c in _TEXT_COLUMNS})
+
+
+def period_text(indicator: Indicator, value: object) -> str:
+    """A period as senders write it: 2026-10, FY2025 or FY2026Q2."""
+    day = value.date() if isinstance(value, pd.Timestamp) else value
+    start = period_of(indicator, day)  # type: ignore[arg-type]
+    return format_period(Period(start, GRANULARITY[indicator.frequency]))
+
+
+def figures_table(
+    indicator: Indicator,
+    figures: pd.DataFrame,
+    revisions: pd.DataFrame,
+    owners: dict[str, str],
+    lang: Lang,
+) -> pd.DataFrame:
+    """The figures in force, newest period first, each with the file and sender it came from."""
+    merged = figures.merge(revisions[_FILE_COLUMNS], how="left", on=_FILE_COLUMNS[:3])
+    merged = _blank_text(merged.sort_values(["period", "org_unit"], ascending=[False, True]))
+    return pd.DataFrame(
+        {
+            t("period", lang): [period_text(indicator, p) for p in merged["period"]],
+            t("org_unit", lang): merged["org_unit"],
+            t("value", lang): merged["value"],
+            t("revision", lang): merged["revision"],
+            t("note", lang): merged["note"],
+            t("recorded_at", lang): times(merged["recorded_at"]),
+            t("file", lang): merged["file_name"],
+            t("uploaded_by", lang): merged["uploaded_by"],
+            t("section", lang): section_names(merged["section"], owners),
+        }
+    )
+
+
+def revisions_table(
+    indicator: Indicator, revisions: pd.DataFrame, owners: dict[str, str], lang: Lang
+) -> pd.DataFrame:
+    """Every version of every figure: who sent it, when, in which file, and when replaced."""
+    ordered = _blank_text(
+        revisions.sort_values(["period", "org_unit", "revision"], ascending=[False, True, True])
+    )
+    return pd.DataFrame(
+        {
+            t("period", lang): [period_text(indicator, p) for p in ordered["period"]],
+            t("org_unit", lang): ordered["org_unit"],
+            t("revision", lang): ordered["revision"],
+            t("value", lang): ordered["value"],
+            t("note", lang): ordered["note"],
+            t("recorded_at", lang): times(ordered["recorded_at"]),
+            t("superseded_at", lang): times(ordered["superseded_at"]),
+            t("file", lang): ordered["file_name"],
+            t("uploaded_by", lang): ordered["uploaded_by"],
+            t("section", lang): section_names(ordered["section"], owners),
+        }
+    )
+
+
+def target_table(
+    result: Evaluation, indicator: Indicator, lang: Lang
+) -> tuple[pd.DataFrame, pd.Series]:
+    """One line per target of the indicator, with its status; and the status codes."""
+    unit = pick(lang, indicator.unit, indicator.unit_en)
+    rows, codes = [], []
+    for s in result.targets[indicator.id]:
+        target = next((x for x in indicator.targets if x.id == s.target_id), None)
+        mark = "*" if target is not None and target.illustrative else ""
+        codes.append(s.status)
+        rows.append(
+            {
+                t("status", lang): status_label(s.status, lang),
+                t("target", lang): fmt(s.target_value, unit) + mark,
+                t("due", lang): s.target_date.isoformat() if s.target_date else "–",
+                t("actual", lang): fmt(s.actual, unit),
+                t("expected", lang): fmt(s.expected, unit),
+                t("gap", lang): "–" if s.gap is None else f"{s.gap:+.1%}",
+                t("last_period", lang): s.last_period.isoformat() if s.last_period else "–",
+                t("next_due", lang): s.next_due.isoformat() if s.next_due else "–",
+                t("forecast", lang): s.forecast_date.isoformat() if s.forecast_date else "–",
+            }
+        )
+    return pd.DataFrame(rows), pd.Series(codes, dtype=str)
+
+
+def evidenced_table(result: Evaluation, indicator: Indicator, lang: Lang) -> pd.DataFrame:
+    """The initiatives an indicator evidences, with their status in the plan and by indicators."""
+    rollup = {i.initiative_id: i for i in result.initiatives}
+    rows = []
+    for item in result.catalog.initiatives:
+        if item.id not in indicator.initiatives:
+            continue
+        rows.append(
+            {
+                t("initiative", lang): item.number or "–",
+                t("plan_status", lang): plan_label(item.status, lang),
+                t("indicator_status", lang): status_label(rollup[item.id].status, lang),
+                t("inconsistent_count", lang): (
+                    t("inconsistent", lang) if rollup[item.id].inconsistent else ""
+                ),
+                t("summary", lang): item.text,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def rule_label(rule: str, lang: Lang) -> str:
+    """An alert rule in words, with the icon of the status it reports."""
+    if rule == "validation_failed":
+        return "⚠ " + t("validation_failed", lang)
+    return status_label(rule, lang)
+
+
+def alerts_table(
+    frame: pd.DataFrame, catalog: Catalog, lang: Lang, history: bool = False
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Alerts, most urgent rule first (newest first in the history), in words; and the
+    status colour code of each row."""
+    ranked = frame.assign(_rank=[alert_rank(r) for r in frame["rule"]])
+    if history:
+        ordered = ranked.sort_values("id", ascending=False)
+    else:
+        ordered = ranked.sort_values(["_rank", "id"], ascending=[True, False])
+    ordered = ordered.reset_index(drop=True)
+    owners = owner_names(catalog, lang)
+    columns = {
+        t("rule", lang): [rule_label(r, lang) for r in ordered["rule"]],
+        t("recipient", lang): section_names(ordered["recipient"], owners),
+        t("summary", lang): ordered["summary_en"] if lang is Lang.en else ordered["summary"],
+        t("opened_at", lang): times(ordered["opened_at"]),
+    }
+    if history:
+        columns[t("state", lang)] = [
+            t("open_state" if s == "open" else s, lang) for s in ordered["state"]
+        ]
+        columns[t("resolved_at", lang)] = times(ordered["resolved_at"])
+    return pd.DataFrame(columns), ordered["rule"].map(alert_color)
+
+
+def outbox_table(frame: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.DataFrame:
+    """Messages with their delivery state; the channel is already masked by the warehouse."""
+    owners = owner_names(catalog, lang)
+    return pd.DataFrame(
+        {
+            "id": frame["id"],
+            t("created_at", lang): times(frame["created_at"]),
+            t("recipient", lang): section_names(frame["recipient"], owners),
+            t("channel", lang): frame["channel"],
+            t("subject", lang): frame["subject"],
+            t("state", lang): [t(s, lang) for s in frame["state"]],
+            t("attempts", lang): frame["attempts"],
+            t("last_error", lang): frame["last_error"].astype(object).fillna(""),
+            t("next_attempt", lang): times(frame["next_attempt_at"]),
+            t("sent_at", lang): times(frame["sent_at"]),
+        }
+    )
+
+
+def checks_text(validation: object, lang: Lang) -> str:
+    """The validation summary of a load in a few words, e.g. '9/9 件の検査に合格'."""
+    try:
+        summary = json.loads(validation) if isinstance(validation, str) else validation
+        checks = summary.get("expectations", [])  # type: ignore[union-attr]
+    except (TypeError, ValueError, AttributeError):
+        return "–"
+    ok = sum(bool(c.get("success")) for c in checks)
+    return t("checks_passed", lang, ok=ok, n=len(checks)) if checks else "–"
+
+
+def loads_table(frame: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.DataFrame:
+    """Each load: file, hash, sender, counts and the validation summary."""
+    owners = owner_names(catalog, lang)
+    return pd.DataFrame(
+        {
+            t("received_at", lang): times(frame["received_at"]),
+            t("file", lang): frame["file_name"],
+            t("sha256", lang): frame["sha256"].str[:8],
+            t("uploaded_by", lang): frame["uploaded_by"].astype(object).fillna(""),
+            t("section", lang): section_names(frame["section"], owners),
+            t("state", lang): [t(s, lang) for s in frame["status"]],
+            t("rows_total", lang): frame["rows_total"],
+            t("accepted_short", lang): frame["rows_accepted"],
+            t("rejected_short", lang): frame["rows_rejected"],
+            t("rows_unchanged", lang): frame["rows_unchanged"],
+            t("validation", lang): [checks_text(v, lang) for v in frame["validation"]],
+        }
+    )
+
+
+def issues_table(issues: list[dict], lang: Lang) -> pd.DataFrame:
+    """Rejected rows (as dicts with row, column, value, reason, reason_en) with the reason."""
+    return pd.DataFrame(
+        {
+            t("row", lang): [i.get("row") for i in issues],
+            t("column", lang): [i.get("column") for i in issues],
+            t("value", lang): [i.get("value") for i in issues],
+            t("why", lang): [pick(lang, i.get("reason"), i.get("reason_en")) for i in issues],
+        }
+    )
+
+
+def quarantine_table(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """Quarantined rows with their file and reason."""
+    return pd.DataFrame(
+        {
+            t("load", lang): frame["load_id"],
+            t("file", lang): frame["file_name"],
+            t("row", lang): frame["row_number"],
+            t("column", lang): frame["column_name"],
+            t("value", lang): frame["value"],
+            t("why", lang): frame["reason_en"] if lang is Lang.en else frame["reason"],
+        }
+    )

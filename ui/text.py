@@ -1,0 +1,215 @@
+"""Labels only the app uses, in Japanese and English; shared terms come from shihyo.i18n."""
+
+from __future__ import annotations
+
+import re
+
+from shihyo.i18n import Lang, label
+
+TEXT: dict[str, tuple[str, str]] = {
+    # navigation and sidebar
+    "app_title": ("指標モニタリング", "KPI monitoring"),
+    "page_goals": ("目標ダッシュボード", "Goals"),
+    "page_indicator": ("指標", "Indicator"),
+    "page_initiatives": ("取組", "Initiatives"),
+    "page_upload": ("アップロード", "Upload"),
+    "page_alerts": ("アラート", "Alerts"),
+    "page_loads": ("取込履歴", "Loads"),
+    "language": ("言語 / Language", "言語 / Language"),
+    "as_of_input": ("基準日 / As of", "基準日 / As of"),
+    "as_of_help": (
+        "過去の日付を選ぶと、その日の終わりまでに届いていた数値で判定し直します。",
+        "Pick a past day to replay the judgement on the figures known by its end.",
+    ),
+    "replay": ("過去の時点を表示しています: {day}", "Showing the state as of {day}"),
+    # warehouse state
+    "busy": (
+        "更新中です、数秒後に再読み込みしてください",
+        "The data is being updated; reload in a few seconds.",
+    ),
+    "missing": (
+        "データベースがまだありません。`make run` または `shihyo init` を実行してください。",
+        "There is no warehouse yet. Run `make run` or `shihyo init` first.",
+    ),
+    "bad_settings": ("設定が正しくありません: {error}", "The settings are wrong: {error}"),
+    # goals
+    "all": ("すべて", "All"),
+    "plan_tiles": ("取組の実施結果", "Initiative status"),
+    "check": ("照合", "Check"),
+    "match": ("✓ 一致", "✓ agrees"),
+    "mismatch": ("⚠ 不一致", "⚠ differs"),
+    "by_area": ("取組項目別", "By area"),
+    "target_tiles": ("目標の状況（件数）", "Targets by status"),
+    "urgent_list": ("対応が必要な順", "In order of urgency"),
+    "open": ("詳細", "Open"),
+    "gap": ("差", "Gap"),
+    "target_due": ("目標値（期限）", "Target (due)"),
+    "actual_vs_expected": ("実績 / 想定", "Actual / expected"),
+    "coverage_tiles": ("指標が設定された取組", "Initiatives with an indicator"),
+    "share": ("割合", "Share"),
+    "no_targets_match": ("条件に合う目標はありません。", "No target matches the filters."),
+    "targets_of": ("{n} 件の目標（{m} 指標）", "{n} targets of {m} indicators"),
+    # indicator
+    "choose_indicator": ("指標を選択", "Choose an indicator"),
+    "direction": ("望ましい方向", "Better when"),
+    "higher": ("高いほど良い", "higher"),
+    "lower": ("低いほど良い", "lower"),
+    "chart": ("推移と目標", "Figures and targets"),
+    "chart_note": (
+        "● 実績　◆ 目標　実線: 基準値から目標までの想定線　帯: 許容幅　点線: 到達見込み",
+        "● figures  ◆ targets  line: path from the baseline  band: tolerance  dashed: forecast",
+    ),
+    "annual_note": (
+        "年度の合計を目標とする指標のため、各年度の合計（全期間がそろった年度）を表示します。",
+        "A fiscal-year total is the target, so complete fiscal years are shown as totals.",
+    ),
+    "figures_table": ("数値", "Figures"),
+    "revisions": ("改訂履歴（すべての版）", "Revisions (every version)"),
+    "org_units": ("組織別の内訳", "Breakdown by org unit"),
+    "evidences": ("この指標が根拠となる取組", "Initiatives this indicator evidences"),
+    "download_csv": ("CSVでダウンロード", "Download as CSV"),
+    "no_figures": ("数値はまだありません。", "No figures yet."),
+    "series": ("実績", "Figures"),
+    "path": ("想定線", "Path"),
+    "band": ("許容幅", "Tolerance"),
+    "period": ("期間", "Period"),
+    "value": ("値", "Value"),
+    "org_unit": ("組織", "Org unit"),
+    "revision": ("版", "Revision"),
+    "note": ("備考", "Note"),
+    "recorded_at": ("記録日時", "Recorded"),
+    "superseded_at": ("置換日時", "Superseded"),
+    "file": ("ファイル", "File"),
+    "uploaded_by": ("送信者", "Sent by"),
+    "section": ("担当課", "Section"),
+    "next_due": ("次の提出期限", "Next due"),
+    "illustrative": ("（説明用の仮の目標）", "(illustrative)"),
+    # initiatives
+    "only_without": ("指標が未設定の取組のみ表示", "Only initiatives without an indicator"),
+    "plan_status": ("計画上の状況", "Status in the plan"),
+    "indicator_status": ("指標による状況", "Status by indicators"),
+    "reason": ("変更の理由", "Reason for the change"),
+    "inconsistent": (
+        "⚠ 計画では達成だが指標が遅れ・未達成",
+        "⚠ achieved in the plan, but an indicator is off track or missed",
+    ),
+    "inconsistent_count": ("矛盾あり", "Inconsistent"),
+    "no_indicator_mark": ("？ 指標なし", "? no indicator"),
+    # upload
+    "choose_section": ("担当課", "Your section"),
+    "template": ("入力用テンプレート（CSV）", "Template (CSV)"),
+    "template_help": (
+        "提出期限が来ている最新の期間を入れてあります。値を記入して送ってください。",
+        "Filled with the latest period due; fill in the values and send it back.",
+    ),
+    "your_name": ("送信者名", "Your name"),
+    "upload_file": ("CSV または Excel ファイル（20 MB まで）", "CSV or Excel file (up to 20 MB)"),
+    "too_big": (
+        "ファイルが大きすぎます（{size:.1f} MB）。20 MB までにしてください。",
+        "The file is too large ({size:.1f} MB); the limit is 20 MB.",
+    ),
+    "open_data_period": (
+        "期間（オープンデータ形式のファイルのみ、例 2026-10）",
+        "Period (open-data files only, e.g. 2026-10)",
+    ),
+    "preview": ("取り込む前の確認", "Check before loading"),
+    "rows_ok": ("受け付ける行", "Rows accepted"),
+    "rows_bad": ("受け付けない行", "Rows rejected"),
+    "warnings": ("注意", "Warnings"),
+    "parsed_rows": ("読み取った行", "Rows read"),
+    "rejected_rows": ("受け付けない行と理由", "Rejected rows and why"),
+    "file_rejected": (
+        "ファイル全体を受け付けられません: {reason}",
+        "The file is refused: {reason}",
+    ),
+    "commit": ("取り込む", "Load these figures"),
+    "need_name": ("送信者名を入力してください。", "Enter your name to load."),
+    "nothing_to_load": ("受け付けられる行がありません。", "No row can be accepted."),
+    "result": ("取込結果", "Result"),
+    "rows_new": ("新規", "New"),
+    "rows_revised": ("改訂", "Revised"),
+    "rows_unchanged": ("変更なし", "Unchanged"),
+    "duplicate": (
+        "同じファイルはすでに取り込まれています（重複）。",
+        "This file was loaded before (duplicate).",
+    ),
+    "row": ("行", "Row"),
+    "column": ("列", "Column"),
+    "rule": ("規則", "Rule"),
+    "why": ("理由", "Reason"),
+    # alerts
+    "open_alerts": ("未解決のアラート", "Open alerts"),
+    "alert_history": ("アラートの履歴", "Alert history"),
+    "outbox": ("送信キュー", "Outbox"),
+    "no_alerts": ("未解決のアラートはありません。", "No open alert."),
+    "resend": ("再送する", "Resend"),
+    "resend_choose": ("再送するメッセージ", "Message to resend"),
+    "resent": ("送信 {sent} 件・失敗 {failed} 件", "{sent} sent, {failed} failed"),
+    "nothing_to_resend": ("再送できるメッセージはありません。", "No message waits to be resent."),
+    "recipient": ("宛先", "Recipient"),
+    "channel": ("経路", "Channel"),
+    "subject": ("件名", "Subject"),
+    "state": ("状態", "State"),
+    "attempts": ("試行", "Attempts"),
+    "last_error": ("直近のエラー", "Last error"),
+    "next_attempt": ("次回送信", "Next attempt"),
+    "sent_at": ("送信日時", "Sent"),
+    "created_at": ("作成日時", "Created"),
+    "opened_at": ("発生日時", "Opened"),
+    "resolved_at": ("解消日時", "Resolved"),
+    "summary": ("内容", "Summary"),
+    "validation_failed": ("取込エラー", "Validation failed"),
+    "pending": ("送信待ち", "pending"),
+    "sent": ("送信済み", "sent"),
+    "no_channel": ("送信先なし", "no channel"),
+    "resolved": ("解消", "resolved"),
+    "open_state": ("未解決", "open"),
+    # loads
+    "loads": ("取込の記録", "Loads"),
+    "no_loads": ("取込の記録はまだありません。", "No load yet."),
+    "choose_load": ("取込を選択", "Choose a load"),
+    "quarantine": ("受け付けなかった行", "Quarantined rows"),
+    "all_quarantine": ("受け付けなかった行（すべての取込）", "Quarantined rows (every load)"),
+    "raw_file": ("元のファイル", "Raw file"),
+    "errors_file": ("エラー一覧（CSV）", "Errors file (CSV)"),
+    "not_kept": ("保管されていません", "not kept"),
+    "received_at": ("受付日時", "Received"),
+    "sha256": ("ハッシュ", "Hash"),
+    "accepted_short": ("受理", "Accepted"),
+    "rejected_short": ("不受理", "Rejected"),
+    "rows_total": ("行数", "Rows"),
+    "upload_steps": (
+        "1. テンプレートを取得　2. 値を記入　3. ファイルを選んで確認　4. 「取り込む」",
+        "1. Download the template  2. Fill in the values  3. Choose the file and check it  4. Load",
+    ),
+    "options": ("詳細設定", "Options"),
+    "validation": ("検査", "Validation"),
+    "checks_passed": ("{ok}/{n} 合格", "{ok}/{n} passed"),
+    "load": ("取込", "Load"),
+    "loaded": ("取込済み", "loaded"),
+    "partial": ("一部取込", "partial"),
+    "rejected": ("不受理", "rejected"),
+}
+
+
+def t(key: str, lang: Lang | str, **values: object) -> str:
+    """The app's label for `key` in `lang` (falling back to shihyo.i18n), formatted."""
+    if key in TEXT:
+        ja, en = TEXT[key]
+        text = en if Lang(lang) is Lang.en else ja
+    else:
+        text = label(key, lang)
+    return text.format(**values) if values else text
+
+
+def pick(lang: Lang | str, ja: str | None, en: str | None) -> str:
+    """The English text in English when there is one, else the Japanese."""
+    return (en or ja or "") if Lang(lang) is Lang.en else (ja or en or "")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|:$~])")
+
+
+def md_escape(text: object) -> str:
+    """Text with every Markdown (and Streamlit directive) character escaped, safe to show."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")

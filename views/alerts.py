@@ -1,0 +1,84 @@
+"""アラート / Alerts: open alerts, their history, and the outbox with a resend button."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from shihyo import service
+from shihyo.i18n import Lang
+from ui import data, state
+from ui.frames import fit_height, owner_names
+from ui.status import ALERT_ORDER, style_status
+from ui.tables import alerts_table, outbox_table, rule_label
+from ui.text import t
+
+
+def _resend(outbox: pd.DataFrame, owners: dict[str, str], lang: Lang) -> None:
+    """A resend button for a message still waiting (pending, e.g. after a failed attempt)."""
+    waiting = outbox[outbox["state"] == "pending"]
+    if waiting.empty:
+        st.caption(t("nothing_to_resend", lang))
+        return
+    labels = {
+        int(row.id): " · ".join(
+            (
+                f"#{row.id} {owners.get(row.recipient, row.recipient)}",
+                str(row.channel),
+                f"{t('attempts', lang)} {row.attempts}",
+            )
+        )
+        for row in waiting.itertuples()
+    }
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        t("resend_choose", lang),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=f"resend_id_{lang.value}",
+    )
+    if right.button(t("resend", lang), icon=":material/send:", key="resend") and chosen:
+        with st.spinner(t("resend", lang)):
+            sent, failed = service.resend_message(data.settings(), chosen)
+        st.session_state["resent"] = (sent, failed)
+        st.rerun()
+    if "resent" in st.session_state:
+        sent, failed = st.session_state.pop("resent")
+        (st.success if failed == 0 else st.warning)(t("resent", lang, sent=sent, failed=failed))
+
+
+def main() -> None:
+    """Lay out the alerts and the outbox."""
+    lang = state.lang()
+    k = data.key()
+    catalog = data.catalog(k)
+    alerts = data.alerts(k)
+    outbox = data.outbox(k)
+    st.title(t("page_alerts", lang))
+
+    open_alerts = alerts[alerts["state"] == "open"]
+    st.subheader(f"{t('open_alerts', lang)} ({len(open_alerts)})")
+    if open_alerts.empty:
+        st.info(t("no_alerts", lang))
+    else:
+        counts = open_alerts["rule"].value_counts()
+        rules = [r for r in ALERT_ORDER if r in counts]
+        for col, rule in zip(st.columns(max(len(rules), 1)), rules, strict=False):
+            col.metric(rule_label(rule, lang), int(counts[rule]), border=True)
+        table, colors = alerts_table(open_alerts, catalog, lang)
+        st.dataframe(
+            style_status(table, t("rule", lang), colors),
+            hide_index=True,
+            height=min(fit_height(len(table)), 420),
+        )
+
+    st.subheader(f"{t('outbox', lang)} ({len(outbox)})")
+    st.dataframe(outbox_table(outbox, catalog, lang), hide_index=True)
+    _resend(outbox, owner_names(catalog, lang), lang)
+
+    with st.expander(f"{t('alert_history', lang)} ({len(alerts)})"):
+        table, colors = alerts_table(alerts, catalog, lang, history=True)
+        st.dataframe(style_status(table, t("rule", lang), colors), hide_index=True)
+
+
+main()

@@ -1,0 +1,157 @@
+"""目標ダッシュボード / Goals: the plan's status table, the targets by urgency, the coverage."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from indicators.catalog import Catalog
+from indicators.coverage import coverage
+from indicators.evaluation import Evaluation
+from indicators.plan import plan_summary
+from indicators.status import TARGET_STATUSES
+from shihyo.i18n import Lang, status_label
+from ui import data, state
+from ui.frames import (
+    COUNTS,
+    area_frame,
+    coverage_frames,
+    fit_height,
+    indicator_scope,
+    owner_names,
+    plan_frame,
+    targets_frame,
+)
+from ui.status import badge_color, style_status
+from ui.text import md_escape, pick, t
+
+
+def _filters(catalog: Catalog, lang: Lang) -> tuple[str | None, str | None, str | None]:
+    """Policy, area and owner filters (None: all)."""
+    policies = {p.id: pick(lang, p.name, p.name_en) for p in catalog.policies}
+    left, middle, right = st.columns(3)
+    policy = left.selectbox(
+        t("policy", lang),
+        [None, *policies],
+        format_func=lambda p: t("all", lang) if p is None else policies[p],
+        key=f"goals_policy_{lang.value}",
+    )
+    areas = {
+        a.id: pick(lang, a.name, a.name_en)
+        for p, a in catalog.areas()
+        if policy is None or p.id == policy
+    }
+    area = middle.selectbox(
+        t("area", lang),
+        [None, *areas],
+        format_func=lambda a: t("all", lang) if a is None else areas[a],
+        key=f"goals_area_{policy}_{lang.value}",
+    )
+    owners = owner_names(catalog, lang)
+    owner = right.selectbox(
+        t("owner", lang),
+        [None, *owners],
+        format_func=lambda o: t("all", lang) if o is None else owners[o],
+        key=f"goals_owner_{lang.value}",
+    )
+    return policy, area, owner
+
+
+def _plan_section(catalog: Catalog, lang: Lang, policy: str | None, area: str | None) -> None:
+    summary = plan_summary(catalog)
+    st.subheader(t("plan_table", lang))
+    row = summary.total
+    for p in summary.policies:
+        if p.id == policy:
+            row = next((a for a in p.areas if a.id == area), p)
+    st.caption(md_escape(pick(lang, row.name, row.name_en)))
+    for col, count in zip(st.columns(4), COUNTS, strict=True):
+        reported = f"{t('reported', lang)}: {row.reported[count]}" if row.reported else None
+        col.metric(t(count, lang), getattr(row, count), border=True, help=reported)
+    st.dataframe(plan_frame(summary, lang), hide_index=True)
+    with st.expander(t("by_area", lang), expanded=policy is not None):
+        st.dataframe(area_frame(summary, lang, policy), hide_index=True)
+    if summary.mismatches:
+        st.warning(t("mismatches", lang) + f": {len(summary.mismatches)}")
+    else:
+        st.caption(t("no_mismatch", lang))
+
+
+def _targets_section(result: Evaluation, lang: Lang, indicator_ids: set[str]) -> None:
+    st.subheader(t("status_table", lang))
+    links = {i: "indicator?" + urlencode(state.link_params(id=i)) for i in indicator_ids}
+    frame, meta = targets_frame(result, lang, indicator_ids, links)
+    st.caption(t("targets_of", lang, n=len(frame), m=len(indicator_ids)))
+    counts = meta["status"].value_counts()
+    columns = [*st.columns(4), *st.columns(4)]  # two rows: labels stay whole on a laptop
+    for col, status in zip(columns, TARGET_STATUSES, strict=True):
+        with col.container(border=True):
+            st.badge(status_label(status, lang), color=badge_color(status))  # type: ignore[arg-type]
+            st.metric(
+                status_label(status, lang),
+                int(counts.get(status, 0)),
+                label_visibility="collapsed",
+            )
+    if frame.empty:
+        st.info(t("no_targets_match", lang))
+        return
+    st.markdown(f"**{t('urgent_list', lang)}**")
+    st.dataframe(
+        style_status(frame, t("status", lang), meta["status"]),
+        hide_index=True,
+        height=fit_height(len(frame)),
+        column_config={
+            t("open", lang): st.column_config.LinkColumn(
+                display_text=t("open", lang) + " →", width="small"
+            ),
+        },
+    )
+    st.caption(t("illustrative_note", lang))
+
+
+def _coverage_section(catalog: Catalog, lang: Lang, policy: str | None) -> None:
+    cov = coverage(catalog)
+    st.subheader(t("coverage_table", lang))
+    left, right = st.columns([1, 3])
+    left.metric(
+        t("coverage_tiles", lang),
+        f"{cov.with_indicator} / {cov.initiatives_total}",
+        border=True,
+    )
+    right.progress(cov.ratio, text=f"{cov.ratio:.0%}")
+    by_policy, by_area = coverage_frames(cov, catalog, lang, policy)
+    share = {
+        t("share", lang): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)
+    }
+    st.dataframe(by_policy, hide_index=True, column_config=share)
+    st.dataframe(by_area, hide_index=True, column_config=share, height=fit_height(len(by_area)))
+
+
+def main() -> None:
+    """Lay out the goal dashboard."""
+    lang = state.lang()
+    k = data.key()
+    catalog = data.catalog(k)
+    result = data.evaluation(k)
+    st.title(t("page_goals", lang))
+    st.caption(
+        f"{md_escape(pick(lang, catalog.plan.name, catalog.plan.name_en))} · "
+        f"{t('as_of', lang)}: {result.as_of.isoformat()}"
+    )
+    # Filters are per language (their labels are their state), so a switch resets them.
+    policy, area, owner = _filters(catalog, lang)
+    _plan_section(catalog, lang, policy, area)
+    scope = indicator_scope(catalog)
+    chosen = {
+        ind.id
+        for ind in catalog.indicators
+        if (policy is None or policy in scope[ind.id][0])
+        and (area is None or area in scope[ind.id][1])
+        and (owner is None or ind.owner == owner)
+    }
+    _targets_section(result, lang, chosen)
+    _coverage_section(catalog, lang, policy)
+
+
+main()

@@ -1,0 +1,119 @@
+"""指標 / Indicator (?id=…): the series against its targets, statuses, figures and revisions."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.catalog import Indicator
+from shihyo.i18n import Lang
+from ui import data, state
+from ui.charts import annual, indicator_chart, org_unit_chart
+from ui.export import csv_bytes
+from ui.frames import find_indicator, fmt, indicator_choices, owner_names
+from ui.status import style_status
+from ui.tables import evidenced_table, figures_table, period_text, revisions_table, target_table
+from ui.text import md_escape, pick, t
+
+
+def _facts(indicator: Indicator, owner: str, lang: Lang) -> None:
+    unit = pick(lang, indicator.unit, indicator.unit_en)
+    base = indicator.baseline
+    facts = [
+        f"{t('owner', lang)}: {owner}",
+        f"{t('unit', lang)}: {unit}",
+        f"{t('frequency', lang)}: {t(indicator.frequency, lang)}",
+        f"{t('kind', lang)}: {t(indicator.kind, lang)}",
+        f"{t('direction', lang)}: {t(indicator.direction, lang)}",
+        f"{t('baseline', lang)}: {fmt(base.value, unit)} ({base.date.isoformat()})",
+    ]
+    st.caption(md_escape(" · ".join(facts)))
+    if indicator.description:
+        st.text(indicator.description)
+
+
+def _org_units(indicator: Indicator, figures: pd.DataFrame, lang: Lang) -> None:
+    units = figures[figures["org_unit"] != ""]
+    if units.empty:
+        return
+    st.subheader(t("org_units", lang))
+    latest = units[units["period"] == units["period"].max()]
+    st.caption(f"{t('period', lang)}: {period_text(indicator, latest['period'].iloc[0])}")
+    unit = pick(lang, indicator.unit, indicator.unit_en)
+    left, right = st.columns([3, 2])
+    left.altair_chart(org_unit_chart(latest[["org_unit", "value"]], unit), width="stretch")
+    pivot = units.pivot_table(index="org_unit", columns="period", values="value", aggfunc="sum")
+    pivot.columns = [period_text(indicator, p) for p in pivot.columns]
+    right.dataframe(pivot.map(fmt).rename_axis(t("org_unit", lang)))
+
+
+def main() -> None:
+    """Lay out one indicator's page."""
+    lang = state.lang()
+    k = data.key()
+    catalog = data.catalog(k)
+    result = data.evaluation(k)
+    choices = indicator_choices(catalog, lang)
+    # ?id= names the indicator (alert links, the goal list); the choice is written back.
+    # The widget is per language: a selectbox keeps the label it was given, not the id.
+    widget = f"indicator_{lang.value}"
+    state.synced_choice("id", list(choices), widget)
+    chosen = st.selectbox(
+        t("choose_indicator", lang),
+        list(choices),
+        format_func=choices.__getitem__,
+        key=widget,
+        on_change=state.to_url,
+        args=("id", widget),
+    )
+    state.to_url("id", widget)
+    indicator = find_indicator(catalog, chosen or next(iter(choices)))
+    owners = owner_names(catalog, lang)
+    owner = owners.get(indicator.owner, indicator.owner)
+    st.title(md_escape(choices[indicator.id]))
+    _facts(indicator, owner, lang)
+
+    statuses = result.targets[indicator.id]
+    table, codes = target_table(result, indicator, lang)
+    st.dataframe(style_status(table, t("status", lang), codes), hide_index=True)
+    if any(x.illustrative for x in indicator.targets):
+        st.caption(t("illustrative_note", lang))
+
+    st.subheader(t("chart", lang))
+    totals = data.totals(k)
+    series = totals[totals["indicator_id"] == indicator.id]
+    chart = indicator_chart(indicator, statuses, series, result.as_of, lang)
+    st.altair_chart(chart, width="stretch")
+    st.caption(t("chart_note", lang))
+    if annual(indicator):
+        st.caption(t("annual_note", lang))
+
+    figures = data.figures(k, indicator.id)
+    revisions = data.revisions(k, indicator.id)
+    st.subheader(t("figures_table", lang))
+    if figures.empty:
+        st.info(t("no_figures", lang))
+    else:
+        number = {t("value", lang): st.column_config.NumberColumn(format="localized")}
+        st.dataframe(
+            figures_table(indicator, figures, revisions, owners, lang),
+            hide_index=True,
+            column_config=number,
+        )
+        history = revisions_table(indicator, revisions, owners, lang)
+        with st.expander(f"{t('revisions', lang)} ({len(history)})"):
+            st.dataframe(history, hide_index=True, column_config=number)
+        st.download_button(
+            t("download_csv", lang),
+            csv_bytes(history),
+            file_name=f"{indicator.id}_{result.as_of.isoformat()}.csv",
+            mime="text/csv",
+            icon=":material/download:",
+        )
+        _org_units(indicator, figures, lang)
+
+    st.subheader(t("evidences", lang))
+    st.dataframe(evidenced_table(result, indicator, lang), hide_index=True)
+
+
+main()
