@@ -61,6 +61,8 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
+    # Ctrl-C even when started from a shell that ignores SIGINT for background jobs.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with (logs / "serve.log").open("ab") as log:
             scheduler = subprocess.Popen(
@@ -105,7 +107,7 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
     finally:
         for child in children:
             if child.poll() is None:
-                child.send_signal(signal.SIGINT)
+                child.terminate()  # SIGTERM: `serve` then stops its Prefect server too
         for child in children:
             try:
                 child.wait(timeout=30)
