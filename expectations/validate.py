@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 import threading
 from collections.abc import Callable
@@ -113,7 +112,9 @@ def validate_observations(frame: pd.DataFrame, context: ValidationContext) -> Va
         return ValidationOutcome(success=False, file_errors=file_errors, summary=summary)
 
     work = derive_helper_columns(frame, context)
-    row_results = engine.run(work, engine.row_suite, parameters)
+    checked, parameters = _suite_frame(work, engine.row_columns, parameters)
+    row_results = engine.run(checked, engine.row_suite, parameters)
+    del checked
     file_errors = _collect(engine.row_suite, row_results, summary)
 
     failures: dict[tuple[int, str], RowFailure] = {}
@@ -143,8 +144,9 @@ def validate_observations(frame: pd.DataFrame, context: ValidationContext) -> Va
 
 def derive_helper_columns(frame: pd.DataFrame, context: ValidationContext) -> pd.DataFrame:
     """The frame with the catalog- and warehouse-dependent columns the suite checks."""
-    # A fresh 0..n-1 index makes GX's unexpected_index_list the row positions.
-    work = frame.reset_index(drop=True).copy()
+    # A fresh 0..n-1 index makes GX's unexpected_index_list the row positions. (With
+    # pandas' copy-on-write the caller's frame is never changed through `work`.)
+    work = frame.reset_index(drop=True)
     defaults: dict[str, Any] = {
         "row_number": np.arange(1, len(work) + 1),
         "period_text": "",
@@ -156,40 +158,57 @@ def derive_helper_columns(frame: pd.DataFrame, context: ValidationContext) -> pd
     for column, default in defaults.items():
         if column not in work.columns:
             work[column] = default
-    work["org_unit"] = work["org_unit"].fillna("").astype(object)
+    work["org_unit"] = work["org_unit"].fillna("")
     if pd.api.types.is_datetime64_any_dtype(work["period"]):
         # The suite compares periods with a datetime.date `today`.
         dates = work["period"].dt.date.astype(object)
         work["period"] = dates.where(work["period"].notna(), None)
 
+    # An upload repeats a few dozen indicators and periods: each rule runs once per
+    # distinct value (or pair of values) and is spread back to the rows by code.
     rules = context.indicators
-    ids = work["indicator_id"]
-    work["frequency"] = ids.map({key: rule.frequency for key, rule in rules.items()})
-    work["kind"] = ids.map({key: rule.kind for key, rule in rules.items()})
-    work["min_value"] = pd.to_numeric(ids.map({k: r.min_value for k, r in rules.items()}))
-    work["max_value"] = pd.to_numeric(ids.map({k: r.max_value for k, r in rules.items()}))
+    ids = _Distinct.of(work["indicator_id"])
+    known = [rules.get(i) if isinstance(i, str) else None for i in ids.uniques]
+    work["frequency"] = ids.spread([None if r is None else r.frequency for r in known])
+    work["kind"] = ids.spread([None if r is None else r.kind for r in known])
+    work["min_value"] = ids.numbers([None if r is None else r.min_value for r in known])
+    work["max_value"] = ids.numbers([None if r is None else r.max_value for r in known])
 
-    has_period = work["period"].notna()
-    months = pd.to_datetime(work["period"], errors="coerce").dt.month
-    granularity = work["granularity"].astype(object)
-    shape = granularity.where(granularity.notna(), "unknown")
-    shape = shape.mask(
-        (granularity == "month") & months.isin(QUARTER_OPENING_MONTHS), "quarter_opening_month"
-    )
-    work["period_shape"] = shape.where(has_period, None)
+    periods = _Distinct.of(work["period"])
+    granularities = _Distinct.of(work["granularity"].astype(object))
+    months = pd.to_datetime(pd.Series(periods.uniques, dtype=object), errors="coerce").dt.month
+    opening = [m in QUARTER_OPENING_MONTHS for m in months.tolist()]
+
+    def shape(g: int, p: int) -> Any:
+        if p < 0:
+            return None
+        if g < 0:
+            return "unknown"
+        granularity = granularities.uniques[g]
+        if granularity == "month" and opening[p]:
+            return "quarter_opening_month"
+        return granularity
+
+    shapes = _Distinct.of_pairs(granularities, periods, shape)
+    work["period_shape"] = shapes.spread(shapes.uniques)
+    frequencies = [None if r is None else r.frequency for r in known]
+
     # One column, so that the suite's allowed frequency/period pairs are a plain value set
     # (GX's column-pair set check walks rows in Python: seconds on 100k rows).
-    frequency_period = work["frequency"].astype(object) + "/" + work["period_shape"].astype(object)
-    work["frequency_period"] = frequency_period.where(
-        work["frequency"].notna() & work["period_shape"].notna(), None
-    )
+    def frequency_period(i: int, s: int) -> Any:
+        if i < 0 or s < 0 or frequencies[i] is None:
+            return None
+        return f"{frequencies[i]}/{shapes.uniques[s]}"
 
-    previous = _previous_figures(work, context)
+    pairs = _Distinct.of_pairs(ids, shapes, frequency_period)
+    work["frequency_period"] = pairs.spread(pairs.uniques)
+
+    value = pd.to_numeric(work["value"], errors="coerce")
+    previous = _previous_figures(work, context, ids, periods, np.asarray(value, dtype=float))
     work["previous_value"] = previous["value"]
     work["previous_period"] = previous["period"]
     work["previous_row"] = previous["row"]
 
-    value = pd.to_numeric(work["value"], errors="coerce")
     prior = work["previous_value"]
     both_positive = (value > 0) & (prior > 0)
     # Symmetric ratio: one upper bound catches both ×factor and ÷factor jumps.
@@ -198,45 +217,136 @@ def derive_helper_columns(frame: pd.DataFrame, context: ValidationContext) -> pd
     return work
 
 
-def _previous_figures(work: pd.DataFrame, context: ValidationContext) -> pd.DataFrame:
-    """For each row, the latest earlier figure of its (indicator_id, org_unit)."""
+class _Distinct:
+    """A column's distinct values, in order of appearance, and each row's code among them;
+    -1 for a missing value (None, NaN)."""
+
+    def __init__(self, codes: np.ndarray, uniques: list[Any]):
+        self.codes = codes
+        self.uniques = uniques
+
+    @classmethod
+    def of(cls, column: pd.Series) -> _Distinct:
+        codes, uniques = pd.factorize(column, use_na_sentinel=True)
+        return cls(np.asarray(codes, dtype=np.int64), list(uniques))
+
+    @classmethod
+    def of_pairs(cls, a: _Distinct, b: _Distinct, function: Callable[[int, int], Any]) -> _Distinct:
+        """The distinct values of function(code in a, code in b) over the rows (a missing
+        result is a missing value)."""
+        width = len(b.uniques) + 1
+        keys = (a.codes + 1) * width + (b.codes + 1)
+        size = (len(a.uniques) + 1) * width
+        if size <= max(4 * len(keys), 1 << 16):
+            present = np.flatnonzero(np.bincount(keys, minlength=size))
+            index = keys
+        else:  # many distinct values on both sides: only the pairs that occur
+            present, index = np.unique(keys, return_inverse=True)
+        results = [function(k // width - 1, k % width - 1) for k in present.tolist()]
+        codes, uniques = pd.factorize(pd.Series(results, dtype=object), use_na_sentinel=True)
+        if size <= max(4 * len(keys), 1 << 16):
+            table = np.full(size, -1, dtype=np.int64)
+            table[present] = codes
+        else:
+            table = np.asarray(codes, dtype=np.int64)
+        return cls(table[index.reshape(-1)], list(uniques))
+
+    def spread(self, per_value: list[Any]) -> pd.Series:
+        """Per row, per_value of its value, as a categorical; missing for a missing value or
+        a None in per_value."""
+        codes, categories = pd.factorize(pd.Series(per_value, dtype=object), use_na_sentinel=True)
+        table = np.append(np.asarray(codes, dtype=np.int64), -1)
+        return pd.Series(pd.Categorical.from_codes(table[self.codes], categories=categories))
+
+    def numbers(self, per_value: list[float | None]) -> pd.Series:
+        """Per row, the number of its value as float64; NaN for a missing value or None."""
+        table = np.array([np.nan if v is None else v for v in per_value] + [np.nan], dtype=float)
+        return pd.Series(table[self.codes])
+
+
+def _previous_figures(
+    work: pd.DataFrame,
+    context: ValidationContext,
+    ids: _Distinct,
+    periods: _Distinct,
+    values: np.ndarray,
+) -> pd.DataFrame:
+    """For each row, the latest earlier figure of its (indicator_id, org_unit): the last row
+    of the latest earlier period in this file (a row of the same period is a duplicate, not
+    an earlier figure), or the warehouse's figure when that is later still."""
     n = len(work)
     out_value = np.full(n, np.nan)
-    out_period: list[dt.date | None] = [None] * n
-    out_row: list[int | None] = [None] * n
+    out_period = np.full(n, None, dtype=object)
+    out_row = np.zeros(n, dtype=np.int64)
+    has_row = np.zeros(n, dtype=bool)
+    orgs = _Distinct.of(work["org_unit"])
 
-    ids = work["indicator_id"].tolist()
-    orgs = work["org_unit"].tolist()
-    periods = work["period"].tolist()
-    rows = work["row_number"].tolist()
-    values = pd.to_numeric(work["value"], errors="coerce").tolist()
-    usable = [
-        i
-        for i in range(n)
-        # Rows of the wrong type are left to the suite, which reports them as an error.
-        if isinstance(ids[i], str) and isinstance(periods[i], dt.date) and not math.isnan(values[i])
+    # Rows of the wrong type are left to the suite, which reports them as an error.
+    id_ok = np.array([isinstance(i, str) for i in ids.uniques] + [False])
+    period_ok = np.array([isinstance(p, dt.date) for p in periods.uniques] + [False])
+    usable = np.flatnonzero(
+        id_ok[ids.codes] & period_ok[periods.codes] & (orgs.codes >= 0) & ~np.isnan(values)
+    )
+    # The file's periods ranked as Python orders them.
+    codes = sorted(np.unique(periods.codes[usable]).tolist(), key=periods.uniques.__getitem__)
+    in_file = [periods.uniques[code] for code in codes]
+    file_rank = np.full(len(periods.uniques) + 1, -1, dtype=np.int64)
+    file_rank[codes] = np.arange(len(codes))
+    group = ids.codes[usable] * len(orgs.uniques) + orgs.codes[usable]
+    rank = file_rank[periods.codes[usable]]
+    rows = work["row_number"].to_numpy()
+
+    # Sorted by (indicator, org unit, period, row), stable as Python's sort is.
+    if np.all(np.diff(rows[usable]) >= 0) and len(orgs.uniques) * len(ids.uniques) < 2**40:
+        order = np.argsort(group * max(len(in_file), 1) + rank, kind="stable")
+    else:
+        order = np.lexsort((rows[usable], rank, group))
+    pos, grp, rank = usable[order], group[order], rank[order]
+    new_group = np.ones(len(order), dtype=bool)
+    new_group[1:] = grp[1:] != grp[:-1]
+    new_run = new_group.copy()
+    new_run[1:] |= rank[1:] != rank[:-1]
+    # A row's earlier figure in the file is the row just before its (group, period) run.
+    run_start = np.maximum.accumulate(np.where(new_run, np.arange(len(order)), 0))
+    before = np.maximum(run_start - 1, 0)
+    has_file = (run_start > 0) & ~new_group[run_start]
+    file_pos = pos[before]
+
+    # The warehouse's figure of each group, its period ranked among the file's.
+    heads = grp[new_group]
+    width = len(orgs.uniques)
+    stored = [
+        context.previous.get((ids.uniques[g // width], orgs.uniques[g % width]))
+        for g in heads.tolist()
     ]
-    usable.sort(key=lambda i: (ids[i], orgs[i], periods[i], rows[i]))
+    ranked = sorted(set(in_file) | {f[0] for f in stored if f is not None})
+    rank_of = {period: r for r, period in enumerate(ranked)}
+    to_all = np.array([rank_of[p] for p in in_file] + [-1], dtype=np.int64)
+    rank_all = to_all[rank]
+    owner = np.cumsum(new_group) - 1  # each sorted row's group among `heads`
+    stored_rank = np.array([-1 if f is None else rank_of[f[0]] for f in stored] + [-1])[owner]
+    file_prev_rank = np.where(has_file, rank_all[before], -1)
+    use_stored = (
+        (stored_rank >= 0) & (stored_rank < rank_all) & (~has_file | (stored_rank > file_prev_rank))
+    )
+    use_file = has_file & ~use_stored
 
-    # key -> (last row's (period, value, row), the figure that preceded it)
-    state: dict[tuple[str, str], tuple[tuple, tuple | None]] = {}
-    for i in usable:
-        key = (ids[i], orgs[i])
-        last, before_last = state.get(key, (None, None))
-        # A row of the same period (a duplicate) is not "previous": look past it.
-        in_file = last if last is not None and last[0] < periods[i] else before_last
-        best = in_file
-        stored = context.previous.get(key)
-        if stored is not None and stored[0] < periods[i] and (best is None or stored[0] > best[0]):
-            best = (stored[0], float(stored[1]), None)
-        if best is not None:
-            out_period[i], out_value[i], out_row[i] = best
-        state[key] = ((periods[i], values[i], rows[i]), best)
+    target, source = pos[use_file], file_pos[use_file]
+    out_value[target] = values[source]
+    out_period[target] = work["period"].to_numpy(dtype=object)[source]
+    out_row[target] = rows[source]
+    has_row[target] = True
+    target, holder = pos[use_stored], owner[use_stored]
+    out_value[target] = np.array([np.nan if f is None else float(f[1]) for f in stored])[holder]
+    stored_period = np.empty(len(stored), dtype=object)
+    stored_period[:] = [None if f is None else f[0] for f in stored]
+    out_period[target] = stored_period[holder]
     return pd.DataFrame(
         {
             "value": out_value,
             "period": pd.Series(out_period, dtype=object),
-            "row": pd.Series(out_row, dtype=object),
+            # Nullable: a row number only where the earlier figure is a row of this file.
+            "row": pd.Series(pd.arrays.IntegerArray(out_row, ~has_row)),
         }
     )
 
@@ -250,6 +360,7 @@ class _Engine:
     file_suite: ExpectationSuite
     row_suite: ExpectationSuite
     lock: threading.Lock
+    row_columns: frozenset[str] | None  # the columns the row suite reads; None: all
 
     def run(
         self, frame: pd.DataFrame, suite: ExpectationSuite, parameters: dict[str, Any]
@@ -266,9 +377,32 @@ class _Engine:
         return list(result.results)
 
 
-@cache
+_ENGINE_LOCK = threading.Lock()
+
+
 def _engine() -> _Engine:
-    """Import GX and build the context once per process (the import alone takes seconds)."""
+    """The GX engine, built once per process; a caller arriving while another thread builds
+    it waits for that one."""
+    with _ENGINE_LOCK:
+        return _build_engine()
+
+
+def warm_up() -> None:
+    """Start importing GX and building its context in the background (the import alone
+    takes seconds), so that it overlaps with reading a file; validation waits for it."""
+
+    def build() -> None:
+        try:
+            _engine()
+        except Exception:  # the validation's own call raises it again, where it is handled
+            return
+
+    threading.Thread(target=build, name="gx-warm-up", daemon=True).start()
+
+
+@cache
+def _build_engine() -> _Engine:
+    """Import GX and build the context (the import alone takes seconds)."""
     # No analytics events and no progress bars, whatever the caller's environment says.
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
     import great_expectations as gx
@@ -298,7 +432,92 @@ def _engine() -> _Engine:
         file_suite=_build_suite(config, scope="file"),
         row_suite=_build_suite(config, scope="row"),
         lock=threading.Lock(),
+        row_columns=_columns_read(config, scope="row"),
     )
+
+
+def _columns_read(config: dict[str, Any], scope: str) -> frozenset[str] | None:
+    """The columns the suite's expectations of `scope` name; None if one names none (a
+    table-level expectation sees the whole frame) or filters rows by a query string."""
+    columns: set[str] = set()
+    for expectation in config["expectations"]:
+        if expectation["meta"]["scope"] != scope:
+            continue
+        kwargs = expectation["kwargs"]
+        named = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+        named += kwargs.get("column_list", [])
+        condition = kwargs.get("row_condition")
+        if isinstance(condition, str) or not named:
+            return None
+        columns.update(named)
+        columns.update(_condition_columns(condition))
+    return frozenset(columns)
+
+
+def _condition_columns(condition: Any) -> set[str]:
+    """The column names inside a structured row_condition."""
+    if isinstance(condition, list):
+        return set().union(*(_condition_columns(c) for c in condition))
+    if not isinstance(condition, dict):
+        return set()
+    found = set()
+    for key, value in condition.items():
+        if key == "column" and isinstance(value, dict) and isinstance(value.get("name"), str):
+            found.add(value["name"])
+        else:
+            found |= _condition_columns(value)
+    return found
+
+
+def _suite_frame(
+    work: pd.DataFrame, columns: frozenset[str] | None, parameters: dict[str, Any]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The columns the suite reads, in dtypes GX checks with vectorised pandas instead of
+    walking rows in Python; values, nulls and comparisons stay exactly as in `work`.
+    Text becomes categorical, Python floats float64, dates datetime64 (and then a date
+    parameter such as `today` a Timestamp of the same day)."""
+    if columns is None:
+        return work, parameters
+    checked = pd.DataFrame(index=work.index)
+    dates: list[str] = []
+    for name in work.columns:
+        if name not in columns:
+            continue
+        column = work[name]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            kind = pd.api.types.infer_dtype(column, skipna=True)
+            if kind == "string":
+                codes, uniques = pd.factorize(column, use_na_sentinel=True)
+                column = pd.Series(
+                    pd.Categorical.from_codes(codes, categories=uniques), index=work.index
+                )
+            elif kind == "floating":
+                column = column.astype(float)
+            elif kind == "date":
+                dates.append(name)
+        checked[name] = column
+    converted = {name: _datetimes(checked[name]) for name in dates}
+    if dates and all(c is not None for c in converted.values()):
+        for name, column in converted.items():
+            checked[name] = column
+        parameters = {
+            key: pd.Timestamp(value) if type(value) is dt.date else value
+            for key, value in parameters.items()
+        }
+    return checked, parameters
+
+
+def _datetimes(column: pd.Series) -> pd.Series | None:
+    """A column of datetime.date (and nulls) as datetime64[ns], or None if it holds anything
+    else or a date datetime64[ns] cannot hold."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    lowest, highest = pd.Timestamp.min.date(), pd.Timestamp.max.date()
+    if not all(type(d) is dt.date and lowest < d < highest for d in uniques):
+        return None
+    stamps = pd.DatetimeIndex(list(uniques), dtype="datetime64[ns]").append(
+        pd.DatetimeIndex([pd.NaT], dtype="datetime64[ns]")
+    )
+    return pd.Series(stamps[codes], index=column.index)
 
 
 def _build_suite(config: dict[str, Any], scope: str | None) -> ExpectationSuite:
@@ -409,12 +628,24 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+class _Columns(dict):
+    """A frame's columns as lists, each made on first use: most files have few failures."""
+
+    def __init__(self, work: pd.DataFrame):
+        super().__init__()
+        self.work = work
+
+    def __missing__(self, column: str) -> list[Any]:
+        values = self[column] = self.work[column].tolist()
+        return values
+
+
 class _Explainer:
     """Turns (check, row position) into a RowFailure with reasons a KPI owner can act on."""
 
     def __init__(self, work: pd.DataFrame, context: ValidationContext):
         self.context = context
-        self.columns = {column: work[column].tolist() for column in work.columns}
+        self.columns = _Columns(work)
         self._duplicates: dict[tuple, list[int]] | None = None
         self.messages: dict[str, Callable[[int], tuple[str, str, str, str]]] = {
             "indicator_id_present": self._indicator_missing,

@@ -10,10 +10,12 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
 from expectations import IndicatorRule, ValidationContext, validate_observations
+from expectations.validate import warm_up
 from indicators.catalog import Catalog
 from intake import FileRejected, ParsedUpload, read_upload
 from shihyo.exports import write_errors_csv
@@ -22,6 +24,9 @@ from warehouse import Warehouse, WarehouseBusy
 from warehouse.loads import LoadRecord
 
 Progress = Callable[[str, str], None]  # (file name, stage)
+# A file this large takes long enough to read that importing Great Expectations beside it
+# pays; a small one is read before the import has got far.
+WARM_UP_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,47 @@ def validation_context(
     return ValidationContext(
         indicators=rules,
         today=today,
-        previous=warehouse.previous_figures(parsed.frame),
+        previous=warehouse.previous_figures(_first_periods(parsed.frame)),
         jump_factor=jump_factor,
+    )
+
+
+def _first_periods(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each (indicator_id, org_unit) of `frame` once with its earliest period: what
+    Warehouse.previous_figures reads of the rows, a million rows shrunk to the distinct keys.
+    The frame as it is when its periods cannot be ordered."""
+    keys = frame[["indicator_id", "org_unit", "period"]]
+    ids, id_names = pd.factorize(keys["indicator_id"], use_na_sentinel=True)
+    orgs, org_names = pd.factorize(keys["org_unit"], use_na_sentinel=True)
+    periods, period_values = pd.factorize(keys["period"], use_na_sentinel=True)
+    try:
+        ranked = sorted(period_values)
+    except TypeError:
+        return keys
+    rank_of = {period: rank for rank, period in enumerate(ranked)}
+    ranks = np.array([rank_of[p] for p in period_values] + [-1])[periods]
+    # Rows missing any of the three are left out, as groupby and dropna leave them out.
+    usable = (ids >= 0) & (orgs >= 0) & (ranks >= 0)
+    width = max(len(org_names), 1)
+    key = ids[usable].astype(np.int64) * width + orgs[usable]
+    order = np.lexsort((ranks[usable], key))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = key[order][1:] != key[order][:-1]
+    chosen = order[first]  # the earliest period of each key
+    key, rank = key[chosen], ranks[usable][chosen]
+    if all(type(p) is dt.date and 1700 < p.year < 2200 for p in ranked):
+        # As datetime64 the warehouse's groupby takes the minimum in C, not key by key.
+        starts = pd.Series(pd.DatetimeIndex(ranked, dtype="datetime64[ns]")[rank])
+    else:
+        table = np.empty(len(ranked), dtype=object)
+        table[:] = ranked
+        starts = pd.Series(table[rank], dtype=object)
+    return pd.DataFrame(
+        {
+            "indicator_id": np.asarray(id_names, dtype=object)[key // width],
+            "org_unit": np.asarray(org_names, dtype=object)[key % width],
+            "period": starts,
+        }
     )
 
 
@@ -201,6 +245,8 @@ class Loader:
     def _load(self, path: Path, options: IngestOptions) -> FileResult:
         name = path.name
         data = path.read_bytes()
+        if len(data) >= WARM_UP_BYTES:
+            warm_up()  # Great Expectations' import (seconds) overlaps with parsing
         sha = fingerprint(data)
         self.progress(name, "fingerprint")
         if self.warehouse.loaded_sha(sha) is not None:
@@ -256,7 +302,9 @@ class Loader:
                 options,
             )
 
-        accepted = parsed.frame[~parsed.frame["row_number"].isin(bad_rows)]
+        accepted = (
+            parsed.frame[~parsed.frame["row_number"].isin(bad_rows)] if bad_rows else parsed.frame
+        )
         self.progress(name, "write")
         counts = self.warehouse.write_load(record, accepted, _quarantine_frame(issues), rows_total)
         if counts is None:  # the same bytes were loaded by another process meanwhile

@@ -8,6 +8,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from expectations import (
     IndicatorRule,
@@ -17,7 +19,7 @@ from expectations import (
     rejected_rows,
     validate_observations,
 )
-from expectations.validate import SUITE_FILE
+from expectations.validate import SUITE_FILE, _engine, _suite_frame, derive_helper_columns
 
 TODAY = dt.date(2024, 6, 15)
 CONTEXT = ValidationContext(
@@ -240,3 +242,119 @@ def test_an_expectation_that_errors_fails_the_file(validate):
     errored = [e for e in outcome.summary["expectations"] if e["error"]]
     assert [e["name"] for e in errored] == ["period_not_future"]
     assert not errored[0]["success"]
+
+
+# ── the helper columns and the frame GX sees, at scale ───────────────────────
+
+
+def previous_row_by_row(frame: pd.DataFrame, context: ValidationContext) -> list[tuple]:
+    """The rule for previous_*, walked a row at a time: per (indicator, org unit) in
+    (period, row) order, the last row of an earlier period, or the warehouse's figure
+    when it is later; a row of the same period is a duplicate, not an earlier figure."""
+    rows = frame.to_dict("records")
+    usable = sorted(
+        (
+            i
+            for i, r in enumerate(rows)
+            if isinstance(r["indicator_id"], str)
+            and isinstance(r["period"], dt.date)
+            and r["value"] is not None
+            and r["value"] == r["value"]
+        ),
+        key=lambda i: (rows[i]["indicator_id"], rows[i]["org_unit"], rows[i]["period"],
+                       rows[i]["row_number"]),
+    )  # fmt: skip
+    out: list[tuple] = [(None, None, None)] * len(rows)
+    for i in usable:
+        key = (rows[i]["indicator_id"], rows[i]["org_unit"])
+        earlier = [
+            j for j in usable
+            if (rows[j]["indicator_id"], rows[j]["org_unit"]) == key
+            and rows[j]["period"] < rows[i]["period"]
+        ]  # fmt: skip
+        best = None
+        if earlier:
+            j = earlier[-1]
+            best = (rows[j]["period"], float(rows[j]["value"]), rows[j]["row_number"])
+        stored = context.previous.get(key)
+        if stored and stored[0] < rows[i]["period"] and (best is None or stored[0] > best[0]):
+            best = (stored[0], float(stored[1]), None)
+        out[i] = best or (None, None, None)
+    return out
+
+
+_DATES = st.sampled_from([dt.date(2023, m, 1) for m in (1, 3, 4, 7, 12)] + [dt.date(2024, 1, 1)])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["wifi", "cum", "etax", "foo", None]),
+            st.one_of(st.none(), _DATES),
+            st.sampled_from([None, 0.0, 5.0, 100.0, 590.0, 6000.0]),
+            st.sampled_from(["", "港北区", "A"]),
+            st.integers(min_value=2, max_value=40),
+        ),
+        min_size=1,
+        max_size=60,
+    ),
+    st.booleans(),
+)
+def test_previous_figures_follow_the_row_by_row_rule(rows: list[tuple], in_order: bool) -> None:
+    records = [
+        {**row(n if not in_order else i + 2, ind, period, value, org_unit=org)}
+        for i, (ind, period, value, org, n) in enumerate(rows)
+    ]
+    work = derive_helper_columns(pd.DataFrame(records), CONTEXT)
+    got = list(
+        zip(
+            work["previous_period"],
+            [None if v != v else v for v in work["previous_value"]],
+            [None if r is pd.NA else r for r in work["previous_row"]],
+            strict=True,
+        )
+    )
+    assert got == previous_row_by_row(pd.DataFrame(records), CONTEXT)
+
+
+def test_gx_judges_the_typed_frame_as_it_would_the_plain_one(validate):
+    # The suite runs on the columns it reads, text as categories, dates as datetime64:
+    # every check must flag exactly the rows it flags on the frame as derived.
+    bad = frame(
+        row(10, "foo", dt.date(2024, 3, 1), 5),
+        row(11, None, dt.date(2024, 3, 1), 5),
+        row(12, "wifi", None, 5, period_text="2024年13月"),
+        row(13, "wifi", dt.date(2030, 4, 1), 600),
+        row(14, "wifi", dt.date(2023, 4, 1), 600, granularity="fiscal_year"),
+        row(15, "wifi", dt.date(2024, 4, 1), None, value_text="六百"),
+        row(16, "rate", dt.date(2022, 4, 1), 120, granularity="fiscal_year"),
+        row(17, "wifi", dt.date(2024, 3, 1), 600),
+        row(18, "cum", dt.date(2024, 4, 1), 125),
+        row(19, "wifi", dt.date(2024, 5, 1), 60001),
+    )
+    work = derive_helper_columns(bad, CONTEXT)
+    engine = _engine()
+    parameters = {
+        "today": CONTEXT.today,
+        "known_indicator_ids": sorted(CONTEXT.indicators),
+        "jump_factor": CONTEXT.jump_factor,
+    }
+    typed, typed_parameters = _suite_frame(work, engine.row_columns, parameters)
+    assert isinstance(typed["indicator_id"].dtype, pd.CategoricalDtype)
+    assert pd.api.types.is_datetime64_ns_dtype(typed["period"])
+
+    def verdicts(checked: pd.DataFrame, given: dict[str, Any]) -> dict[str, tuple]:
+        results = engine.run(checked, engine.row_suite, given)
+        return {
+            r.expectation_config.meta["check"]: (
+                r.success,
+                r.result.get("unexpected_count"),
+                sorted(r.result.get("unexpected_index_list") or []),
+            )
+            for r in results
+        }
+
+    plain = verdicts(work, parameters)
+    assert plain == verdicts(typed, typed_parameters)
+    assert sum(not success for success, _, _ in plain.values()) >= 8

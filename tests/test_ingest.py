@@ -13,8 +13,16 @@ from pathlib import Path
 import pytest
 
 from flows.ingest import run_ingest
-from flows.loading import IngestOptions, Loader, fingerprint, inbox_files
+from flows.loading import (
+    WARM_UP_BYTES,
+    IngestOptions,
+    Loader,
+    _first_periods,
+    fingerprint,
+    inbox_files,
+)
 from indicators.catalog import Catalog
+from intake import read_upload
 from shihyo.settings import Settings, load_settings
 from tests.conftest import REALDATA
 from warehouse import Warehouse
@@ -329,3 +337,57 @@ def test_template_round_trip(settings: Settings, catalog: Catalog) -> None:
     result = load(settings, drop(settings, "filled.csv", filled))
     assert result.rows_accepted == 1  # the one filled in; the empty ones say why
     assert all("空" in e.reason for e in result.errors)
+
+
+def test_the_warehouse_is_asked_for_each_key_once_with_the_same_answer(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    # validation_context hands the warehouse each (indicator, org unit) once with its
+    # earliest period instead of every row: the figures found must be the same.
+    stored = HEADER + "".join(
+        f"wifi_access_points,2019-0{m},{600 + m},{org},\n"
+        for m in (1, 2, 3)
+        for org in ("", "横浜市", "川崎市")
+    )
+    assert load(settings, drop(settings, "q4.csv", stored)).status == "loaded"
+    upload = HEADER + (
+        "wifi_access_points,2019-05,610,,\n"
+        "wifi_access_points,2019-04,605,,\n"
+        "wifi_access_points,2019-04,606,横浜市,\n"
+        "wifi_access_points,2019-02,599,川崎市,\n"
+        "wifi_access_points,2019-13,1,相模原市,\n"  # no period: not asked about
+        "wifi_facilities,2019-04,500,,\n"
+        ",2019-04,1,,\n"
+    )
+    frame = read_upload(upload.encode(), "april.csv").frame
+    reduced = _first_periods(frame)
+    assert len(reduced) == 5  # the empty indicator id is a key too, as in a groupby
+    assert warehouse.previous_figures(reduced) == warehouse.previous_figures(frame)
+    assert warehouse.previous_figures(reduced) == {
+        ("wifi_access_points", ""): (dt.date(2019, 3, 1), 603.0),
+        ("wifi_access_points", "横浜市"): (dt.date(2019, 3, 1), 603.0),
+        ("wifi_access_points", "川崎市"): (dt.date(2019, 1, 1), 601.0),
+    }
+
+
+def test_a_large_file_loads_whole_with_its_one_bad_row_quarantined(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    # Over WARM_UP_BYTES: GX is imported beside the parsing; the CSV takes the column-wise
+    # path (quoted "1,234" figures and all).
+    lines = [
+        f'wifi_access_points,{2000 + m // 12}-{m % 12 + 1:02d},"{1000 + m:,}",団体{org:04d},'
+        for org in range(1200)
+        for m in range(24)
+    ]
+    lines[12345] = "wifi_access_points,2000-10,abc,団体0514,"  # its figure unreadable
+    text = HEADER + "\n".join(lines) + "\n"
+    assert len(text.encode()) >= WARM_UP_BYTES
+    result = load(settings, drop(settings, "big.csv", text))
+    assert (result.status, result.rows_accepted, result.rows_rejected) == (
+        "partial", 28_799, 1,
+    )  # fmt: skip
+    assert [(e.row, e.column, e.value) for e in result.errors] == [(12347, "value", "abc")]
+    figures = warehouse.figures("wifi_access_points")
+    assert len(figures) == 28_799
+    assert figures["value"].max() == 1023.0

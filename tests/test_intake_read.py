@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import intake.read as intake_read
 from intake import FRAME_COLUMNS, FileRejected, ParsedUpload, read_upload
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
@@ -328,3 +329,118 @@ def test_random_bytes_only_raise_file_rejected(prefix: bytes, junk: bytes, name:
     else:
         assert list(up.frame.columns) == list(FRAME_COLUMNS)
         assert len(up.frame) >= 1
+
+
+# ── the column-wise fast path for plain CSV ──────────────────────────────────
+# Large template CSVs are read by Arrow a column at a time; whatever it accepts must come
+# out exactly as the csv module's row-by-row reading gives it, errors and rejections too.
+
+
+def read_both_ways(data: bytes, name: str = "up.csv") -> tuple[object, object]:
+    """Return (fast, row by row) outcomes of read_upload: a comparable tuple each."""
+
+    def outcome() -> object:
+        try:
+            up = read_upload(data, name, period="2019-03")
+        except FileRejected as exc:
+            return ("rejected", exc.message_ja, exc.message_en)
+        frame = up.frame
+        cells = {
+            column: [None if isinstance(v, float) and v != v else v for v in frame[column]]
+            for column in frame.columns
+        }
+        return (up.encoding, up.source_kind, up.errors, [str(t) for t in frame.dtypes], cells)
+
+    fast = outcome()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(intake_read, "_simple_csv_upload", lambda *_: None)
+        slow = outcome()
+    return fast, slow
+
+
+def test_a_plain_template_csv_takes_the_column_wise_path() -> None:
+    text = body(
+        "# 提出用,,,,",
+        "indicator_id,period,value,org_unit,note",
+        'wifi_ap,2019-04,"1,234",横浜市,"複数行の\n備考"',
+        ",,,,",
+        'wifi_ap,令和元年5月,△5,川崎市,"引用""符"',
+        "wifi_ap,2019-13,x,,",
+        newline="\r\n",
+    )
+    data = text.encode("utf-8")
+    assert intake_read._simple_csv_upload(data[data.index(b"indicator_id") :], 1, "utf-8")
+    fast, slow = read_both_ways(data)
+    assert fast == slow
+    assert fast[4]["row_number"] == [3, 5, 6]
+    assert fast[4]["value"] == [1234.0, -5.0, None]
+    assert fast[4]["note"] == ["複数行の\n備考", '引用"符', None]
+    assert [(e.row, e.column) for e in fast[2]] == [(6, "period"), (6, "value")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'indicator_id,period,value\nk,"2019-04"x,1\n',  # text after a closing quote
+        'indicator_id,period,value\nk,2019"-04,1\n',  # a quote inside an unquoted cell
+        'indicator_id,period,value\nk, "2019-04",1\n',  # a quote after a blank
+        'indicator_id,period,value\nk,"2019-04,1\n',  # a quoted cell never closed
+        "indicator_id,period,value\nk,2019-04\nk,2019-05,1,\n",  # rows of other widths
+        "indicator_id,period,value\n\nk,2019-04,1\n\n",  # empty lines
+        "indicator_id,period,value\rk,2019-04,1\r",  # old Mac line ends
+        "indicator_id,period,,value\nk,2019-04,stray,1\n",  # a cell under no header
+        "indicator_id,period,,value\nk,2019-04,,1\n",  # a blank cell under no header
+        "indicator_id,period,value\n" + "k,2019-04," + "9" * 200_000 + "\n",  # over the limit
+        " ,\nindicator_id,period,value\nk,2019-04,1\n",  # a blank record before the header
+    ],
+)
+def test_odd_csv_reads_the_same_either_way(text: str) -> None:
+    fast, slow = read_both_ways(text.encode("utf-8"))
+    assert fast == slow
+
+
+_PIECES = st.sampled_from(
+    [
+        "k", "wifi_ap", "", " ", "\u3000", "2019-04", "令和元年5月", "FY2019Q1", "2019年13月",
+        "12", "007", "12.5", "1,234", "12,34", "１２", "△5", "-5", "1e5", "83%", "abc",
+        '"1,234"', '"a\nb"', '"a\r\nb"', '"x""y"', '""', '"q"', "x\"y", '"#"', "#", "横浜市",
+    ]
+)  # fmt: skip
+_HEADERS = st.sampled_from(
+    [
+        "indicator_id,period,value",
+        "indicator_id,period,value,org_unit,note",
+        "値,備考,年月,市町村,指標ID",
+        "indicator_id,period,value,,note",
+        "indicator_id,period,value,memo",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=dt.timedelta(seconds=2))
+@given(
+    header=_HEADERS,
+    rows=st.lists(st.lists(_PIECES, min_size=2, max_size=6), max_size=6),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp932"]),
+    preamble=st.sampled_from(["", "# コメント\n", ",,\n", '#"\n']),
+)
+def test_csv_reads_the_same_either_way(
+    header: str, rows: list[list[str]], newline: str, encoding: str, preamble: str
+) -> None:
+    width = len(header.split(","))
+    lines = [header] + [",".join((cells * width)[:width]) for cells in rows[:3]]
+    lines += [",".join(cells) for cells in rows[3:]]  # maybe of another width
+    text = preamble + newline.join(lines) + newline
+    try:
+        data = text.encode(encoding)
+    except UnicodeEncodeError:
+        data = text.encode("utf-8")
+    fast, slow = read_both_ways(data)
+    assert fast == slow
+
+
+@settings(max_examples=200, deadline=dt.timedelta(seconds=2))
+@given(st.text(st.characters(max_codepoint=0x3000), max_size=40))
+def test_control_characters_are_found_in_utf8_bytes_as_in_text(text: str) -> None:
+    assert intake_read._has_control(text.encode("utf-8")) == bool(intake_read._CONTROL.search(text))

@@ -63,7 +63,10 @@ def previous_figures(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.D
         return con.execute(
             """
             SELECT k.row_number, o.period AS prev_period, o.value AS prev_value
-            FROM incoming_keys k
+            FROM (
+                SELECT row_number, indicator_id, org_unit, CAST(period AS DATE) AS period
+                FROM incoming_keys
+            ) k
             ASOF LEFT JOIN observation_current o
               ON k.indicator_id = o.indicator_id
              AND k.org_unit = o.org_unit
