@@ -112,13 +112,18 @@ def ingest(
     strict: bool = False,
     period: str | None = None,
     uploaded_by: str | None = None,
+    section: str | None = None,
     evaluate_after: bool = True,
 ) -> dict:
     """Load every file waiting in the inbox, or the files given, and summarise the run;
     then, if anything was loaded or rejected, evaluate the targets and alert."""
     settings = load_settings()
     options = IngestOptions(
-        strict=strict, period=period, uploaded_by=uploaded_by, keep_source=bool(files)
+        strict=strict,
+        period=period,
+        uploaded_by=uploaded_by,
+        section=section,
+        keep_source=bool(files),
     )
     report = IngestReport(
         [load_file(str(path), options) for path in _paths(settings, files, inbox)]

@@ -62,7 +62,7 @@ def ingest_upload(
                 run_evaluate(settings=settings)
             return report.as_dict()
         with prefect_api(api):
-            return ingest_flow([str(path)], period=period, uploaded_by=uploaded_by)
+            return ingest_flow([str(path)], period=period, uploaded_by=uploaded_by, section=section)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

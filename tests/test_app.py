@@ -246,3 +246,50 @@ def test_the_template_lists_a_sections_indicators_for_excel() -> None:
 
 def test_markdown_escaping_keeps_text_literal() -> None:
     assert md_escape("**x** [a](b) :red[y]") == r"\*\*x\*\* \[a\]\(b\) \:red\[y\]"
+
+
+def _keep_loading(home: str, count: int) -> None:
+    """A scheduled ingestion in another process: one file after another, each its own load."""
+    import os
+
+    os.environ["SHIHYO_HOME"] = home
+    for n in range(count):
+        path = Path(home) / "inbox" / f"month-{n}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        rows = "".join(f"wifi_access_points,2026-10,{700 + n},区{u},\n" for u in range(200))
+        path.write_text(HEADER + rows, encoding="utf-8")
+        run_ingest([str(path)])
+
+
+def test_pages_keep_working_while_a_scheduled_load_writes(app_home: Path) -> None:
+    import multiprocessing
+
+    writer = multiprocessing.get_context("spawn").Process(
+        target=_keep_loading, args=(str(app_home), 15)
+    )
+    writer.start()
+    seen = 0
+    try:
+        while writer.is_alive() or seen < 3:
+            for page in ("views/goals.py", "views/loads.py", "views/indicator.py"):
+                at = run_page(page, id="wifi_access_points")  # asserts no exception
+                assert "更新中" not in texts(at)  # readers waited their turn, no busy page
+            seen += 1
+            if seen > 40:
+                break
+    finally:
+        writer.join(120)
+    assert writer.exitcode == 0
+    loads = Warehouse(load_settings().warehouse_path).loads()
+    assert (loads["file_name"].str.startswith("month-")).sum() == 15
+    assert set(loads.loc[loads["file_name"].str.startswith("month-"), "rows_accepted"]) == {200}
+
+
+def test_goals_offer_the_review_report_draft(app_home: Path) -> None:
+    at = run_page("views/goals.py")
+    at.radio[-1].set_value("md").run()
+    at.button[-1].click().run()
+    assert not at.exception
+    assert "点検報告書（草案）" in [h.value for h in at.header]
+    downloads = at.get("download_button")
+    assert downloads, "the download button appears once the draft is prepared"

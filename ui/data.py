@@ -124,3 +124,11 @@ def alerts(k: Key) -> pd.DataFrame:
 def outbox(k: Key) -> pd.DataFrame:
     """The messages with their delivery state (channels already masked), newest first."""
     return _store(k).outbox()
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def report_draft(k: Key, fmt: str) -> bytes:
+    """The review report (点検報告書) drafted as of the as-of day, in the page's language."""
+    import report
+
+    return report.draft(_store(k), k.as_of, k.lang, fmt)

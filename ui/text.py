@@ -10,6 +10,15 @@ TEXT: dict[str, tuple[str, str]] = {
     # navigation and sidebar
     "app_title": ("指標モニタリング", "KPI monitoring"),
     "page_goals": ("目標ダッシュボード", "Goals"),
+    "report_heading": ("点検報告書（草案）", "Review report (draft)"),
+    "report_caption": (
+        "基準日時点のデータから、報告書の構成（趣旨・考え方、取組項目ごとの点検結果、全体総括、別紙）で草案を作成します。",
+        "Drafted from the data as of the as-of day, in the report's structure: purpose and "
+        "method, results per area, overall summary, and the list of initiatives.",
+    ),
+    "report_format": ("形式", "Format"),
+    "report_prepare": ("草案を作成", "Prepare the draft"),
+    "report_download": ("ダウンロード", "Download"),
     "page_indicator": ("指標", "Indicator"),
     "page_initiatives": ("取組", "Initiatives"),
     "page_upload": ("アップロード", "Upload"),

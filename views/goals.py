@@ -152,6 +152,31 @@ def main() -> None:
     }
     _targets_section(result, lang, chosen)
     _coverage_section(catalog, lang, policy)
+    _report_section(k, lang)
+
+
+def _report_section(k: data.Key, lang: Lang) -> None:
+    """The review report drafted from the data, to download."""
+    import report
+
+    st.header(t("report_heading", lang))
+    st.caption(t("report_caption", lang))
+    fmt = st.radio(
+        t("report_format", lang),
+        report.FORMATS,
+        horizontal=True,
+        format_func=lambda f: {"md": "Markdown", "html": "HTML (A4)", "xlsx": "Excel"}[f],
+    )
+    if st.button(t("report_prepare", lang), icon=":material/description:"):
+        st.session_state["report"] = (k, fmt)
+    if st.session_state.get("report") == (k, fmt):
+        st.download_button(
+            t("report_download", lang),
+            data=data.report_draft(k, fmt),
+            file_name=report.file_name(k.as_of, fmt, k.lang),
+            mime=report.MEDIA_TYPES[fmt],
+            icon=":material/download:",
+        )
 
 
 main()
