@@ -11,6 +11,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 
+from access.roles import Actor
 from flows.loading import FileResult, IngestOptions, Loader, Progress, inbox_files
 from shihyo.settings import Settings, load_settings
 from warehouse import Warehouse
@@ -98,6 +99,13 @@ def run_ingest(
     return IngestReport([loader.load(path, options) for path in _paths(settings, files, inbox)])
 
 
+def _actor(data: dict | None) -> Actor | None:
+    """The acting user, sent to the flow as plain data (flow parameters are JSON)."""
+    if data is None:
+        return None
+    return Actor(data["name"], data["role"], tuple(data.get("sections") or ()))
+
+
 @task(name="load-file", persist_result=False)
 def load_file(path: str, options: IngestOptions) -> FileResult:
     """Load one file; a task so that each file shows in the Prefect UI."""
@@ -113,6 +121,7 @@ def ingest(
     period: str | None = None,
     uploaded_by: str | None = None,
     section: str | None = None,
+    actor: dict | None = None,
     evaluate_after: bool = True,
 ) -> dict:
     """Load every file waiting in the inbox, or the files given, and summarise the run;
@@ -124,6 +133,7 @@ def ingest(
         uploaded_by=uploaded_by,
         section=section,
         keep_source=bool(files),
+        actor=_actor(actor),
     )
     report = IngestReport(
         [load_file(str(path), options) for path in _paths(settings, files, inbox)]

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import shutil
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 from filelock import FileLock, Timeout
 
-from expectations import IndicatorRule, ValidationContext, validate_observations
+from access.roles import SYSTEM, Actor, PermissionDenied, inbox_actor, require_uploader
 from expectations.validate import warm_up
-from indicators.catalog import Catalog
-from intake import FileRejected, ParsedUpload, read_upload
+from flows.checking import Checked, RowIssue, check_upload
 from shihyo.exports import write_errors_csv
 from shihyo.settings import Settings
 from warehouse import Warehouse, WarehouseBusy
@@ -27,18 +26,6 @@ Progress = Callable[[str, str], None]  # (file name, stage)
 # A file this large takes long enough to read that importing Great Expectations beside it
 # pays; a small one is read before the import has got far.
 WARM_UP_BYTES = 1 << 20
-
-
-@dataclass(frozen=True)
-class RowIssue:
-    """A rejected (or warned) cell: where, what was sent, and why."""
-
-    row: int | None
-    column: str
-    value: str
-    rule: str
-    reason: str
-    reason_en: str
 
 
 @dataclass
@@ -96,6 +83,7 @@ class IngestOptions:
     section: str | None = None
     today: dt.date | None = None
     keep_source: bool = False  # files named on the command line stay where they are
+    actor: Actor | None = None  # who acts; None: decided by where the file lies
 
 
 class IngestBusy(RuntimeError):
@@ -121,87 +109,6 @@ def inbox_files(inbox: Path, settle_seconds: float, now: float | None = None) ->
         and path.stat().st_mtime <= cutoff
     ]
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
-
-
-def validation_context(
-    catalog: Catalog, warehouse: Warehouse, parsed: ParsedUpload, today: dt.date, jump_factor: float
-) -> ValidationContext:
-    """What the suite needs to judge these rows: the catalog's rules and the figures before."""
-    rules = {
-        ind.id: IndicatorRule(ind.frequency, ind.kind, ind.min_value, ind.max_value)
-        for ind in catalog.indicators
-    }
-    return ValidationContext(
-        indicators=rules,
-        today=today,
-        previous=warehouse.previous_figures(_first_periods(parsed.frame)),
-        jump_factor=jump_factor,
-    )
-
-
-def _first_periods(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each (indicator_id, org_unit) of `frame` once with its earliest period: what
-    Warehouse.previous_figures reads of the rows, a million rows shrunk to the distinct keys.
-    The frame as it is when its periods cannot be ordered."""
-    keys = frame[["indicator_id", "org_unit", "period"]]
-    ids, id_names = pd.factorize(keys["indicator_id"], use_na_sentinel=True)
-    orgs, org_names = pd.factorize(keys["org_unit"], use_na_sentinel=True)
-    periods, period_values = pd.factorize(keys["period"], use_na_sentinel=True)
-    try:
-        ranked = sorted(period_values)
-    except TypeError:
-        return keys
-    rank_of = {period: rank for rank, period in enumerate(ranked)}
-    ranks = np.array([rank_of[p] for p in period_values] + [-1])[periods]
-    # Rows missing any of the three are left out, as groupby and dropna leave them out.
-    usable = (ids >= 0) & (orgs >= 0) & (ranks >= 0)
-    width = max(len(org_names), 1)
-    key = ids[usable].astype(np.int64) * width + orgs[usable]
-    order = np.lexsort((ranks[usable], key))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = key[order][1:] != key[order][:-1]
-    chosen = order[first]  # the earliest period of each key
-    key, rank = key[chosen], ranks[usable][chosen]
-    if all(type(p) is dt.date and 1700 < p.year < 2200 for p in ranked):
-        # As datetime64 the warehouse's groupby takes the minimum in C, not key by key.
-        starts = pd.Series(pd.DatetimeIndex(ranked, dtype="datetime64[ns]")[rank])
-    else:
-        table = np.empty(len(ranked), dtype=object)
-        table[:] = ranked
-        starts = pd.Series(table[rank], dtype=object)
-    return pd.DataFrame(
-        {
-            "indicator_id": np.asarray(id_names, dtype=object)[key // width],
-            "org_unit": np.asarray(org_names, dtype=object)[key % width],
-            "period": starts,
-        }
-    )
-
-
-def _issues_from_parse(parsed: ParsedUpload) -> list[RowIssue]:
-    return [
-        RowIssue(e.row, e.column, e.value, e.rule, e.reason_ja, e.reason_en) for e in parsed.errors
-    ]
-
-
-def _row_issues(parsed: ParsedUpload, outcome) -> list[RowIssue]:
-    """Parse errors first; the suite's failures for cells that did parse."""
-    issues = _issues_from_parse(parsed)
-    unparsed = {(i.row, i.column) for i in issues}
-    for failure in outcome.row_failures:
-        if (failure.row, failure.column) in unparsed:
-            continue  # already explained by the parser, in its words
-        issues.append(
-            RowIssue(
-                failure.row,
-                failure.column,
-                failure.value,
-                failure.rule,
-                failure.reason_ja,
-                failure.reason_en,
-            )
-        )
-    return sorted(issues, key=lambda i: (i.row or 0, i.column))
 
 
 def _quarantine_frame(issues: list[RowIssue]) -> pd.DataFrame:
@@ -244,75 +151,83 @@ class Loader:
 
     def _load(self, path: Path, options: IngestOptions) -> FileResult:
         name = path.name
-        data = path.read_bytes()
+        received = dt.datetime.now()
+        too_big = path.stat().st_size > self.settings.max_upload_mb * 1024 * 1024
+        # A file over the cap is fingerprinted in chunks and never read whole.
+        data = b"" if too_big else path.read_bytes()
+        sha = _fingerprint_file(path) if too_big else fingerprint(data)
+        self.progress(name, "fingerprint")
+        try:
+            actor = self._actor(path, options)
+        except PermissionDenied as exc:
+            record = LoadRecord(name, sha, received, options.uploaded_by, options.section)
+            issue = RowIssue(None, "", "", "permission", exc.message_ja, exc.message_en)
+            return self._reject_whole(path, data, record, [issue], 0, str(exc), options)
+        record = LoadRecord(
+            name,
+            sha,
+            received,
+            options.uploaded_by or actor.name,
+            options.section or _only_section(actor),
+        )
+        if too_big:
+            message_ja = (
+                f"ファイルが大きすぎます（{path.stat().st_size / 2**20:.1f} MB、"
+                f"上限 {self.settings.max_upload_mb:g} MB）"
+            )
+            message_en = f"the file is larger than {self.settings.max_upload_mb:g} MB"
+            issue = RowIssue(None, "", "", "size", message_ja, message_en)
+            return self._reject_whole(
+                path, data, record, [issue], 0, f"{message_ja} / {message_en}", options, actor
+            )
         if len(data) >= WARM_UP_BYTES:
             warm_up()  # Great Expectations' import (seconds) overlaps with parsing
-        sha = fingerprint(data)
-        self.progress(name, "fingerprint")
         if self.warehouse.loaded_sha(sha) is not None:
             self._archive(path, data, sha, options)
             return FileResult(
                 name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
             )
-        received = dt.datetime.now()
-        record = LoadRecord(name, sha, received, options.uploaded_by, options.section)
-
-        self.progress(name, "parse")
-        try:
-            parsed = read_upload(data, name, period=options.period)
-        except FileRejected as exc:
-            issue = RowIssue(None, "", "", "file_readable", exc.message_ja, exc.message_en)
-            return self._reject_whole(path, data, record, [issue], 0, str(exc), options)
 
         self.progress(name, "validate")
-        catalog = self.warehouse.catalog()
-        today = options.today or dt.date.today()
-        context = validation_context(
-            catalog, self.warehouse, parsed, today, self.settings.jump_factor
+        checked = check_upload(
+            data,
+            name,
+            self.warehouse,
+            actor=actor,
+            period=options.period,
+            today=options.today,
+            jump_factor=self.settings.jump_factor,
         )
-        outcome = validate_observations(parsed.frame, context)
-        warnings = [
-            RowIssue(w.row, w.column, w.value, w.rule, w.reason_ja, w.reason_en)
-            for w in outcome.warnings
-        ]
-        summary = {
-            **outcome.summary,
-            "encoding": parsed.encoding,
-            "source_kind": parsed.source_kind,
-            "warnings": len(warnings),
-        }
-        record = LoadRecord(name, sha, received, options.uploaded_by, options.section, summary)
-        rows_total = len(parsed.frame)
-
-        if outcome.file_errors:
-            issues = [RowIssue(None, "", "", "suite", msg, msg) for msg in outcome.file_errors]
+        record = replace(record, validation=checked.summary)
+        rows_total = len(checked.frame)
+        if checked.file_error:
             return self._reject_whole(
-                path, data, record, issues, rows_total, "; ".join(outcome.file_errors), options
+                path, data, record, checked.errors, rows_total, checked.file_error, options, actor
             )
-        issues = _row_issues(parsed, outcome)
-        bad_rows = {i.row for i in issues}
-        if options.strict and issues:
+        if options.strict and checked.errors:
             return self._reject_whole(
                 path,
                 data,
                 record,
-                issues,
+                checked.errors,
                 rows_total,
                 "--strict: 1行でも不備があればファイル全体を受け付けません",
                 options,
+                actor,
             )
-
-        accepted = (
-            parsed.frame[~parsed.frame["row_number"].isin(bad_rows)] if bad_rows else parsed.frame
-        )
+        bad_rows = {i.row for i in checked.errors}
+        frame = checked.frame
+        accepted = frame[~frame["row_number"].isin(bad_rows)] if bad_rows else frame
         self.progress(name, "write")
-        counts = self.warehouse.write_load(record, accepted, _quarantine_frame(issues), rows_total)
+        counts = self.warehouse.write_load(
+            record, accepted, _quarantine_frame(checked.errors), rows_total, actor=actor.name
+        )
         if counts is None:  # the same bytes were loaded by another process meanwhile
             self._archive(path, data, sha, options)
             return FileResult(
                 name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
             )
-        self._archive(path, data, sha, options, issues)
+        self._archive(path, data, sha, options, checked.errors)
         return FileResult(
             name,
             sha,
@@ -323,9 +238,29 @@ class Loader:
             counts.rows_revised,
             counts.rows_unchanged,
             counts.load_id,
-            errors=issues,
-            warnings=warnings,
+            errors=checked.errors,
+            warnings=checked.warnings,
         )
+
+    def _actor(self, path: Path, options: IngestOptions) -> Actor:
+        """Who sends this file: the signed-in user, the section whose inbox folder it lies
+        in, or — for a file named on the command line or at the inbox's top — the system."""
+        if options.actor is not None:
+            require_uploader(options.actor)
+            return options.actor
+        try:
+            folder = path.resolve().relative_to(self.settings.inbox.resolve()).parts[:-1]
+        except ValueError:
+            return SYSTEM
+        if not folder:
+            return SYSTEM
+        sections = {owner.id for owner in self.warehouse.catalog().owners}
+        if folder[0] not in sections:
+            raise PermissionDenied(
+                f"受信箱のフォルダ「{folder[0]}」はどの担当課にも対応していません",
+                f"the inbox folder {folder[0]!r} is not a section",
+            )
+        return inbox_actor(folder[0])
 
     def _reject_whole(
         self,
@@ -336,6 +271,7 @@ class Loader:
         rows_total: int,
         message: str,
         options: IngestOptions,
+        actor: Actor = SYSTEM,
     ) -> FileResult:
         """Record the rejection, and move the file to rejected/ with its errors beside it."""
         record = replace(record, message=message)
@@ -351,11 +287,14 @@ class Loader:
                     _quarantine_frame([RowIssue(None, "", "", "strict", message, message)]),
                 ]
             )
-        counts = self.warehouse.write_load(record, empty, quarantine, rows_total)
+        counts = self.warehouse.write_load(record, empty, quarantine, rows_total, actor=actor.name)
         folder = self.settings.rejected
         folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / (record.sha256 + path.suffix.lower())
-        stored.write_bytes(data)
+        stored = folder / (record.sha256 + _safe_suffix(path))
+        if data:
+            stored.write_bytes(data)
+        elif path.exists():  # too big to have been read: moved (or copied) as it is
+            shutil.copyfile(path, stored)
         write_errors_csv(
             folder / f"{record.sha256}.errors.csv", record.file_name, [asdict(i) for i in issues]
         )
@@ -393,6 +332,24 @@ class Loader:
         _done_with(path, options)
 
 
+def _fingerprint_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _only_section(actor: Actor) -> str | None:
+    return actor.sections[0] if len(actor.sections) == 1 else None
+
+
+def _safe_suffix(path: Path) -> str:
+    """The file's extension if it is a plain one; names of stored files are ours."""
+    suffix = path.suffix.lower()
+    return suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
+
+
 def _done_with(path: Path, options: IngestOptions) -> None:
     """Take an inbox file out of the inbox; leave a file named by the user where it is."""
     if not options.keep_source:
@@ -400,57 +357,14 @@ def _done_with(path: Path, options: IngestOptions) -> None:
 
 
 __all__ = [
+    "Checked",
     "FileResult",
     "IngestBusy",
     "IngestOptions",
     "Loader",
+    "RowIssue",
     "WarehouseBusy",
+    "check_upload",
     "fingerprint",
     "inbox_files",
 ]
-
-
-@dataclass
-class Checked:
-    """An upload parsed and validated, nothing written: what the upload desk previews."""
-
-    frame: pd.DataFrame
-    errors: list[RowIssue]
-    warnings: list[RowIssue]
-    file_error: str | None = None
-
-    @property
-    def rows_rejected(self) -> int:
-        return len({e.row for e in self.errors})
-
-    @property
-    def rows_accepted(self) -> int:
-        return 0 if self.file_error else len(self.frame) - self.rows_rejected
-
-
-def check_upload(
-    data: bytes,
-    file_name: str,
-    warehouse: Warehouse,
-    *,
-    period: str | None = None,
-    today: dt.date | None = None,
-    jump_factor: float = 10.0,
-) -> Checked:
-    """Parse and validate an upload exactly as a load would, without writing anything."""
-    try:
-        parsed = read_upload(data, file_name, period=period)
-    except FileRejected as exc:
-        issue = RowIssue(None, "", "", "file_readable", exc.message_ja, exc.message_en)
-        return Checked(pd.DataFrame(), [issue], [], str(exc))
-    catalog = warehouse.catalog()
-    context = validation_context(catalog, warehouse, parsed, today or dt.date.today(), jump_factor)
-    outcome = validate_observations(parsed.frame, context)
-    warnings = [
-        RowIssue(w.row, w.column, w.value, w.rule, w.reason_ja, w.reason_en)
-        for w in outcome.warnings
-    ]
-    if outcome.file_errors:
-        issues = [RowIssue(None, "", "", "suite", msg, msg) for msg in outcome.file_errors]
-        return Checked(parsed.frame, issues, warnings, "; ".join(outcome.file_errors))
-    return Checked(parsed.frame, _row_issues(parsed, outcome), warnings)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from access.roles import SYSTEM, Actor, require_uploader
+from flows.checking import Checked
 from indicators.evaluation import Evaluation, evaluate
 from shihyo.settings import Settings
 from warehouse import Warehouse
@@ -22,12 +24,36 @@ def evaluation(warehouse: Warehouse, as_of: dt.date | None = None) -> Evaluation
     return evaluate(warehouse.catalog(), totals, day)
 
 
-def preview_upload(settings: Settings, data: bytes, file_name: str, period: str | None = None):
-    """The upload parsed and validated as a load would judge it; nothing is written."""
-    from flows.loading import check_upload
+def preview_upload(
+    settings: Settings,
+    data: bytes,
+    file_name: str,
+    period: str | None = None,
+    actor: Actor = SYSTEM,
+) -> Checked:
+    """The upload judged as a load by `actor` would judge it; nothing is written."""
+    from flows.checking import check_upload
 
+    require_uploader(actor)
+    _check_size(settings, data)
     warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
-    return check_upload(data, file_name, warehouse, period=period, jump_factor=settings.jump_factor)
+    return check_upload(
+        data, file_name, warehouse, actor=actor, period=period, jump_factor=settings.jump_factor
+    )
+
+
+class UploadTooLarge(ValueError):
+    """An upload over SHIHYO_MAX_UPLOAD_MB; the message says so in both languages."""
+
+
+def _check_size(settings: Settings, data: bytes) -> None:
+    limit = settings.max_upload_mb * 1024 * 1024
+    if len(data) > limit:
+        raise UploadTooLarge(
+            f"ファイルが大きすぎます（{len(data) / 2**20:.1f} MB、"
+            f"上限 {settings.max_upload_mb:g} MB） / the file is larger than "
+            f"{settings.max_upload_mb:g} MB"
+        )
 
 
 def ingest_upload(
@@ -38,6 +64,7 @@ def ingest_upload(
     uploaded_by: str | None = None,
     section: str | None = None,
     period: str | None = None,
+    actor: Actor = SYSTEM,
 ) -> dict:
     """Load an uploaded file with the scheduled ingestion (as a Prefect flow when a
     server answers), then evaluate and alert; the ingestion report as a dict."""
@@ -46,6 +73,8 @@ def ingest_upload(
     from flows.loading import IngestOptions
     from shihyo.orchestration import choose_api, prefect_api
 
+    require_uploader(actor)  # a viewer's upload is refused before anything is kept
+    _check_size(settings, data)
     # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
     # which the load record shows.
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_uploads(settings)))
@@ -54,7 +83,9 @@ def ingest_upload(
     try:
         api = choose_api(settings.prefect)
         if api is None:
-            options = IngestOptions(period=period, uploaded_by=uploaded_by, section=section)
+            options = IngestOptions(
+                period=period, uploaded_by=uploaded_by, section=section, actor=actor
+            )
             report = run_ingest([str(path)], options=options, settings=settings)
             if report.changed:
                 from flows.evaluate import run_evaluate
@@ -62,7 +93,13 @@ def ingest_upload(
                 run_evaluate(settings=settings)
             return report.as_dict()
         with prefect_api(api):
-            return ingest_flow([str(path)], period=period, uploaded_by=uploaded_by, section=section)
+            return ingest_flow(
+                [str(path)],
+                period=period,
+                uploaded_by=uploaded_by,
+                section=section,
+                actor=asdict(actor),
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -21,6 +21,9 @@ class Settings:
     lock_timeout: float = 30.0
     """Seconds to wait for another process to release the warehouse (SHIHYO_LOCK_TIMEOUT)."""
 
+    max_upload_mb: float = 20.0
+    """Files above this size are rejected whole, unread (SHIHYO_MAX_UPLOAD_MB)."""
+
     jump_factor: float = 10.0
     """A figure this many times above or below the previous one is flagged (SHIHYO_JUMP_FACTOR)."""
 

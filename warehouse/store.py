@@ -100,13 +100,33 @@ class Warehouse:
         accepted: pd.DataFrame,
         quarantined: pd.DataFrame,
         rows_total: int,
+        actor: str = "system",
     ) -> LoadCounts | None:
         """Write one file's load in one transaction; None if the same bytes were loaded
         meanwhile by another process (then nothing is written)."""
         with transaction(self.path, timeout=self.lock_timeout) as con:
             if loads.loaded_sha(con, record.sha256) is not None and not accepted.empty:
                 return None
-            return loads.write_load(con, record, accepted, quarantined, rows_total)
+            counts = loads.write_load(con, record, accepted, quarantined, rows_total)
+            audit.append(
+                con,
+                record.received_at,
+                actor,
+                "load",
+                "load",
+                str(counts.load_id),
+                None,
+                {
+                    "file_name": record.file_name,
+                    "sha256": record.sha256,
+                    "status": counts.status,
+                    "rows_accepted": counts.rows_accepted,
+                    "rows_rejected": counts.rows_rejected,
+                    "section": record.section,
+                    "uploaded_by": record.uploaded_by,
+                },
+            )
+            return counts
 
     # ── reading figures and loads ─────────────────────────────────────────────
 
