@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from flows.ingest import run_ingest
 from flows.checking import _first_periods
+from flows.ingest import run_ingest
 from flows.loading import WARM_UP_BYTES, IngestOptions, Loader, fingerprint, inbox_files
 from indicators.catalog import Catalog
 from intake import read_upload
