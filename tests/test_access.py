@@ -153,3 +153,23 @@ def test_user_commands_are_audited_without_hashes(home: Path, catalog) -> None:
     dumped = trail.to_json(date_format="iso")
     assert "argon2" not in dumped and PASSWORD not in dumped
     assert json.loads(trail.iloc[0]["after"])["disabled"] is True
+
+
+def test_catalog_changes_are_for_admins_and_audited(tmp_path: Path, catalog) -> None:
+    store = Warehouse(tmp_path / "wh.duckdb")
+    with pytest.raises(PermissionDenied):
+        store.init(catalog, Actor("o", "owner", ("joho-kikaku",)))
+    admin = Actor("kanri", "admin")
+    store.init(catalog, admin)
+    first = store.audit_trail()
+    assert set(first["action"]) == {"add"}  # the first sync adds every entry
+    indicators = list(catalog.indicators)
+    wifi = indicators[0]
+    moved = wifi.targets[0].model_copy(update={"value": 750.0})
+    indicators[0] = wifi.model_copy(update={"targets": [moved, *wifi.targets[1:]]})
+    store.init(catalog.model_copy(update={"indicators": indicators}), admin)
+    change = store.audit_trail(entity="target").iloc[0]
+    assert (change["action"], change["entity_id"], change["actor"]) == ("change", moved.id, "kanri")
+    assert (
+        json.loads(change["before"])["value"] == 700 and json.loads(change["after"])["value"] == 750
+    )

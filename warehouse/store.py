@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from access.roles import SYSTEM, Actor, require_admin
 from indicators.catalog import Catalog
+from indicators.catalog_diff import catalog_changes
 from warehouse import alerts, audit, catalog_store, loads, migrate, queries
 from warehouse.db import connect, transaction
 from warehouse.loads import LoadCounts, LoadRecord
@@ -36,13 +38,31 @@ class Warehouse:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def init(self, catalog: Catalog) -> InitResult:
-        """Create or migrate the file, then sync the catalog into it. Idempotent."""
+    def init(self, catalog: Catalog, actor: Actor = SYSTEM) -> InitResult:
+        """Create or migrate the file, then sync the catalog into it (an administrator's
+        act: each changed owner, indicator and target goes to the audit trail). Idempotent."""
+        require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
         with connect(self.path, timeout=self.lock_timeout, create=True) as con:
             applied = migrate.migrate(con)
             version = migrate.current_version(con)
         with transaction(self.path, timeout=self.lock_timeout) as con:
+            previous = (
+                catalog_store.read_catalog(con) if catalog_store.synced_fingerprint(con) else None
+            )
             synced = catalog_store.sync_catalog(con, catalog)
+            if synced:
+                now = dt.datetime.now()
+                for change in catalog_changes(previous, catalog):
+                    audit.append(
+                        con,
+                        now,
+                        actor.name,
+                        change.action,
+                        change.entity,
+                        change.entity_id,
+                        change.before,
+                        change.after,
+                    )
         return InitResult(
             self.path, version, [f"{m.version:03d}_{m.name}" for m in applied], synced
         )

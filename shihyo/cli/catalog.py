@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
+from access.roles import Actor
 from indicators.catalog import CatalogError, load_catalog
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
@@ -34,7 +36,8 @@ def init() -> None:
     ctx = context()
     try:
         catalog = load_catalog(ctx.settings.catalog)
-        result = ctx.warehouse.init(catalog)
+        # Whoever can run init on this machine edits the catalog files: an administrator.
+        result = ctx.warehouse.init(catalog, Actor(getpass.getuser(), "admin"))
     except CatalogError as exc:
         fail(str(exc))
     except WarehouseBusy as exc:
