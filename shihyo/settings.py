@@ -21,6 +21,10 @@ class Settings:
     lock_timeout: float = 30.0
     """Seconds to wait for another process to release the warehouse (SHIHYO_LOCK_TIMEOUT)."""
 
+    session_minutes: float = 480.0
+    """A dashboard session ends after this many minutes without activity
+    (SHIHYO_SESSION_MINUTES)."""
+
     max_upload_mb: float = 20.0
     """Files above this size are rejected whole, unread (SHIHYO_MAX_UPLOAD_MB)."""
 

@@ -31,6 +31,7 @@ def up(port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501)
         from flows.evaluate import run_evaluate
 
         run_evaluate(settings=ctx.settings)
+    _first_admin(ctx.settings)
     plan()
     try:
         run_services(ctx.settings, port, console.print)
@@ -57,3 +58,22 @@ def serve() -> None:
         fail(str(exc))
     except KeyboardInterrupt:
         console.print("stopped")
+
+
+def _first_admin(settings) -> None:
+    """On a machine with no users yet, an administrator with a random password, told once."""
+    import datetime as dt
+    import secrets
+
+    from access.users import UserStore
+
+    store = UserStore(settings.home / "users.json")
+    if store.list():
+        return
+    password = secrets.token_urlsafe(12)
+    store.add("admin", password, "admin", [], dt.datetime.now())
+    console.print(
+        f"first sign-in / 初回のサインイン: admin / {password}\n"
+        "  change it with `shihyo users passwd admin`; add people with `shihyo users add`",
+        highlight=False,
+    )
