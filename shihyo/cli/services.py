@@ -8,6 +8,7 @@ import typer
 
 from shihyo.cli.catalog import init, plan
 from shihyo.cli.common import app, console, context, fail
+from shihyo.settings import Settings
 
 
 @app.command()
@@ -60,7 +61,7 @@ def serve() -> None:
         console.print("stopped")
 
 
-def _first_admin(settings) -> None:
+def _first_admin(settings: Settings) -> None:
     """On a machine with no users yet, an administrator with a random password, told once."""
     import datetime as dt
     import secrets
