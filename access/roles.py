@@ -6,17 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from shihyo.errors import BilingualError
+
 Role = Literal["viewer", "owner", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "owner", "admin")
 
 
-class PermissionDenied(PermissionError):
+class PermissionDenied(BilingualError, PermissionError):
     """The acting user may not do this; the message says why, in Japanese and English."""
-
-    def __init__(self, message_ja: str, message_en: str):
-        super().__init__(f"{message_ja} / {message_en}")
-        self.message_ja = message_ja
-        self.message_en = message_en
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from filelock import FileLock
 
 from access.roles import ROLES, Actor, Role
+from shihyo.errors import BilingualError
 
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILURES = 5
@@ -27,14 +28,12 @@ class UserError(ValueError):
     """A request about users that cannot be done; the message says why."""
 
 
-class SignInFailed(ValueError):
+class SignInFailed(BilingualError, ValueError):
     """Wrong name or password, a disabled user, or a locked-out one."""
 
     def __init__(self, reason: str, message_ja: str, message_en: str):
-        super().__init__(f"{message_ja} / {message_en}")
-        self.reason = reason
-        self.message_ja = message_ja
-        self.message_en = message_en
+        super().__init__(message_ja, message_en)
+        self.reason = reason  # wrong | unknown | disabled | locked
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from shihyo.errors import BilingualError
+
 # Shown in every "this is not the template" message, so the sender learns the fix at once.
 EXPECTED_HEADER_JA = "indicator_id, period, value または 指標ID, 年月, 値 など"
 EXPECTED_HEADER_EN = "indicator_id, period, value (or 指標ID, 年月, 値)"
@@ -18,13 +20,8 @@ WIFI_PERIOD_EXAMPLE = "shihyo ingest --period 2019-03 FILE"
 MAX_QUOTE = 80
 
 
-class FileRejected(Exception):
+class FileRejected(BilingualError):
     """The upload as a whole cannot be read; nothing of it is loaded."""
-
-    def __init__(self, message_ja: str, message_en: str) -> None:
-        super().__init__(f"{message_ja} / {message_en}")
-        self.message_ja = message_ja
-        self.message_en = message_en
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from shihyo.errors import BilingualError
+
 Granularity = Literal["month", "quarter", "fiscal_year"]
 MIN_YEAR = 1900
 MAX_YEAR = 2200
@@ -33,13 +35,8 @@ class Period:
             raise ValueError(f"not a valid {self.granularity} start: {self.start}")
 
 
-class PeriodError(ValueError):
+class PeriodError(BilingualError, ValueError):
     """A period text that cannot be read, with the reason in Japanese and English."""
-
-    def __init__(self, reason_ja: str, reason_en: str) -> None:
-        super().__init__(f"{reason_ja} / {reason_en}")
-        self.reason_ja = reason_ja
-        self.reason_en = reason_en
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ import math
 import re
 import unicodedata
 
+from shihyo.errors import BilingualError
+
 # △ and ▲ are the Japanese accounting marks for a negative amount; U+2212 is the
 # typographic minus that Word and some Excel fonts produce.
 _NEGATIVE_MARKS = ("-", "−", "△", "▲")
@@ -17,13 +19,8 @@ _HINT_JA = "12345 や 12,345.5 の形で入力してください。"
 _HINT_EN = "write it like 12345 or 12,345.5."
 
 
-class ValueParseError(ValueError):
+class ValueParseError(BilingualError, ValueError):
     """A value that cannot be read as a number, with the reason in Japanese and English."""
-
-    def __init__(self, reason_ja: str, reason_en: str) -> None:
-        super().__init__(f"{reason_ja} / {reason_en}")
-        self.reason_ja = reason_ja
-        self.reason_en = reason_en
 
 
 def _fail(shown: str, why_ja: str, why_en: str) -> ValueParseError:
