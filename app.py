@@ -1,10 +1,12 @@
-"""The shihyo dashboard: `streamlit run app.py`. Wires the pages and the shared sidebar."""
+"""The shihyo dashboard (`streamlit run app.py`): sign-in, then the pages the role may see."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
+from access.roles import Actor
+from ui import auth, data
+from ui.frames import owner_names
 from ui.state import sidebar
 from ui.text import t
 
@@ -19,10 +21,26 @@ PAGES = [
     ("views/alerts.py", "page_alerts", "alerts", ":material/notifications:"),
     ("views/loads.py", "page_loads", "loads", ":material/history:"),
 ]
+ADMIN_PAGES = [("views/audit.py", "page_audit", "audit", ":material/policy:")]
+
+actor: Actor | None = auth.require_sign_in(lang) if data.ready(lang) else None
+# Signed out, every page is registered but hidden, so that a deep link such as
+# /indicator?id=… keeps its path and parameters through the sign-in.
+shown = PAGES + ADMIN_PAGES if actor is None or actor.is_admin else PAGES
 navigation = st.navigation(
     [
         st.Page(path, title=t(title, lang), url_path=url, icon=icon, default=url == "goals")
-        for path, title, url, icon in PAGES
-    ]
+        for path, title, url, icon in shown
+    ],
+    position="sidebar" if actor is not None else "hidden",
 )
-data.run_page(navigation.run, lang)
+
+
+def _signed_in_page(who: Actor) -> None:
+    """The user's box in the sidebar, then the chosen page."""
+    auth.sidebar_user(who, owner_names(data.catalog(data.key()), lang), lang)
+    navigation.run()
+
+
+if actor is not None:
+    data.run_page(lambda: _signed_in_page(actor), lang)

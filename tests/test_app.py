@@ -1,5 +1,6 @@
-"""The Streamlit app through AppTest: every page renders against a warehouse loaded with the
-sample figures, shows its key numbers, and the upload desk previews and loads a file."""
+"""The Streamlit app through AppTest: every page renders for a signed-in user against a
+warehouse loaded with the sample figures, shows its key numbers, and the upload desk previews
+and loads a file."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
+from access.users import UserStore
 from flows.evaluate import run_evaluate
 from flows.ingest import run_ingest
 from flows.loading import IngestOptions
 from indicators.catalog import load_catalog
 from shihyo.settings import PACKAGE_CATALOG, load_settings
 from tests.conftest import REPO
+from ui import auth
 from ui.export import csv_bytes
 from ui.template import section_template
 from ui.text import md_escape
@@ -33,6 +36,12 @@ ONE_BAD_ROW = (
     HEADER + "wifi_access_points,2026-11,731,,\nwifi_facilities,2026-11,abc,,\n"
 ).encode()
 _BUILT: dict[str, Path] = {}
+# The users of the sample home: name → (role, sections, password).
+USERS: dict[str, tuple[str, list[str], str]] = {
+    "kanri": ("admin", [], "kanri-password-1"),
+    "yamada": ("owner", ["joho-kikaku"], "yamada-password-1"),
+    "kanbu": ("viewer", [], "kanbu-password-1"),
+}
 
 
 def _closed_port() -> int:
@@ -50,9 +59,18 @@ def _send(home: Path, name: str, text: str, **who: str) -> None:
     run_ingest([str(path)], options=options, settings=load_settings({"SHIHYO_HOME": str(home)}))
 
 
+def add_users(home: Path, users: dict[str, tuple[str, list[str], str]]) -> None:
+    """Users in the home's users.json, each recorded in the audit trail as the CLI does."""
+    settings = load_settings({"SHIHYO_HOME": str(home)})
+    store, warehouse = UserStore(home / "users.json"), Warehouse(settings.warehouse_path)
+    for name, (role, sections, password) in users.items():
+        user = store.add(name, password, role, sections, dt.datetime.now())  # type: ignore[arg-type]
+        warehouse.audit("setup", "add", "user", name, None, user.public())
+
+
 def sample_home(root: Path) -> Path:
-    """A SHIHYO_HOME with the sample figures, org units, a revision, a rejected row, alerts
-    and an undelivered message; built once per session, then copied."""
+    """A SHIHYO_HOME with the sample figures, org units, a revision, a rejected row, alerts,
+    an undelivered message and the USERS; built once per session, then copied."""
     if "home" not in _BUILT:
         home = root / "sample-home"
         settings = load_settings({"SHIHYO_HOME": str(home)})
@@ -76,6 +94,7 @@ def sample_home(root: Path) -> Path:
         config = {"default": [f"json://127.0.0.1:{_closed_port()}/"]}
         settings.alert_config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
         run_evaluate(settings=settings)
+        add_users(home, USERS)
         _BUILT["home"] = home
     return _BUILT["home"]
 
@@ -92,9 +111,20 @@ def app_home(template_home: Path, home: Path) -> Iterator[Path]:
     yield home
 
 
-def run_page(page: str, **params: str) -> AppTest:
-    """The app run once, then switched to `page` with query parameters, and run."""
+def signed_in(user: str | None = "kanri") -> AppTest:
+    """The app, not yet run, with `user` signed in as the sign-in form leaves the session."""
     at = AppTest.from_file(APP, default_timeout=60)
+    if user is not None:
+        found = UserStore(load_settings().home / "users.json").get(user)
+        assert found is not None, f"no user {user!r}"
+        at.session_state[auth.ACTOR] = found.actor()
+        at.session_state[auth.LAST_SEEN] = dt.datetime.now()
+    return at
+
+
+def run_page(page: str, user: str | None = "kanri", **params: str) -> AppTest:
+    """The app run once as `user`, then switched to `page` with query parameters, and run."""
+    at = signed_in(user)
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
@@ -172,21 +202,20 @@ def test_initiatives_show_101_and_filter_those_without_an_indicator(app_home: Pa
 
 
 def test_upload_previews_a_bad_row_with_its_reason_then_loads(app_home: Path) -> None:
-    at = run_page("views/upload.py")
+    at = run_page("views/upload.py", user="yamada")
+    assert md_escape("送信者: yamada") in texts(at)  # the signed-in user sends; no name to type
     at.file_uploader(key="upload_file").set_value(("november.csv", ONE_BAD_ROW, "text/csv"))
     at.run()
     assert not at.exception
     rejected = next(f for f in frames(at) if "理由" in f.columns)
     assert rejected["値"].tolist() == ["abc"]
     assert "数値" in rejected["理由"].iloc[0]
-    assert at.button(key="commit").disabled  # no name yet
-    at.text_input(key="uploaded_by").input("情報企画課 鈴木").run()
     at.button(key="commit").click().run()
     assert not at.exception
     tiles = {m.label: m.value for m in at.metric}
     assert (tiles["新規"], tiles["受け付けない行"]) == ("1", "1")
     loads = Warehouse(load_settings().warehouse_path).loads()
-    assert loads.iloc[0]["uploaded_by"] == "情報企画課 鈴木"
+    assert (loads.iloc[0]["uploaded_by"], loads.iloc[0]["section"]) == ("yamada", "joho-kikaku")
 
 
 def test_alerts_show_open_alerts_the_outbox_and_resend(app_home: Path) -> None:
@@ -224,7 +253,7 @@ def test_a_busy_warehouse_asks_to_reload(app_home: Path, monkeypatch: pytest.Mon
         raise WarehouseBusy("held by a load")
 
     monkeypatch.setattr(Warehouse, "data_version", busy)
-    at = AppTest.from_file(APP, default_timeout=30).run()
+    at = signed_in().run()
     assert not at.exception
     assert at.warning[0].value == "更新中です、数秒後に再読み込みしてください"
 
@@ -288,8 +317,36 @@ def test_pages_keep_working_while_a_scheduled_load_writes(app_home: Path) -> Non
 def test_goals_offer_the_review_report_draft(app_home: Path) -> None:
     at = run_page("views/goals.py")
     at.radio[-1].set_value("md").run()
-    at.button[-1].click().run()
+    at.button(key="report_prepare").click().run()
     assert not at.exception
     assert "点検報告書（草案）" in [h.value for h in at.header]
     downloads = at.get("download_button")
     assert downloads, "the download button appears once the draft is prepared"
+
+
+def test_sign_in_through_the_form_keeps_the_deep_link(app_home: Path) -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["id"] = "tablets_deployed"
+    at.run()
+    at.switch_page("views/indicator.py").run()  # as /indicator?id=… arrives from a link
+    assert at.title[0].value == "サインイン"
+    assert not at.dataframe  # nothing of the data before signing in
+    at.text_input(key="sign_in_name").input("yamada")
+    at.text_input(key="sign_in_password").input(USERS["yamada"][2])
+    at.button(key="sign_in_submit").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "タブレット型端末導入台数"
+    assert md_escape("担当課（情報企画課）") in texts(at)  # the sidebar: role and section
+    at.button(key="sign_out").click().run()
+    assert at.title[0].value == "サインイン"
+    assert "サインアウトしました。" in [i.value for i in at.info]
+
+
+def test_a_note_with_markup_shows_as_text(app_home: Path) -> None:
+    note = "<script>alert(1)</script>"
+    _send(app_home, "note.csv", f"wifi_access_points,2026-11,731,,{note}\n", section="joho-kikaku")
+    at = run_page("views/indicator.py", id="wifi_access_points")
+    shown = next(f for f in frames(at) if "備考" in f.columns)
+    assert note in set(shown["備考"])  # the very text, in a table cell
+    assert not at.get("html")  # no element takes markup from the data
+    assert not any("<script" in str(e.value) for e in at.markdown)

@@ -1,6 +1,7 @@
 """End to end in a real headless Chromium: `streamlit run app.py` against a sample warehouse;
-upload a file with one bad row, see why it is refused, load it, find the figure on the
-indicator page; a full-page screenshot of every page goes to test-artifacts/."""
+sign in through a deep link, upload a file with one bad row, see why it is refused, load it,
+find the figure (and its note, as text) on the indicator page, sign out, read the audit trail
+as an admin; a full-page screenshot of every page goes to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO
-from tests.test_app import ONE_BAD_ROW, sample_home
+from tests.test_app import HEADER, USERS, add_users, sample_home
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = REPO / "test-artifacts"
@@ -31,6 +32,12 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 WIDTH = 1400
+OWNER = ("suzuki", "suzuki-password-1")
+NOTE = "<script>alert(1)</script>"
+# One good row with markup in its note, one bad value: the upload the owner sends.
+UPLOAD = (
+    HEADER + f"wifi_access_points,2026-11,731,,{NOTE}\nwifi_facilities,2026-11,abc,,\n"
+).encode()
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (make browser)"
@@ -62,6 +69,7 @@ def server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     """The app served from a copy of the sample warehouse; its base URL."""
     home = tmp_path / "home"
     shutil.copytree(sample_home(tmp_path_factory.mktemp("browser")), home)
+    add_users(home, {OWNER[0]: ("owner", ["joho-kikaku"], OWNER[1])})
     port = _free_port()
     env = {
         **os.environ,
@@ -123,32 +131,58 @@ def _shoot(page, name: str) -> Path:
     return path
 
 
-def test_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -> None:
+def _sign_in(page, name: str, password: str, label: str = "サインイン") -> None:
+    """Fill in the sign-in form and submit it."""
+    page.get_by_label("ユーザー名" if label == "サインイン" else "User name").fill(name)
+    field = page.get_by_label("パスワード" if label == "サインイン" else "Password", exact=True)
+    field.fill(password)
+    page.get_by_role("button", name=label).click()
+
+
+def _go(page, link: str, text: str) -> None:
+    """Move to another page by its link in the sidebar (the session, and so the sign-in,
+    lives as long as the page is not reloaded)."""
+    page.get_by_role("link", name=link).click()
+    _settle(page, text)
+
+
+def test_sign_in_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
+    dialogs: list[str] = []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": WIDTH, "height": 900})
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         try:
-            # First request to a fresh server by deep link, as an alert's link arrives.
+            page.goto(f"{server}/")
+            _settle(page, "指標モニタリングを利用するにはサインインしてください。")
+            assert not page.locator("[data-testid=stDataFrame]").count()
+            _shoot(page, "0-sign-in")
+            _sign_in(page, OWNER[0], "not-the-password")
+            _settle(page, "名前またはパスワードが違います")
+            _shoot(page, "0-sign-in-failed")
+
+            # A deep link, as an alert's link arrives: signed in, the page and its
+            # parameters are kept.
             page.goto(f"{server}/indicator?id=wifi_access_points&lang=en")
+            _settle(page, "Sign in to use KPI monitoring.")
+            _sign_in(page, *OWNER, label="Sign in")
             _settle(page, "Figures and targets")
             title = page.locator("h1").first.inner_text()
             assert title == "Public Wi-Fi access points at prefectural facilities"
-            assert page.get_by_role("radio", name="English").is_checked()
+            assert "id=wifi_access_points" in page.url and "lang=en" in page.url
+            page.get_by_role("radio", name="日本語").click()
+            _settle(page, "推移と目標")
 
-            page.goto(f"{server}/")
-            _settle(page, "対応が必要な順")
+            _go(page, "目標ダッシュボード", "対応が必要な順")
             assert page.get_by_text("101", exact=True).first.is_visible()
             _shoot(page, "1-goals")
 
-            page.goto(f"{server}/upload")
-            _settle(page, "入力用テンプレート（CSV）")
-            page.get_by_label("送信者名").fill("情報企画課 鈴木")
-            page.get_by_label("送信者名").press("Enter")
-            page.wait_for_timeout(500)
+            _go(page, "アップロード", "入力用テンプレート（CSV）")
+            assert page.get_by_text("送信者: suzuki").is_visible()
             page.locator("input[type=file]").set_input_files(
-                files=[{"name": "november.csv", "mimeType": "text/csv", "buffer": ONE_BAD_ROW}]
+                files=[{"name": "november.csv", "mimeType": "text/csv", "buffer": UPLOAD}]
             )
             _settle(page, "受け付けない行と理由")
             reason = page.locator("[data-testid=stDataFrame] td[role=gridcell]")
@@ -158,25 +192,34 @@ def test_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -> None:
             _settle(page, "取込結果")
             _shoot(page, "4-upload-result")
 
-            page.goto(f"{server}/indicator?id=wifi_access_points")
-            _settle(page, "推移と目標")
+            _go(page, "指標", "推移と目標")
             row = page.locator('[data-testid=stDataFrame] tr:has(td:text-is("2026-11"))').first
             assert "731" in (row.text_content() or "")
-            assert "情報企画課 鈴木" in (row.text_content() or "")
+            assert OWNER[0] in (row.text_content() or "")
+            assert NOTE in (row.text_content() or "")  # the markup, shown as text
+            assert not page.locator("script", has_text="alert(1)").count()
             _shoot(page, "2-indicator")
 
-            for path, text, name in (
-                ("initiatives", "指標が未設定の取組のみ表示", "3-initiatives"),
-                ("alerts", "送信キュー", "5-alerts"),
-                ("loads", "取込の記録", "6-loads"),
+            for link, text, name in (
+                ("取組", "指標が未設定の取組のみ表示", "3-initiatives"),
+                ("アラート", "送信キュー", "5-alerts"),
+                ("取込履歴", "取込の記録", "6-loads"),
             ):
-                page.goto(f"{server}/{path}")
-                _settle(page, text)
+                _go(page, link, text)
                 _shoot(page, name)
+            assert not page.get_by_role("link", name="監査ログ").count()  # owners: no audit
+
+            page.get_by_role("button", name="サインアウト").click()
+            _settle(page, "サインアウトしました。")
+            _sign_in(page, "kanri", USERS["kanri"][2])
+            _settle(page, "取込の記録")  # back where the owner left, now as the admin
+            _go(page, "監査ログ", "件の記録")
+            cells = page.locator("[data-testid=stDataFrame] td[role=gridcell]")
+            assert OWNER[0] in cells.all_text_contents()  # the owner added before the start
+            _shoot(page, "7-audit")
 
             # English by the sidebar switch, kept when moving to another page.
-            page.goto(f"{server}/")
-            _settle(page, "対応が必要な順")
+            _go(page, "目標ダッシュボード", "対応が必要な順")
             page.get_by_role("radio", name="English").click()
             _settle(page, "In order of urgency")
             _shoot(page, "1-goals-en")
@@ -185,4 +228,5 @@ def test_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -> None:
             assert "lang=en" in page.url
         finally:
             browser.close()
-    assert len(list(ARTIFACTS.glob("*.png"))) >= 8
+    assert not dialogs, dialogs  # no script from the data ever ran
+    assert len(list(ARTIFACTS.glob("*.png"))) >= 11

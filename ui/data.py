@@ -50,15 +50,22 @@ def key() -> Key:
     )
 
 
-def run_page(page: Callable[[], object], lang: Lang) -> None:
-    """Run a page, showing a message instead of a traceback when the warehouse is not ready."""
+def ready(lang: Lang) -> bool:
+    """Whether the settings read and the warehouse exists; if not, say what to do."""
     try:
         current = settings()
     except ValueError as exc:
         st.error(t("bad_settings", lang, error=str(exc)))
-        return
+        return False
     if not Warehouse(current.warehouse_path).exists():
         st.info(t("missing", lang))
+        return False
+    return True
+
+
+def run_page(page: Callable[[], object], lang: Lang) -> None:
+    """Run a page, showing a message instead of a traceback when the warehouse is not ready."""
+    if not ready(lang):
         return
     try:
         page()

@@ -234,3 +234,20 @@ def quarantine_table(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
             t("why", lang): frame["reason_en"] if lang is Lang.en else frame["reason"],
         }
     )
+
+
+_AUDIT_COLUMNS = ("changed_at", "actor", "action", "entity", "entity_id", "before", "after")
+
+
+def audit_table(trail: pd.DataFrame, lang: Lang, seconds: bool = False) -> pd.DataFrame:
+    """Audit rows, labelled; times to the minute (to the second with `seconds`, for CSV)."""
+    table = pd.DataFrame({"id": trail["id"]})
+    for column in _AUDIT_COLUMNS:
+        values = trail[column]
+        if column == "changed_at":
+            stamps = pd.to_datetime(values, errors="coerce")
+            values = stamps.dt.strftime("%Y-%m-%d %H:%M:%S") if seconds else times(values)
+        else:
+            values = values.astype(object).fillna("")
+        table[t("audit_actor" if column == "actor" else column, lang)] = values
+    return table

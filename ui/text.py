@@ -24,6 +24,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_upload": ("アップロード", "Upload"),
     "page_alerts": ("アラート", "Alerts"),
     "page_loads": ("取込履歴", "Loads"),
+    "page_audit": ("監査ログ", "Audit"),
     "language": ("言語 / Language", "言語 / Language"),
     "as_of_input": ("基準日 / As of", "基準日 / As of"),
     "as_of_help": (
@@ -31,6 +32,80 @@ TEXT: dict[str, tuple[str, str]] = {
         "Pick a past day to replay the judgement on the figures known by its end.",
     ),
     "replay": ("過去の時点を表示しています: {day}", "Showing the state as of {day}"),
+    # sign-in
+    "sign_in_title": ("サインイン", "Sign in"),
+    "sign_in_caption": (
+        "指標モニタリングを利用するにはサインインしてください。",
+        "Sign in to use KPI monitoring.",
+    ),
+    "user_name": ("ユーザー名", "User name"),
+    "password": ("パスワード", "Password"),
+    "sign_in": ("サインイン", "Sign in"),
+    "sign_in_oidc": ("組織のアカウントでサインイン", "Sign in with your organisation's account"),
+    "sign_out": ("サインアウト", "Sign out"),
+    "need_name_password": (
+        "ユーザー名とパスワードを入力してください。",
+        "Enter your user name and password.",
+    ),
+    "session_expired": (
+        "{minutes} 分間操作がなかったため、サインアウトしました。もう一度サインインしてください。",
+        "You were signed out after {minutes} minutes without activity. Please sign in again.",
+    ),
+    "signed_out": ("サインアウトしました。", "You are signed out."),
+    "account_gone": (
+        "このアカウントは無効になったか削除されたため、サインアウトしました。",
+        "This account was disabled or removed, so you were signed out.",
+    ),
+    "not_registered": (
+        "このアカウントには権限が登録されていません。管理者に連絡してください。",
+        "This account has no role registered. Please contact the administrator.",
+    ),
+    "signed_in_email": ("サインイン中のアカウント: {email}", "Signed in as {email}"),
+    "no_users": (
+        "ユーザーがまだ登録されていません。"
+        "`shihyo users add NAME --role admin` で管理者を登録してください。",
+        "No user is registered yet. Add an administrator with "
+        "`shihyo users add NAME --role admin`.",
+    ),
+    "users_unreadable": (
+        "ユーザー情報を読み込めません。管理者に連絡してください。",
+        "The user file cannot be read. Please contact the administrator.",
+    ),
+    "oidc_unavailable": (
+        "組織のアカウントでのサインインを準備できません（Authlib が未導入です）。"
+        "管理者に連絡してください。",
+        "Sign-in with the organisation's account is not available (Authlib is not "
+        "installed). Please contact the administrator.",
+    ),
+    "oidc_misconfigured": (
+        "サインインの設定（secrets.toml の [auth]）に誤りがあります: {error}",
+        "The sign-in settings ([auth] in secrets.toml) are wrong: {error}",
+    ),
+    "role_viewer": ("閲覧者", "Viewer"),
+    "role_owner": ("担当課", "Section owner"),
+    "role_admin": ("管理者", "Administrator"),
+    "role_with_sections": ("{role}（{sections}）", "{role} ({sections})"),
+    # audit
+    "admin_only": (
+        "このページは管理者のみ表示できます。",
+        "Only administrators can see this page.",
+    ),
+    "audit_caption": (
+        "利用者の追加・変更、カタログや目標の変更などの記録です（追記のみで、変更・削除はできません）。",
+        "Who changed users, the catalog or targets, and when (append-only: never changed "
+        "or deleted).",
+    ),
+    "audit_entity": ("対象の種類", "Entity kind"),
+    "audit_actor": ("操作者", "Actor"),
+    "audit_since": ("この日以降", "Since"),
+    "audit_count": ("{n} 件の記録", "{n} records"),
+    "audit_none": ("条件に合う記録はありません。", "No record matches the filters."),
+    "changed_at": ("日時", "When"),
+    "action": ("操作", "Action"),
+    "entity": ("対象", "Entity"),
+    "entity_id": ("対象ID", "Entity id"),
+    "before": ("変更前", "Before"),
+    "after": ("変更後", "After"),
     # warehouse state
     "busy": (
         "更新中です、数秒後に再読み込みしてください",
@@ -111,7 +186,15 @@ TEXT: dict[str, tuple[str, str]] = {
         "提出期限が来ている最新の期間を入れてあります。値を記入して送ってください。",
         "Filled with the latest period due; fill in the values and send it back.",
     ),
-    "your_name": ("送信者名", "Your name"),
+    "sent_as": ("送信者: {name}", "Sent by: {name}"),
+    "viewer_no_upload": (
+        "閲覧者はアップロードできません。数値は担当課のユーザーが送信します。",
+        "Viewers cannot upload; figures are sent by the owning sections' users.",
+    ),
+    "no_sections": (
+        "担当する課が登録されていません。管理者に連絡してください。",
+        "No section is registered for you. Please contact the administrator.",
+    ),
     "upload_file": ("CSV または Excel ファイル（20 MB まで）", "CSV or Excel file (up to 20 MB)"),
     "too_big": (
         "ファイルが大きすぎます（{size:.1f} MB）。20 MB までにしてください。",
@@ -132,7 +215,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "The file is refused: {reason}",
     ),
     "commit": ("取り込む", "Load these figures"),
-    "need_name": ("送信者名を入力してください。", "Enter your name to load."),
     "nothing_to_load": ("受け付けられる行がありません。", "No row can be accepted."),
     "result": ("取込結果", "Result"),
     "rows_new": ("新規", "New"),

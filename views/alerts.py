@@ -5,18 +5,25 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from access.roles import Actor
 from shihyo import service
 from shihyo.i18n import Lang
-from ui import data, state
+from ui import auth, data, state
 from ui.frames import fit_height, owner_names
 from ui.status import ALERT_ORDER, style_status
 from ui.tables import alerts_table, outbox_table, rule_label
 from ui.text import t
 
 
-def _resend(outbox: pd.DataFrame, owners: dict[str, str], lang: Lang) -> None:
-    """A resend button for a message still waiting (pending, e.g. after a failed attempt)."""
-    waiting = outbox[outbox["state"] == "pending"]
+def _may_resend(actor: Actor, recipient: object) -> bool:
+    """An admin resends any message; an owner those to its sections; a viewer none."""
+    return actor.is_admin or (actor.role == "owner" and recipient in actor.sections)
+
+
+def _resend(outbox: pd.DataFrame, owners: dict[str, str], actor: Actor, lang: Lang) -> None:
+    """A resend button for a waiting message (e.g. after a failed attempt) the actor may resend."""
+    mine = [_may_resend(actor, r) for r in outbox["recipient"]]
+    waiting = outbox[(outbox["state"] == "pending") & pd.Series(mine, index=outbox.index)]
     if waiting.empty:
         st.caption(t("nothing_to_resend", lang))
         return
@@ -74,7 +81,9 @@ def main() -> None:
 
     st.subheader(f"{t('outbox', lang)} ({len(outbox)})")
     st.dataframe(outbox_table(outbox, catalog, lang), hide_index=True)
-    _resend(outbox, owner_names(catalog, lang), lang)
+    actor = auth.current_actor()
+    if actor is not None and actor.role != "viewer":  # leadership reads; it does not resend
+        _resend(outbox, owner_names(catalog, lang), actor, lang)
 
     with st.expander(f"{t('alert_history', lang)} ({len(alerts)})"):
         table, colors = alerts_table(alerts, catalog, lang, history=True)

@@ -167,7 +167,7 @@ def _report_section(k: data.Key, lang: Lang) -> None:
         horizontal=True,
         format_func=lambda f: {"md": "Markdown", "html": "HTML (A4)", "xlsx": "Excel"}[f],
     )
-    if st.button(t("report_prepare", lang), icon=":material/description:"):
+    if st.button(t("report_prepare", lang), icon=":material/description:", key="report_prepare"):
         st.session_state["report"] = (k, fmt)
     if st.session_state.get("report") == (k, fmt):
         st.download_button(

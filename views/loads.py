@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
+from access.roles import Actor, may_see_load
 from shihyo import service
 from shihyo.i18n import Lang
-from ui import data, state
+from ui import auth, data, state
 from ui.tables import loads_table, quarantine_table
 from ui.text import t
 
@@ -36,12 +38,20 @@ def _kept_files(sha256: str, file_name: str, load_id: int, lang: Lang) -> None:
         )
 
 
+def _visible(loads: pd.DataFrame, actor: Actor | None) -> pd.DataFrame:
+    """The loads the actor may see: all for viewers and admins, an owner's own sections'."""
+    if actor is None:
+        return loads.iloc[0:0]
+    sections = [None if pd.isna(s) else str(s) for s in loads["section"]]
+    return loads[[may_see_load(actor, s) for s in sections]]
+
+
 def main() -> None:
     """Lay out the load history."""
     lang = state.lang()
     k = data.key()
     catalog = data.catalog(k)
-    loads = data.loads(k)
+    loads = _visible(data.loads(k), auth.current_actor())
     st.title(t("page_loads", lang))
     if loads.empty:
         st.info(t("no_loads", lang))
@@ -72,6 +82,7 @@ def main() -> None:
             st.dataframe(quarantine_table(rows, lang), hide_index=True)
 
     everything = data.quarantine(k)
+    everything = everything[everything["load_id"].isin(records)]
     with st.expander(f"{t('all_quarantine', lang)} ({len(everything)})"):
         st.dataframe(quarantine_table(everything, lang), hide_index=True)
 

@@ -8,24 +8,39 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
+from access.roles import Actor, PermissionDenied
 from flows.loading import Checked, IngestBusy
 from shihyo import service
 from shihyo.i18n import Lang
-from ui import data, state
+from ui import auth, data, state
 from ui.frames import owner_names
 from ui.tables import issues_table
 from ui.template import section_template
-from ui.text import md_escape, t
+from ui.text import md_escape, pick, t
 
 MAX_MB = 20
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _preview(
-    sha256: str, file_name: str, period: str | None, version: tuple, _data: bytes
+    sha256: str,
+    file_name: str,
+    period: str | None,
+    version: tuple,
+    who: tuple[str, str, tuple[str, ...]],
+    _data: bytes,
 ) -> Checked:
-    """The upload checked as a load would judge it; cached per file and data version."""
-    return service.preview_upload(data.settings(), _data, file_name, period=period)
+    """The upload checked as a load by `who` would judge it; cached per file, version, user."""
+    return service.preview_upload(
+        data.settings(), _data, file_name, period=period, actor=Actor(*who)
+    )
+
+
+def _sections(actor: Actor, owners: dict[str, str]) -> dict[str, str]:
+    """The sections the actor may send figures for: all for an admin, else its own."""
+    if actor.is_admin:
+        return owners
+    return {s: owners[s] for s in actor.sections if s in owners}
 
 
 def _rows_read(checked: Checked, lang: Lang) -> pd.DataFrame:
@@ -88,19 +103,26 @@ def _show_result(report: dict, lang: Lang) -> None:
 def main() -> None:
     """Lay out the upload desk."""
     lang = state.lang()
+    actor = auth.current_actor()
+    st.title(t("page_upload", lang))
+    if actor is None or actor.role == "viewer":
+        st.warning(t("viewer_no_upload", lang), icon=":material/block:")
+        return
     k = data.key()
     catalog = data.catalog(k)
-    st.title(t("page_upload", lang))
+    sections = _sections(actor, owner_names(catalog, lang))
+    if not sections:
+        st.warning(t("no_sections", lang))
+        return
     st.caption(t("upload_steps", lang))
-    owners = owner_names(catalog, lang)
-    left, right = st.columns(2)
+    left, right = st.columns(2, vertical_alignment="bottom")
     section = left.selectbox(
         t("choose_section", lang),
-        list(owners),
-        format_func=owners.__getitem__,
+        list(sections),
+        format_func=sections.__getitem__,
         key=f"section_{lang.value}",
     )
-    name = right.text_input(t("your_name", lang), key="uploaded_by", max_chars=80)
+    right.caption(md_escape(t("sent_as", lang, name=actor.name)))
     st.download_button(
         t("template", lang),
         section_template(catalog, section, state.as_of()),
@@ -128,14 +150,17 @@ def main() -> None:
     if done and done[0] == sha:
         _show_result(done[1], lang)
         return
-    with st.spinner(t("preview", lang)):
-        checked = _preview(sha, upload.name, period, k.version, content)
+    who = (actor.name, actor.role, tuple(actor.sections))
+    try:
+        with st.spinner(t("preview", lang)):
+            checked = _preview(sha, upload.name, period, k.version, who, content)
+    except PermissionDenied as denied:
+        st.error(pick(lang, denied.message_ja, denied.message_en))
+        return
     _show_preview(checked, lang)
-    ready = bool(name.strip()) and checked.rows_accepted > 0
-    if checked.rows_accepted == 0:
+    ready = checked.rows_accepted > 0
+    if not ready:
         st.caption(t("nothing_to_load", lang))
-    elif not name.strip():
-        st.caption(t("need_name", lang))
     if st.button(t("commit", lang), type="primary", disabled=not ready, key="commit"):
         try:
             with st.spinner(t("commit", lang)):
@@ -143,12 +168,16 @@ def main() -> None:
                     data.settings(),
                     content,
                     upload.name,
-                    uploaded_by=name.strip(),
+                    actor=actor,
+                    uploaded_by=actor.name,
                     section=section,
                     period=period,
                 )
         except IngestBusy:
             st.warning(t("busy", lang))
+            return
+        except PermissionDenied as denied:
+            st.error(pick(lang, denied.message_ja, denied.message_en))
             return
         st.session_state["upload_result"] = (sha, report)
         st.rerun()

@@ -1,0 +1,192 @@
+"""Who is signed in: OIDC via Streamlit when secrets.toml has [auth], else local users."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import streamlit as st
+from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
+
+from access.roles import Actor
+from access.users import SignInFailed, User, UserStore
+from shihyo.i18n import Lang
+from ui import data
+from ui.text import md_escape, pick, t
+
+ACTOR = "auth_actor"
+LAST_SEEN = "auth_last_seen"
+NOTICE = "auth_notice"
+
+
+def session_minutes() -> int:
+    """Minutes without activity after which a session is signed out."""
+    # Read here until the lead moves SHIHYO_SESSION_MINUTES into shihyo.settings.
+    return int(os.environ.get("SHIHYO_SESSION_MINUTES", "480"))
+
+
+def oidc_configured() -> bool:
+    """Whether secrets.toml configures an identity provider ([auth])."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets.toml at all: local users
+        return False
+
+
+def user_store() -> UserStore:
+    """The local user file, $SHIHYO_HOME/users.json."""
+    return UserStore(data.settings().home / "users.json")
+
+
+def current_actor() -> Actor | None:
+    """The signed-in user, or None; app.py runs no page without one."""
+    actor = st.session_state.get(ACTOR)
+    return actor if isinstance(actor, Actor) else None
+
+
+def _keep(actor: Actor, now: dt.datetime) -> Actor:
+    st.session_state[ACTOR] = actor
+    st.session_state[LAST_SEEN] = now
+    return actor
+
+
+# What one user's actions left in the session, not to be shown to the next one.
+_PRIVATE = (ACTOR, LAST_SEEN, "upload_result", "resent")
+
+
+def _forget(notice: str | None) -> None:
+    for key in _PRIVATE:
+        st.session_state.pop(key, None)
+    if notice:
+        st.session_state[NOTICE] = notice
+
+
+def sign_out(notice: str | None = "signed_out") -> None:
+    """End the session (and the identity provider's cookie, under OIDC)."""
+    _forget(notice)
+    if oidc_configured():
+        st.logout()
+
+
+def _by_email(store: UserStore, email: str) -> User | None:
+    """The local user named by an e-mail address, exactly or else ignoring case."""
+    user = store.get(email)
+    if user is None:  # providers differ in how they capitalise addresses
+        user = next((u for u in store.list() if u.name.lower() == email.lower()), None)
+    return user
+
+
+def require_sign_in(lang: Lang) -> Actor | None:
+    """The signed-in user, refreshed from the user file; else None, the sign-in page drawn."""
+    now = dt.datetime.now()
+    store = user_store()
+    actor = current_actor()
+    if actor is not None:
+        last = st.session_state.get(LAST_SEEN)
+        if not isinstance(last, dt.datetime) or now - last > dt.timedelta(
+            minutes=session_minutes()
+        ):
+            sign_out("session_expired")
+        else:
+            # Re-read each run: a user disabled, or given another role, by an
+            # administrator is taken at their word at once, not at the next sign-in.
+            try:
+                user = store.get(actor.name)
+            except (OSError, ValueError):
+                user = None
+            if user is not None and not user.disabled:
+                return _keep(user.actor(), now)
+            sign_out("account_gone")
+    if oidc_configured():
+        return _oidc(store, lang, now)
+    _local_form(store, lang, now)
+    return None
+
+
+def _heading(lang: Lang) -> None:
+    st.title(t("sign_in_title", lang))
+    st.caption(t("sign_in_caption", lang))
+    notice = st.session_state.pop(NOTICE, None)
+    if notice:
+        st.info(t(notice, lang, minutes=session_minutes()))
+
+
+def _oidc(store: UserStore, lang: Lang, now: dt.datetime) -> Actor | None:
+    """Streamlit's identity cookie names the user; the local file gives the role."""
+    if st.user.get("is_logged_in"):
+        email = str(st.user.get("email") or "")
+        user = _by_email(store, email) if email else None
+        if user is not None and not user.disabled:
+            return _keep(user.actor(), now)
+        _heading(lang)
+        st.error(t("not_registered", lang))
+        st.caption(md_escape(t("signed_in_email", lang, email=email or "–")))
+        if st.button(t("sign_out", lang), key="sign_out_unregistered"):
+            st.logout()
+        return None
+    _heading(lang)
+    if st.button(t("sign_in_oidc", lang), type="primary", key="sign_in_oidc"):
+        try:
+            st.login()
+        except StreamlitMissingAuthlibError:
+            st.error(t("oidc_unavailable", lang))
+        except StreamlitAuthError as exc:  # an incomplete [auth]: the administrator's to fix
+            st.error(t("oidc_misconfigured", lang, error=md_escape(exc)))
+    return None
+
+
+def _local_form(store: UserStore, lang: Lang, now: dt.datetime) -> None:
+    """Name and password against the local user file; failures say only what the store says."""
+    _heading(lang)
+    if not store.path.exists():
+        st.warning(t("no_users", lang))
+        return
+    with st.form("sign_in", border=True, width=420):
+        name = st.text_input(
+            t("user_name", lang), key="sign_in_name", max_chars=200, autocomplete="username"
+        )
+        password = st.text_input(
+            t("password", lang),
+            type="password",
+            key="sign_in_password",
+            max_chars=200,
+            autocomplete="current-password",
+        )
+        submitted = st.form_submit_button(
+            t("sign_in", lang), type="primary", key="sign_in_submit", icon=":material/login:"
+        )
+    if not submitted:
+        return
+    if not (name or "").strip() or not password:
+        st.error(t("need_name_password", lang))
+        return
+    try:
+        user = store.authenticate(name.strip(), password, now)
+    except SignInFailed as failed:
+        st.error(pick(lang, failed.message_ja, failed.message_en))
+        return
+    except (OSError, ValueError):  # a broken or unreadable user file: no traceback
+        st.error(t("users_unreadable", lang))
+        return
+    _keep(user.actor(), now)
+    st.rerun()
+
+
+def role_label(actor: Actor, lang: Lang) -> str:
+    """The actor's role in words, e.g. '管理者'."""
+    return t(f"role_{actor.role}", lang)
+
+
+def sidebar_user(actor: Actor, owners: dict[str, str], lang: Lang) -> None:
+    """Who is signed in, their role and sections, and the sign-out button."""
+    with st.sidebar:
+        st.divider()
+        st.markdown(f":material/person: **{md_escape(actor.name)}**")
+        role = role_label(actor, lang)
+        if actor.role == "owner" and actor.sections:
+            names = ", ".join(owners.get(s, s) for s in actor.sections)
+            role = t("role_with_sections", lang, role=role, sections=names)
+        st.caption(md_escape(role))
+        if st.button(t("sign_out", lang), key="sign_out", icon=":material/logout:"):
+            sign_out()
+            st.rerun()
