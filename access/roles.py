@@ -54,6 +54,11 @@ def require_admin(actor: Actor, action_ja: str, action_en: str) -> None:
         )
 
 
+def may_resend(actor: Actor, recipient: str | None) -> bool:
+    """An administrator resends any message; an owner those addressed to its sections."""
+    return actor.is_admin or (actor.role == "owner" and recipient in actor.sections)
+
+
 def may_see_load(actor: Actor, load_section: str | None) -> bool:
     """Viewers and admins read every load; an owner its own sections' loads."""
     if actor.role in ("viewer", "admin"):

@@ -103,20 +103,27 @@ class UserStore:
             return self._read().get(name)
 
     def add(
-        self, name: str, password: str, role: Role, sections: list[str], now: dt.datetime
+        self, name: str, password: str | None, role: Role, sections: list[str], now: dt.datetime
     ) -> User:
+        """Add a user; without a password (None) only the organisation's identity provider
+        (OIDC) signs them in, never the local form."""
         if role not in ROLES:
             raise UserError(f"role must be one of {', '.join(ROLES)}")
         if role == "owner" and not sections:
             raise UserError("an owner needs at least one section")
         if not name.strip():
             raise UserError("a user needs a name")
-        _check_password(password)
+        if password is not None:
+            _check_password(password)
         with self._editing() as users:
             if name in users:
                 raise UserError(f"user {name!r} exists already")
             users[name] = User(
-                name, role, tuple(sections), _hasher.hash(password), updated_at=now.isoformat()
+                name,
+                role,
+                tuple(sections),
+                _hasher.hash(password) if password is not None else "",
+                updated_at=now.isoformat(),
             )
             return users[name]
 
@@ -165,6 +172,8 @@ class UserStore:
                     "locked for a while after repeated failures",
                 )
             try:
+                if not user.password_hash:  # an OIDC-only user has no local password
+                    raise VerificationError
                 _hasher.verify(user.password_hash, password)
             except (VerificationError, InvalidHashError):
                 failures = user.failed_attempts + 1

@@ -10,7 +10,7 @@ import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from access.roles import SYSTEM, Actor, require_uploader
+from access.roles import SYSTEM, Actor, PermissionDenied, may_resend, require_uploader
 from flows.checking import Checked
 from indicators.evaluation import Evaluation, evaluate
 from shihyo.settings import Settings
@@ -117,12 +117,19 @@ def _safe_name(file_name: str) -> str:
     return cleaned.strip(" .") or "upload.csv"
 
 
-def resend_message(settings: Settings, message_id: int) -> tuple[int, int]:
-    """Make a failed message due now and run delivery; (sent, failed)."""
+def resend_message(settings: Settings, message_id: int, actor: Actor = SYSTEM) -> tuple[int, int]:
+    """Make a failed message due now and run delivery; (sent, failed). An administrator
+    resends any message, an owner those to its sections."""
     from alerts.config import load_alert_config
     from alerts.engine import AppriseSender, deliver
 
     warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
+    outbox = warehouse.outbox()
+    recipient = outbox.loc[outbox["id"] == message_id, "recipient"]
+    if not may_resend(actor, recipient.iloc[0] if len(recipient) else None):
+        raise PermissionDenied(
+            "この通知を再送する権限がありません", "you may not resend this message"
+        )
     now = dt.datetime.now()
     warehouse.retry_message(message_id, now)
     sent, failed, _ = deliver(

@@ -173,3 +173,29 @@ def test_catalog_changes_are_for_admins_and_audited(tmp_path: Path, catalog) -> 
     assert (
         json.loads(change["before"])["value"] == 700 and json.loads(change["after"])["value"] == 750
     )
+
+
+def test_an_oidc_only_user_has_no_local_password(store: UserStore) -> None:
+    store.add("yamada@example.lg.jp", None, "owner", ["joho-kikaku"], NOW)
+    assert store.get("yamada@example.lg.jp").password_hash == ""
+    with pytest.raises(SignInFailed) as failed:
+        store.authenticate("yamada@example.lg.jp", "", NOW)
+    assert failed.value.reason == "wrong"
+
+
+def test_resending_is_for_admins_and_the_recipient_section(home: Path, catalog) -> None:
+    from access.roles import may_resend
+    from shihyo import service
+
+    assert may_resend(Actor("a", "admin"), "zeimu-shido")
+    assert may_resend(Actor("o", "owner", ("joho-kikaku",)), "joho-kikaku")
+    assert not may_resend(Actor("o", "owner", ("joho-kikaku",)), "zeimu-shido")
+    assert not may_resend(Actor("v", "viewer"), "joho-kikaku")
+    settings = load_settings()
+    Warehouse(settings.warehouse_path).init(catalog)
+    from flows.evaluate import run_evaluate
+
+    run_evaluate(settings=settings)  # no channels: messages kept as no_channel
+    message = Warehouse(settings.warehouse_path).outbox().iloc[0]
+    with pytest.raises(PermissionDenied):
+        service.resend_message(settings, int(message["id"]), Actor("v", "viewer"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from access.roles import Actor
+from access.roles import Actor, may_resend
 from shihyo import service
 from shihyo.i18n import Lang
 from ui import auth, data, state
@@ -15,14 +15,9 @@ from ui.tables import alerts_table, outbox_table, rule_label
 from ui.text import t
 
 
-def _may_resend(actor: Actor, recipient: object) -> bool:
-    """An admin resends any message; an owner those to its sections; a viewer none."""
-    return actor.is_admin or (actor.role == "owner" and recipient in actor.sections)
-
-
 def _resend(outbox: pd.DataFrame, owners: dict[str, str], actor: Actor, lang: Lang) -> None:
     """A resend button for a waiting message (e.g. after a failed attempt) the actor may resend."""
-    mine = [_may_resend(actor, r) for r in outbox["recipient"]]
+    mine = [may_resend(actor, r) for r in outbox["recipient"]]
     waiting = outbox[(outbox["state"] == "pending") & pd.Series(mine, index=outbox.index)]
     if waiting.empty:
         st.caption(t("nothing_to_resend", lang))
@@ -46,7 +41,7 @@ def _resend(outbox: pd.DataFrame, owners: dict[str, str], actor: Actor, lang: La
     )
     if right.button(t("resend", lang), icon=":material/send:", key="resend") and chosen:
         with st.spinner(t("resend", lang)):
-            sent, failed = service.resend_message(data.settings(), chosen)
+            sent, failed = service.resend_message(data.settings(), chosen, actor)
         st.session_state["resent"] = (sent, failed)
         st.rerun()
     if "resent" in st.session_state:

@@ -51,6 +51,14 @@ def add(
         typer.Option(help="A section the owner sends figures for (repeat for more)."),
     ] = None,
     password_stdin: PasswordStdin = False,
+    oidc: Annotated[
+        bool,
+        typer.Option(
+            "--oidc",
+            help="No local password: the user signs in through the "
+            "identity provider (OIDC); the name is their e-mail address.",
+        ),
+    ] = False,
 ) -> None:
     """Add a user with a role (viewer, owner of sections, admin).
 
@@ -64,7 +72,7 @@ def add(
     try:
         user = store.add(
             name,
-            _password(password_stdin),
+            None if oidc else _password(password_stdin),
             role,  # type: ignore[arg-type]
             list(section or []),
             dt.datetime.now(),
