@@ -9,6 +9,7 @@ import typer
 from shihyo.cli.catalog import init, plan
 from shihyo.cli.common import app, console, context, fail
 from shihyo.settings import Settings
+from warehouse import Warehouse
 
 
 @app.command()
@@ -32,7 +33,7 @@ def up(port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501)
         from flows.evaluate import run_evaluate
 
         run_evaluate(settings=ctx.settings)
-    _first_admin(ctx.settings)
+    _first_admin(ctx.settings, ctx.warehouse)
     plan()
     try:
         run_services(ctx.settings, port, console.print)
@@ -61,7 +62,7 @@ def serve() -> None:
         console.print("stopped")
 
 
-def _first_admin(settings: Settings) -> None:
+def _first_admin(settings: Settings, warehouse: Warehouse) -> None:
     """On a machine with no users yet, an administrator with a random password, told once."""
     import datetime as dt
     import secrets
@@ -72,7 +73,8 @@ def _first_admin(settings: Settings) -> None:
     if store.list():
         return
     password = secrets.token_urlsafe(12)
-    store.add("admin", password, "admin", [], dt.datetime.now())
+    user = store.add("admin", password, "admin", [], dt.datetime.now())
+    warehouse.audit("system", "add", "user", user.name, None, user.public())
     console.print(
         f"first sign-in / 初回のサインイン: admin / {password}\n"
         "  change it with `shihyo users passwd admin`; add people with `shihyo users add`",
