@@ -199,3 +199,19 @@ def test_resending_is_for_admins_and_the_recipient_section(home: Path, catalog) 
     message = Warehouse(settings.warehouse_path).outbox().iloc[0]
     with pytest.raises(PermissionDenied):
         service.resend_message(settings, int(message["id"]), Actor("v", "viewer"))
+
+
+def test_a_first_administrator_is_made_once_and_audited(home: Path, catalog, capsys) -> None:
+    from shihyo.cli.services import _first_admin
+
+    settings = load_settings()
+    store = Warehouse(settings.warehouse_path)
+    store.init(catalog)
+    _first_admin(settings, store)
+    _first_admin(settings, store)
+    users = UserStore(settings.home / "users.json").list()
+    assert [(u.name, u.role) for u in users] == [("admin", "admin")]
+    printed = capsys.readouterr().out
+    password = printed.split("admin / ")[1].split()[0]
+    assert UserStore(settings.home / "users.json").authenticate("admin", password, NOW)
+    assert store.audit_trail(entity="user")["entity_id"].tolist() == ["admin"]
