@@ -29,6 +29,27 @@ class AlertConfig:
     digest_days: float = 7.0  # no_indicator reaches the administrator as a weekly digest
     retry_minutes: float = 5.0  # first back-off after a failed delivery, doubling each time
 
+    def public(self) -> dict:
+        """The configuration with every URL masked: what the audit trail keeps."""
+        return {
+            "default": [mask(u) for u in self.default],
+            "sections": {k: [mask(u) for u in v] for k, v in sorted(self.sections.items())},
+            "admin": [mask(u) for u in self.admin],
+            "channels": sorted(
+                url_hash(u)
+                for u in [
+                    *self.default,
+                    *self.admin,
+                    *(u for us in self.sections.values() for u in us),
+                ]
+            ),
+            "dashboard_url": self.dashboard_url,
+            "at_risk": self.at_risk,
+            "renotify_hours": self.renotify_hours,
+            "digest_days": self.digest_days,
+            "retry_minutes": self.retry_minutes,
+        }
+
     def channels(self, recipient: str, admin_section: str | None = None) -> list[str]:
         """The URLs for a section (the administrator's own list first for it), else the default."""
         if recipient == admin_section and self.admin:

@@ -28,6 +28,9 @@ def run_evaluate(
     warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
     result = evaluation(warehouse, as_of)
     config = load_alert_config(settings.alert_config_path)
+    # The channels live in a file an administrator edits: each change reaches the audit
+    # trail (URLs masked) the first time it is used.
+    warehouse.record_state("config-file", "alert_channels", "alerts.yaml", config.public())
     report = run_alerts(result, warehouse, config, sender or AppriseSender(), now)
     return result, report
 

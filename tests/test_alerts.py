@@ -236,3 +236,20 @@ def test_validation_failures_are_addressed_to_the_sender_until_a_clean_resend() 
     )
     conditions = validation_conditions(loads)
     assert [(c.load_id, c.recipient) for c in conditions] == [(2, "zeimu-shido")]
+
+
+def test_changes_to_the_alert_channels_reach_the_audit_trail(settings: Settings) -> None:
+    settings.alert_config_path.write_text(
+        yaml.safe_dump({"default": ["mailtos://u:s3cret@smtp.example.org:465?to=a@example.org"]}),
+        encoding="utf-8",
+    )
+    evaluate(settings)
+    evaluate(settings)  # unchanged: nothing new
+    settings.alert_config_path.write_text(
+        yaml.safe_dump({"default": ["json://chat.example.org/hooks/abc"]}), encoding="utf-8"
+    )
+    evaluate(settings)
+    trail = Warehouse(settings.warehouse_path).audit_trail(entity="alert_channels")
+    assert trail["action"].tolist() == ["change", "add"]
+    assert "s3cret" not in trail.to_json(date_format="iso")
+    assert "json://chat.example.org/…" in trail.iloc[0]["after"]

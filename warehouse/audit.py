@@ -47,3 +47,12 @@ def trail(
         """,
         [entity, entity, actor, actor, since, since],
     ).df()
+
+
+def last_after(con: duckdb.DuckDBPyConnection, entity: str, entity_id: str) -> object | None:
+    """The state last recorded for an entity, or None."""
+    row = con.execute(
+        "SELECT after FROM audit WHERE entity = ? AND entity_id = ? ORDER BY id DESC LIMIT 1",
+        [entity, entity_id],
+    ).fetchone()
+    return None if row is None or row[0] is None else json.loads(row[0])

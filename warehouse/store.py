@@ -272,3 +272,14 @@ class Warehouse:
     ) -> pd.DataFrame:
         with connect(self.path, timeout=self.lock_timeout) as con:
             return audit.trail(con, entity, actor, since)
+
+    def record_state(self, actor: str, entity: str, entity_id: str, state: dict) -> bool:
+        """Append `state` to the audit trail if it differs from the last one recorded for
+        this entity (configuration kept in files, such as the alert channels); True if so."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            last = audit.last_after(con, entity, entity_id)
+            if last == state:
+                return False
+            action = "add" if last is None else "change"
+            audit.append(con, dt.datetime.now(), actor, action, entity, entity_id, last, state)
+            return True
