@@ -286,3 +286,13 @@ def test_the_audit_download_is_safe_for_excel() -> None:
     text = data.decode("utf-8-sig")
     assert "2026-11-29 09:15:42" in text
     assert "'=HYPERLINK" in text and ",'@evil," in text
+
+
+def test_sign_ins_and_failed_attempts_are_audited(app_home: Path) -> None:
+    sign_in(form(), "yamada", "not-the-password")
+    trail = warehouse().audit_trail(entity="session")
+    row = trail.iloc[0]
+    assert (row["actor"], row["action"]) == ("yamada", "sign_in_failed")
+    assert '"reason": "wrong"' in row["after"] and "not-the-password" not in trail.to_json(
+        date_format="iso"
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
@@ -11,8 +10,10 @@ from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 from access.roles import Actor
 from access.users import SignInFailed, User, UserStore
 from shihyo.i18n import Lang
+from shihyo.settings import load_settings
 from ui import data
 from ui.text import md_escape, pick, t
+from warehouse import Warehouse
 
 ACTOR = "auth_actor"
 LAST_SEEN = "auth_last_seen"
@@ -21,8 +22,7 @@ NOTICE = "auth_notice"
 
 def session_minutes() -> int:
     """Minutes without activity after which a session is signed out."""
-    # Read here until the lead moves SHIHYO_SESSION_MINUTES into shihyo.settings.
-    return int(os.environ.get("SHIHYO_SESSION_MINUTES", "480"))
+    return int(load_settings().session_minutes)
 
 
 def oidc_configured() -> bool:
@@ -163,13 +163,23 @@ def _local_form(store: UserStore, lang: Lang, now: dt.datetime) -> None:
     try:
         user = store.authenticate(name.strip(), password, now)
     except SignInFailed as failed:
+        _audit_sign_in(name.strip(), "sign_in_failed", {"reason": failed.reason})
         st.error(pick(lang, failed.message_ja, failed.message_en))
         return
     except (OSError, ValueError):  # a broken or unreadable user file: no traceback
         st.error(t("users_unreadable", lang))
         return
+    _audit_sign_in(user.name, "sign_in", {"role": user.role})
     _keep(user.actor(), now)
     st.rerun()
+
+
+def _audit_sign_in(name: str, action: str, details: dict) -> None:
+    """Sign-ins and failed attempts go to the audit trail (who tried, never a password)."""
+    settings = load_settings()
+    Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout).audit(
+        name, action, "session", name, None, details
+    )
 
 
 def role_label(actor: Actor, lang: Lang) -> str:
