@@ -12,6 +12,7 @@ from pathlib import Path
 
 from access.roles import SYSTEM, Actor, PermissionDenied, may_resend, require_uploader
 from flows.checking import Checked
+from flows.loading import IngestOptions
 from indicators.evaluation import Evaluation, evaluate
 from shihyo.settings import Settings
 from warehouse import Warehouse
@@ -56,6 +57,37 @@ def _check_size(settings: Settings, data: bytes) -> None:
         )
 
 
+def ingest_now(
+    settings: Settings, files: list[str] | None, inbox: str | None, options: IngestOptions
+) -> tuple[dict, str | None]:
+    """Run the ingestion once — as the Prefect flow when a server answers (see
+    shihyo.orchestration), else the same steps directly — then evaluate and alert if
+    anything changed; (the report as a dict, the Prefect API used or None)."""
+    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import run_ingest
+    from shihyo.orchestration import choose_api, prefect_api
+
+    api = choose_api(settings.prefect)
+    if api is not None:
+        with prefect_api(api):
+            report = ingest_flow(
+                files,
+                inbox,
+                options.strict,
+                options.period,
+                options.uploaded_by,
+                options.section,
+                asdict(options.actor) if options.actor else None,
+            )
+        return report, api
+    result = run_ingest(files, inbox, options, settings)
+    if result.changed:
+        from flows.evaluate import run_evaluate
+
+        run_evaluate(settings=settings)
+    return result.as_dict(), None
+
+
 def ingest_upload(
     settings: Settings,
     data: bytes,
@@ -66,13 +98,8 @@ def ingest_upload(
     period: str | None = None,
     actor: Actor = SYSTEM,
 ) -> dict:
-    """Load an uploaded file with the scheduled ingestion (as a Prefect flow when a
-    server answers), then evaluate and alert; the ingestion report as a dict."""
-    from flows.ingest import ingest as ingest_flow
-    from flows.ingest import run_ingest
-    from flows.loading import IngestOptions
-    from shihyo.orchestration import choose_api, prefect_api
-
+    """Load an uploaded file with the scheduled ingestion, then evaluate and alert; the
+    ingestion report as a dict."""
     require_uploader(actor)  # a viewer's upload is refused before anything is kept
     _check_size(settings, data)
     # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
@@ -80,26 +107,11 @@ def ingest_upload(
     folder = Path(tempfile.mkdtemp(prefix="upload-", dir=_uploads(settings)))
     path = folder / _safe_name(file_name)
     path.write_bytes(data)
+    options = IngestOptions(
+        period=period, uploaded_by=uploaded_by, section=section, actor=actor, keep_source=True
+    )
     try:
-        api = choose_api(settings.prefect)
-        if api is None:
-            options = IngestOptions(
-                period=period, uploaded_by=uploaded_by, section=section, actor=actor
-            )
-            report = run_ingest([str(path)], options=options, settings=settings)
-            if report.changed:
-                from flows.evaluate import run_evaluate
-
-                run_evaluate(settings=settings)
-            return report.as_dict()
-        with prefect_api(api):
-            return ingest_flow(
-                [str(path)],
-                period=period,
-                uploaded_by=uploaded_by,
-                section=section,
-                actor=asdict(actor),
-            )
+        return ingest_now(settings, [str(path)], None, options)[0]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 

@@ -102,11 +102,10 @@ def ingest(
     """
     # Imported here: Prefect and Great Expectations take seconds to import, and the
     # reporting commands need neither.
-    from flows.ingest import ingest as ingest_flow
-    from flows.ingest import progress_hook, run_ingest
+    from flows.ingest import progress_hook
     from flows.loading import IngestBusy, IngestOptions
-    from shihyo.orchestration import choose_api, prefect_api
     from shihyo.progress import ingest_progress
+    from shihyo.service import ingest_now
 
     ctx = context()
     if not ctx.warehouse.exists():
@@ -116,27 +115,17 @@ def ingest(
             fail(f"no such file: {path}", code=2)
     if inbox is not None and not inbox.is_dir():
         fail(f"no such inbox folder: {inbox}", code=2)
-    names = [str(path) for path in files] if files else None
     options = IngestOptions(
         strict=strict, period=period, uploaded_by=uploaded_by, keep_source=bool(files)
     )
-    api = choose_api(ctx.settings.prefect)
+    names = [str(path) for path in files] if files else None
     try:
         with ingest_progress(enabled=not as_json) as hook:
             token = progress_hook.set(hook)
             try:
-                if api is None:
-                    result = run_ingest(names, str(inbox) if inbox else None, options)
-                    report = result.as_dict()
-                    if result.changed:
-                        from flows.evaluate import run_evaluate
-
-                        run_evaluate()
-                else:
-                    with prefect_api(api):
-                        report = ingest_flow(
-                            names, str(inbox) if inbox else None, strict, period, uploaded_by
-                        )
+                report, api = ingest_now(
+                    ctx.settings, names, str(inbox) if inbox else None, options
+                )
             finally:
                 progress_hook.reset(token)
     except (IngestBusy, WarehouseBusy) as exc:
