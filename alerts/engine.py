@@ -187,6 +187,12 @@ def run_alerts(
     )
     messages = plan_messages(evaluation, warehouse, config, now)
     warehouse.enqueue(messages, now)
+    # A message kept while its recipient had no channel goes out once it has one.
+    admin = evaluation.catalog.plan.admin_owner
+    warehouse.reroute(
+        lambda recipient: [(mask(u), url_hash(u)) for u in config.channels(recipient, admin)],
+        now,
+    )
     report.messages_written = len(messages)
     report.sent, report.failed, report.errors = deliver(warehouse, config, sender, now)
     return report

@@ -253,3 +253,19 @@ def test_changes_to_the_alert_channels_reach_the_audit_trail(settings: Settings)
     assert trail["action"].tolist() == ["change", "add"]
     assert "s3cret" not in trail.to_json(date_format="iso")
     assert "json://chat.example.org/…" in trail.iloc[0]["after"]
+
+
+def test_a_message_kept_for_want_of_a_channel_goes_out_once_there_is_one(
+    settings: Settings, mail: MailReceiver
+) -> None:
+    first = evaluate(settings)  # no alerts.yaml yet
+    assert first["messages_sent"] == 0
+    with JsonReceiver(free_port()) as chat:
+        configure(settings, chat.port, mail.port)
+        later = evaluate(settings, MORNING + dt.timedelta(hours=1))
+        assert later["alerts_opened"] == 0 and later["messages_sent"] >= 1
+        assert len(chat.received) == 1 and "情報企画課" in chat.received[0]["title"]
+        evaluate(settings, MORNING + dt.timedelta(hours=2))
+        assert len(chat.received) == 1  # rerouted once, not again
+    outbox = Warehouse(settings.warehouse_path).outbox()
+    assert "no_channel" not in set(outbox["state"]) and "rerouted" in set(outbox["state"])

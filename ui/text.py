@@ -253,6 +253,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "pending": ("送信待ち", "pending"),
     "sent": ("送信済み", "sent"),
     "no_channel": ("送信先なし", "no channel"),
+    "rerouted": ("送信先の設定後に再送", "sent on once a channel existed"),
     "resolved": ("解消", "resolved"),
     "open_state": ("未解決", "open"),
     # loads

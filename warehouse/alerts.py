@@ -176,6 +176,18 @@ def add_message(
     return int(row[0])
 
 
+def unchannelled(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Messages kept because their recipient had no channel when they were written."""
+    return con.execute(
+        "SELECT id, recipient, subject, body, alert_ids FROM outbox WHERE state = 'no_channel'"
+        " ORDER BY id"
+    ).df()
+
+
+def mark_rerouted(con: duckdb.DuckDBPyConnection, message_id: int) -> None:
+    con.execute("UPDATE outbox SET state = 'rerouted' WHERE id = ?", [message_id])
+
+
 def due_messages(con: duckdb.DuckDBPyConnection, now: dt.datetime) -> pd.DataFrame:
     """Pending messages whose next attempt is due."""
     return con.execute(

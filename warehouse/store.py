@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -213,6 +214,32 @@ class Warehouse:
             ]
             alerts.mark_told(con, sorted({a for m in messages for a in m.alert_ids}), now)
             return ids
+
+    def reroute(self, channels_of: Callable[[str], list[tuple[str, str]]], now: dt.datetime) -> int:
+        """Copy each message kept for want of a channel to the channels its recipient has
+        now — `channels_of(recipient)` gives (masked, hash) pairs — in one transaction;
+        the number of messages rerouted."""
+        with transaction(self.path, timeout=self.lock_timeout) as con:
+            rerouted = 0
+            for message in alerts.unchannelled(con).itertuples():
+                targets = channels_of(message.recipient)
+                if not targets:
+                    continue
+                ids = json.loads(message.alert_ids)
+                for masked, hashed in targets:
+                    alerts.add_message(
+                        con,
+                        now,
+                        message.recipient,
+                        masked,
+                        hashed,
+                        message.subject,
+                        message.body,
+                        ids,
+                    )
+                alerts.mark_rerouted(con, int(message.id))
+                rerouted += 1
+            return rerouted
 
     def due_messages(self, now: dt.datetime) -> pd.DataFrame:
         with connect(self.path, timeout=self.lock_timeout) as con:

@@ -37,7 +37,9 @@ CREATE TABLE outbox (
     subject VARCHAR NOT NULL,
     body VARCHAR NOT NULL,
     alert_ids JSON NOT NULL,
-    state VARCHAR NOT NULL CHECK (state IN ('pending', 'sent', 'no_channel')),
+    -- no_channel: written while the recipient had no channel; rerouted: copied to the
+    -- recipient's channels once it had some
+    state VARCHAR NOT NULL CHECK (state IN ('pending', 'sent', 'no_channel', 'rerouted')),
     attempts INTEGER NOT NULL DEFAULT 0,
     last_error VARCHAR,
     next_attempt_at TIMESTAMP,
