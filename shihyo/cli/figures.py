@@ -187,11 +187,16 @@ def _print_ingest(report: dict, api: str | None, mode: str) -> None:
         table.add_row(
             f["name"],
             f["status"],
-            str(f["rows_accepted"]),
-            str(f["rows_rejected"]),
-            str(f["rows_new"]),
-            str(f["rows_revised"]),
-            str(f["rows_unchanged"]),
+            *(
+                f"{f[key]:,}"
+                for key in (
+                    "rows_accepted",
+                    "rows_rejected",
+                    "rows_new",
+                    "rows_revised",
+                    "rows_unchanged",
+                )
+            ),
         )
     console.print(table)
     for f in report["files"]:
