@@ -243,9 +243,10 @@ def child_shihyo(upload: Path, profile: bool, warm: bool) -> None:
     (`shihyo serve`) after its first file."""
     sys.path.insert(0, str(REPO))
     start = time.perf_counter()
+    import expectations.engine as engine
     import expectations.validate as validate
+    import flows.checking as checking
     import flows.ingest as ingest
-    import flows.loading as loading
     from warehouse import Warehouse
 
     if warm:
@@ -254,12 +255,12 @@ def child_shihyo(upload: Path, profile: bool, warm: bool) -> None:
     rss_after_import = _rss()
 
     timers = _Timers()
-    timers.wrap(validate, "_build_engine", "GX import and context (background thread)")
-    timers.wrap(loading, "validation_context", "context (catalog, warehouse figures)")
+    timers.wrap(engine, "_build_engine", "GX import and context (background thread)")
+    timers.wrap(checking, "validation_context", "context (catalog, warehouse figures)")
     timers.wrap(validate, "derive_helper_columns", "helper columns")
     timers.wrap(validate, "_engine", "waiting for GX's import to finish", main_only=True)
     timers.wrap(validate._Engine, "run", "GX run (file checks, then row checks)")
-    timers.wrap(loading, "_row_issues", "row issues")
+    timers.wrap(checking, "_row_issues", "row issues")
 
     events: list[tuple[str, float]] = []
     high_water: dict[str, int] = {}

@@ -5,6 +5,7 @@ with this; a load writes what it accepts."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -165,13 +166,17 @@ def check_upload(
     period: str | None = None,
     today: dt.date | None = None,
     jump_factor: float = 10.0,
+    stage: Callable[[str], None] = lambda _step: None,
 ) -> Checked:
-    """Parse and validate an upload exactly as a load would, without writing anything."""
+    """Parse and validate an upload exactly as a load would, without writing anything;
+    `stage` hears "parse" and "validate" as each begins (for a progress display)."""
+    stage("parse")
     try:
         parsed = read_upload(data, file_name, period=period)
     except FileRejected as exc:
         issue = RowIssue(None, "", "", "file_readable", exc.message_ja, exc.message_en)
         return Checked(pd.DataFrame(), [issue], [], str(exc))
+    stage("validate")
     catalog = warehouse.catalog()
     context = validation_context(catalog, warehouse, parsed, today or dt.date.today(), jump_factor)
     outcome = validate_observations(parsed.frame, context)

@@ -188,7 +188,6 @@ class Loader:
                 name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
             )
 
-        self.progress(name, "validate")
         checked = check_upload(
             data,
             name,
@@ -197,6 +196,7 @@ class Loader:
             period=options.period,
             today=options.today,
             jump_factor=self.settings.jump_factor,
+            stage=lambda step: self.progress(name, step),
         )
         record = replace(record, validation=checked.summary)
         rows_total = len(checked.frame)

@@ -1,0 +1,265 @@
+"""The Great Expectations engine: suite loading, the GX context, and reading its results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from great_expectations.core import ExpectationSuite
+    from great_expectations.core.batch_definition import BatchDefinition
+    from great_expectations.core.expectation_validation_result import (
+        ExpectationValidationResult,
+    )
+
+SUITE_FILE = Path(__file__).parent / "suites" / "observations.json"
+
+
+def load_suite_config() -> dict[str, Any]:
+    """The suite as written in suites/observations.json."""
+    return json.loads(SUITE_FILE.read_text(encoding="utf-8"))
+
+
+def load_suite() -> ExpectationSuite:
+    """The suite file as a GX ExpectationSuite."""
+    return _build_suite(load_suite_config(), scope=None)
+
+
+@dataclass(frozen=True)
+class _Engine:
+    """An ephemeral GX context with one pandas batch definition and the suite split by scope."""
+
+    name: str
+    batch_definition: BatchDefinition
+    file_suite: ExpectationSuite
+    row_suite: ExpectationSuite
+    lock: threading.Lock
+    row_columns: frozenset[str] | None  # the columns the row suite reads; None: all
+
+    def run(
+        self, frame: pd.DataFrame, suite: ExpectationSuite, parameters: dict[str, Any]
+    ) -> list[ExpectationValidationResult]:
+        """Validate `frame` with `suite`, failing rows listed in full."""
+        # GX keeps project state globally; one validation at a time.
+        with self.lock:
+            batch = self.batch_definition.get_batch(batch_parameters={"dataframe": frame})
+            result = batch.validate(
+                suite,
+                result_format={"result_format": "COMPLETE"},
+                expectation_parameters=parameters,
+            )
+        return list(result.results)
+
+
+_ENGINE_LOCK = threading.Lock()
+
+
+def _engine() -> _Engine:
+    """The GX engine, built once per process; a caller arriving while another thread builds
+    it waits for that one."""
+    with _ENGINE_LOCK:
+        return _build_engine()
+
+
+def warm_up() -> None:
+    """Start importing GX and building its context in the background (the import alone
+    takes seconds), so that it overlaps with reading a file; validation waits for it."""
+
+    def build() -> None:
+        try:
+            _engine()
+        except Exception:  # the validation's own call raises it again, where it is handled
+            return
+
+    threading.Thread(target=build, name="gx-warm-up", daemon=True).start()
+
+
+@cache
+def _build_engine() -> _Engine:
+    """Import GX and build the context (the import alone takes seconds)."""
+    # No analytics events and no progress bars, whatever the caller's environment says.
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import (
+        DataContextConfig,
+        InMemoryStoreBackendDefaults,
+        ProgressBarsConfig,
+    )
+
+    gx_context = gx.get_context(
+        mode="ephemeral",
+        project_config=DataContextConfig(
+            store_backend_defaults=InMemoryStoreBackendDefaults(),
+            analytics_enabled=False,
+            progress_bars=ProgressBarsConfig(globally=False, metric_calculations=False),
+        ),
+    )
+    batch_definition = (
+        gx_context.data_sources.add_pandas("shihyo_upload")
+        .add_dataframe_asset("observations")
+        .add_batch_definition_whole_dataframe("whole_file")
+    )
+    config = load_suite_config()
+    return _Engine(
+        name=config["name"],
+        batch_definition=batch_definition,
+        file_suite=_build_suite(config, scope="file"),
+        row_suite=_build_suite(config, scope="row"),
+        lock=threading.Lock(),
+        row_columns=_columns_read(config, scope="row"),
+    )
+
+
+def _columns_read(config: dict[str, Any], scope: str) -> frozenset[str] | None:
+    """The columns the suite's expectations of `scope` name; None if one names none (a
+    table-level expectation sees the whole frame) or filters rows by a query string."""
+    columns: set[str] = set()
+    for expectation in config["expectations"]:
+        if expectation["meta"]["scope"] != scope:
+            continue
+        kwargs = expectation["kwargs"]
+        named = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+        named += kwargs.get("column_list", [])
+        condition = kwargs.get("row_condition")
+        if isinstance(condition, str) or not named:
+            return None
+        columns.update(named)
+        columns.update(_condition_columns(condition))
+    return frozenset(columns)
+
+
+def _condition_columns(condition: Any) -> set[str]:
+    """The column names inside a structured row_condition."""
+    if isinstance(condition, list):
+        return set().union(*(_condition_columns(c) for c in condition))
+    if not isinstance(condition, dict):
+        return set()
+    found = set()
+    for key, value in condition.items():
+        if key == "column" and isinstance(value, dict) and isinstance(value.get("name"), str):
+            found.add(value["name"])
+        else:
+            found |= _condition_columns(value)
+    return found
+
+
+def _suite_frame(
+    work: pd.DataFrame, columns: frozenset[str] | None, parameters: dict[str, Any]
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The columns the suite reads, in dtypes GX checks with vectorised pandas instead of
+    walking rows in Python; values, nulls and comparisons stay exactly as in `work`.
+    Text becomes categorical, Python floats float64, dates datetime64 (and then a date
+    parameter such as `today` a Timestamp of the same day)."""
+    if columns is None:
+        return work, parameters
+    checked = pd.DataFrame(index=work.index)
+    dates: list[str] = []
+    for name in work.columns:
+        if name not in columns:
+            continue
+        column = work[name]
+        if column.dtype == object or isinstance(column.dtype, pd.StringDtype):
+            kind = pd.api.types.infer_dtype(column, skipna=True)
+            if kind == "string":
+                codes, uniques = pd.factorize(column, use_na_sentinel=True)
+                column = pd.Series(
+                    pd.Categorical.from_codes(codes, categories=uniques), index=work.index
+                )
+            elif kind == "floating":
+                column = column.astype(float)
+            elif kind == "date":
+                dates.append(name)
+        checked[name] = column
+    converted = {name: _datetimes(checked[name]) for name in dates}
+    if dates and all(c is not None for c in converted.values()):
+        for name, column in converted.items():
+            checked[name] = column
+        parameters = {
+            key: pd.Timestamp(value) if type(value) is dt.date else value
+            for key, value in parameters.items()
+        }
+    return checked, parameters
+
+
+def _datetimes(column: pd.Series) -> pd.Series | None:
+    """A column of datetime.date (and nulls) as datetime64[ns], or None if it holds anything
+    else or a date datetime64[ns] cannot hold."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    lowest, highest = pd.Timestamp.min.date(), pd.Timestamp.max.date()
+    if not all(type(d) is dt.date and lowest < d < highest for d in uniques):
+        return None
+    stamps = pd.DatetimeIndex(list(uniques), dtype="datetime64[ns]").append(
+        pd.DatetimeIndex([pd.NaT], dtype="datetime64[ns]")
+    )
+    return pd.Series(stamps[codes], index=column.index)
+
+
+def _build_suite(config: dict[str, Any], scope: str | None) -> ExpectationSuite:
+    """The suite file's expectations of one scope (all when None) as an ExpectationSuite."""
+    import great_expectations as gx
+
+    chosen = [
+        expectation
+        for expectation in config["expectations"]
+        if scope is None or expectation["meta"]["scope"] == scope
+    ]
+    name = config["name"] if scope is None else f"{config['name']}.{scope}"
+    suite = gx.ExpectationSuite(name=name, expectations=chosen, notes=config.get("notes"))
+    # GX logs and drops an expectation it cannot parse; a dropped check must not pass silently.
+    if len(suite.expectations) != len(chosen):
+        raise RuntimeError(f"{SUITE_FILE}: some expectations could not be loaded by GX")
+    return suite
+
+
+def _by_check(results: list[ExpectationValidationResult]) -> dict[str, ExpectationValidationResult]:
+    """Results keyed by the suite's meta.check (GX does not keep the suite's order)."""
+    return {result.expectation_config.meta["check"]: result for result in results}
+
+
+def _collect(
+    suite: ExpectationSuite, results: list[ExpectationValidationResult], summary: dict[str, Any]
+) -> list[str]:
+    """Add each expectation's outcome to `summary`; return errors for checks that did not run."""
+    errors: list[str] = []
+    by_check = _by_check(results)
+    for expectation in suite.expectations:
+        meta = expectation.meta or {}
+        result = by_check.get(meta["check"])
+        error = "GX returned no result" if result is None else _exception_message(result)
+        count = None if result is None else result.result.get("unexpected_count")
+        summary["expectations"].append(
+            {
+                "name": meta["check"],
+                "expectation": expectation.expectation_type,
+                "rule": meta["rule"],
+                "severity": str(expectation.severity.value),
+                "success": bool(result is not None and result.success and not error),
+                "unexpected_count": None if count is None else int(count),
+                "error": error,
+            }
+        )
+        if error:
+            errors.append(
+                f"検査「{meta['check']}」を実行できませんでした: {error} / "
+                f"check '{meta['check']}' could not run: {error}"
+            )
+    return errors
+
+
+def _exception_message(result: ExpectationValidationResult) -> str | None:
+    """The error a check raised, if any; GX reports it only in exception_info."""
+    info = result.exception_info or {}
+    # GX gives either one {raised_exception, exception_message} or one per metric.
+    candidates = [info, *(value for value in info.values() if isinstance(value, dict))]
+    for candidate in candidates:
+        if candidate.get("raised_exception"):
+            return str(candidate.get("exception_message") or "unknown error")
+    return None

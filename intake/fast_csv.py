@@ -1,0 +1,133 @@
+"""The fast path: CSV files that Arrow reads exactly as the csv module would, read column-wise."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from openpyxl.utils import get_column_letter
+from pyarrow import csv as arrow_csv
+
+from intake import messages as msg
+from intake.canonical import ParsedUpload, _is_blank, _template_columns, header_key
+from intake.columns import _CELL, _distinct, _template_frame
+from intake.wifi_list import is_wifi_header
+
+# ── CSV files that Arrow reads exactly as the csv module would ───────────────
+
+_FIELD_ENDS = np.frombuffer(b",\n\r", dtype=np.uint8)
+_ARROW_BLOCK = 8 << 20  # a few blocks read in parallel, few chunks to join after
+
+
+def _quotes_agree(buf: bytes) -> bool:
+    """Return True if every double quote in `buf` opens a cell, closes one, or is doubled
+    inside one: the shapes Arrow's reader and Python's strict csv reader read alike."""
+    octets = np.frombuffer(buf, dtype=np.uint8)
+    quotes = np.flatnonzero(octets == ord('"'))
+    if not quotes.size:
+        return True
+    if quotes.size % 2:
+        return False  # a quoted cell left open
+    opening, closing = quotes[0::2], quotes[1::2]
+    doubled = closing[:-1] + 1 == opening[1:]  # "" inside a quoted cell
+    before = octets[np.maximum(opening - 1, 0)]
+    opens = (opening == 0) | np.isin(before, _FIELD_ENDS)
+    opens[1:] |= doubled
+    after = octets[np.minimum(closing + 1, octets.size - 1)]
+    closes = (closing + 1 == octets.size) | np.isin(after, _FIELD_ENDS)
+    closes[:-1] |= doubled
+    return bool(opens.all() and closes.all())
+
+
+def _simple_csv_columns(buf: bytes) -> list[pa.ChunkedArray] | None:
+    """Return the columns of the CSV in `buf` read by Arrow, or None when Python's csv
+    module might read it otherwise (odd quoting, rows of differing widths, huge cells)."""
+    if not buf or not _quotes_agree(buf):
+        return None
+    try:
+        table = arrow_csv.read_csv(
+            io.BytesIO(buf),
+            read_options=arrow_csv.ReadOptions(
+                autogenerate_column_names=True, block_size=_ARROW_BLOCK
+            ),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=",",
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=b'"' in buf,
+                ignore_empty_lines=False,
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types={f"f{i}": _CELL for i in range(1024)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None  # e.g. a row wider or narrower than the first: the csv module decides
+    columns = table.columns
+    if not table.num_rows or any(c.type != _CELL for c in columns):
+        return None
+    limit = csv.field_size_limit()
+    if any((pc.max(pc.binary_length(c)).as_py() or 0) > limit for c in columns):
+        return None  # the csv module refuses such a cell; let it say so
+    return columns
+
+
+def _blank(cells: pa.ChunkedArray) -> np.ndarray:
+    """Return, per cell, whether it is empty or blank."""
+    texts, index = _distinct(cells)
+    return np.array([not text.strip() for text in texts], dtype=bool)[index]
+
+
+def _simple_csv_upload(buf: bytes, skipped: int, encoding: str) -> ParsedUpload | None:
+    """Return the upload read column-wise through Arrow, or None to read it row by row:
+    when Arrow might not read it as the csv module would, or when it is not the template."""
+    columns = _simple_csv_columns(buf)
+    if columns is None:
+        return None
+    header = [c[0].as_py() for c in columns]
+    if _is_blank(header):
+        return None  # a blank first record before the header: rare, read it row by row
+    keys = [header_key(c) for c in header]
+    if is_wifi_header(keys):
+        return None
+    number = skipped + 1
+    cols = _template_columns(number, header)
+    # Records after the header, less the blank ones (every cell blank).
+    rows = np.arange(1, len(columns[0]), dtype=np.int64)
+    blank = _blank(columns[0].slice(1))
+    for column in columns[1:]:
+        candidates = np.flatnonzero(blank)
+        if not candidates.size:
+            break
+        blank[candidates] = _blank(column.take(rows[candidates]))
+    every_row = not blank.any()
+    rows = rows[~blank]
+    # A filled cell under a blank header cell rejects the file at its first such row.
+    first: tuple[int, int] | None = None
+    for i, key in enumerate(keys):
+        if key:
+            continue
+        filled = np.flatnonzero(~_blank(columns[i].take(rows)))
+        if filled.size and (first is None or filled[0] < first[0]):
+            first = (int(filled[0]), i)
+    if first is not None:
+        p, i = first
+        cell = columns[i][int(rows[p])].as_py()
+        raise msg.unheaded_cell(int(skipped + 1 + rows[p]), get_column_letter(i + 1), cell)
+    if not rows.size:
+        raise msg.no_data_rows()
+    frame, errors = _template_frame(
+        skipped + 1 + rows,
+        {
+            name: columns[i].slice(1) if every_row else columns[i].take(rows)
+            for name, i in cols.items()
+        },
+    )
+    return ParsedUpload(frame, encoding, "template", errors)
