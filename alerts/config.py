@@ -29,20 +29,17 @@ class AlertConfig:
     digest_days: float = 7.0  # no_indicator reaches the administrator as a weekly digest
     retry_minutes: float = 5.0  # first back-off after a failed delivery, doubling each time
 
+    def all_urls(self) -> list[str]:
+        """Every configured URL: the default, the administrator's and each section's."""
+        return [*self.default, *self.admin, *(u for us in self.sections.values() for u in us)]
+
     def public(self) -> dict:
         """The configuration with every URL masked: what the audit trail keeps."""
         return {
             "default": [mask(u) for u in self.default],
             "sections": {k: [mask(u) for u in v] for k, v in sorted(self.sections.items())},
             "admin": [mask(u) for u in self.admin],
-            "channels": sorted(
-                url_hash(u)
-                for u in [
-                    *self.default,
-                    *self.admin,
-                    *(u for us in self.sections.values() for u in us),
-                ]
-            ),
+            "channels": sorted(url_hash(u) for u in self.all_urls()),
             "dashboard_url": self.dashboard_url,
             "at_risk": self.at_risk,
             "renotify_hours": self.renotify_hours,

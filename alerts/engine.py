@@ -143,14 +143,7 @@ def deliver(
     warehouse: Warehouse, config: AlertConfig, sender: Sender, now: dt.datetime
 ) -> tuple[int, int, list[str]]:
     """Send every due message once; a failure waits, doubling, for a later run."""
-    urls = {
-        url_hash(u): u
-        for u in [
-            *config.default,
-            *config.admin,
-            *(u for us in config.sections.values() for u in us),
-        ]
-    }
+    urls = {url_hash(u): u for u in config.all_urls()}
     sent = failed = 0
     errors: list[str] = []
     for message in warehouse.due_messages(now).itertuples():

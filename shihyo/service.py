@@ -159,32 +159,19 @@ class LoadFiles:
 
 
 def load_files(settings: Settings, sha256: str) -> LoadFiles:
-    """Where the raw file and the errors file of a load are kept, if they are."""
+    """Where the raw file and the errors file of a load are kept, if they are: the
+    archive holds a loaded file by its hash, rejected/ a refused one with its extension."""
+    errors_name = f"{sha256}.errors.csv"
     raw = settings.archive / sha256
     if not raw.exists():
-        raw = (
-            next(iter(sorted(settings.rejected.glob(f"{sha256}.*"))), None)
-            if settings.rejected.is_dir()
-            else None
-        )
-        if raw is not None and raw.name.endswith(".errors.csv"):
-            raw = next(
-                (
-                    p
-                    for p in settings.rejected.glob(f"{sha256}.*")
-                    if not p.name.endswith(".errors.csv")
-                ),
-                None,
-            )
+        refused = settings.rejected.glob(f"{sha256}.*") if settings.rejected.is_dir() else []
+        raw = next((p for p in sorted(refused) if p.name != errors_name), None)
     errors = next(
         (
             p
-            for p in (
-                settings.archive / f"{sha256}.errors.csv",
-                settings.rejected / f"{sha256}.errors.csv",
-            )
+            for p in (settings.archive / errors_name, settings.rejected / errors_name)
             if p.exists()
         ),
         None,
     )
-    return LoadFiles(raw if raw and raw.exists() else None, errors)
+    return LoadFiles(raw, errors)

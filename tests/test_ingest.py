@@ -385,3 +385,20 @@ def test_a_large_file_loads_whole_with_its_one_bad_row_quarantined(
     figures = warehouse.figures("wifi_access_points")
     assert len(figures) == 28_799
     assert figures["value"].max() == 1023.0
+
+
+def test_kept_files_of_a_load_are_found_by_its_hash(settings: Settings) -> None:
+    from shihyo.service import load_files
+
+    partial = load(
+        settings,
+        drop(settings, "p.csv", HEADER + "wifi_access_points,2019-04,600,,\nnope,2019-04,1,,\n"),
+    )
+    kept = load_files(settings, partial.sha256)
+    assert kept.raw == settings.archive / partial.sha256
+    assert kept.errors == settings.archive / f"{partial.sha256}.errors.csv"
+    refused = load(settings, drop(settings, "r.csv", "not,the,template\n1,2,3\n"))
+    kept = load_files(settings, refused.sha256)
+    assert kept.raw == settings.rejected / f"{refused.sha256}.csv"
+    assert kept.errors == settings.rejected / f"{refused.sha256}.errors.csv"
+    assert load_files(settings, "0" * 64) == type(kept)(None, None)
