@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.catalog import Catalog, Indicator
+from indicators.catalog import Catalog
 from indicators.status import (
     Figure,
     InitiativeStatus,
@@ -40,9 +40,6 @@ class Evaluation:
     targets: dict[str, list[TargetStatus]]  # per indicator, one per target
     headlines: dict[str, TargetStatus]  # per indicator, the target that speaks for it
     initiatives: list[InitiativeStatus]
-
-    def indicator(self, indicator_id: str) -> Indicator:
-        return next(i for i in self.catalog.indicators if i.id == indicator_id)
 
     @property
     def counts(self) -> dict[str, int]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from importlib import resources
-from pathlib import Path
 
 import duckdb
 
@@ -81,7 +80,3 @@ def migrate(
 
 def latest_version() -> int:
     return bundled_migrations()[-1].version
-
-
-def migrations_folder() -> Path:
-    return Path(str(resources.files("warehouse") / "migrations"))

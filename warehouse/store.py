@@ -68,10 +68,6 @@ class Warehouse:
             self.path, version, [f"{m.version:03d}_{m.name}" for m in applied], synced
         )
 
-    def schema_version(self) -> int:
-        with connect(self.path, timeout=self.lock_timeout) as con:
-            return migrate.current_version(con)
-
     def catalog(self) -> Catalog:
         """The catalog as synced into the warehouse."""
         with connect(self.path, timeout=self.lock_timeout) as con:
