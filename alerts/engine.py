@@ -170,10 +170,9 @@ def run_alerts(
     warehouse: Warehouse,
     config: AlertConfig,
     sender: Sender,
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> AlertReport:
     """Update the alerts from the evaluation, write the messages, deliver what is due."""
-    now = now or dt.datetime.now()
     report = AlertReport()
     report.opened, report.resolved = warehouse.sync_alerts(
         conditions_now(evaluation, warehouse, config), now, RULES

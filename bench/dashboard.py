@@ -87,14 +87,21 @@ def measure(home: Path) -> dict:
     started = time.perf_counter()
     page.run()
     cached_s = time.perf_counter() - started
-    return {"evaluate_s": evaluate_s, "page_first_s": first_s, "page_cached_s": cached_s,
-            "indicators": len(result.headlines)}
+    return {
+        "evaluate_s": evaluate_s,
+        "page_first_s": first_s,
+        "page_cached_s": cached_s,
+        "indicators": len(result.headlines),
+    }
 
 
 def child(home: Path) -> dict:
     output = subprocess.run(
-        [sys.executable, __file__, "--child", str(home)], check=True, capture_output=True,
-        text=True, cwd=REPO,
+        [sys.executable, __file__, "--child", str(home)],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
     ).stdout
     return json.loads(output.strip().splitlines()[-1])
 
@@ -112,15 +119,21 @@ def main() -> None:
         started = time.perf_counter()
         small_rows = build_samples(small)
         big_rows = build_big(big, args.rows)
-        print(f"warehouses built in {time.perf_counter() - started:.1f} s: "
-              f"{small_rows:,} and {big_rows:,} observations")
+        print(
+            f"warehouses built in {time.perf_counter() - started:.1f} s: "
+            f"{small_rows:,} and {big_rows:,} observations"
+        )
         base, heavy = child(small), child(big)
-    for name, label in (("evaluate_s", "evaluation (cold)"),
-                        ("page_first_s", "Goals page, first run"),
-                        ("page_cached_s", "Goals page, cached rerun")):
+    for name, label in (
+        ("evaluate_s", "evaluation (cold)"),
+        ("page_first_s", "Goals page, first run"),
+        ("page_cached_s", "Goals page, cached rerun"),
+    ):
         ratio = heavy[name] / base[name] if base[name] else float("nan")
-        print(f"{label:26} {base[name]:6.2f} s over {small_rows:,} → "
-              f"{heavy[name]:6.2f} s over {big_rows:,}  ({ratio:.1f}×)")
+        print(
+            f"{label:26} {base[name]:6.2f} s over {small_rows:,} → "
+            f"{heavy[name]:6.2f} s over {big_rows:,}  ({ratio:.1f}×)"
+        )
 
 
 if __name__ == "__main__":

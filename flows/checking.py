@@ -164,7 +164,7 @@ def check_upload(
     *,
     actor: Actor = SYSTEM,
     period: str | None = None,
-    today: dt.date | None = None,
+    today: dt.date,
     jump_factor: float = 10.0,
     stage: Callable[[str], None] = lambda _step: None,
 ) -> Checked:
@@ -178,7 +178,7 @@ def check_upload(
         return Checked(pd.DataFrame(), [issue], [], str(exc))
     stage("validate")
     catalog = warehouse.catalog()
-    context = validation_context(catalog, warehouse, parsed, today or dt.date.today(), jump_factor)
+    context = validation_context(catalog, warehouse, parsed, today, jump_factor)
     outcome = validate_observations(parsed.frame, context)
     warnings = [
         RowIssue(w.row, w.column, w.value, w.rule, w.reason_ja, w.reason_en)

@@ -25,13 +25,15 @@ def run_evaluate(
 ) -> tuple[Evaluation, AlertReport]:
     """Evaluate and alert without Prefect; the same steps as the flow."""
     settings = settings or load_settings()
-    warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
-    result = evaluation(warehouse, as_of)
+    warehouse = Warehouse.of(settings)
+    result = evaluation(warehouse, as_of or settings.clock.today())
     config = load_alert_config(settings.alert_config_path)
     # The channels live in a file an administrator edits: each change reaches the audit
     # trail (URLs masked) the first time it is used.
     warehouse.record_state("config-file", "alert_channels", "alerts.yaml", config.public())
-    report = run_alerts(result, warehouse, config, sender or AppriseSender(), now)
+    report = run_alerts(
+        result, warehouse, config, sender or AppriseSender(), now or settings.clock.now()
+    )
     return result, report
 
 

@@ -82,7 +82,7 @@ def _paths(settings: Settings, files: list[str] | None, inbox: str | None) -> li
 
 
 def _loader(settings: Settings) -> Loader:
-    warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
+    warehouse = Warehouse.of(settings)
     return Loader(settings, warehouse, progress_hook.get())
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -96,10 +98,11 @@ def fingerprint(data: bytes) -> str:
 
 def inbox_files(inbox: Path, settle_seconds: float, now: float | None = None) -> list[Path]:
     """Files waiting in the inbox (sub-folders included), oldest first; hidden, partial
-    and still-changing files are left for the next run."""
+    and still-changing files are left for the next run. `now` is the file system's time;
+    by default it is read from the inbox itself."""
     if not inbox.is_dir():
         return []
-    cutoff = (now if now is not None else dt.datetime.now().timestamp()) - settle_seconds
+    cutoff = (now if now is not None else filesystem_now(inbox)) - settle_seconds
     found = [
         path
         for path in inbox.rglob("*")
@@ -109,6 +112,14 @@ def inbox_files(inbox: Path, settle_seconds: float, now: float | None = None) ->
         and path.stat().st_mtime <= cutoff
     ]
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def filesystem_now(folder: Path) -> float:
+    """The time by the clock that stamps files in `folder`: the modification time of a probe
+    written there. File ages are measured against it, not against this process's clock,
+    which may differ (a shared folder's server, a clock shifted for a test)."""
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".clock-probe-") as probe:
+        return os.fstat(probe.fileno()).st_mtime
 
 
 def _quarantine_frame(issues: list[RowIssue]) -> pd.DataFrame:
@@ -151,7 +162,7 @@ class Loader:
 
     def _load(self, path: Path, options: IngestOptions) -> FileResult:
         name = path.name
-        received = dt.datetime.now()
+        received = self.settings.clock.now()
         too_big = path.stat().st_size > self.settings.max_upload_mb * 1024 * 1024
         # A file over the cap is fingerprinted in chunks and never read whole.
         data = b"" if too_big else path.read_bytes()
@@ -194,7 +205,7 @@ class Loader:
             self.warehouse,
             actor=actor,
             period=options.period,
-            today=options.today,
+            today=options.today or received.date(),
             jump_factor=self.settings.jump_factor,
             stage=lambda step: self.progress(name, step),
         )

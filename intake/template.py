@@ -21,10 +21,11 @@ def template_rows(
     catalog: Catalog,
     owner: str | None = None,
     indicator: str | None = None,
-    as_of: dt.date | None = None,
+    *,
+    as_of: dt.date,
 ) -> list[list[str]]:
     """One row per chosen indicator, the value left for the sender to fill in."""
-    day = as_of or dt.date.today()
+    day = as_of
     rows = []
     for ind in catalog.indicators:
         if (owner and ind.owner != owner) or (indicator and ind.id != indicator):
@@ -39,12 +40,13 @@ def template_csv(
     catalog: Catalog,
     owner: str | None = None,
     indicator: str | None = None,
-    as_of: dt.date | None = None,
+    *,
+    as_of: dt.date,
 ) -> bytes:
     """The template as CSV bytes, UTF-8 with BOM so that Excel shows the Japanese."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(TEMPLATE_COLUMNS)
-    for row in template_rows(catalog, owner, indicator, as_of):
+    for row in template_rows(catalog, owner, indicator, as_of=as_of):
         writer.writerow([neutralise(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")

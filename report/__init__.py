@@ -63,11 +63,11 @@ def render(data: ReportData, fmt: Format | str = "md") -> bytes:
 
 def draft(
     source: Settings | Warehouse,
-    as_of: dt.date | None = None,
+    as_of: dt.date,
     lang: Lang | str = Lang.ja,
     fmt: Format | str = "md",
 ) -> bytes:
-    """The report as of the end of `as_of` (default today), in `lang` and `fmt`, as bytes."""
+    """The report as of the end of `as_of`, in `lang` and `fmt`, as bytes."""
     renderer = _renderer(fmt)  # an unknown format fails before the warehouse is read
     return renderer(build(source, as_of, lang))
 

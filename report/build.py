@@ -33,12 +33,10 @@ from warehouse import Warehouse
 _MAX_NOTES = 3
 
 
-def build(
-    source: Settings | Warehouse, as_of: dt.date | None = None, lang: Lang | str = Lang.ja
-) -> ReportData:
-    """The review report as of the end of `as_of` (default today), in `lang`."""
+def build(source: Settings | Warehouse, as_of: dt.date, lang: Lang | str = Lang.ja) -> ReportData:
+    """The review report as of the end of `as_of`, in `lang`."""
     warehouse = source if isinstance(source, Warehouse) else _warehouse(source)
-    lang, day = Lang(lang), as_of or dt.date.today()
+    lang, day = Lang(lang), as_of
     # Every figure comes through these two calls with the day, so nothing recorded later shows.
     result = evaluation(warehouse, day)
     series = indicator_series(warehouse.indicator_totals(as_of=day))
@@ -68,7 +66,7 @@ def build(
 
 
 def _warehouse(settings: Settings) -> Warehouse:
-    return Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
+    return Warehouse.of(settings)
 
 
 def _period_text(ind: Indicator, period: dt.date | None) -> str | None:

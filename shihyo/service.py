@@ -18,11 +18,10 @@ from shihyo.settings import Settings
 from warehouse import Warehouse
 
 
-def evaluation(warehouse: Warehouse, as_of: dt.date | None = None) -> Evaluation:
-    """Every target judged on the figures known at the end of `as_of` (default today)."""
-    day = as_of or dt.date.today()
-    totals = warehouse.indicator_totals(as_of=day if as_of else None)
-    return evaluate(warehouse.catalog(), totals, day)
+def evaluation(warehouse: Warehouse, as_of: dt.date) -> Evaluation:
+    """Every target judged on the figures known at the end of `as_of`."""
+    totals = warehouse.indicator_totals(as_of=as_of)
+    return evaluate(warehouse.catalog(), totals, as_of)
 
 
 def preview_upload(
@@ -37,9 +36,15 @@ def preview_upload(
 
     require_uploader(actor)
     _check_size(settings, data)
-    warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
+    warehouse = Warehouse.of(settings)
     return check_upload(
-        data, file_name, warehouse, actor=actor, period=period, jump_factor=settings.jump_factor
+        data,
+        file_name,
+        warehouse,
+        actor=actor,
+        period=period,
+        today=settings.clock.today(),
+        jump_factor=settings.jump_factor,
     )
 
 
@@ -135,14 +140,14 @@ def resend_message(settings: Settings, message_id: int, actor: Actor = SYSTEM) -
     from alerts.config import load_alert_config
     from alerts.engine import AppriseSender, deliver
 
-    warehouse = Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout)
+    warehouse = Warehouse.of(settings)
     outbox = warehouse.outbox()
     recipient = outbox.loc[outbox["id"] == message_id, "recipient"]
     if not may_resend(actor, recipient.iloc[0] if len(recipient) else None):
         raise PermissionDenied(
             "この通知を再送する権限がありません", "you may not resend this message"
         )
-    now = dt.datetime.now()
+    now = settings.clock.now()
     warehouse.retry_message(message_id, now)
     sent, failed, _ = deliver(
         warehouse, load_alert_config(settings.alert_config_path), AppriseSender(), now

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
+
+from shihyo.clock import Clock, clock_from
 
 PACKAGE_CATALOG = Path(__file__).resolve().parent.parent / "indicators" / "catalog"
 
@@ -48,6 +51,16 @@ class Settings:
     """auto: run on-demand commands as Prefect flows when a Prefect server answers, else
     directly; always: always as flows; never: always directly (SHIHYO_PREFECT)."""
 
+    now: str | None = None
+    """An ISO date or date and time that shihyo takes as the present when it starts, then runs
+    on from at the wall clock's pace: for demonstrations and tests, never in service
+    (SHIHYO_NOW; unset: the wall clock)."""
+
+    @cached_property
+    def clock(self) -> Clock:
+        """The one clock of this process's work: every "now" and "today" comes from it."""
+        return clock_from(self.now)
+
     @property
     def warehouse_path(self) -> Path:
         return self.home / "shihyo.duckdb"
@@ -89,6 +102,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         else:
             values[field.name] = raw
     settings = Settings(**values)  # type: ignore[arg-type]
+    settings.clock  # noqa: B018  (a bad SHIHYO_NOW is reported here, with the others)
     if settings.prefect not in ("auto", "always", "never"):
         raise ValueError(f"SHIHYO_PREFECT must be auto, always or never, got {settings.prefect!r}")
     return settings

@@ -12,6 +12,10 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_HOME", tempfile.mkdtemp(prefix="shihyo-prefect-"))
 os.environ["PREFECT_SERVER_ANALYTICS_ENABLED"] = "false"
 os.environ["SHIHYO_PREFECT"] = "never"
+# The day the tests live on, whatever the machine's date: every "now" in shihyo comes from
+# this clock (tests that need another day set their own). `.ci/run` also runs the suite
+# under faketime at other dates to show that nothing reads the machine's clock instead.
+os.environ["SHIHYO_NOW"] = "2026-11-20T09:00:00"
 
 import pytest
 

@@ -5,6 +5,7 @@ and loads a file."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import socket
@@ -22,12 +23,16 @@ from flows.ingest import run_ingest
 from flows.loading import IngestOptions
 from indicators.catalog import load_catalog
 from shihyo.settings import PACKAGE_CATALOG, load_settings
+from tests.clock import now
 from tests.conftest import REPO
 from ui import auth
 from ui.export import csv_bytes
 from ui.template import section_template
 from ui.text import md_escape
 from warehouse import Warehouse, WarehouseBusy
+
+# The results depend on what day it is: run again under a shifted machine clock.
+pytestmark = pytest.mark.clock
 
 APP = str(REPO / "app.py")
 SAMPLES = sorted((REPO / "data" / "sample").glob("synthetic_FY*.csv"))
@@ -56,15 +61,16 @@ def _send(home: Path, name: str, text: str, **who: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(HEADER + text, encoding="utf-8")
     options = IngestOptions(keep_source=True, **who)
-    run_ingest([str(path)], options=options, settings=load_settings({"SHIHYO_HOME": str(home)}))
+    settings = load_settings({**os.environ, "SHIHYO_HOME": str(home)})
+    run_ingest([str(path)], options=options, settings=settings)
 
 
 def add_users(home: Path, users: dict[str, tuple[str, list[str], str]]) -> None:
     """Users in the home's users.json, each recorded in the audit trail as the CLI does."""
-    settings = load_settings({"SHIHYO_HOME": str(home)})
-    store, warehouse = UserStore(home / "users.json"), Warehouse(settings.warehouse_path)
+    settings = load_settings({**os.environ, "SHIHYO_HOME": str(home)})
+    store, warehouse = UserStore(home / "users.json"), Warehouse.of(settings)
     for name, (role, sections, password) in users.items():
-        user = store.add(name, password, role, sections, dt.datetime.now())  # type: ignore[arg-type]
+        user = store.add(name, password, role, sections, now())  # type: ignore[arg-type]
         warehouse.audit("setup", "add", "user", name, None, user.public())
 
 
@@ -73,8 +79,8 @@ def sample_home(root: Path) -> Path:
     an undelivered message and the USERS; built once per session, then copied."""
     if "home" not in _BUILT:
         home = root / "sample-home"
-        settings = load_settings({"SHIHYO_HOME": str(home)})
-        Warehouse(settings.warehouse_path).init(load_catalog(PACKAGE_CATALOG))
+        settings = load_settings({**os.environ, "SHIHYO_HOME": str(home)})
+        Warehouse.of(settings).init(load_catalog(PACKAGE_CATALOG))
         run_ingest(
             [str(p) for p in SAMPLES], options=IngestOptions(keep_source=True), settings=settings
         )
@@ -118,7 +124,7 @@ def signed_in(user: str | None = "kanri") -> AppTest:
         found = UserStore(load_settings().home / "users.json").get(user)
         assert found is not None, f"no user {user!r}"
         at.session_state[auth.ACTOR] = found.actor()
-        at.session_state[auth.LAST_SEEN] = dt.datetime.now()
+        at.session_state[auth.LAST_SEEN] = now()
     return at
 
 

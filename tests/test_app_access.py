@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from access.users import UserStore
 from shihyo.settings import load_settings
 from tests import test_app
+from tests.clock import now
 from tests.test_app import APP, HEADER, USERS, add_users, frames, run_page, signed_in, texts
 from ui import auth
 from ui.export import csv_bytes
@@ -80,12 +81,12 @@ def test_five_failures_lock_the_user_out_for_15_minutes(app_home: Path) -> None:
     assert at.title[0].value == "サインイン"
     user = UserStore(app_home / "users.json").get("yamada")
     assert user is not None and user.locked_until is not None
-    left = dt.datetime.fromisoformat(user.locked_until) - dt.datetime.now()
+    left = dt.datetime.fromisoformat(user.locked_until) - now()
     assert dt.timedelta(minutes=14) < left <= dt.timedelta(minutes=15)
 
 
 def test_a_disabled_user_cannot_sign_in(app_home: Path) -> None:
-    UserStore(app_home / "users.json").disable("kanbu", dt.datetime.now())
+    UserStore(app_home / "users.json").disable("kanbu", now())
     at = sign_in(form(), "kanbu", USERS["kanbu"][2])
     assert errors(at) == ["このアカウントは無効です"]
 
@@ -110,7 +111,7 @@ def test_a_session_expires_after_inactivity(
     app_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = signed_in("yamada")
-    at.session_state[auth.LAST_SEEN] = dt.datetime.now() - dt.timedelta(minutes=481)
+    at.session_state[auth.LAST_SEEN] = now() - dt.timedelta(minutes=481)
     at.run()
     assert at.title[0].value == "サインイン"
     assert "480 分間操作がなかったため" in at.info[0].value
@@ -118,7 +119,7 @@ def test_a_session_expires_after_inactivity(
 
     monkeypatch.setenv("SHIHYO_SESSION_MINUTES", "5")
     at = signed_in("yamada")
-    seen = dt.datetime.now() - dt.timedelta(minutes=4)
+    seen = now() - dt.timedelta(minutes=4)
     at.session_state[auth.LAST_SEEN] = seen
     at.run()
     assert at.title[0].value == "目標ダッシュボード"  # within the limit
@@ -128,7 +129,7 @@ def test_a_session_expires_after_inactivity(
 def test_a_user_disabled_meanwhile_is_signed_out_at_once(app_home: Path) -> None:
     at = signed_in("kanbu").run()
     assert at.title[0].value == "目標ダッシュボード"
-    UserStore(app_home / "users.json").disable("kanbu", dt.datetime.now())
+    UserStore(app_home / "users.json").disable("kanbu", now())
     at.run()
     assert at.title[0].value == "サインイン"
     assert "無効になったか削除された" in at.info[0].value
@@ -251,7 +252,7 @@ def test_admin_sees_user_changes_in_the_audit_trail(app_home: Path) -> None:
     store = UserStore(app_home / "users.json")
     warehouse().audit("kanri", "edit", "target", "old_target", at=dt.datetime(2020, 1, 6))
     before = store.get("kanbu")
-    after = store.disable("kanbu", dt.datetime.now())
+    after = store.disable("kanbu", now())
     warehouse().audit("kanri", "disable", "user", "kanbu", before.public(), after.public())
     at = run_page("views/audit.py")
     trail = frames(at)[0]

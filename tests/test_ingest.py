@@ -14,12 +14,23 @@ import pytest
 
 from flows.checking import _first_periods
 from flows.ingest import run_ingest
-from flows.loading import WARM_UP_BYTES, IngestOptions, Loader, fingerprint, inbox_files
+from flows.loading import (
+    WARM_UP_BYTES,
+    IngestOptions,
+    Loader,
+    filesystem_now,
+    fingerprint,
+    inbox_files,
+)
 from indicators.catalog import Catalog
 from intake import read_upload
 from shihyo.settings import Settings, load_settings
+from tests.clock import today
 from tests.conftest import REALDATA
 from warehouse import Warehouse
+
+# The results depend on what day it is: run again under a shifted machine clock.
+pytestmark = pytest.mark.clock
 
 TODAY = dt.date(2026, 11, 29)
 HEADER = "indicator_id,period,value,org_unit,note\n"
@@ -161,11 +172,9 @@ def test_as_of_replay_ignores_revisions_recorded_later(
 ) -> None:
     load(settings, drop(settings, "v1.csv", HEADER + "wifi_access_points,2019-04,600,,\n"))
     load(settings, drop(settings, "v2.csv", HEADER + "wifi_access_points,2019-04,650,,\n"))
-    yesterday = dt.date.today() - dt.timedelta(days=1)
+    yesterday = today() - dt.timedelta(days=1)
     assert warehouse.figures("wifi_access_points", as_of=yesterday).empty
-    assert warehouse.figures("wifi_access_points", as_of=dt.date.today())["value"].tolist() == [
-        650.0
-    ]
+    assert warehouse.figures("wifi_access_points", as_of=today())["value"].tolist() == [650.0]
 
 
 def test_strict_rejects_the_whole_file(settings: Settings, warehouse: Warehouse) -> None:
@@ -248,7 +257,7 @@ def test_inbox_skips_hidden_partial_and_fresh_files(settings: Settings) -> None:
     (inbox / "section").mkdir()
     for name in ("ok.csv", "section/ok2.xlsx", ".hidden.csv", "upload.csv.part"):
         (inbox / name).write_text("x")
-    now = dt.datetime.now().timestamp()
+    now = filesystem_now(inbox)
     assert {p.name for p in inbox_files(inbox, 0, now + 1)} == {"ok.csv", "ok2.xlsx"}
     assert inbox_files(inbox, 60, now) == []  # still settling
 

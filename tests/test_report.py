@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -20,9 +21,13 @@ from report.charts import svg_sparkline, text_sparkline
 from report.words import fiscal_span
 from shihyo.i18n import Lang
 from shihyo.settings import Settings
+from tests.clock import today
 from warehouse import Warehouse
 
-TODAY = dt.date.today()
+# The results depend on what day it is: run again under a shifted machine clock.
+pytestmark = pytest.mark.clock
+
+TODAY = today()
 YESTERDAY = TODAY - dt.timedelta(days=1)
 # The month before this one: a period whose figure is known once it has been recorded.
 LAST_MONTH = (TODAY.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
@@ -47,8 +52,10 @@ SECTIONS_EN = ["1 Purpose and approach", "2 Results by area", "3 Overall review"
 def settings(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Settings:
     """A warehouse with two figures (and their senders' notes) loaded today, evaluated today."""
     home = tmp_path_factory.mktemp("report-home")
-    settings = Settings(home=home, inbox_settle=0.0, lock_timeout=10.0)
-    Warehouse(settings.warehouse_path).init(catalog)
+    settings = Settings(
+        home=home, inbox_settle=0.0, lock_timeout=10.0, now=os.environ["SHIHYO_NOW"]
+    )
+    Warehouse.of(settings).init(catalog)
     upload = home / "figures.csv"
     upload.write_text(
         "indicator_id,period,value,org_unit,note\n"

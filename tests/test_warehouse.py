@@ -11,8 +11,12 @@ import duckdb
 import pytest
 
 from indicators.catalog import Catalog
+from tests.clock import now
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing, migrate
 from warehouse.db import connect
+
+# The results depend on what day it is: run again under a shifted machine clock.
+pytestmark = pytest.mark.clock
 
 
 def test_init_on_an_empty_folder_creates_the_schema(tmp_path: Path, catalog: Catalog) -> None:
@@ -59,7 +63,7 @@ def test_changed_catalog_is_resynced_and_figures_are_kept(
 def test_older_file_is_migrated_without_losing_rows(tmp_path: Path, catalog: Catalog) -> None:
     path = tmp_path / "old.duckdb"
     with connect(path, create=True) as con:
-        applied = migrate.migrate(con, upto=1)
+        applied = migrate.migrate(con, upto=1, now=now())
         assert [m.version for m in applied] == [1]
         con.execute(
             "INSERT INTO load (file_name, sha256, received_at, status, rows_total, rows_accepted)"
@@ -84,7 +88,7 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     bad = [*good, migrate.Migration(2, "broken", "CREATE TABLE x (a INT); SELECT * FROM nowhere;")]
     with connect(path, create=True) as con:
         with pytest.raises(duckdb.Error):
-            migrate.migrate(con, bad)
+            migrate.migrate(con, bad, now=now())
         assert migrate.current_version(con) == 1
         rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
         tables = {r[0] for r in rows}

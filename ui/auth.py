@@ -78,7 +78,7 @@ def _by_email(store: UserStore, email: str) -> User | None:
 
 def require_sign_in(lang: Lang) -> Actor | None:
     """The signed-in user, refreshed from the user file; else None, the sign-in page drawn."""
-    now = dt.datetime.now()
+    now = data.now()
     store = user_store()
     actor = current_actor()
     if actor is not None:
@@ -177,9 +177,7 @@ def _local_form(store: UserStore, lang: Lang, now: dt.datetime) -> None:
 def _audit_sign_in(name: str, action: str, details: dict) -> None:
     """Sign-ins and failed attempts go to the audit trail (who tried, never a password)."""
     settings = load_settings()
-    Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout).audit(
-        name, action, "session", name, None, details
-    )
+    Warehouse.of(settings).audit(name, action, "session", name, None, details)
 
 
 def role_label(actor: Actor, lang: Lang) -> str:

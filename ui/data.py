@@ -36,10 +36,20 @@ def settings() -> Settings:
     return load_settings()
 
 
+def today() -> dt.date:
+    """Today by the settings' clock (SHIHYO_NOW in a demonstration, else the wall clock)."""
+    return settings().clock.today()
+
+
+def now() -> dt.datetime:
+    """Now by the settings' clock."""
+    return settings().clock.now()
+
+
 def warehouse() -> Warehouse:
     """The warehouse named by the settings; no connection is opened here."""
     current = settings()
-    return Warehouse(current.warehouse_path, lock_timeout=current.lock_timeout)
+    return Warehouse.of(current)
 
 
 def key() -> Key:

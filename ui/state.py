@@ -7,9 +7,19 @@ import datetime as dt
 import streamlit as st
 
 from shihyo.i18n import Lang
+from shihyo.settings import load_settings
 from ui.text import t
 
 _LANG_NAMES = {Lang.ja.value: "日本語", Lang.en.value: "English"}
+
+
+def today() -> dt.date:
+    """Today by the settings' clock; the wall clock's when the settings cannot be read
+    (the page then says why instead of drawing anything that needs a day)."""
+    try:
+        return load_settings().clock.today()
+    except ValueError:
+        return dt.date.today()
 
 
 def synced_choice(param: str, options: list[str], widget: str | None = None) -> None:
@@ -51,14 +61,14 @@ def sidebar() -> tuple[Lang, dt.date]:
         # Bound to ?as_of=2025-03-31 (ISO), so that a link replays the same day.
         day = st.date_input(
             t("as_of_input", lang),
-            value=dt.date.today(),
-            max_value=dt.date.today(),
+            value=today(),
+            max_value=today(),
             help=t("as_of_help", lang),
             key="as_of",
             bind="query-params",
         )
-    as_of = day if isinstance(day, dt.date) else dt.date.today()
-    if as_of != dt.date.today():
+    as_of = day if isinstance(day, dt.date) else today()
+    if as_of != today():
         st.sidebar.info(t("replay", lang, day=as_of.isoformat()))
     return lang, as_of
 
@@ -71,7 +81,7 @@ def lang() -> Lang:
 def as_of() -> dt.date:
     """The as-of day chosen in the sidebar (today until one is chosen)."""
     day = st.session_state.get("as_of")
-    return day if isinstance(day, dt.date) else dt.date.today()
+    return day if isinstance(day, dt.date) else today()
 
 
 def link_params(**extra: str) -> dict[str, str]:
@@ -79,6 +89,6 @@ def link_params(**extra: str) -> dict[str, str]:
     params = dict(extra)
     if lang() is Lang.en:
         params["lang"] = Lang.en.value
-    if as_of() != dt.date.today():
+    if as_of() != today():
         params["as_of"] = as_of().isoformat()
     return params

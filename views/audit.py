@@ -30,7 +30,7 @@ def _filters(everything: pd.DataFrame, lang: Lang) -> tuple[str | None, str | No
         key="audit_actor",
     )
     since = right.date_input(
-        t("audit_since", lang), value=None, max_value=dt.date.today(), key="audit_since"
+        t("audit_since", lang), value=None, max_value=data.today(), key="audit_since"
     )
     return entity, actor, since if isinstance(since, dt.date) else None
 
@@ -57,7 +57,7 @@ def main() -> None:
     st.download_button(
         t("download_csv", lang),
         csv_bytes(audit_table(trail, lang, seconds=True)),
-        file_name=f"audit_{dt.date.today().isoformat()}.csv",
+        file_name=f"audit_{data.today().isoformat()}.csv",
         mime="text/csv",
         icon=":material/download:",
         key="audit_csv",

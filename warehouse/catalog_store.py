@@ -3,6 +3,8 @@ and read back as the same `Catalog` object so the domain rules see one shape."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import duckdb
 import pandas as pd
 
@@ -152,7 +154,7 @@ def synced_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     return row[0] if row else None
 
 
-def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
+def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog, now: dt.datetime) -> bool:
     """Replace the catalog tables with `catalog` unless it is already there; True if written.
     The caller owns the transaction."""
     fingerprint = catalog.fingerprint()
@@ -164,7 +166,7 @@ def sync_catalog(con: duckdb.DuckDBPyConnection, catalog: Catalog) -> bool:
             con.register("catalog_frame", frame)
             con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM catalog_frame")
             con.unregister("catalog_frame")
-    con.execute("INSERT INTO catalog_sync VALUES (?, now()::TIMESTAMP)", [fingerprint])
+    con.execute("INSERT INTO catalog_sync VALUES (?, ?)", [fingerprint, now])
     return True
 
 

@@ -3,6 +3,7 @@ in order, each in its own transaction, with the version recorded in the file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -51,8 +52,11 @@ def migrate(
     con: duckdb.DuckDBPyConnection,
     migrations: list[Migration] | None = None,
     upto: int | None = None,
+    *,
+    now: dt.datetime,
 ) -> list[Migration]:
-    """Apply the migrations newer than the file's version (up to `upto`); return those applied."""
+    """Apply the migrations newer than the file's version (up to `upto`), recording each as
+    applied at `now`; return those applied."""
     migrations = bundled_migrations() if migrations is None else migrations
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migration ("
@@ -67,8 +71,8 @@ def migrate(
         try:
             con.execute(migration.sql)
             con.execute(
-                "INSERT INTO schema_migration VALUES (?, ?, now()::TIMESTAMP)",
-                [migration.version, migration.name],
+                "INSERT INTO schema_migration VALUES (?, ?, ?)",
+                [migration.version, migration.name, now],
             )
         except BaseException:
             con.rollback()

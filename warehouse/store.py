@@ -13,6 +13,8 @@ import pandas as pd
 from access.roles import SYSTEM, Actor, require_admin
 from indicators.catalog import Catalog
 from indicators.catalog_diff import catalog_changes
+from shihyo.clock import Clock
+from shihyo.settings import Settings
 from warehouse import alerts, audit, catalog_store, loads, migrate, queries
 from warehouse.db import connect, transaction
 from warehouse.loads import LoadCounts, LoadRecord
@@ -32,9 +34,17 @@ class Warehouse:
     """The DuckDB file at `path`. Connections are opened per call and closed at once,
     so that another process (the dashboard, a scheduled flow) can have its turn."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 30.0):
+    def __init__(self, path: Path, *, lock_timeout: float = 30.0, clock: Clock | None = None):
         self.path = path
         self.lock_timeout = lock_timeout
+        self.clock = clock or Clock()  # when audit entries happen
+
+    @classmethod
+    def of(cls, settings: Settings) -> Warehouse:
+        """The warehouse the settings name, keeping time by their clock."""
+        return cls(
+            settings.warehouse_path, lock_timeout=settings.lock_timeout, clock=settings.clock
+        )
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -44,15 +54,15 @@ class Warehouse:
         act: each changed owner, indicator and target goes to the audit trail). Idempotent."""
         require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
         with connect(self.path, timeout=self.lock_timeout, create=True) as con:
-            applied = migrate.migrate(con)
+            applied = migrate.migrate(con, now=self.clock.now())
             version = migrate.current_version(con)
         with transaction(self.path, timeout=self.lock_timeout) as con:
             previous = (
                 catalog_store.read_catalog(con) if catalog_store.synced_fingerprint(con) else None
             )
-            synced = catalog_store.sync_catalog(con, catalog)
+            now = self.clock.now()
+            synced = catalog_store.sync_catalog(con, catalog, now)
             if synced:
-                now = dt.datetime.now()
                 for change in catalog_changes(previous, catalog):
                     audit.append(
                         con,
@@ -287,7 +297,7 @@ class Warehouse:
         """Append one row to the audit trail."""
         with connect(self.path, timeout=self.lock_timeout) as con:
             audit.append(
-                con, at or dt.datetime.now(), actor, action, entity, entity_id, before, after
+                con, at or self.clock.now(), actor, action, entity, entity_id, before, after
             )
 
     def audit_trail(
@@ -304,5 +314,5 @@ class Warehouse:
             if last == state:
                 return False
             action = "add" if last is None else "change"
-            audit.append(con, dt.datetime.now(), actor, action, entity, entity_id, last, state)
+            audit.append(con, self.clock.now(), actor, action, entity, entity_id, last, state)
             return True

@@ -184,13 +184,14 @@ def template(
     """
     from intake.template import template_csv
 
-    catalog = synced_catalog(context())
+    ctx = context()
+    catalog = synced_catalog(ctx)
     if owner and owner not in {o.id for o in catalog.owners}:
         known = ", ".join(o.id for o in catalog.owners)
         fail(f"unknown section {owner!r}; known: {known}", code=2)
     if indicator and indicator not in {i.id for i in catalog.indicators}:
         fail(f"unknown indicator {indicator!r}", code=2)
-    data = template_csv(catalog, owner, indicator)
+    data = template_csv(catalog, owner, indicator, as_of=ctx.settings.clock.today())
     if out is None:
         typer.echo(data.decode("utf-8-sig"), nl=False)
     else:

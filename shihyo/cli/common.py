@@ -39,7 +39,7 @@ def context() -> Context:
         settings = load_settings()
     except ValueError as exc:
         fail(str(exc), code=2)
-    return Context(settings, Warehouse(settings.warehouse_path, lock_timeout=settings.lock_timeout))
+    return Context(settings, Warehouse.of(settings))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

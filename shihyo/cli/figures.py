@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -37,7 +36,7 @@ def status(
 
     ctx = context()
     synced_catalog(ctx)  # a clean error when there is no warehouse yet
-    result = evaluation(ctx.warehouse, as_of.date() if as_of else None)
+    result = evaluation(ctx.warehouse, as_of.date() if as_of else ctx.settings.clock.today())
     if as_json:
         print_json(result.as_dict())
         return
@@ -246,11 +245,11 @@ def report(
         fail(f"unknown format {fmt!r}; choose one of {', '.join(review.FORMATS)}", code=2)
     ctx = context()
     synced_catalog(ctx)
-    day = as_of.date() if as_of else None
+    day = as_of.date() if as_of else ctx.settings.clock.today()
     try:
         data = review.draft(ctx.warehouse, day, lang.value, fmt)
     except WarehouseBusy as exc:
         fail(str(exc))
-    target = out or Path(review.file_name(day or dt.date.today(), fmt, lang.value))
+    target = out or Path(review.file_name(day, fmt, lang.value))
     target.write_bytes(data)
     console.print(f"wrote {target} ({len(data):,} bytes)")

@@ -64,7 +64,6 @@ def serve() -> None:
 
 def _first_admin(settings: Settings, warehouse: Warehouse) -> None:
     """On a machine with no users yet, an administrator with a random password, told once."""
-    import datetime as dt
     import secrets
 
     from access.users import UserStore
@@ -73,7 +72,7 @@ def _first_admin(settings: Settings, warehouse: Warehouse) -> None:
     if store.list():
         return
     password = secrets.token_urlsafe(12)
-    user = store.add("admin", password, "admin", [], dt.datetime.now())
+    user = store.add("admin", password, "admin", [], settings.clock.now())
     warehouse.audit("system", "add", "user", user.name, None, user.public())
     console.print(
         f"first sign-in / 初回のサインイン: admin / {password}\n"

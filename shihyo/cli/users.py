@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import getpass
 import sys
 from typing import Annotated
@@ -75,7 +74,7 @@ def add(
             None if oidc else _password(password_stdin),
             role,  # type: ignore[arg-type]
             list(section or []),
-            dt.datetime.now(),
+            warehouse.clock.now(),
         )
     except UserError as exc:
         fail(str(exc), code=2)
@@ -91,7 +90,7 @@ def passwd(name: str, password_stdin: PasswordStdin = False) -> None:
     """
     store, warehouse = _store_and_warehouse()
     try:
-        user = store.set_password(name, _password(password_stdin), dt.datetime.now())
+        user = store.set_password(name, _password(password_stdin), warehouse.clock.now())
     except UserError as exc:
         fail(str(exc), code=2)
     warehouse.audit(getpass.getuser(), "passwd", "user", name, None, user.public())
@@ -107,7 +106,7 @@ def disable(name: str) -> None:
     store, warehouse = _store_and_warehouse()
     before = store.get(name)
     try:
-        user = store.disable(name, dt.datetime.now())
+        user = store.disable(name, warehouse.clock.now())
     except UserError as exc:
         fail(str(exc), code=2)
     warehouse.audit(
