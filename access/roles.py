@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from shihyo.errors import BilingualError
+from kernel.errors import BilingualError
 
 Role = Literal["viewer", "owner", "admin"]
 ROLES: tuple[Role, ...] = ("viewer", "owner", "admin")

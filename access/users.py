@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from filelock import FileLock
 
 from access.roles import ROLES, Actor, Role
-from shihyo.errors import BilingualError
+from kernel.errors import BilingualError
 
 MIN_PASSWORD_LENGTH = 10
 MAX_FAILURES = 5

@@ -31,7 +31,7 @@ def build_big(home: Path, rows: int) -> int:
     import duckdb
 
     from indicators.catalog import load_catalog
-    from shihyo.settings import PACKAGE_CATALOG
+    from kernel.settings import PACKAGE_CATALOG
     from warehouse import Warehouse
 
     catalog = load_catalog(PACKAGE_CATALOG)
@@ -58,7 +58,7 @@ def build_big(home: Path, rows: int) -> int:
 def build_samples(home: Path) -> int:
     from flows.ingest import run_ingest
     from indicators.catalog import load_catalog
-    from shihyo.settings import PACKAGE_CATALOG, load_settings
+    from kernel.settings import PACKAGE_CATALOG, load_settings
     from warehouse import Warehouse
 
     settings = load_settings({"SHIHYO_HOME": str(home)})

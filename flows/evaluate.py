@@ -12,8 +12,8 @@ from prefect.artifacts import create_markdown_artifact
 from alerts.config import load_alert_config
 from alerts.engine import AlertReport, AppriseSender, Sender, run_alerts
 from indicators.evaluation import Evaluation
+from kernel.settings import Settings, load_settings
 from shihyo.service import evaluation
-from shihyo.settings import Settings, load_settings
 from warehouse import Warehouse
 
 

@@ -13,7 +13,7 @@ from prefect.artifacts import create_markdown_artifact
 
 from access.roles import Actor
 from flows.loading import FileResult, IngestOptions, Loader, Progress, inbox_files
-from shihyo.settings import Settings, load_settings
+from kernel.settings import Settings, load_settings
 from warehouse import Warehouse
 
 # The CLI's progress display, handed to the flow without passing a callable as a

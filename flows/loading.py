@@ -19,8 +19,8 @@ from filelock import FileLock, Timeout
 from access.roles import SYSTEM, Actor, PermissionDenied, inbox_actor, require_uploader
 from expectations.validate import warm_up
 from flows.checking import Checked, RowIssue, check_upload
-from shihyo.exports import write_errors_csv
-from shihyo.settings import Settings
+from kernel.exports import write_errors_csv
+from kernel.settings import Settings
 from warehouse import Warehouse, WarehouseBusy
 from warehouse.loads import LoadRecord
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Literal, cast
 
 from indicators.catalog import Catalog, Direction, Indicator, Target
+from indicators.periods import fiscal_year_of
 from indicators.trend import (
     fiscal_year_end,
     fiscal_year_periods,
@@ -19,7 +20,6 @@ from indicators.trend import (
     period_of,
     shift_period,
 )
-from intake.periods import fiscal_year_of
 
 Status = Literal[
     "achieved", "on_track", "at_risk", "off_track", "missed", "no_data", "late", "no_target"

@@ -8,7 +8,14 @@ import math
 from collections.abc import Mapping, Sequence
 
 from indicators.catalog import Direction, Frequency, Indicator
-from intake.periods import FISCAL_YEAR_START_MONTH, Granularity, Period, fiscal_year_of, period_end
+from indicators.periods import (
+    FISCAL_YEAR_START_MONTH,
+    Granularity,
+    Period,
+    add_months,
+    fiscal_year_of,
+    period_end,
+)
 
 GRANULARITY: dict[Frequency, Granularity] = {
     "monthly": "month",
@@ -20,12 +27,6 @@ PERIODS_PER_YEAR: dict[Frequency, int] = {"monthly": 12, "quarterly": 4, "fiscal
 
 # Half a minute, in days: enough to absorb rounding in the fit, too little to move a date.
 _DAY_ROUNDING = 1e-6
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """Return the first day of the month `months` after the month of `day`."""
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def period_of(indicator: Indicator, day: dt.date) -> dt.date:
@@ -46,7 +47,7 @@ def period_last_day(indicator: Indicator, period: dt.date) -> dt.date:
 def shift_period(indicator: Indicator, period: dt.date, count: int) -> dt.date:
     """Return the start of the period `count` periods after the one containing `period`."""
     step = MONTHS_PER_PERIOD[indicator.frequency]
-    return _add_months(period_of(indicator, period), count * step)
+    return add_months(period_of(indicator, period), count * step)
 
 
 def fiscal_year_periods(indicator: Indicator, fiscal_year: int) -> list[dt.date]:

@@ -2,14 +2,7 @@
 into one canonical frame, rejecting whole files that are not what was expected."""
 
 from intake.messages import FileRejected, RowError
-from intake.periods import (
-    Period,
-    PeriodError,
-    fiscal_year_of,
-    format_period,
-    parse_period,
-    period_end,
-)
+from intake.periods import PeriodError, parse_period
 from intake.read import FRAME_COLUMNS, ParsedUpload, read_upload
 from intake.values import ValueParseError, parse_value
 
@@ -17,14 +10,10 @@ __all__ = [
     "FRAME_COLUMNS",
     "FileRejected",
     "ParsedUpload",
-    "Period",
     "PeriodError",
     "RowError",
     "ValueParseError",
-    "fiscal_year_of",
-    "format_period",
     "parse_period",
     "parse_value",
-    "period_end",
     "read_upload",
 ]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from shihyo.errors import BilingualError
+from kernel.errors import BilingualError
 
 # Shown in every "this is not the template" message, so the sender learns the fix at once.
 EXPECTED_HEADER_JA = "indicator_id, period, value または 指標ID, 年月, 値 など"

@@ -9,9 +9,9 @@ import datetime as dt
 import io
 
 from indicators.catalog import Catalog
+from indicators.periods import Period, format_period
 from indicators.status import latest_due_period
-from intake.periods import Period, format_period
-from shihyo.exports import neutralise
+from kernel.exports import neutralise
 
 TEMPLATE_COLUMNS = ("indicator_id", "period", "value", "org_unit", "note")
 _GRANULARITY = {"monthly": "month", "quarterly": "quarter", "fiscal_year": "fiscal_year"}

@@ -7,7 +7,7 @@ import math
 import re
 import unicodedata
 
-from shihyo.errors import BilingualError
+from kernel.errors import BilingualError
 
 # △ and ▲ are the Japanese accounting marks for a negative amount; U+2212 is the
 # typographic minus that Word and some Excel fonts produce.

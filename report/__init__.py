@@ -13,10 +13,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Literal
 
+from kernel.i18n import Lang
+from kernel.settings import Settings
 from report.build import build
 from report.model import ReportData
-from shihyo.i18n import Lang
-from shihyo.settings import Settings
 from warehouse import Warehouse
 
 Format = Literal["md", "html", "xlsx"]

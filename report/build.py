@@ -9,10 +9,12 @@ import pandas as pd
 
 from indicators.catalog import Catalog, Indicator, Initiative, Owner
 from indicators.evaluation import Evaluation, indicator_series
+from indicators.periods import Period, format_period
 from indicators.plan import PlanSummary, plan_summary
 from indicators.status import Figure, InitiativeStatus
 from indicators.trend import GRANULARITY
-from intake.periods import Period, format_period
+from kernel.i18n import Lang, status_label
+from kernel.settings import Settings
 from report import method
 from report.model import (
     AreaSection,
@@ -24,9 +26,7 @@ from report.model import (
 )
 from report.summary import row_counts, summarise
 from report.words import area_mark, fiscal_span, named, word
-from shihyo.i18n import Lang, status_label
 from shihyo.service import evaluation
-from shihyo.settings import Settings
 from warehouse import Warehouse
 
 # A handful of the senders' notes on the latest figures is enough to read them by.

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from indicators.catalog import Catalog
+from kernel.i18n import Lang, label, status_label
 from report.model import Counts, Part
 from report.words import fiscal_span, long_date, named, percent, word
-from shihyo.i18n import Lang, label, status_label
 
 # What each target status means, best to worst and then the two without a verdict; the
 # wording restates the rules of indicators.status, which decides them.

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from kernel.i18n import Lang
 from report.words import word
-from shihyo.i18n import Lang
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ from indicators.catalog import Catalog
 from indicators.coverage import coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
+from kernel.i18n import Lang, status_label
 from report import method
 from report.model import AlertRow, Counts, CoverageRow, MismatchRow, Summary
 from report.words import named, word
-from shihyo.i18n import Lang, status_label
 
 
 def row_counts(row: Row) -> Counts:

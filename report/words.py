@@ -1,11 +1,11 @@
 """The report's own wording in Japanese and English, and how it writes names, numbers,
-dates and fiscal years; UI labels shared with the CLI come from shihyo.i18n."""
+dates and fiscal years; UI labels shared with the CLI come from kernel.i18n."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from shihyo.i18n import Lang, label
+from kernel.i18n import Lang, label
 
 # In the report's own terms (点検報告書): the headings, the 取組数 table and the 別紙.
 WORDS: dict[str, tuple[str, str]] = {

@@ -12,9 +12,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from kernel.exports import neutralise
 from report.charts import text_sparkline
 from report.model import Counts, ReportData
-from shihyo.exports import neutralise
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=13)

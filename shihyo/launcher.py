@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
+from kernel.settings import Settings
 from shihyo.orchestration import LOCAL_API, server_answers
-from shihyo.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"

@@ -14,7 +14,7 @@ from access.roles import SYSTEM, Actor, PermissionDenied, may_resend, require_up
 from flows.checking import Checked
 from flows.loading import IngestOptions
 from indicators.evaluation import Evaluation, evaluate
-from shihyo.settings import Settings
+from kernel.settings import Settings
 from warehouse import Warehouse
 
 

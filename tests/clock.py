@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 
-from shihyo.clock import clock_from
+from kernel.clock import clock_from
 
 
 def now() -> dt.datetime:

@@ -20,7 +20,7 @@ os.environ["SHIHYO_NOW"] = "2026-11-20T09:00:00"
 import pytest
 
 from indicators.catalog import Catalog, load_catalog
-from shihyo.settings import PACKAGE_CATALOG
+from kernel.settings import PACKAGE_CATALOG
 from warehouse import Warehouse
 
 REPO = Path(__file__).resolve().parents[1]

@@ -20,8 +20,8 @@ from access.roles import (
     require_uploader,
 )
 from access.users import MAX_FAILURES, SignInFailed, UserError, UserStore
+from kernel.settings import load_settings
 from shihyo.cli import app
-from shihyo.settings import load_settings
 from warehouse import Warehouse
 
 NOW = dt.datetime(2026, 11, 29, 9, 0)

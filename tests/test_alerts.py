@@ -22,7 +22,7 @@ from alerts.rules import validation_conditions
 from flows.evaluate import run_evaluate
 from flows.ingest import run_ingest
 from indicators.catalog import Catalog
-from shihyo.settings import Settings, load_settings
+from kernel.settings import Settings, load_settings
 from warehouse import Warehouse
 
 # The results depend on what day it is: run again under a shifted machine clock.

@@ -22,7 +22,7 @@ from flows.evaluate import run_evaluate
 from flows.ingest import run_ingest
 from flows.loading import IngestOptions
 from indicators.catalog import load_catalog
-from shihyo.settings import PACKAGE_CATALOG, load_settings
+from kernel.settings import PACKAGE_CATALOG, load_settings
 from tests.clock import now
 from tests.conftest import REPO
 from ui import auth

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from access.users import UserStore
-from shihyo.settings import load_settings
+from kernel.settings import load_settings
 from tests import test_app
 from tests.clock import now
 from tests.test_app import APP, HEADER, USERS, add_users, frames, run_page, signed_in, texts

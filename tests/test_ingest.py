@@ -24,7 +24,7 @@ from flows.loading import (
 )
 from indicators.catalog import Catalog
 from intake import read_upload
-from shihyo.settings import Settings, load_settings
+from kernel.settings import Settings, load_settings
 from tests.clock import today
 from tests.conftest import REALDATA
 from warehouse import Warehouse

@@ -16,8 +16,8 @@ from access.roles import Actor, PermissionDenied
 from flows.loading import IngestOptions, Loader
 from indicators.catalog import Catalog
 from intake import FileRejected, read_upload
+from kernel.settings import Settings, load_settings
 from shihyo import service
-from shihyo.settings import Settings, load_settings
 from tests.conftest import REALDATA
 from warehouse import Warehouse
 

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from flows.ingest import ingest
 from indicators.catalog import Catalog
+from kernel.settings import load_settings
 from shihyo.cli import app
-from shihyo.settings import load_settings
 from warehouse import Warehouse
 
 # The results depend on what day it is: run again under a shifted machine clock.

@@ -8,14 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from intake.periods import (
-    Period,
-    PeriodError,
-    fiscal_year_of,
-    format_period,
-    parse_period,
-    period_end,
-)
+from indicators.periods import Period, fiscal_year_of, format_period, period_end
+from intake.periods import PeriodError, parse_period
 
 D = dt.date
 

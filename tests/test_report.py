@@ -17,10 +17,10 @@ import report
 from flows.evaluate import run_evaluate
 from flows.ingest import run_ingest
 from indicators.catalog import Catalog, load_catalog
+from kernel.i18n import Lang
+from kernel.settings import Settings
 from report.charts import svg_sparkline, text_sparkline
 from report.words import fiscal_span
-from shihyo.i18n import Lang
-from shihyo.settings import Settings
 from tests.clock import today
 from warehouse import Warehouse
 

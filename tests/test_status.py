@@ -25,7 +25,7 @@ from indicators.status import (
     status_counts,
 )
 from indicators.trend import crossing_date, fiscal_year_totals
-from shihyo.settings import PACKAGE_CATALOG
+from kernel.settings import PACKAGE_CATALOG
 
 D = dt.date
 CATALOG = load_catalog(PACKAGE_CATALOG)

@@ -9,8 +9,8 @@ from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
 from access.roles import Actor
 from access.users import SignInFailed, User, UserStore
-from shihyo.i18n import Lang
-from shihyo.settings import load_settings
+from kernel.i18n import Lang
+from kernel.settings import load_settings
 from ui import data
 from ui.text import md_escape, pick, t
 from warehouse import Warehouse

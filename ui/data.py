@@ -13,9 +13,9 @@ import streamlit as st
 
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
+from kernel.i18n import Lang
+from kernel.settings import Settings, load_settings
 from shihyo import service
-from shihyo.i18n import Lang
-from shihyo.settings import Settings, load_settings
 from ui import state
 from ui.text import t
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing

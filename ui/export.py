@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from shihyo.exports import neutralise
+from kernel.exports import neutralise
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:

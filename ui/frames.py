@@ -12,7 +12,7 @@ from indicators.catalog import Catalog, Indicator
 from indicators.coverage import Coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
-from shihyo.i18n import Lang, status_label
+from kernel.i18n import Lang, status_label
 from ui.status import severity_rank
 from ui.text import pick, t
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from shihyo.i18n import Lang
-from shihyo.settings import load_settings
+from kernel.i18n import Lang
+from kernel.settings import load_settings
 from ui.text import t
 
 _LANG_NAMES = {Lang.ja.value: "日本語", Lang.en.value: "English"}

@@ -9,9 +9,9 @@ import pandas as pd
 
 from indicators.catalog import Catalog, Indicator
 from indicators.evaluation import Evaluation
+from indicators.periods import Period, format_period
 from indicators.trend import GRANULARITY, period_of
-from intake.periods import Period, format_period
-from shihyo.i18n import Lang, status_label
+from kernel.i18n import Lang, status_label
 from ui.frames import fmt, owner_names, section_names, times
 from ui.status import alert_color, alert_rank, plan_label
 from ui.text import pick, t

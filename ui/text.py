@@ -1,10 +1,10 @@
-"""Labels only the app uses, in Japanese and English; shared terms come from shihyo.i18n."""
+"""Labels only the app uses, in Japanese and English; shared terms come from kernel.i18n."""
 
 from __future__ import annotations
 
 import re
 
-from shihyo.i18n import Lang, label
+from kernel.i18n import Lang, label
 
 TEXT: dict[str, tuple[str, str]] = {
     # navigation and sidebar
@@ -285,7 +285,7 @@ TEXT: dict[str, tuple[str, str]] = {
 
 
 def t(key: str, lang: Lang | str, **values: object) -> str:
-    """The app's label for `key` in `lang` (falling back to shihyo.i18n), formatted."""
+    """The app's label for `key` in `lang` (falling back to kernel.i18n), formatted."""
     if key in TEXT:
         ja, en = TEXT[key]
         text = en if Lang(lang) is Lang.en else ja

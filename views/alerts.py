@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Actor, may_resend
+from kernel.i18n import Lang
 from shihyo import service
-from shihyo.i18n import Lang
 from ui import auth, data, state
 from ui.frames import fit_height, owner_names
 from ui.status import ALERT_ORDER, style_status

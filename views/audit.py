@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from shihyo.i18n import Lang
+from kernel.i18n import Lang
 from ui import auth, data, state
 from ui.export import csv_bytes
 from ui.tables import audit_table

@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Actor, may_see_load
+from kernel.i18n import Lang
 from shihyo import service
-from shihyo.i18n import Lang
 from ui import auth, data, state
 from ui.tables import loads_table, quarantine_table
 from ui.text import t

@@ -10,8 +10,8 @@ import streamlit as st
 
 from access.roles import Actor, PermissionDenied
 from flows.loading import Checked, IngestBusy
+from kernel.i18n import Lang
 from shihyo import service
-from shihyo.i18n import Lang
 from ui import auth, data, state
 from ui.frames import owner_names
 from ui.tables import issues_table

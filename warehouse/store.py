@@ -13,8 +13,8 @@ import pandas as pd
 from access.roles import SYSTEM, Actor, require_admin
 from indicators.catalog import Catalog
 from indicators.catalog_diff import catalog_changes
-from shihyo.clock import Clock
-from shihyo.settings import Settings
+from kernel.clock import Clock
+from kernel.settings import Settings
 from warehouse import alerts, audit, catalog_store, loads, migrate, queries
 from warehouse.db import connect, transaction
 from warehouse.loads import LoadCounts, LoadRecord

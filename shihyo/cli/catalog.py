@@ -13,6 +13,7 @@ from access.roles import Actor
 from indicators.catalog import CatalogError, load_catalog
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
+from kernel.i18n import Lang, label
 from shihyo.cli.common import (
     JsonOption,
     LangOption,
@@ -23,7 +24,6 @@ from shihyo.cli.common import (
     print_json,
     synced_catalog,
 )
-from shihyo.i18n import Lang, label
 from warehouse import WarehouseBusy
 
 

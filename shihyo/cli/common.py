@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 
 from indicators.catalog import Catalog
-from shihyo.i18n import Lang
-from shihyo.settings import Settings, load_settings
+from kernel.i18n import Lang
+from kernel.settings import Settings, load_settings
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
 
 app = typer.Typer(

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from kernel.i18n import Lang, label, status_label
 from shihyo.cli.common import (
     AsOfOption,
     JsonOption,
@@ -19,7 +20,6 @@ from shihyo.cli.common import (
     print_json,
     synced_catalog,
 )
-from shihyo.i18n import Lang, label, status_label
 from warehouse import WarehouseBusy
 
 

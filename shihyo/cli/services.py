@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
+from kernel.settings import Settings
 from shihyo.cli.catalog import init, plan
 from shihyo.cli.common import app, console, context, fail
-from shihyo.settings import Settings
 from warehouse import Warehouse
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, fields
 from functools import cached_property
 from pathlib import Path
 
-from shihyo.clock import Clock, clock_from
+from kernel.clock import Clock, clock_from
 
 PACKAGE_CATALOG = Path(__file__).resolve().parent.parent / "indicators" / "catalog"
 
