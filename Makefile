@@ -19,6 +19,7 @@ SHIFTED_CLOCK ?= 2024-02-29 23:50:00
 
 test: install system-packages
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 	@echo "again under a shifted machine clock ($(SHIFTED_CLOCK)): the date-sensitive tests"
 	faketime '$(SHIFTED_CLOCK)' $(BIN)/pytest -m clock -q -p no:cacheprovider

@@ -4,7 +4,7 @@ over the sample figures (about 600), measured in the same run.
     .venv/bin/python bench/dashboard.py [--rows 10000000]
 
 For each warehouse it times, in a child process of its own: the evaluation the page
-shows (`shihyo.service.evaluation`, cold), then the whole page through Streamlit's
+shows (`Service.evaluation`, cold), then the whole page through Streamlit's
 AppTest twice — the first run reads the warehouse, the second is served from the
 page's cache (what a reader sees on reload until a load or evaluation lands)."""
 
@@ -30,16 +30,15 @@ def build_big(home: Path, rows: int) -> int:
     over synthetic org units (DuckDB generates them; no Python loop)."""
     import duckdb
 
-    from indicators.catalog import load_catalog
-    from kernel.settings import PACKAGE_CATALOG
-    from warehouse import Warehouse
+    from access.roles import SYSTEM
+    from kernel.settings import load_settings
+    from service import Service
 
-    catalog = load_catalog(PACKAGE_CATALOG)
-    store = Warehouse(home / "shihyo.duckdb")
-    store.init(catalog)
+    store = Service(load_settings({**os.environ, "SHIHYO_HOME": str(home)}))
+    catalog = store.init(SYSTEM).catalog
     ids = [i.id for i in catalog.indicators if i.frequency == "monthly"]
     units = max(1, rows // (len(ids) * MONTHS))
-    con = duckdb.connect(str(store.path))
+    con = duckdb.connect(str(store.settings.warehouse_path))
     con.execute(
         """
         INSERT INTO observation
@@ -56,15 +55,16 @@ def build_big(home: Path, rows: int) -> int:
 
 
 def build_samples(home: Path) -> int:
-    from flows.ingest import run_ingest
-    from indicators.catalog import load_catalog
-    from kernel.settings import PACKAGE_CATALOG, load_settings
-    from warehouse import Warehouse
+    from access.roles import SYSTEM
+    from kernel.settings import load_settings
+    from service import IngestOptions, Service
 
-    settings = load_settings({"SHIHYO_HOME": str(home)})
-    Warehouse(settings.warehouse_path).init(load_catalog(PACKAGE_CATALOG))
+    service = Service(load_settings({**os.environ, "SHIHYO_HOME": str(home)}))
+    service.init(SYSTEM)
     files = sorted((REPO / "data" / "sample").glob("synthetic_*.csv"))
-    return run_ingest([str(f) for f in files], settings=settings).rows_accepted
+    options = IngestOptions(keep_source=True)
+    ran = service.ingest([str(f) for f in files], options=options, direct=True)
+    return ran.report.rows_accepted
 
 
 def measure(home: Path) -> dict:
@@ -72,12 +72,11 @@ def measure(home: Path) -> dict:
     os.environ["SHIHYO_HOME"] = str(home)
     from streamlit.testing.v1 import AppTest
 
-    from shihyo.service import evaluation
-    from warehouse import Warehouse
+    from service import Service
 
-    store = Warehouse(home / "shihyo.duckdb")
+    store = Service.from_environment()
     started = time.perf_counter()
-    result = evaluation(store)
+    result = store.evaluation()
     evaluate_s = time.perf_counter() - started
     page = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
     started = time.perf_counter()

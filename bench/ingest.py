@@ -183,10 +183,12 @@ def _report(result: dict) -> None:
 def child_init(home: Path, catalog: Path) -> None:
     """A fresh warehouse with the catalog synced, as `shihyo init` leaves it."""
     sys.path.insert(0, str(REPO))
-    from indicators.catalog import load_catalog
-    from warehouse import Warehouse
+    from access.roles import SYSTEM
+    from kernel.settings import load_settings
+    from service import Service
 
-    Warehouse(home / "shihyo.duckdb").init(load_catalog(catalog))
+    env = {**os.environ, "SHIHYO_HOME": str(home), "SHIHYO_CATALOG": str(catalog)}
+    Service(load_settings(env)).init(SYSTEM)
     _report({})
 
 
@@ -238,16 +240,16 @@ class _Timers:
 
 
 def child_shihyo(upload: Path, profile: bool, warm: bool) -> None:
-    """`shihyo ingest FILE` as run directly: flows.ingest.run_ingest([path]). With `warm`,
+    """`shihyo ingest FILE` as run directly: the service's ingestion of [path]. With `warm`,
     Great Expectations is imported before the clock starts, as in a long-running worker
     (`shihyo serve`) after its first file."""
     sys.path.insert(0, str(REPO))
     start = time.perf_counter()
     import expectations.engine as engine
     import expectations.validate as validate
-    import flows.checking as checking
-    import flows.ingest as ingest
-    from warehouse import Warehouse
+    import pipeline.checking as checking
+    from kernel.settings import load_settings
+    from service import IngestOptions, Service
 
     if warm:
         validate._engine()
@@ -269,7 +271,7 @@ def child_shihyo(upload: Path, profile: bool, warm: bool) -> None:
         events.append((stage, time.perf_counter()))
         high_water[stage] = _peak_rss()  # the high-water mark as this stage starts
 
-    token = ingest.progress_hook.set(hook)
+    service = Service(load_settings())
     profiler = None
     if profile:
         import cProfile
@@ -277,11 +279,11 @@ def child_shihyo(upload: Path, profile: bool, warm: bool) -> None:
         profiler = cProfile.Profile()
         profiler.enable()
     start = time.perf_counter()
-    report = ingest.run_ingest([str(upload)])
+    options = IngestOptions(keep_source=True)
+    report = service.ingest([str(upload)], None, options, hook, direct=True).report
     end = time.perf_counter()
     if profiler is not None:
         profiler.disable()
-    ingest.progress_hook.reset(token)
     peak = _peak_rss()
 
     marks = dict(events)
@@ -304,8 +306,7 @@ def child_shihyo(upload: Path, profile: bool, warm: bool) -> None:
         "validate": marks.get("write", end) - marks.get("validate", end),
         "write + archive": end - marks.get("write", end),
     }
-    settings = ingest.load_settings()
-    rows = Warehouse(settings.warehouse_path).table_counts()["observation"]
+    rows = service.table_counts()["observation"]
     result = {
         "seconds": end - start,
         "import_seconds": imported,

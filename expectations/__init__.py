@@ -8,6 +8,7 @@ from expectations.validate import (
     load_suite,
     rejected_rows,
     validate_observations,
+    warm_up,
 )
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "load_suite",
     "rejected_rows",
     "validate_observations",
+    "warm_up",
 ]

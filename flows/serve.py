@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
+from flows.orchestration import LOCAL_API, server_answers
 from kernel.settings import Settings
-from shihyo.orchestration import LOCAL_API, server_answers
 
 
 @contextmanager

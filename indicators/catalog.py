@@ -190,6 +190,15 @@ class Catalog(_Model):
         """A hash of the catalog's content, to tell whether a sync has anything to do."""
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
 
+    def to_document(self) -> dict:
+        """The catalog as plain JSON data: what the warehouse keeps of each version."""
+        return self.model_dump(mode="json")
+
+    @classmethod
+    def from_document(cls, document: dict) -> Catalog:
+        """The catalog from a document `to_document` wrote (checked like the files are)."""
+        return cls.model_validate(document)
+
 
 def _read_yaml(path: Path) -> object:
     if not path.is_file():

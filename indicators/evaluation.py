@@ -93,7 +93,7 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def evaluate(catalog: Catalog, totals: pd.DataFrame, as_of: dt.date) -> Evaluation:
+def judge(catalog: Catalog, totals: pd.DataFrame, as_of: dt.date) -> Evaluation:
     """Judge every target from the indicators' figures known on `as_of`."""
     series = indicator_series(totals)
     targets = {

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
-from functools import cached_property
 from pathlib import Path
 
-from kernel.clock import Clock, clock_from
+from kernel.clock import clock_from
 
 PACKAGE_CATALOG = Path(__file__).resolve().parent.parent / "indicators" / "catalog"
 
@@ -56,11 +55,6 @@ class Settings:
     on from at the wall clock's pace: for demonstrations and tests, never in service
     (SHIHYO_NOW; unset: the wall clock)."""
 
-    @cached_property
-    def clock(self) -> Clock:
-        """The one clock of this process's work: every "now" and "today" comes from it."""
-        return clock_from(self.now)
-
     @property
     def warehouse_path(self) -> Path:
         return self.home / "shihyo.duckdb"
@@ -102,7 +96,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         else:
             values[field.name] = raw
     settings = Settings(**values)  # type: ignore[arg-type]
-    settings.clock  # noqa: B018  (a bad SHIHYO_NOW is reported here, with the others)
+    clock_from(settings.now)  # a bad SHIHYO_NOW is reported here, with the other settings
     if settings.prefect not in ("auto", "always", "never"):
         raise ValueError(f"SHIHYO_PREFECT must be auto, always or never, got {settings.prefect!r}")
     return settings

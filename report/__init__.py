@@ -2,9 +2,9 @@
 the prefecture's own report: 1 趣旨・考え方, 2 取組項目ごとの点検結果, 3 全体総括 and
 the 別紙, as Markdown, one self-contained HTML file, or an Excel workbook.
 
-    data = report.build(warehouse, as_of, "ja")      # what the report says
-    body = report.render(data, "html")                # bytes to write or download
-    body = report.draft(warehouse, as_of, "en", "md") # both in one call
+    data = report.build(evaluation, warehouse, "ja")      # what the report says
+    body = report.render(data, "html")                     # bytes to write or download
+    body = report.draft(evaluation, warehouse, "en", "md") # both in one call
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Literal
 
+from indicators.evaluation import Evaluation
 from kernel.i18n import Lang
-from kernel.settings import Settings
 from report.build import build
 from report.model import ReportData
 from warehouse import Warehouse
@@ -62,14 +62,14 @@ def render(data: ReportData, fmt: Format | str = "md") -> bytes:
 
 
 def draft(
-    source: Settings | Warehouse,
-    as_of: dt.date,
+    result: Evaluation,
+    warehouse: Warehouse,
     lang: Lang | str = Lang.ja,
     fmt: Format | str = "md",
 ) -> bytes:
-    """The report as of the end of `as_of`, in `lang` and `fmt`, as bytes."""
+    """The report of `result`'s day, in `lang` and `fmt`, as bytes."""
     renderer = _renderer(fmt)  # an unknown format fails before the warehouse is read
-    return renderer(build(source, as_of, lang))
+    return renderer(build(result, warehouse, lang))
 
 
 def file_name(as_of: dt.date, fmt: Format | str, lang: Lang | str = Lang.ja) -> str:

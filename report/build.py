@@ -1,5 +1,6 @@
-"""The report's data as of one day: the catalog, the evaluation of every target, the
-figures, coverage, the plan's status table and the alerts, read once from the warehouse."""
+"""The report's data as of one day: the evaluation of every target (the one its caller
+computed, so that the report shows what every other face shows), the figures, coverage,
+the plan's status table and the alerts, read once from the warehouse."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from indicators.plan import PlanSummary, plan_summary
 from indicators.status import Figure, InitiativeStatus
 from indicators.trend import GRANULARITY
 from kernel.i18n import Lang, status_label
-from kernel.settings import Settings
 from report import method
 from report.model import (
     AreaSection,
@@ -26,19 +26,16 @@ from report.model import (
 )
 from report.summary import row_counts, summarise
 from report.words import area_mark, fiscal_span, named, word
-from shihyo.service import evaluation
 from warehouse import Warehouse
 
 # A handful of the senders' notes on the latest figures is enough to read them by.
 _MAX_NOTES = 3
 
 
-def build(source: Settings | Warehouse, as_of: dt.date, lang: Lang | str = Lang.ja) -> ReportData:
-    """The review report as of the end of `as_of`, in `lang`."""
-    warehouse = source if isinstance(source, Warehouse) else _warehouse(source)
-    lang, day = Lang(lang), as_of
-    # Every figure comes through these two calls with the day, so nothing recorded later shows.
-    result = evaluation(warehouse, day)
+def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) -> ReportData:
+    """The review report of `result` (every target judged as of its day), in `lang`."""
+    lang, day = Lang(lang), result.as_of
+    # Every figure comes through calls with the day, so nothing recorded later shows.
     series = indicator_series(warehouse.indicator_totals(as_of=day))
     catalog = result.catalog
     owners = {o.id: o for o in catalog.owners}
@@ -63,10 +60,6 @@ def build(source: Settings | Warehouse, as_of: dt.date, lang: Lang | str = Lang.
         summary=summarise(catalog, summary, result, warehouse.alerts(), day, lang),
         illustrative_note=word("illustrative_note", lang),
     )
-
-
-def _warehouse(settings: Settings) -> Warehouse:
-    return Warehouse.of(settings)
 
 
 def _period_text(ind: Indicator, period: dt.date | None) -> str | None:

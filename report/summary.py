@@ -54,7 +54,7 @@ def summarise(
             word("total", lang), cov.initiatives_total, cov.with_indicator, cov.ratio
         ),
         coverage_sentence=method.coverage_sentence(cov.initiatives_total, cov.with_indicator, lang),
-        alerts=_alerts(catalog, alerts, day, lang),
+        alerts=alert_rows(catalog, alerts, day, lang),
         mismatches=[
             MismatchRow(
                 word(f"level_{m.level}", lang),
@@ -72,7 +72,7 @@ def _when(value: object) -> dt.datetime | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
 
-def _alerts(catalog: Catalog, frame: pd.DataFrame, day: dt.date, lang: Lang) -> list[AlertRow]:
+def alert_rows(catalog: Catalog, frame: pd.DataFrame, day: dt.date, lang: Lang) -> list[AlertRow]:
     """The alerts opened by the end of `day`, each open or resolved as it was then."""
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
     owners = {o.id: named(o.name, o.name_en, lang) for o in catalog.owners}

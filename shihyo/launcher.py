@@ -4,6 +4,7 @@ server, and the dashboard — until Ctrl-C, which stops them all."""
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -15,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from kernel.settings import Settings
-from shihyo.orchestration import LOCAL_API, server_answers
+from service import Service
 
 REPO = Path(__file__).resolve().parents[1]
 APP = REPO / "app.py"
@@ -86,6 +87,9 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
                     str(port),
                     "--browser.gatherUsageStats",
                     "false",
+                    # The service checks SHIHYO_MAX_UPLOAD_MB; the server must let such files in.
+                    "--server.maxUploadSize",
+                    str(max(1, math.ceil(settings.max_upload_mb))),
                 ],
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -96,8 +100,8 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
         say("starting the dashboard and the scheduler (Prefect server) …")
         _wait_for(lambda: _app_answers(port), 90, "the dashboard", app)
         say(f"dashboard:  http://localhost:{port}")
-        _wait_for(lambda: server_answers(LOCAL_API), 180, "the Prefect server", scheduler)
-        say(f"Prefect UI: {LOCAL_API.removesuffix('/api')}")
+        _wait_for(Service.scheduler_answers, 180, "the Prefect server", scheduler)
+        say(f"Prefect UI: {Service.scheduler_ui()}")
         say(f"logs: {logs}   — Ctrl-C stops everything")
         while all(child.poll() is None for child in children):
             time.sleep(1)

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from flows.loading import Progress as ProgressHook
+from service import Progress as ProgressHook
 
 STEPS = ("fingerprint", "parse", "validate", "write")
 

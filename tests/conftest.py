@@ -19,8 +19,12 @@ os.environ["SHIHYO_NOW"] = "2026-11-20T09:00:00"
 
 import pytest
 
+from access.roles import SYSTEM
 from indicators.catalog import Catalog, load_catalog
-from kernel.settings import PACKAGE_CATALOG
+from kernel.settings import PACKAGE_CATALOG, Settings, load_settings
+from pipeline import Loader
+from pipeline.resources import Resources
+from service import Service
 from warehouse import Warehouse
 
 REPO = Path(__file__).resolve().parents[1]
@@ -50,12 +54,37 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def ready_service(settings: Settings | None = None) -> Service:
+    """The service over `settings` (default: the environment's), its warehouse initialised
+    with the catalog files."""
+    service = Service(settings or load_settings())
+    service.init(SYSTEM)
+    return service
+
+
+def open_warehouse(settings: Settings) -> Warehouse:
+    """The warehouse the settings name, on the tests' clock (no connection yet)."""
+    return Resources.open(settings).warehouse
+
+
+def loader_for(settings: Settings) -> Loader:
+    """A loader as the service's direct path builds it."""
+    res = Resources.open(settings)
+    return Loader(res.settings, res.warehouse, res.catalog(), res.clock)
+
+
 @pytest.fixture
-def warehouse(tmp_path: Path, catalog: Catalog) -> Warehouse:
+def service(home: Path) -> Service:
+    """The service over a fresh home, its warehouse initialised."""
+    return ready_service()
+
+
+@pytest.fixture
+def warehouse(tmp_path: Path) -> Warehouse:
     """An initialised warehouse file in a temp folder."""
-    store = Warehouse(tmp_path / "wh" / "shihyo.duckdb", lock_timeout=5)
-    store.init(catalog)
-    return store
+    settings = load_settings({**os.environ, "SHIHYO_HOME": str(tmp_path / "wh")})
+    ready_service(settings)
+    return open_warehouse(settings)
 
 
 @pytest.fixture(scope="session")

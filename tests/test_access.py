@@ -21,8 +21,9 @@ from access.roles import (
 )
 from access.users import MAX_FAILURES, SignInFailed, UserError, UserStore
 from kernel.settings import load_settings
+from service import Service
 from shihyo.cli import app
-from warehouse import Warehouse
+from tests.conftest import ready_service
 
 NOW = dt.datetime(2026, 11, 29, 9, 0)
 PASSWORD = "correct horse battery"
@@ -123,8 +124,7 @@ def test_loads_are_visible_to_their_section_viewers_and_admins() -> None:
 
 
 def test_user_commands_are_audited_without_hashes(home: Path, catalog) -> None:
-    settings = load_settings()
-    Warehouse(settings.warehouse_path).init(catalog)
+    service = ready_service()
     runner = CliRunner()
     result = runner.invoke(
         app,
@@ -148,27 +148,31 @@ def test_user_commands_are_audited_without_hashes(home: Path, catalog) -> None:
         input=PASSWORD + "\n",
     )
     assert bad.exit_code == 2 and "unknown section" in bad.output
-    trail = Warehouse(settings.warehouse_path).audit_trail(entity="user")
+    trail = service.audit_trail(SYSTEM, entity="user")
     assert trail["action"].tolist() == ["disable", "add"]
     dumped = trail.to_json(date_format="iso")
     assert "argon2" not in dumped and PASSWORD not in dumped
     assert json.loads(trail.iloc[0]["after"])["disabled"] is True
 
 
-def test_catalog_changes_are_for_admins_and_audited(tmp_path: Path, catalog) -> None:
-    store = Warehouse(tmp_path / "wh.duckdb")
+def test_catalog_changes_are_for_admins_and_audited(home: Path, catalog) -> None:
+    store = Service(load_settings())
     with pytest.raises(PermissionDenied):
-        store.init(catalog, Actor("o", "owner", ("joho-kikaku",)))
+        store.init(Actor("o", "owner", ("joho-kikaku",)))
     admin = Actor("kanri", "admin")
-    store.init(catalog, admin)
-    first = store.audit_trail()
+    store.init(admin)
+    with pytest.raises(PermissionDenied):
+        store.audit_trail(Actor("v", "viewer"))
+    first = store.audit_trail(admin)
     assert set(first["action"]) == {"add"}  # the first sync adds every entry
     indicators = list(catalog.indicators)
     wifi = indicators[0]
     moved = wifi.targets[0].model_copy(update={"value": 750.0})
     indicators[0] = wifi.model_copy(update={"targets": [moved, *wifi.targets[1:]]})
-    store.init(catalog.model_copy(update={"indicators": indicators}), admin)
-    change = store.audit_trail(entity="target").iloc[0]
+    with pytest.raises(PermissionDenied):
+        store.record_catalog(catalog, Actor("o", "owner", ("joho-kikaku",)))
+    store.record_catalog(catalog.model_copy(update={"indicators": indicators}), admin)
+    change = store.audit_trail(admin, entity="target").iloc[0]
     assert (change["action"], change["entity_id"], change["actor"]) == ("change", moved.id, "kanri")
     assert (
         json.loads(change["before"])["value"] == 700 and json.loads(change["after"])["value"] == 750
@@ -185,33 +189,67 @@ def test_an_oidc_only_user_has_no_local_password(store: UserStore) -> None:
 
 def test_resending_is_for_admins_and_the_recipient_section(home: Path, catalog) -> None:
     from access.roles import may_resend
-    from shihyo import service
 
     assert may_resend(Actor("a", "admin"), "zeimu-shido")
     assert may_resend(Actor("o", "owner", ("joho-kikaku",)), "joho-kikaku")
     assert not may_resend(Actor("o", "owner", ("joho-kikaku",)), "zeimu-shido")
     assert not may_resend(Actor("v", "viewer"), "joho-kikaku")
-    settings = load_settings()
-    Warehouse(settings.warehouse_path).init(catalog)
-    from flows.evaluate import run_evaluate
-
-    run_evaluate(settings=settings)  # no channels: messages kept as no_channel
-    message = Warehouse(settings.warehouse_path).outbox().iloc[0]
+    service = ready_service()
+    service.evaluate()  # no channels: messages kept as no_channel
+    message = service.outbox().iloc[0]
     with pytest.raises(PermissionDenied):
-        service.resend_message(settings, int(message["id"]), Actor("v", "viewer"))
+        service.resend(int(message["id"]), Actor("v", "viewer"))
 
 
-def test_a_first_administrator_is_made_once_and_audited(home: Path, catalog, capsys) -> None:
-    from shihyo.cli.services import _first_admin
+def test_afirst_administrator_is_made_once_and_audited(home: Path, catalog, capsys) -> None:
+    from shihyo.cli.services import first_admin
 
-    settings = load_settings()
-    store = Warehouse(settings.warehouse_path)
-    store.init(catalog)
-    _first_admin(settings, store)
-    _first_admin(settings, store)
+    store = ready_service()
+    settings = store.settings
+    first_admin(store)
+    first_admin(store)
     users = UserStore(settings.home / "users.json").list()
     assert [(u.name, u.role) for u in users] == [("admin", "admin")]
     printed = capsys.readouterr().out
     password = printed.split("admin / ")[1].split()[0]
     assert UserStore(settings.home / "users.json").authenticate("admin", password, NOW)
-    assert store.audit_trail(entity="user")["entity_id"].tolist() == ["admin"]
+    assert store.audit_trail(SYSTEM, entity="user")["entity_id"].tolist() == ["admin"]
+
+
+# ── what each role may read, asked of the service (no dashboard needed) ──────────
+
+
+def _two_sections_loaded(service: Service, tmp_path: Path) -> None:
+    from pipeline import IngestOptions
+
+    for section, row in (
+        ("joho-kikaku", "wifi_access_points,2019-04,600,,\nwifi_access_points,2019-05,x,,\n"),
+        ("zeimu-shido", "etax_payments,2019-04,40000,,\netax_payments,2019-05,y,,\n"),
+    ):
+        path = tmp_path / f"{section}.csv"
+        path.write_text("indicator_id,period,value,org_unit,note\n" + row, encoding="utf-8")
+        options = IngestOptions(
+            actor=Actor(section, "owner", (section,)), section=section, keep_source=True
+        )
+        service.ingest([str(path)], options=options)
+
+
+def test_each_role_reads_the_loads_rejected_rows_and_files_it_may(
+    service: Service, tmp_path: Path
+) -> None:
+    _two_sections_loaded(service, tmp_path)
+    owner = Actor("yamada", "owner", ("joho-kikaku",))
+    viewer, admin = Actor("kanbu", "viewer"), Actor("kanri", "admin")
+    assert set(service.loads(owner)["section"]) == {"joho-kikaku"}
+    assert set(service.loads(viewer)["section"]) == {"joho-kikaku", "zeimu-shido"}
+    assert set(service.loads(admin)["section"]) == {"joho-kikaku", "zeimu-shido"}
+    assert service.quarantine(owner)["value"].tolist() == ["x"]
+    assert sorted(service.quarantine(viewer)["value"]) == ["x", "y"]
+    theirs = service.loads(admin).set_index("section").loc["zeimu-shido", "sha256"]
+    with pytest.raises(PermissionDenied):
+        service.load_files(owner, theirs)
+    assert service.load_files(admin, theirs).raw is not None
+    for reader in (owner, viewer):
+        with pytest.raises(PermissionDenied):
+            service.audit_trail(reader)
+    assert not service.audit_trail(admin).empty

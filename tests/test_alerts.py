@@ -19,11 +19,12 @@ from aiosmtpd.controller import Controller
 
 from alerts.config import load_alert_config, mask
 from alerts.rules import validation_conditions
-from flows.evaluate import run_evaluate
-from flows.ingest import run_ingest
 from indicators.catalog import Catalog
+from kernel.clock import Clock
 from kernel.settings import Settings, load_settings
-from warehouse import Warehouse
+from pipeline import IngestOptions, ingest_files
+from service import Service
+from tests.conftest import loader_for, open_warehouse, ready_service
 
 # The results depend on what day it is: run again under a shifted machine clock.
 pytestmark = pytest.mark.clock
@@ -101,7 +102,7 @@ def mail() -> Iterator[MailReceiver]:
 @pytest.fixture
 def settings(home: Path, catalog: Catalog) -> Settings:
     settings = load_settings()
-    Warehouse(settings.warehouse_path).init(catalog)
+    ready_service(settings)
     return settings
 
 
@@ -120,12 +121,12 @@ def configure(settings: Settings, json_port: int, mail_port: int) -> None:
 def send_figures(settings: Settings, name: str, rows: str) -> None:
     path = settings.home / name
     path.write_text(HEADER + rows, encoding="utf-8")
-    run_ingest([str(path)], settings=settings)
+    ingest_files(loader_for(settings), [path], IngestOptions(keep_source=True))
 
 
 def evaluate(settings: Settings, now: dt.datetime = MORNING) -> dict:
-    _, report = run_evaluate(AS_OF, settings=settings, now=now)
-    return report.as_dict()
+    """The evaluation as of AS_OF, run at `now`."""
+    return Service(settings, clock=Clock.at(now)).evaluate(AS_OF).alerts.as_dict()
 
 
 def test_alerts_reach_each_section_once_and_resolve_with_a_notice(
@@ -168,7 +169,7 @@ def test_a_channel_down_on_the_first_run_gets_exactly_one_delivery_later(
     configure(settings, port, mail.port)
     first = evaluate(settings)
     assert first["messages_failed"] >= 1
-    outbox = Warehouse(settings.warehouse_path).outbox()
+    outbox = open_warehouse(settings).outbox()
     failed = outbox[outbox["recipient"] == "joho-kikaku"].iloc[0]
     assert failed["state"] == "pending" and failed["attempts"] == 1 and failed["last_error"]
 
@@ -179,7 +180,7 @@ def test_a_channel_down_on_the_first_run_gets_exactly_one_delivery_later(
         assert retried["messages_sent"] == 1
         evaluate(settings, MORNING + dt.timedelta(hours=3))
         assert len(chat.received) == 1
-    outbox = Warehouse(settings.warehouse_path).outbox()
+    outbox = open_warehouse(settings).outbox()
     sent = outbox[outbox["recipient"] == "joho-kikaku"]
     assert sent["state"].tolist() == ["sent"] and sent["attempts"].tolist() == [2]
 
@@ -189,7 +190,7 @@ def test_secrets_in_urls_are_not_stored_or_shown(settings: Settings) -> None:
     assert "s3cret" not in mask(url) and "smtp.example.org" in mask(url)
     settings.alert_config_path.write_text(yaml.safe_dump({"default": [url]}), encoding="utf-8")
     evaluate(settings)
-    outbox = Warehouse(settings.warehouse_path).outbox()
+    outbox = open_warehouse(settings).outbox()
     assert not outbox.empty
     assert not outbox.astype(str).apply(lambda col: col.str.contains("s3cret")).any().any()
 
@@ -205,7 +206,7 @@ def test_alert_urls_from_the_environment_are_the_default(tmp_path: Path) -> None
 def test_without_channels_the_message_is_kept_visible(settings: Settings) -> None:
     report = evaluate(settings)
     assert report["messages_written"] >= 1 and report["messages_sent"] == 0
-    outbox = Warehouse(settings.warehouse_path).outbox()
+    outbox = open_warehouse(settings).outbox()
     assert set(outbox["state"]) == {"no_channel"}
 
 
@@ -252,7 +253,7 @@ def test_changes_to_the_alert_channels_reach_the_audit_trail(settings: Settings)
         yaml.safe_dump({"default": ["json://chat.example.org/hooks/abc"]}), encoding="utf-8"
     )
     evaluate(settings)
-    trail = Warehouse(settings.warehouse_path).audit_trail(entity="alert_channels")
+    trail = open_warehouse(settings).audit_trail(entity="alert_channels")
     assert trail["action"].tolist() == ["change", "add"]
     assert "s3cret" not in trail.to_json(date_format="iso")
     assert "json://chat.example.org/…" in trail.iloc[0]["after"]
@@ -270,5 +271,5 @@ def test_a_message_kept_for_want_of_a_channel_goes_out_once_there_is_one(
         assert len(chat.received) == 1 and "情報企画課" in chat.received[0]["title"]
         evaluate(settings, MORNING + dt.timedelta(hours=2))
         assert len(chat.received) == 1  # rerouted once, not again
-    outbox = Warehouse(settings.warehouse_path).outbox()
+    outbox = open_warehouse(settings).outbox()
     assert "no_channel" not in set(outbox["state"]) and "rerouted" in set(outbox["state"])

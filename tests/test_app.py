@@ -18,14 +18,13 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from access.users import UserStore
-from flows.evaluate import run_evaluate
-from flows.ingest import run_ingest
-from flows.loading import IngestOptions
 from indicators.catalog import load_catalog
 from kernel.settings import PACKAGE_CATALOG, load_settings
-from tests.clock import now
-from tests.conftest import REPO
+from pipeline import IngestOptions, ingest_files
+from service import Service
+from tests.conftest import REPO, loader_for, open_warehouse, ready_service
 from ui import auth
+from ui.door import now  # the dashboard's own clock, as its pages read it
 from ui.export import csv_bytes
 from ui.template import section_template
 from ui.text import md_escape
@@ -62,16 +61,17 @@ def _send(home: Path, name: str, text: str, **who: str) -> None:
     path.write_text(HEADER + text, encoding="utf-8")
     options = IngestOptions(keep_source=True, **who)
     settings = load_settings({**os.environ, "SHIHYO_HOME": str(home)})
-    run_ingest([str(path)], options=options, settings=settings)
+    ingest_files(loader_for(settings), [path], options)
 
 
 def add_users(home: Path, users: dict[str, tuple[str, list[str], str]]) -> None:
     """Users in the home's users.json, each recorded in the audit trail as the CLI does."""
     settings = load_settings({**os.environ, "SHIHYO_HOME": str(home)})
-    store, warehouse = UserStore(home / "users.json"), Warehouse.of(settings)
+    service = Service(settings)
+    store = service.user_store()
     for name, (role, sections, password) in users.items():
         user = store.add(name, password, role, sections, now())  # type: ignore[arg-type]
-        warehouse.audit("setup", "add", "user", name, None, user.public())
+        service.record("setup", "add", "user", name, None, user.public())
 
 
 def sample_home(root: Path) -> Path:
@@ -80,10 +80,8 @@ def sample_home(root: Path) -> Path:
     if "home" not in _BUILT:
         home = root / "sample-home"
         settings = load_settings({**os.environ, "SHIHYO_HOME": str(home)})
-        Warehouse.of(settings).init(load_catalog(PACKAGE_CATALOG))
-        run_ingest(
-            [str(p) for p in SAMPLES], options=IngestOptions(keep_source=True), settings=settings
-        )
+        service = ready_service(settings)
+        ingest_files(loader_for(settings), SAMPLES, IngestOptions(keep_source=True))
         units = "".join(
             f"tablets_deployed,FY{year},{value},{unit},\n"
             for year, base in ((2024, 700), (2025, 760))
@@ -99,7 +97,7 @@ def sample_home(root: Path) -> Path:
         _send(home, "wifi_typo.csv", "wifi_facilities,2026-10,60X,,\n", **who)
         config = {"default": [f"json://127.0.0.1:{_closed_port()}/"]}
         settings.alert_config_path.write_text(yaml.safe_dump(config), encoding="utf-8")
-        run_evaluate(settings=settings)
+        service.evaluate()
         add_users(home, USERS)
         _BUILT["home"] = home
     return _BUILT["home"]
@@ -220,7 +218,7 @@ def test_upload_previews_a_bad_row_with_its_reason_then_loads(app_home: Path) ->
     assert not at.exception
     tiles = {m.label: m.value for m in at.metric}
     assert (tiles["新規"], tiles["受け付けない行"]) == ("1", "1")
-    loads = Warehouse(load_settings().warehouse_path).loads()
+    loads = open_warehouse(load_settings()).loads()
     assert (loads.iloc[0]["uploaded_by"], loads.iloc[0]["section"]) == ("yamada", "joho-kikaku")
 
 
@@ -240,7 +238,7 @@ def test_loads_show_records_quarantine_and_kept_files(app_home: Path) -> None:
     records = frames(at)[0]
     assert "wifi_typo.csv" in set(records["ファイル"])
     at.selectbox(key="load_id_ja").set_value(
-        int(Warehouse(load_settings().warehouse_path).loads().iloc[0]["id"])
+        int(open_warehouse(load_settings()).loads().iloc[0]["id"])
     )
     at.run()
     quarantined = next(f for f in frames(at) if "理由" in f.columns)
@@ -293,7 +291,7 @@ def _keep_loading(home: str, count: int) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         rows = "".join(f"wifi_access_points,2026-10,{700 + n},区{u},\n" for u in range(200))
         path.write_text(HEADER + rows, encoding="utf-8")
-        run_ingest([str(path)])
+        ingest_files(loader_for(load_settings()), [path], IngestOptions(keep_source=True))
 
 
 def test_pages_keep_working_while_a_scheduled_load_writes(app_home: Path) -> None:
@@ -315,7 +313,7 @@ def test_pages_keep_working_while_a_scheduled_load_writes(app_home: Path) -> Non
     finally:
         writer.join(120)
     assert writer.exitcode == 0
-    loads = Warehouse(load_settings().warehouse_path).loads()
+    loads = open_warehouse(load_settings()).loads()
     assert (loads["file_name"].str.startswith("month-")).sum() == 15
     assert set(loads.loc[loads["file_name"].str.startswith("month-"), "rows_accepted"]) == {200}
 

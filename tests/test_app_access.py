@@ -12,9 +12,10 @@ from streamlit.testing.v1 import AppTest
 from access.users import UserStore
 from kernel.settings import load_settings
 from tests import test_app
-from tests.clock import now
+from tests.conftest import open_warehouse
 from tests.test_app import APP, HEADER, USERS, add_users, frames, run_page, signed_in, texts
 from ui import auth
+from ui.door import now  # the dashboard's own clock, as its pages read it
 from ui.export import csv_bytes
 from ui.tables import audit_table
 from ui.text import md_escape
@@ -53,7 +54,7 @@ def errors(at: AppTest) -> list[str]:
 
 
 def warehouse() -> Warehouse:
-    return Warehouse(load_settings().warehouse_path)
+    return open_warehouse(load_settings())
 
 
 # ── signing in ────────────────────────────────────────────────────────────────

@@ -3,7 +3,6 @@ every load in the audit trail; and the parser fed hostile bytes."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 from pathlib import Path
 
@@ -13,18 +12,16 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from access.roles import Actor, PermissionDenied
-from flows.loading import IngestOptions, Loader
 from indicators.catalog import Catalog
 from intake import FileRejected, read_upload
 from kernel.settings import Settings, load_settings
-from shihyo import service
-from tests.conftest import REALDATA
-from warehouse import Warehouse
+from pipeline import IngestOptions
+from service import Service, UploadTooLarge
+from tests.conftest import REALDATA, loader_for, open_warehouse, ready_service
 
 # The results depend on what day it is: run again under a shifted machine clock.
 pytestmark = pytest.mark.clock
 
-TODAY = dt.date(2026, 11, 29)
 HEADER = "indicator_id,period,value,org_unit,note\n"
 OWNER = Actor("yamada", "owner", ("joho-kikaku",))
 VIEWER = Actor("suzuki", "viewer")
@@ -34,14 +31,13 @@ MIXED = HEADER + "wifi_access_points,2026-09,700,,\netax_payments,2026-09,50000,
 @pytest.fixture
 def settings(home: Path, catalog: Catalog) -> Settings:
     settings = load_settings()
-    Warehouse(settings.warehouse_path).init(catalog)
+    ready_service(settings)
     settings.inbox.mkdir(parents=True)
     return settings
 
 
 def load(settings: Settings, path: Path, **options) -> object:
-    loader = Loader(settings, Warehouse(settings.warehouse_path))
-    return loader.load(path, IngestOptions(today=TODAY, **options))
+    return loader_for(settings).load(path, IngestOptions(**options))
 
 
 def test_an_owners_row_for_another_sections_indicator_is_refused(settings: Settings) -> None:
@@ -52,26 +48,26 @@ def test_an_owners_row_for_another_sections_indicator_is_refused(settings: Setti
     [error] = result.errors
     assert (error.row, error.rule) == (3, "not_your_indicator")
     assert "担当外" in error.reason and "not your indicator" in error.reason_en
-    record = Warehouse(settings.warehouse_path).loads().iloc[0]
+    record = open_warehouse(settings).loads().iloc[0]
     assert (record["uploaded_by"], record["section"]) == ("yamada", "joho-kikaku")
 
 
 def test_the_preview_says_the_same_before_anything_is_written(settings: Settings) -> None:
-    checked = service.preview_upload(settings, MIXED.encode(), "mixed.csv", actor=OWNER)
+    checked = Service(settings).preview_upload(MIXED.encode(), "mixed.csv", OWNER)
     assert [(e.row, e.rule) for e in checked.errors] == [(3, "not_your_indicator")]
-    assert Warehouse(settings.warehouse_path).loads().empty
+    assert open_warehouse(settings).loads().empty
 
 
 def test_a_viewer_cannot_upload(settings: Settings) -> None:
     with pytest.raises(PermissionDenied, match="閲覧者"):
-        service.ingest_upload(settings, MIXED.encode(), "mixed.csv", actor=VIEWER)
+        Service(settings).upload(MIXED.encode(), "mixed.csv", VIEWER)
     with pytest.raises(PermissionDenied):
-        service.preview_upload(settings, MIXED.encode(), "mixed.csv", actor=VIEWER)
+        Service(settings).preview_upload(MIXED.encode(), "mixed.csv", VIEWER)
     path = settings.home / "mixed.csv"
     path.write_text(MIXED, encoding="utf-8")
     result = load(settings, path, actor=VIEWER, keep_source=True)
     assert result.status == "rejected" and "viewer" in result.message
-    assert Warehouse(settings.warehouse_path).figures().empty
+    assert open_warehouse(settings).figures().empty
 
 
 def test_a_file_in_a_sections_inbox_folder_acts_as_that_section(settings: Settings) -> None:
@@ -82,7 +78,7 @@ def test_a_file_in_a_sections_inbox_folder_acts_as_that_section(settings: Settin
     result = load(settings, path)
     assert [(e.row, e.rule) for e in result.errors] == [(2, "not_your_indicator")]
     assert result.rows_accepted == 1  # its own e-tax figure
-    record = Warehouse(settings.warehouse_path).loads().iloc[0]
+    record = open_warehouse(settings).loads().iloc[0]
     assert (record["uploaded_by"], record["section"]) == ("inbox:zeimu-shido", "zeimu-shido")
 
 
@@ -104,15 +100,15 @@ def test_a_file_over_the_size_cap_is_rejected_unread(
     result = load(small, path)
     assert result.status == "rejected" and "大きすぎます" in result.message
     assert (small.rejected / f"{result.sha256}.csv").read_bytes() == (MIXED * 3).encode()
-    with pytest.raises(service.UploadTooLarge, match="larger than"):
-        service.preview_upload(small, (MIXED * 3).encode(), "big.csv")
+    with pytest.raises(UploadTooLarge, match="larger than"):
+        Service(small).preview_upload((MIXED * 3).encode(), "big.csv", OWNER)
 
 
 def test_every_load_is_in_the_audit_trail(settings: Settings) -> None:
     path = settings.home / "mixed.csv"
     path.write_text(MIXED, encoding="utf-8")
     result = load(settings, path, actor=OWNER, keep_source=True)
-    trail = Warehouse(settings.warehouse_path).audit_trail(entity="load")
+    trail = open_warehouse(settings).audit_trail(entity="load")
     row = trail.iloc[0]
     assert (row["actor"], row["action"], row["entity_id"]) == (
         "yamada",

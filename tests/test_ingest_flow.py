@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from flows.ingest import ingest
+from access.roles import Actor
+from flows.ingest import IngestRun, JobNotFound, ingest
 from indicators.catalog import Catalog
 from kernel.settings import load_settings
+from service import IngestOptions, Service
 from shihyo.cli import app
-from warehouse import Warehouse
+from tests.conftest import open_warehouse, ready_service
 
 # The results depend on what day it is: run again under a shifted machine clock.
 pytestmark = pytest.mark.clock
@@ -24,7 +27,7 @@ runner = CliRunner()
 @pytest.fixture
 def inbox(home: Path, catalog: Catalog) -> Path:
     settings = load_settings()
-    Warehouse(settings.warehouse_path).init(catalog)
+    ready_service(settings)
     settings.inbox.mkdir(parents=True)
     return settings.inbox
 
@@ -35,7 +38,7 @@ def test_the_flow_loads_the_inbox_and_leaves_a_summary(prefect_api, inbox: Path)
     (inbox / "good.csv").write_text(HEADER + "wifi_access_points,2019-04,600,,\n")
     (inbox / "bad.csv").write_text(HEADER + "wifi_access_points,2019-05,-3,,\n")
     (inbox / "junk.csv").write_text("これは様式ではありません\n1,2,3\n")
-    result = ingest(inbox=str(inbox))
+    result = ingest()  # the scheduled run: the settings' inbox, acting by folder
     by_name = {f["name"]: f for f in result["files"]}
     assert by_name["good.csv"]["status"] == "loaded"
     assert by_name["bad.csv"]["status"] == "rejected"
@@ -88,13 +91,13 @@ def test_cli_before_init_is_a_usage_error(home: Path, tmp_path: Path) -> None:
 
 
 def test_ingest_flow_then_evaluates_and_the_evaluate_flow_reports(prefect_api, inbox: Path) -> None:
-    from flows.evaluate import evaluate
+    from flows.evaluate import EvaluateRun, evaluate
 
     (inbox / "wifi.csv").write_text(HEADER + "wifi_access_points,2026-10,650,,\n")
-    ingest(inbox=str(inbox))
-    alerts = Warehouse(load_settings().warehouse_path).alerts("open")
+    ingest()
+    alerts = open_warehouse(load_settings()).alerts("open")
     assert "off_track" in set(alerts["rule"])  # the ingest flow ran the evaluation
-    summary = evaluate(as_of="2026-11-29")
+    summary = evaluate(EvaluateRun(as_of=dt.date(2026, 11, 29)))
     assert summary["as_of"] == "2026-11-29"
     assert summary["alerts_opened"] == 0  # nothing new since the run after ingestion
     assert set(summary) >= {"counts", "messages_written", "messages_sent"}
@@ -127,3 +130,37 @@ def test_cli_status_and_evaluate_json(inbox: Path) -> None:
     assert len(data["initiatives"]) == 101
     code, output = _cli("evaluate", "--as-of", "2026-11-29", "--json")
     assert code == 0 and json.loads(output)["alerts_opened"] == 0
+
+
+def test_the_service_runs_a_job_as_a_flow_with_the_same_result_as_directly(
+    prefect_api, inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = HEADER + "wifi_access_points,2019-05,600,,\netax_payments,2019-05,1,,\n"
+    owner = Actor("yamada", "owner", ("joho-kikaku",))
+    results = {}
+    for mode in ("never", "always"):
+        monkeypatch.setenv("SHIHYO_PREFECT", mode)
+        path = tmp_path / f"{mode}.csv"
+        path.write_text(text + f"wifi_facilities,2019-05,{len(mode)},,\n")
+        options = IngestOptions(actor=owner, keep_source=True)
+        ran = Service(load_settings()).ingest([str(path)], options=options)
+        assert (ran.api is None) == (mode == "never")
+        [result] = ran.report.files
+        results[mode] = (result.status, result.rows_accepted, result.rows_rejected)
+        # the other section's row, refused as the acting owner's, with its reason
+        assert [(e.row, e.rule) for e in result.errors] == [(3, "not_your_indicator")]
+    assert results["never"] == results["always"] == ("partial", 2, 1)
+    loads = open_warehouse(load_settings()).loads()
+    assert set(loads["uploaded_by"]) == {"yamada"}  # the job row named the actor
+
+
+def test_a_flow_run_cannot_name_its_actor_or_replay_a_job(prefect_api, inbox: Path) -> None:
+    # The flow's only parameter is a job id; a job runs once and only as its own kind.
+    warehouse = open_warehouse(load_settings())
+    job = warehouse.add_job("ingest", {"name": "yamada", "role": "owner"}, {"files": []})
+    assert ingest(IngestRun(job_id=job, evaluate_after=False))["files"] == []
+    with pytest.raises(JobNotFound):
+        ingest(IngestRun(job_id=job))
+    with pytest.raises(JobNotFound):
+        ingest(IngestRun(job_id=job + 99))
+    assert "actor" not in IngestRun.model_fields

@@ -14,15 +14,15 @@ import openpyxl
 import pytest
 
 import report
-from flows.evaluate import run_evaluate
-from flows.ingest import run_ingest
-from indicators.catalog import Catalog, load_catalog
+from indicators.catalog import Catalog
 from kernel.i18n import Lang
 from kernel.settings import Settings
+from pipeline import IngestOptions, ingest_files
 from report.charts import svg_sparkline, text_sparkline
 from report.words import fiscal_span
+from service import Service
 from tests.clock import today
-from warehouse import Warehouse
+from tests.conftest import loader_for, open_warehouse, ready_service
 
 # The results depend on what day it is: run again under a shifted machine clock.
 pytestmark = pytest.mark.clock
@@ -49,13 +49,13 @@ SECTIONS_EN = ["1 Purpose and approach", "2 Results by area", "3 Overall review"
 
 
 @pytest.fixture(scope="module")
-def settings(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Settings:
+def service(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Service:
     """A warehouse with two figures (and their senders' notes) loaded today, evaluated today."""
     home = tmp_path_factory.mktemp("report-home")
     settings = Settings(
         home=home, inbox_settle=0.0, lock_timeout=10.0, now=os.environ["SHIHYO_NOW"]
     )
-    Warehouse.of(settings).init(catalog)
+    service = ready_service(settings)
     upload = home / "figures.csv"
     upload.write_text(
         "indicator_id,period,value,org_unit,note\n"
@@ -63,14 +63,14 @@ def settings(tmp_path_factory: pytest.TempPathFactory, catalog: Catalog) -> Sett
         f"wifi_facilities,{LAST_MONTH},604,,{FORMULA}\n",
         encoding="utf-8",
     )
-    loaded = run_ingest([str(upload)], settings=settings)
+    loaded = ingest_files(loader_for(settings), [upload], IngestOptions(keep_source=True))
     assert loaded.rows_accepted == 2
-    run_evaluate(TODAY, settings=settings)
-    return settings
+    service.evaluate(TODAY)
+    return service
 
 
 @pytest.fixture(scope="module")
-def drafts(settings: Settings) -> dict[tuple[dt.date, str, str], bytes]:
+def drafts(service: Service) -> dict[tuple[dt.date, str, str], bytes]:
     """Each report asked for once: (as_of, lang, fmt) -> bytes."""
     cache: dict[tuple[dt.date, str, str], bytes] = {}
     for day, lang, fmt in [
@@ -82,7 +82,7 @@ def drafts(settings: Settings) -> dict[tuple[dt.date, str, str], bytes]:
         (TODAY, "en", "xlsx"),
         (YESTERDAY, "ja", "md"),
     ]:
-        cache[day, lang, fmt] = report.draft(settings, day, lang, fmt)
+        cache[day, lang, fmt] = service.report(day, lang, fmt)
     return cache
 
 
@@ -201,16 +201,17 @@ def test_english_translates_headings_and_keeps_the_japanese_names(drafts) -> Non
 
 
 def test_a_figure_recorded_after_the_as_of_day_is_not_in_the_report(
-    settings: Settings, drafts
+    service: Service, drafts
 ) -> None:
-    before = report.build(settings, YESTERDAY, "ja")
+    warehouse = open_warehouse(service.settings)
+    before = report.build(service.evaluation(YESTERDAY), warehouse, "ja")
     wifi = next(i for i in before.indicators if i.id == "wifi_access_points")
     assert wifi.latest is None and wifi.series == [] and wifi.notes == []
     assert before.summary.alerts == []  # the evaluation that opened them ran today
     assert "8,765" not in drafts[YESTERDAY, "ja", "md"].decode("utf-8")
     assert "基準日までに発生したアラートはありません。" in drafts[YESTERDAY, "ja", "md"].decode()
 
-    after = report.build(settings, TODAY, "ja")
+    after = report.build(service.evaluation(TODAY), warehouse, "ja")
     wifi = next(i for i in after.indicators if i.id == "wifi_access_points")
     assert wifi.latest == 8765 and wifi.notes == [SCRIPT]
     assert "8,765" in drafts[TODAY, "ja", "md"].decode("utf-8")
@@ -219,7 +220,7 @@ def test_a_figure_recorded_after_the_as_of_day_is_not_in_the_report(
 
 
 def test_catalog_text_is_escaped_and_mismatches_are_listed(
-    catalog_dir: Path, tmp_path: Path
+    catalog_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     items = catalog_dir / "initiatives.yaml"
     original = "住宅のエネルギー需給を制御するHEMS等の導入を進めるため、導入費を補助(初期需要創出)"
@@ -235,9 +236,10 @@ def test_catalog_text_is_escaped_and_mismatches_are_listed(
         ),
         encoding="utf-8",
     )
-    store = Warehouse(tmp_path / "copy" / "shihyo.duckdb", lock_timeout=10)
-    store.init(load_catalog(catalog_dir))
-    data = report.build(store, TODAY, "ja")
+    monkeypatch.setenv("SHIHYO_CATALOG", str(catalog_dir))
+    monkeypatch.setenv("SHIHYO_HOME", str(tmp_path / "copy"))
+    store = ready_service()
+    data = report.build(store.evaluation(TODAY), open_warehouse(store.settings), "ja")
     page = report.render(data, "html").decode("utf-8")
     assert "<script" not in page.lower() and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     text = report.render(data, "md").decode("utf-8")
@@ -246,9 +248,9 @@ def test_catalog_text_is_escaped_and_mismatches_are_listed(
     assert "一致しています" not in text
 
 
-def test_formats_and_file_names(settings: Settings) -> None:
+def test_formats_and_file_names(service: Service) -> None:
     with pytest.raises(ValueError, match="pdf"):
-        report.draft(settings, TODAY, "ja", "pdf")
+        service.report(TODAY, "ja", "pdf")
     assert report.file_name(dt.date(2026, 3, 31), "html") == "shihyo-report-2026-03-31.html"
     assert report.file_name(dt.date(2026, 3, 31), "xlsx", "en").endswith("-en.xlsx")
     assert set(report.MEDIA_TYPES) == set(report.FORMATS)
@@ -267,7 +269,7 @@ def test_sparklines_and_fiscal_years() -> None:
 def test_alerts_are_shown_in_the_state_they_had_on_the_day(catalog: Catalog) -> None:
     import pandas as pd
 
-    from report.summary import _alerts
+    from report.summary import alert_rows
 
     at = dt.datetime(2026, 5, 10, 7, 0)
     frame = pd.DataFrame(
@@ -286,10 +288,10 @@ def test_alerts_are_shown_in_the_state_they_had_on_the_day(catalog: Catalog) -> 
             "resolved_at",
         ],
     ).assign(summary="要約", summary_en="summary")
-    on_the_day = _alerts(catalog, frame, at.date(), Lang.ja)
+    on_the_day = alert_rows(catalog, frame, at.date(), Lang.ja)
     assert [(a.id, a.state) for a in on_the_day] == [(1, "open"), (2, "open")]
     assert on_the_day[0].summary == "要約" and on_the_day[0].rule_label == "報告遅延"
-    later = _alerts(catalog, frame, at.date() + dt.timedelta(days=5), Lang.en)
+    later = alert_rows(catalog, frame, at.date() + dt.timedelta(days=5), Lang.en)
     assert [(a.id, a.state) for a in later] == [(1, "resolved"), (2, "open"), (3, "open")]
     assert later[0].recipient == "情報企画課 (Information Planning Division)"
     assert later[0].summary == "summary" and later[1].state_label == "Open"

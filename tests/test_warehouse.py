@@ -1,17 +1,23 @@
-"""The DuckDB warehouse: migrations, idempotent init, catalog round trip, and
+"""The DuckDB warehouse: migrations, idempotent init, the catalog's versions, and
 waiting for another process that holds the file."""
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
+import os
 import time
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from access.roles import SYSTEM
 from indicators.catalog import Catalog
+from kernel.settings import load_settings
+from service import Service
 from tests.clock import now
+from tests.conftest import open_warehouse
 from warehouse import Warehouse, WarehouseBusy, WarehouseMissing, migrate
 from warehouse.db import connect
 
@@ -19,65 +25,91 @@ from warehouse.db import connect
 pytestmark = pytest.mark.clock
 
 
-def test_init_on_an_empty_folder_creates_the_schema(tmp_path: Path, catalog: Catalog) -> None:
-    store = Warehouse(tmp_path / "new" / "shihyo.duckdb")
-    result = store.init(catalog)
-    assert result.schema_version == migrate.latest_version()
-    assert result.migrations_applied[0].startswith("001_")
-    assert result.catalog_synced
-    counts = store.table_counts()
-    assert counts["initiative"] == 101 and counts["policy"] == 3 and counts["area"] == 18
-    assert counts["indicator"] == len(catalog.indicators)
-
-
-def test_second_init_changes_nothing(warehouse: Warehouse, catalog: Catalog) -> None:
-    before = warehouse.table_counts()
+def _versions(warehouse: Warehouse) -> int:
     with connect(warehouse.path) as con:
-        syncs_before = con.execute("SELECT count(*) FROM catalog_sync").fetchone()[0]
-    result = warehouse.init(catalog)
-    assert result.migrations_applied == []
-    assert not result.catalog_synced
+        return con.execute("SELECT count(*) FROM catalog_version").fetchone()[0]
+
+
+def test_init_on_an_empty_folder_creates_the_schema(service: Service, catalog: Catalog) -> None:
+    fresh = Service(load_settings({**os.environ, "SHIHYO_HOME": str(service.settings.home / "x")}))
+    result = fresh.init(SYSTEM)
+    assert result.migrated.schema_version == migrate.latest_version()
+    assert result.migrated.applied[0].startswith("001_")
+    assert result.catalog_recorded
+    held = fresh.catalog()
+    assert len(held.initiatives) == 101 and len(held.policies) == 3 and len(held.areas()) == 18
+    assert held == catalog
+
+
+def test_second_init_changes_nothing(service: Service) -> None:
+    warehouse = open_warehouse(service.settings)
+    before, versions = warehouse.table_counts(), _versions(warehouse)
+    result = service.init(SYSTEM)
+    assert result.migrated.applied == []
+    assert not result.catalog_recorded
     assert warehouse.table_counts() == before
-    with connect(warehouse.path) as con:
-        assert con.execute("SELECT count(*) FROM catalog_sync").fetchone()[0] == syncs_before
+    assert _versions(warehouse) == versions
 
 
-def test_catalog_round_trips_through_the_warehouse(warehouse: Warehouse, catalog: Catalog) -> None:
-    assert warehouse.catalog() == catalog
+def test_catalog_round_trips_through_the_warehouse(service: Service, catalog: Catalog) -> None:
+    assert service.catalog() == catalog
 
 
-def test_changed_catalog_is_resynced_and_figures_are_kept(
-    warehouse: Warehouse, catalog: Catalog
+def test_a_changed_catalog_is_a_new_version_and_figures_are_kept(
+    service: Service, catalog: Catalog
 ) -> None:
+    warehouse = open_warehouse(service.settings)
     with connect(warehouse.path) as con:
         con.execute(
             "INSERT INTO observation VALUES ('wifi_access_points', DATE '2019-03-01', '', 1, 591,"
-            " NULL, NULL, now()::TIMESTAMP, NULL)"
+            " NULL, NULL, ?, NULL)",
+            [now()],
         )
     fewer = catalog.model_copy(update={"indicators": catalog.indicators[:-1]})
-    assert warehouse.init(fewer).catalog_synced
-    assert warehouse.table_counts()["indicator"] == len(catalog.indicators) - 1
+    assert service.record_catalog(fewer, SYSTEM)
+    assert len(service.catalog().indicators) == len(catalog.indicators) - 1
     assert warehouse.table_counts()["observation"] == 1
+    assert _versions(warehouse) == 2
+    removed = service.audit_trail(SYSTEM, entity="indicator")
+    assert removed.iloc[0]["action"] == "remove"
 
 
-def test_older_file_is_migrated_without_losing_rows(tmp_path: Path, catalog: Catalog) -> None:
-    path = tmp_path / "old.duckdb"
-    with connect(path, create=True) as con:
+def test_a_replay_reads_the_catalog_in_force_on_its_day(service: Service, catalog: Catalog) -> None:
+    before = service.today() - dt.timedelta(days=1)
+    fewer = catalog.model_copy(update={"indicators": catalog.indicators[:-1]})
+    later = Service(service.settings, clock=_clock_at(service.now() + dt.timedelta(days=2)))
+    later.record_catalog(fewer, SYSTEM)
+    assert later.catalog(service.today()) == catalog  # in force until the change
+    assert later.catalog(before) == catalog  # before any version: the first one
+    assert later.catalog() == fewer
+
+
+def _clock_at(moment: dt.datetime):
+    from kernel.clock import Clock
+
+    return Clock.at(moment)
+
+
+def test_older_file_is_migrated_without_losing_rows(tmp_path: Path) -> None:
+    settings = load_settings({**os.environ, "SHIHYO_HOME": str(tmp_path)})
+    with connect(settings.warehouse_path, create=True) as con:
         applied = migrate.migrate(con, upto=1, now=now())
         assert [m.version for m in applied] == [1]
         con.execute(
             "INSERT INTO load (file_name, sha256, received_at, status, rows_total, rows_accepted)"
-            " VALUES ('jan.csv', 'abc', now()::TIMESTAMP, 'loaded', 1, 1)"
+            " VALUES ('jan.csv', 'abc', ?, 'loaded', 1, 1)",
+            [now()],
         )
         con.execute(
             "INSERT INTO observation VALUES ('etax_payments', DATE '2019-04-01', '', 1, 42437,"
-            " NULL, 1, now()::TIMESTAMP, NULL)"
+            " NULL, 1, ?, NULL)",
+            [now()],
         )
-    result = Warehouse(path).init(catalog)
-    assert [name[:3] for name in result.migrations_applied] == [
+    result = Service(settings).init(SYSTEM)
+    assert [name[:3] for name in result.migrated.applied] == [
         f"{m.version:03d}" for m in migrate.bundled_migrations()[1:]
     ]
-    with connect(path) as con:
+    with connect(settings.warehouse_path) as con:
         assert con.execute("SELECT value FROM observation_current").fetchall() == [(42437.0,)]
         assert con.execute("SELECT file_name FROM load").fetchall() == [("jan.csv",)]
 
@@ -95,9 +127,9 @@ def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
         assert "x" not in tables
 
 
-def test_reading_before_init_is_a_clear_error(tmp_path: Path) -> None:
+def test_reading_before_init_is_a_clear_error(home: Path) -> None:
     with pytest.raises(WarehouseMissing, match="shihyo init"):
-        Warehouse(tmp_path / "none.duckdb").catalog()
+        Service(load_settings()).catalog()
 
 
 def _hold_file(path: str, seconds: float, ready) -> None:
@@ -115,7 +147,7 @@ def test_a_second_process_waits_for_the_writer(warehouse: Warehouse) -> None:
     try:
         assert ready.wait(30)
         started = time.monotonic()
-        assert warehouse.table_counts()["initiative"] == 101
+        assert warehouse.table_counts()["load"] == 0
         assert time.monotonic() - started > 0.5  # it really had to wait its turn
     finally:
         holder.join(30)
@@ -128,7 +160,7 @@ def test_waiting_gives_up_with_a_clear_message(warehouse: Warehouse) -> None:
     holder.start()
     try:
         assert ready.wait(30)
-        impatient = Warehouse(warehouse.path, lock_timeout=0.3)
+        impatient = Warehouse(warehouse.path, lock_timeout=0.3, clock=warehouse.clock)
         with pytest.raises(WarehouseBusy, match="locked by another process"):
             impatient.table_counts()
     finally:

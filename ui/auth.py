@@ -10,10 +10,8 @@ from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 from access.roles import Actor
 from access.users import SignInFailed, User, UserStore
 from kernel.i18n import Lang
-from kernel.settings import load_settings
-from ui import data
+from ui import door
 from ui.text import md_escape, pick, t
-from warehouse import Warehouse
 
 ACTOR = "auth_actor"
 LAST_SEEN = "auth_last_seen"
@@ -22,7 +20,7 @@ NOTICE = "auth_notice"
 
 def session_minutes() -> int:
     """Minutes without activity after which a session is signed out."""
-    return int(load_settings().session_minutes)
+    return int(door.settings().session_minutes)
 
 
 def oidc_configured() -> bool:
@@ -35,7 +33,7 @@ def oidc_configured() -> bool:
 
 def user_store() -> UserStore:
     """The local user file, $SHIHYO_HOME/users.json."""
-    return UserStore(data.settings().home / "users.json")
+    return door.service().user_store()
 
 
 def current_actor() -> Actor | None:
@@ -78,7 +76,7 @@ def _by_email(store: UserStore, email: str) -> User | None:
 
 def require_sign_in(lang: Lang) -> Actor | None:
     """The signed-in user, refreshed from the user file; else None, the sign-in page drawn."""
-    now = data.now()
+    now = door.now()
     store = user_store()
     actor = current_actor()
     if actor is not None:
@@ -176,8 +174,7 @@ def _local_form(store: UserStore, lang: Lang, now: dt.datetime) -> None:
 
 def _audit_sign_in(name: str, action: str, details: dict) -> None:
     """Sign-ins and failed attempts go to the audit trail (who tried, never a password)."""
-    settings = load_settings()
-    Warehouse.of(settings).audit(name, action, "session", name, None, details)
+    door.service().record(name, action, "session", name, None, details)
 
 
 def role_label(actor: Actor, lang: Lang) -> str:

@@ -7,17 +7,17 @@ import datetime as dt
 import streamlit as st
 
 from kernel.i18n import Lang
-from kernel.settings import load_settings
+from ui import door
 from ui.text import t
 
 _LANG_NAMES = {Lang.ja.value: "日本語", Lang.en.value: "English"}
 
 
 def today() -> dt.date:
-    """Today by the settings' clock; the wall clock's when the settings cannot be read
-    (the page then says why instead of drawing anything that needs a day)."""
+    """Today by the service's clock; by the wall clock's only when the settings cannot be
+    read (the page then says why instead of drawing anything that needs a day)."""
     try:
-        return load_settings().clock.today()
+        return door.today()
     except ValueError:
         return dt.date.today()
 

@@ -7,8 +7,7 @@ import streamlit as st
 
 from access.roles import Actor, may_resend
 from kernel.i18n import Lang
-from shihyo import service
-from ui import auth, data, state
+from ui import auth, data, door, state
 from ui.frames import fit_height, owner_names
 from ui.status import ALERT_ORDER, style_status
 from ui.tables import alerts_table, outbox_table, rule_label
@@ -41,7 +40,7 @@ def _resend(outbox: pd.DataFrame, owners: dict[str, str], actor: Actor, lang: La
     )
     if right.button(t("resend", lang), icon=":material/send:", key="resend") and chosen:
         with st.spinner(t("resend", lang)):
-            sent, failed = service.resend_message(data.settings(), chosen, actor)
+            sent, failed = door.service().resend(chosen, actor)
         st.session_state["resent"] = (sent, failed)
         st.rerun()
     if "resent" in st.session_state:

@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from kernel.i18n import Lang
-from ui import auth, data, state
+from ui import auth, door, state
 from ui.export import csv_bytes
 from ui.tables import audit_table
 from ui.text import t
@@ -30,7 +30,7 @@ def _filters(everything: pd.DataFrame, lang: Lang) -> tuple[str | None, str | No
         key="audit_actor",
     )
     since = right.date_input(
-        t("audit_since", lang), value=None, max_value=data.today(), key="audit_since"
+        t("audit_since", lang), value=None, max_value=door.today(), key="audit_since"
     )
     return entity, actor, since if isinstance(since, dt.date) else None
 
@@ -45,10 +45,10 @@ def main() -> None:
         st.error(t("admin_only", lang))
         return
     st.caption(t("audit_caption", lang))
-    store = data.warehouse()
-    entity, who, since = _filters(store.audit_trail(), lang)
+    service = door.service()
+    entity, who, since = _filters(service.audit_trail(actor), lang)
     start = dt.datetime.combine(since, dt.time.min) if since else None
-    trail = store.audit_trail(entity=entity, actor=who, since=start)
+    trail = service.audit_trail(actor, entity=entity, who=who, since=start)
     st.subheader(t("audit_count", lang, n=len(trail)))
     if trail.empty:
         st.info(t("audit_none", lang))
@@ -57,7 +57,7 @@ def main() -> None:
     st.download_button(
         t("download_csv", lang),
         csv_bytes(audit_table(trail, lang, seconds=True)),
-        file_name=f"audit_{data.today().isoformat()}.csv",
+        file_name=f"audit_{door.today().isoformat()}.csv",
         mime="text/csv",
         icon=":material/download:",
         key="audit_csv",

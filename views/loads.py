@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from access.roles import Actor, may_see_load
+from access.roles import Actor
 from kernel.i18n import Lang
-from shihyo import service
-from ui import auth, data, state
+from ui import auth, data, door, state
 from ui.tables import loads_table, quarantine_table
 from ui.text import t
 
 
-def _kept_files(sha256: str, file_name: str, load_id: int, lang: Lang) -> None:
+def _kept_files(actor: Actor, sha256: str, file_name: str, load_id: int, lang: Lang) -> None:
     """Download buttons for the archived raw file and the errors file, when kept."""
-    kept = service.load_files(data.settings(), sha256)
+    kept = door.service().load_files(actor, sha256)
     left, right = st.columns(2)
     if kept.raw is not None:
         left.download_button(
@@ -38,20 +36,15 @@ def _kept_files(sha256: str, file_name: str, load_id: int, lang: Lang) -> None:
         )
 
 
-def _visible(loads: pd.DataFrame, actor: Actor | None) -> pd.DataFrame:
-    """The loads the actor may see: all for viewers and admins, an owner's own sections'."""
-    if actor is None:
-        return loads.iloc[0:0]
-    sections = [None if pd.isna(s) else str(s) for s in loads["section"]]
-    return loads[[may_see_load(actor, s) for s in sections]]
-
-
 def main() -> None:
     """Lay out the load history."""
     lang = state.lang()
+    actor = auth.current_actor()
+    if actor is None:
+        return
     k = data.key()
     catalog = data.catalog(k)
-    loads = _visible(data.loads(k), auth.current_actor())
+    loads = data.loads(k, actor)
     st.title(t("page_loads", lang))
     if loads.empty:
         st.info(t("no_loads", lang))
@@ -75,14 +68,13 @@ def main() -> None:
         st.caption(f"{t('sha256', lang)}: {record.sha256}")
         if record.message:
             st.text(record.message)
-        _kept_files(record.sha256, record.file_name, chosen, lang)
-        rows = data.quarantine(k, chosen)
+        _kept_files(actor, record.sha256, record.file_name, chosen, lang)
+        rows = data.quarantine(k, actor, chosen)
         st.markdown(f"**{t('quarantine', lang)} ({len(rows)})**")
         if not rows.empty:
             st.dataframe(quarantine_table(rows, lang), hide_index=True)
 
-    everything = data.quarantine(k)
-    everything = everything[everything["load_id"].isin(records)]
+    everything = data.quarantine(k, actor)
     with st.expander(f"{t('all_quarantine', lang)} ({len(everything)})"):
         st.dataframe(quarantine_table(everything, lang), hide_index=True)
 

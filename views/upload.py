@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
 
 from access.roles import Actor, PermissionDenied
-from flows.loading import Checked, IngestBusy
 from kernel.i18n import Lang
-from shihyo import service
-from ui import auth, data, state
+from service import Checked, IngestBusy, IngestReport, UploadTooLarge
+from ui import auth, data, door, state
 from ui.frames import owner_names
 from ui.tables import issues_table
 from ui.template import section_template
 from ui.text import md_escape, pick, t
-
-MAX_MB = 20
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -31,9 +29,7 @@ def _preview(
     _data: bytes,
 ) -> Checked:
     """The upload checked as a load by `who` would judge it; cached per file, version, user."""
-    return service.preview_upload(
-        data.settings(), _data, file_name, period=period, actor=Actor(*who)
-    )
+    return door.service().preview_upload(_data, file_name, Actor(*who), period)
 
 
 def _sections(actor: Actor, owners: dict[str, str]) -> dict[str, str]:
@@ -80,24 +76,24 @@ def _show_preview(checked: Checked, lang: Lang) -> None:
             st.dataframe(_rows_read(checked, lang), hide_index=True)
 
 
-def _show_result(report: dict, lang: Lang) -> None:
+def _show_result(report: IngestReport, lang: Lang) -> None:
     st.subheader(t("result", lang))
-    for result in report["files"]:
-        st.text(f"{t('file', lang)}: {result['name']}")
-        if result["status"] == "duplicate":
+    for result in report.files:
+        st.text(f"{t('file', lang)}: {result.name}")
+        if result.status == "duplicate":
             st.info(t("duplicate", lang))
             continue
-        status = t(result["status"], lang)
-        (st.success if result["status"] == "loaded" else st.warning)(status)
+        status = t(result.status, lang)
+        (st.success if result.status == "loaded" else st.warning)(status)
         tiles = st.columns(4)
         for col, name in zip(
             tiles, ("rows_new", "rows_revised", "rows_unchanged", "rows_rejected"), strict=True
         ):
             label = t("rows_bad", lang) if name == "rows_rejected" else t(name, lang)
-            col.metric(label, result[name], border=True)
-        if result["errors"]:
+            col.metric(label, getattr(result, name), border=True)
+        if result.errors:
             st.markdown(f"**{t('rejected_rows', lang)}**")
-            st.dataframe(issues_table(result["errors"], lang), hide_index=True)
+            st.dataframe(issues_table([asdict(e) for e in result.errors], lang), hide_index=True)
 
 
 def main() -> None:
@@ -133,16 +129,17 @@ def main() -> None:
     )
     with st.expander(t("options", lang)):
         period = st.text_input(t("open_data_period", lang), key="upload_period").strip() or None
+    max_mb = door.settings().max_upload_mb  # SHIHYO_MAX_UPLOAD_MB, as the service checks
     upload = st.file_uploader(
         t("upload_file", lang),
         type=["csv", "txt", "xlsx", "xlsm"],
-        max_upload_size=MAX_MB,
+        max_upload_size=max(1, math.ceil(max_mb)),
         key="upload_file",
     )
     if upload is None:
         return
     content = upload.getvalue()
-    if len(content) > MAX_MB * 1024 * 1024:  # the widget refuses these too; say why here
+    if len(content) > max_mb * 1024 * 1024:  # the widget refuses these too; say why here
         st.error(t("too_big", lang, size=len(content) / 1024 / 1024))
         return
     sha = hashlib.sha256(content).hexdigest()
@@ -154,7 +151,7 @@ def main() -> None:
     try:
         with st.spinner(t("preview", lang)):
             checked = _preview(sha, upload.name, period, k.version, who, content)
-    except PermissionDenied as denied:
+    except (PermissionDenied, UploadTooLarge) as denied:
         st.error(pick(lang, denied.message_ja, denied.message_en))
         return
     _show_preview(checked, lang)
@@ -164,19 +161,13 @@ def main() -> None:
     if st.button(t("commit", lang), type="primary", disabled=not ready, key="commit"):
         try:
             with st.spinner(t("commit", lang)):
-                report = service.ingest_upload(
-                    data.settings(),
-                    content,
-                    upload.name,
-                    actor=actor,
-                    uploaded_by=actor.name,
-                    section=section,
-                    period=period,
+                report = door.service().upload(
+                    content, upload.name, actor, section=section, period=period
                 )
         except IngestBusy:
             st.warning(t("busy", lang))
             return
-        except PermissionDenied as denied:
+        except (PermissionDenied, UploadTooLarge) as denied:
             st.error(pick(lang, denied.message_ja, denied.message_en))
             return
         st.session_state["upload_result"] = (sha, report)

@@ -1,7 +1,22 @@
 """The warehouse: the only package that talks to DuckDB. Callers ask named
-questions of `Warehouse`; every statement binds its parameters."""
+questions of `Warehouse`; every statement binds its parameters. It stores what the
+floors above hand it (catalog documents, loads, alerts, audit entries) and imports
+nothing of theirs."""
 
+from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import WarehouseBusy, WarehouseMissing
-from warehouse.store import InitResult, Warehouse
+from warehouse.jobs import Job
+from warehouse.loads import LoadCounts, LoadRecord
+from warehouse.store import AuditEntry, Migrated, Warehouse
 
-__all__ = ["InitResult", "Warehouse", "WarehouseBusy", "WarehouseMissing"]
+__all__ = [
+    "AuditEntry",
+    "CatalogVersion",
+    "Job",
+    "LoadCounts",
+    "LoadRecord",
+    "Migrated",
+    "Warehouse",
+    "WarehouseBusy",
+    "WarehouseMissing",
+]

@@ -111,6 +111,6 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
                (SELECT max(id) FROM outbox),
                (SELECT count(*) FROM outbox WHERE state = 'sent'),
                (SELECT max(next_attempt_at) FROM outbox),
-               (SELECT max(synced_at) FROM catalog_sync)
+               (SELECT max(id) FROM catalog_version)
         """
     ).fetchone()

@@ -10,87 +10,116 @@ from pathlib import Path
 
 import pandas as pd
 
-from access.roles import SYSTEM, Actor, require_admin
-from indicators.catalog import Catalog
-from indicators.catalog_diff import catalog_changes
 from kernel.clock import Clock
-from kernel.settings import Settings
-from warehouse import alerts, audit, catalog_store, loads, migrate, queries
+from warehouse import alerts, audit, catalog_versions, jobs, loads, migrate, queries
+from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import connect, transaction
+from warehouse.jobs import Job
 from warehouse.loads import LoadCounts, LoadRecord
+
+FACT_TABLES = ("observation", "load", "quarantine", "alert", "outbox", "audit")
 
 
 @dataclass(frozen=True)
-class InitResult:
-    """What `init` did: migrations applied, whether the catalog was (re)written."""
+class AuditEntry:
+    """One row for the audit trail: what happened to which entity, before and after."""
+
+    action: str
+    entity: str
+    entity_id: str | None
+    before: object = None
+    after: object = None
+
+
+@dataclass(frozen=True)
+class Migrated:
+    """What migrating the file did."""
 
     path: Path
     schema_version: int
-    migrations_applied: list[str]
-    catalog_synced: bool
+    applied: list[str]
 
 
 class Warehouse:
     """The DuckDB file at `path`. Connections are opened per call and closed at once,
-    so that another process (the dashboard, a scheduled flow) can have its turn."""
+    so that another process (the dashboard, a scheduled flow) can have its turn. Times
+    the warehouse stamps itself (audit entries) come from `clock`."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 30.0, clock: Clock | None = None):
+    def __init__(self, path: Path, *, lock_timeout: float, clock: Clock):
         self.path = path
         self.lock_timeout = lock_timeout
-        self.clock = clock or Clock()  # when audit entries happen
-
-    @classmethod
-    def of(cls, settings: Settings) -> Warehouse:
-        """The warehouse the settings name, keeping time by their clock."""
-        return cls(
-            settings.warehouse_path, lock_timeout=settings.lock_timeout, clock=settings.clock
-        )
+        self.clock = clock
 
     def exists(self) -> bool:
         return self.path.exists()
 
-    def init(self, catalog: Catalog, actor: Actor = SYSTEM) -> InitResult:
-        """Create or migrate the file, then sync the catalog into it (an administrator's
-        act: each changed owner, indicator and target goes to the audit trail). Idempotent."""
-        require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
+    def migrate(self) -> Migrated:
+        """Create the file or bring its schema up to date; idempotent."""
         with connect(self.path, timeout=self.lock_timeout, create=True) as con:
             applied = migrate.migrate(con, now=self.clock.now())
             version = migrate.current_version(con)
-        with transaction(self.path, timeout=self.lock_timeout) as con:
-            previous = (
-                catalog_store.read_catalog(con) if catalog_store.synced_fingerprint(con) else None
-            )
-            now = self.clock.now()
-            synced = catalog_store.sync_catalog(con, catalog, now)
-            if synced:
-                for change in catalog_changes(previous, catalog):
-                    audit.append(
-                        con,
-                        now,
-                        actor.name,
-                        change.action,
-                        change.entity,
-                        change.entity_id,
-                        change.before,
-                        change.after,
-                    )
-        return InitResult(
-            self.path, version, [f"{m.version:03d}_{m.name}" for m in applied], synced
-        )
+        return Migrated(self.path, version, [f"{m.version:03d}_{m.name}" for m in applied])
 
-    def catalog(self) -> Catalog:
-        """The catalog as synced into the warehouse."""
+    # ── the catalog ───────────────────────────────────────────────────────────
+
+    def catalog_version(self, until: dt.datetime | None = None) -> CatalogVersion | None:
+        """The newest catalog recorded before `until` (None: the newest); the first one
+        recorded when none was yet (a replay of a day before shihyo held any catalog)."""
         with connect(self.path, timeout=self.lock_timeout) as con:
-            return catalog_store.read_catalog(con)
+            found = catalog_versions.latest(con, until)
+            if found is None and until is not None:
+                found = catalog_versions.latest(con, None)
+                if found is not None:
+                    first = catalog_versions.first_recorded(con)
+                    found = catalog_versions.latest(con, first + dt.timedelta(microseconds=1))
+            return found
+
+    def record_catalog(
+        self,
+        document: dict,
+        fingerprint: str,
+        actor: str,
+        changes: Sequence[AuditEntry] = (),
+    ) -> bool:
+        """Record `document` as the catalog in force from now, with each change in the audit
+        trail, in one transaction; False (nothing written) when it is the catalog already."""
+        with transaction(self.path, timeout=self.lock_timeout) as con:
+            current = catalog_versions.latest(con, None)
+            if current is not None and current.fingerprint == fingerprint:
+                return False
+            now = self.clock.now()
+            catalog_versions.record(con, document, fingerprint, now, actor)
+            for change in changes:
+                audit.append(
+                    con,
+                    now,
+                    actor,
+                    change.action,
+                    change.entity,
+                    change.entity_id,
+                    change.before,
+                    change.after,
+                )
+            return True
 
     def table_counts(self) -> dict[str, int]:
-        """Row counts of the catalog and fact tables, for `shihyo init`'s summary."""
-        names = (*catalog_store.CATALOG_TABLES, "observation", "load", "quarantine")
+        """Row counts of the fact tables, for `shihyo init`'s summary."""
         with connect(self.path, timeout=self.lock_timeout) as con:
             return {
                 name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # fixed names
-                for name in names
+                for name in FACT_TABLES
             }
+
+    # ── jobs handed to flows ──────────────────────────────────────────────────
+
+    def add_job(self, kind: str, actor: dict, options: dict) -> int:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return jobs.add(con, kind, actor, options, self.clock.now())
+
+    def start_job(self, job_id: int, kind: str) -> Job | None:
+        """The job, now marked started; None if unknown, of another kind, or already run."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return jobs.start(con, job_id, kind, self.clock.now())
 
     # ── ingestion ─────────────────────────────────────────────────────────────
 

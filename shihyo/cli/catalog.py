@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from access.roles import Actor
-from indicators.catalog import CatalogError, load_catalog
+from indicators.catalog import CatalogError
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
 from kernel.i18n import Lang, label
+from service import WarehouseBusy
 from shihyo.cli.common import (
     JsonOption,
     LangOption,
     app,
+    cli_actor,
     console,
     context,
     fail,
     print_json,
     synced_catalog,
 )
-from warehouse import WarehouseBusy
 
 
 @app.command()
@@ -35,22 +34,21 @@ def init() -> None:
     """
     ctx = context()
     try:
-        catalog = load_catalog(ctx.settings.catalog)
         # Whoever can run init on this machine edits the catalog files: an administrator.
-        result = ctx.warehouse.init(catalog, Actor(getpass.getuser(), "admin"))
+        result = ctx.service.init(cli_actor())
     except CatalogError as exc:
         fail(str(exc))
     except WarehouseBusy as exc:
         fail(str(exc))
-    applied = ", ".join(result.migrations_applied) or "none (schema up to date)"
-    console.print(f"warehouse: {result.path}  schema v{result.schema_version}")
+    migrated, catalog = result.migrated, result.catalog
+    applied = ", ".join(migrated.applied) or "none (schema up to date)"
+    console.print(f"warehouse: {migrated.path}  schema v{migrated.schema_version}")
     console.print(f"migrations applied: {applied}")
-    synced = "synced" if result.catalog_synced else "unchanged"
-    counts = ctx.warehouse.table_counts()
+    synced = "synced" if result.catalog_recorded else "unchanged"
     console.print(
-        f"catalog {synced}: {counts['policy']} policies, {counts['area']} areas, "
-        f"{counts['initiative']} initiatives, {counts['indicator']} indicators, "
-        f"{counts['target']} targets"
+        f"catalog {synced}: {len(catalog.policies)} policies, {len(catalog.areas())} areas, "
+        f"{len(catalog.initiatives)} initiatives, {len(catalog.indicators)} indicators, "
+        f"{sum(len(i.targets) for i in catalog.indicators)} targets"
     )
 
 
@@ -182,8 +180,6 @@ def template(
 
     Example: shihyo template --owner joho-kikaku --out joho-kikaku.csv
     """
-    from intake.template import template_csv
-
     ctx = context()
     catalog = synced_catalog(ctx)
     if owner and owner not in {o.id for o in catalog.owners}:
@@ -191,7 +187,7 @@ def template(
         fail(f"unknown section {owner!r}; known: {known}", code=2)
     if indicator and indicator not in {i.id for i in catalog.indicators}:
         fail(f"unknown indicator {indicator!r}", code=2)
-    data = template_csv(catalog, owner, indicator, as_of=ctx.settings.clock.today())
+    data = ctx.service.template(owner, indicator)
     if out is None:
         typer.echo(data.decode("utf-8-sig"), nl=False)
     else:

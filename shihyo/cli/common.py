@@ -3,6 +3,7 @@ turning domain errors into clean command-line errors."""
 
 from __future__ import annotations
 
+import getpass
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,10 +12,11 @@ from typing import Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
+from access.roles import Actor
 from indicators.catalog import Catalog
 from kernel.i18n import Lang
-from kernel.settings import Settings, load_settings
-from warehouse import Warehouse, WarehouseBusy, WarehouseMissing
+from kernel.settings import Settings
+from service import Service, WarehouseBusy, WarehouseMissing
 
 app = typer.Typer(
     help="shihyo (指標): goal and KPI monitoring for public action plans.",
@@ -30,16 +32,20 @@ LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the table 
 
 @dataclass(frozen=True)
 class Context:
-    settings: Settings
-    warehouse: Warehouse
+    """What a command works with: the service over the warehouse the settings name."""
+
+    service: Service
+
+    @property
+    def settings(self) -> Settings:
+        return self.service.settings
 
 
 def context() -> Context:
     try:
-        settings = load_settings()
+        return Context(Service.from_environment())
     except ValueError as exc:
         fail(str(exc), code=2)
-    return Context(settings, Warehouse.of(settings))
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
@@ -48,14 +54,17 @@ def fail(message: str, code: int = 1) -> NoReturn:
 
 
 def synced_catalog(ctx: Context) -> Catalog:
-    """The catalog as held in the warehouse; a clean error when there is none."""
+    """The catalog the warehouse holds; a clean error when there is none."""
     try:
-        return ctx.warehouse.catalog()
-    except WarehouseMissing as exc:
+        return ctx.service.catalog()
+    except (WarehouseMissing, WarehouseBusy) as exc:
         fail(str(exc))
-    except WarehouseBusy as exc:
-        fail(str(exc))
-    raise AssertionError("unreachable")
+
+
+def cli_actor() -> Actor:
+    """Whoever runs an administrative command on this machine: the operating system's user,
+    an administrator (they can edit the catalog files and the warehouse anyway)."""
+    return Actor(getpass.getuser(), "admin")
 
 
 def print_json(payload: Any) -> None:

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from kernel.i18n import Lang, label, status_label
+from service import WarehouseBusy
 from shihyo.cli.common import (
     AsOfOption,
     JsonOption,
@@ -20,7 +21,6 @@ from shihyo.cli.common import (
     print_json,
     synced_catalog,
 )
-from warehouse import WarehouseBusy
 
 
 @app.command()
@@ -32,11 +32,9 @@ def status(
 
     Example: shihyo status --as-of 2024-03-31
     """
-    from shihyo.service import evaluation
-
     ctx = context()
     synced_catalog(ctx)  # a clean error when there is no warehouse yet
-    result = evaluation(ctx.warehouse, as_of.date() if as_of else ctx.settings.clock.today())
+    result = ctx.service.evaluation(as_of.date() if as_of else None)
     if as_json:
         print_json(result.as_dict())
         return
@@ -101,13 +99,11 @@ def ingest(
     """
     # Imported here: Prefect and Great Expectations take seconds to import, and the
     # reporting commands need neither.
-    from flows.ingest import progress_hook
-    from flows.loading import IngestBusy, IngestOptions
+    from service import IngestBusy, IngestOptions
     from shihyo.progress import ingest_progress
-    from shihyo.service import ingest_now
 
     ctx = context()
-    if not ctx.warehouse.exists():
+    if not ctx.service.exists():
         fail("no warehouse yet: run `shihyo init` first", code=2)
     for path in files or []:
         if not path.is_file():
@@ -120,21 +116,15 @@ def ingest(
     names = [str(path) for path in files] if files else None
     try:
         with ingest_progress(enabled=not as_json) as hook:
-            token = progress_hook.set(hook)
-            try:
-                report, api = ingest_now(
-                    ctx.settings, names, str(inbox) if inbox else None, options
-                )
-            finally:
-                progress_hook.reset(token)
+            ran = ctx.service.ingest(names, str(inbox) if inbox else None, options, hook)
     except (IngestBusy, WarehouseBusy) as exc:
         fail(str(exc))
+    report = ran.report.as_dict()
     if as_json:
         print_json(report)
     else:
-        _print_ingest(report, api, ctx.settings.prefect)
-    clean = all(f["status"] in ("loaded", "duplicate") for f in report["files"])
-    raise typer.Exit(0 if clean else 1)
+        _print_ingest(report, ran.api, ctx.settings.prefect)
+    raise typer.Exit(0 if ran.report.clean else 1)
 
 
 @app.command()
@@ -145,27 +135,14 @@ def evaluate(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     Example: shihyo evaluate --json
     """
     from alerts.config import AlertConfigError
-    from flows.evaluate import evaluate as evaluate_flow
-    from flows.evaluate import run_evaluate
-    from shihyo.orchestration import choose_api, prefect_api
 
     ctx = context()
     synced_catalog(ctx)
-    day = as_of.date() if as_of else None
-    api = choose_api(ctx.settings.prefect)
     try:
-        if api is None:
-            result, report = run_evaluate(day)
-            summary = {
-                "as_of": result.as_of.isoformat(),
-                "counts": result.counts,
-                **report.as_dict(),
-            }
-        else:
-            with prefect_api(api):
-                summary = evaluate_flow(day.isoformat() if day else None)
+        ran = ctx.service.evaluate(as_of.date() if as_of else None)
     except (AlertConfigError, WarehouseBusy) as exc:
         fail(str(exc))
+    summary = {"as_of": ran.as_of.isoformat(), "counts": ran.counts, **ran.alerts.as_dict()}
     if as_json:
         print_json(summary)
         return
@@ -245,9 +222,9 @@ def report(
         fail(f"unknown format {fmt!r}; choose one of {', '.join(review.FORMATS)}", code=2)
     ctx = context()
     synced_catalog(ctx)
-    day = as_of.date() if as_of else ctx.settings.clock.today()
+    day = as_of.date() if as_of else ctx.service.today()
     try:
-        data = review.draft(ctx.warehouse, day, lang.value, fmt)
+        data = ctx.service.report(day, lang.value, fmt)
     except WarehouseBusy as exc:
         fail(str(exc))
     target = out or Path(review.file_name(day, fmt, lang.value))

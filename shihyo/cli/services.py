@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 
-from kernel.settings import Settings
+from service import Service
 from shihyo.cli.catalog import init, plan
 from shihyo.cli.common import app, console, context, fail
-from warehouse import Warehouse
 
 
 @app.command()
@@ -20,20 +19,18 @@ def up(port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501)
 
     Example: shihyo up --port 8501
     """
-    from flows.ingest import run_ingest
+    from service import IngestOptions
     from shihyo.launcher import run_services, sample_files
 
     init()
     ctx = context()
-    if ctx.warehouse.loads(limit=1).empty:
+    if ctx.service.table_counts()["load"] == 0:
         samples = sample_files()
         console.print(f"first start: loading {len(samples)} synthetic sample files …")
-        report = run_ingest([str(p) for p in samples], settings=ctx.settings)
-        console.print(f"sample figures loaded: {report.rows_accepted} rows")
-        from flows.evaluate import run_evaluate
-
-        run_evaluate(settings=ctx.settings)
-    _first_admin(ctx.settings, ctx.warehouse)
+        options = IngestOptions(keep_source=True)
+        ran = ctx.service.ingest([str(p) for p in samples], options=options, direct=True)
+        console.print(f"sample figures loaded: {ran.report.rows_accepted} rows")
+    first_admin(ctx.service)
     plan()
     try:
         run_services(ctx.settings, port, console.print)
@@ -49,31 +46,27 @@ def serve() -> None:
 
     Example: shihyo serve
     """
-    from flows.serve import serve_flows
-
     ctx = context()
-    if not ctx.warehouse.exists():
+    if not ctx.service.exists():
         fail("no warehouse yet: run `shihyo init` first", code=2)
     try:
-        serve_flows(ctx.settings)
+        ctx.service.serve()
     except RuntimeError as exc:
         fail(str(exc))
     except KeyboardInterrupt:
         console.print("stopped")
 
 
-def _first_admin(settings: Settings, warehouse: Warehouse) -> None:
+def first_admin(service: Service) -> None:
     """On a machine with no users yet, an administrator with a random password, told once."""
     import secrets
 
-    from access.users import UserStore
-
-    store = UserStore(settings.home / "users.json")
+    store = service.user_store()
     if store.list():
         return
     password = secrets.token_urlsafe(12)
-    user = store.add("admin", password, "admin", [], settings.clock.now())
-    warehouse.audit("system", "add", "user", user.name, None, user.public())
+    user = store.add("admin", password, "admin", [], service.now())
+    service.record("system", "add", "user", user.name, None, user.public())
     console.print(
         f"first sign-in / 初回のサインイン: admin / {password}\n"
         "  change it with `shihyo users passwd admin`; add people with `shihyo users add`",

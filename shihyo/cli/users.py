@@ -11,6 +11,7 @@ from rich.table import Table
 
 from access.roles import ROLES
 from access.users import UserError, UserStore
+from service import Service
 from shihyo.cli.common import app, console, context, fail
 
 users_app = typer.Typer(
@@ -34,11 +35,11 @@ def _password(from_stdin: bool) -> str:
     return typer.prompt("password", hide_input=True, confirmation_prompt=True)
 
 
-def _store_and_warehouse():
+def _store_and_service() -> tuple[UserStore, Service]:
     ctx = context()
-    if not ctx.warehouse.exists():
+    if not ctx.service.exists():
         fail("no warehouse yet: run `shihyo init` first", code=2)
-    return UserStore(ctx.settings.home / "users.json"), ctx.warehouse
+    return ctx.service.user_store(), ctx.service
 
 
 @users_app.command("add")
@@ -63,8 +64,8 @@ def add(
 
     Example: shihyo users add yamada --role owner --section joho-kikaku
     """
-    store, warehouse = _store_and_warehouse()
-    catalog_sections = {o.id for o in warehouse.catalog().owners}
+    store, service = _store_and_service()
+    catalog_sections = {o.id for o in service.catalog().owners}
     unknown = [s for s in section or [] if s not in catalog_sections]
     if unknown:
         fail(f"unknown section(s) {unknown}; known: {sorted(catalog_sections)}", code=2)
@@ -74,11 +75,11 @@ def add(
             None if oidc else _password(password_stdin),
             role,  # type: ignore[arg-type]
             list(section or []),
-            warehouse.clock.now(),
+            service.now(),
         )
     except UserError as exc:
         fail(str(exc), code=2)
-    warehouse.audit(getpass.getuser(), "add", "user", name, None, user.public())
+    service.record(getpass.getuser(), "add", "user", name, None, user.public())
     console.print(f"added {name} ({role})")
 
 
@@ -88,12 +89,12 @@ def passwd(name: str, password_stdin: PasswordStdin = False) -> None:
 
     Example: shihyo users passwd yamada
     """
-    store, warehouse = _store_and_warehouse()
+    store, service = _store_and_service()
     try:
-        user = store.set_password(name, _password(password_stdin), warehouse.clock.now())
+        user = store.set_password(name, _password(password_stdin), service.now())
     except UserError as exc:
         fail(str(exc), code=2)
-    warehouse.audit(getpass.getuser(), "passwd", "user", name, None, user.public())
+    service.record(getpass.getuser(), "passwd", "user", name, None, user.public())
     console.print(f"password of {name} set")
 
 
@@ -103,13 +104,13 @@ def disable(name: str) -> None:
 
     Example: shihyo users disable yamada
     """
-    store, warehouse = _store_and_warehouse()
+    store, service = _store_and_service()
     before = store.get(name)
     try:
-        user = store.disable(name, warehouse.clock.now())
+        user = store.disable(name, service.now())
     except UserError as exc:
         fail(str(exc), code=2)
-    warehouse.audit(
+    service.record(
         getpass.getuser(),
         "disable",
         "user",
@@ -126,7 +127,7 @@ def list_users() -> None:
 
     Example: shihyo users list
     """
-    store, _ = _store_and_warehouse()
+    store, _ = _store_and_service()
     table = Table(title="users")
     for column in ("name", "role", "sections", "disabled", "locked until"):
         table.add_column(column)

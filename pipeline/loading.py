@@ -1,10 +1,9 @@
 """Loading one file, step by step, as plain functions: fingerprint, parse, validate,
-write in one transaction, then move the raw file. Prefect's flow (flows/ingest.py)
-orchestrates these; tests call them directly."""
+write in one transaction, then move the raw file. The ingest flow (flows/ingest.py) and
+the service's direct path both run these."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import os
 import shutil
@@ -17,12 +16,13 @@ import pandas as pd
 from filelock import FileLock, Timeout
 
 from access.roles import SYSTEM, Actor, PermissionDenied, inbox_actor, require_uploader
-from expectations.validate import warm_up
-from flows.checking import Checked, RowIssue, check_upload
+from expectations import warm_up
+from indicators.catalog import Catalog
+from kernel.clock import Clock
 from kernel.exports import write_errors_csv
 from kernel.settings import Settings
-from warehouse import Warehouse, WarehouseBusy
-from warehouse.loads import LoadRecord
+from pipeline.checking import RowIssue, check_upload
+from warehouse import LoadRecord, Warehouse
 
 Progress = Callable[[str, str], None]  # (file name, stage)
 # A file this large takes long enough to read that importing Great Expectations beside it
@@ -47,31 +47,22 @@ class FileResult:
     errors: list[RowIssue] = field(default_factory=list)
     warnings: list[RowIssue] = field(default_factory=list)
 
-    def as_dict(self) -> dict:
+    def as_dict(self, errors: bool = True) -> dict:
+        """The result as plain data; the rejected rows and warnings only when `errors`."""
         data = asdict(self)
-        data["errors"] = [
-            {
-                "row": e.row,
-                "column": e.column,
-                "value": e.value,
-                "reason": e.reason,
-                "reason_en": e.reason_en,
-                "rule": e.rule,
-            }
-            for e in self.errors
-        ]
-        data["warnings"] = [
-            {
-                "row": w.row,
-                "column": w.column,
-                "value": w.value,
-                "reason": w.reason,
-                "reason_en": w.reason_en,
-                "rule": w.rule,
-            }
-            for w in self.warnings
-        ]
+        data["errors"] = [asdict(e) for e in self.errors] if errors else []
+        data["warnings"] = [asdict(w) for w in self.warnings] if errors else []
+        data["errors_count"] = len(self.errors)
+        data["warnings_count"] = len(self.warnings)
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FileResult:
+        """The result from `as_dict`'s data."""
+        fields = {k: v for k, v in data.items() if k not in ("errors_count", "warnings_count")}
+        fields["errors"] = [RowIssue(**e) for e in data.get("errors", [])]
+        fields["warnings"] = [RowIssue(**w) for w in data.get("warnings", [])]
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
@@ -83,7 +74,6 @@ class IngestOptions:
     period: str | None = None
     uploaded_by: str | None = None
     section: str | None = None
-    today: dt.date | None = None
     keep_source: bool = False  # files named on the command line stay where they are
     actor: Actor | None = None  # who acts; None: decided by where the file lies
 
@@ -140,11 +130,21 @@ def _quarantine_frame(issues: list[RowIssue]) -> pd.DataFrame:
 
 
 class Loader:
-    """Loads files into one warehouse, moving each raw file out of the inbox when done."""
+    """Loads files into one warehouse against one catalog, moving each raw file out of the
+    inbox when done; times come from `clock`."""
 
-    def __init__(self, settings: Settings, warehouse: Warehouse, progress: Progress | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        warehouse: Warehouse,
+        catalog: Catalog,
+        clock: Clock,
+        progress: Progress | None = None,
+    ):
         self.settings = settings
         self.warehouse = warehouse
+        self.catalog = catalog
+        self.clock = clock
         self.progress = progress or (lambda _name, _stage: None)
         self._lock = FileLock(str(settings.home / "ingest.lock"))
 
@@ -162,7 +162,7 @@ class Loader:
 
     def _load(self, path: Path, options: IngestOptions) -> FileResult:
         name = path.name
-        received = self.settings.clock.now()
+        received = self.clock.now()
         too_big = path.stat().st_size > self.settings.max_upload_mb * 1024 * 1024
         # A file over the cap is fingerprinted in chunks and never read whole.
         data = b"" if too_big else path.read_bytes()
@@ -203,9 +203,10 @@ class Loader:
             data,
             name,
             self.warehouse,
+            self.catalog,
             actor=actor,
             period=options.period,
-            today=options.today or received.date(),
+            today=received.date(),
             jump_factor=self.settings.jump_factor,
             stage=lambda step: self.progress(name, step),
         )
@@ -265,7 +266,7 @@ class Loader:
             return SYSTEM
         if not folder:
             return SYSTEM
-        sections = {owner.id for owner in self.warehouse.catalog().owners}
+        sections = {owner.id for owner in self.catalog.owners}
         if folder[0] not in sections:
             raise PermissionDenied(
                 f"受信箱のフォルダ「{folder[0]}」はどの担当課にも対応していません",
@@ -365,17 +366,3 @@ def _done_with(path: Path, options: IngestOptions) -> None:
     """Take an inbox file out of the inbox; leave a file named by the user where it is."""
     if not options.keep_source:
         path.unlink(missing_ok=True)
-
-
-__all__ = [
-    "Checked",
-    "FileResult",
-    "IngestBusy",
-    "IngestOptions",
-    "Loader",
-    "RowIssue",
-    "WarehouseBusy",
-    "check_upload",
-    "fingerprint",
-    "inbox_files",
-]

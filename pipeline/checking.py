@@ -41,12 +41,12 @@ def validation_context(
     return ValidationContext(
         indicators=rules,
         today=today,
-        previous=warehouse.previous_figures(_first_periods(parsed.frame)),
+        previous=warehouse.previous_figures(first_periods(parsed.frame)),
         jump_factor=jump_factor,
     )
 
 
-def _first_periods(frame: pd.DataFrame) -> pd.DataFrame:
+def first_periods(frame: pd.DataFrame) -> pd.DataFrame:
     """Each (indicator_id, org_unit) of `frame` once with its earliest period: what
     Warehouse.previous_figures reads of the rows, a million rows shrunk to the distinct keys.
     The frame as it is when its periods cannot be ordered."""
@@ -161,6 +161,7 @@ def check_upload(
     data: bytes,
     file_name: str,
     warehouse: Warehouse,
+    catalog: Catalog,
     *,
     actor: Actor = SYSTEM,
     period: str | None = None,
@@ -177,7 +178,6 @@ def check_upload(
         issue = RowIssue(None, "", "", "file_readable", exc.message_ja, exc.message_en)
         return Checked(pd.DataFrame(), [issue], [], str(exc))
     stage("validate")
-    catalog = warehouse.catalog()
     context = validation_context(catalog, warehouse, parsed, today, jump_factor)
     outcome = validate_observations(parsed.frame, context)
     warnings = [

@@ -1,0 +1,41 @@
+"""What a flow run works with. A run the service starts in its own process uses the
+service's resources and progress display (handed over in context variables, since flow
+parameters travel to the Prefect API and must be plain data); a scheduled run opens its
+own from the environment."""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from kernel.settings import load_settings
+from pipeline.loading import Progress
+from pipeline.resources import Resources
+
+_resources: contextvars.ContextVar[Resources | None] = contextvars.ContextVar(
+    "shihyo_resources", default=None
+)
+_progress: contextvars.ContextVar[Progress | None] = contextvars.ContextVar(
+    "shihyo_progress", default=None
+)
+
+
+@contextmanager
+def handing_over(resources: Resources, progress: Progress | None = None) -> Iterator[None]:
+    """Run flows inside this block with the caller's resources and progress display."""
+    tokens = (_resources.set(resources), _progress.set(progress))
+    try:
+        yield
+    finally:
+        _resources.reset(tokens[0])
+        _progress.reset(tokens[1])
+
+
+def resources() -> Resources:
+    """The caller's resources, else the environment's."""
+    return _resources.get() or Resources.open(load_settings())
+
+
+def progress() -> Progress | None:
+    return _progress.get()

@@ -1,0 +1,36 @@
+"""The pipeline's steps as plain functions: check an upload, load a file, ingest a run of
+files, evaluate and alert. The Prefect flows wrap them; the service runs them directly
+when no Prefect server is at hand."""
+
+from pipeline.checking import Checked, RowIssue, check_upload
+from pipeline.evaluating import evaluate_and_alert, evaluation
+from pipeline.ingesting import IngestReport, ingest_files, paths_to_load
+from pipeline.loading import (
+    WARM_UP_BYTES,
+    FileResult,
+    IngestBusy,
+    IngestOptions,
+    Loader,
+    filesystem_now,
+    fingerprint,
+    inbox_files,
+)
+
+__all__ = [
+    "WARM_UP_BYTES",
+    "Checked",
+    "FileResult",
+    "IngestBusy",
+    "IngestOptions",
+    "IngestReport",
+    "Loader",
+    "RowIssue",
+    "check_upload",
+    "evaluate_and_alert",
+    "evaluation",
+    "filesystem_now",
+    "fingerprint",
+    "inbox_files",
+    "ingest_files",
+    "paths_to_load",
+]

@@ -1,0 +1,444 @@
+"""`Service`: the one door every face (the command line, the dashboard, the launcher) goes
+through. It opens the warehouse from the settings once, holds the clock, decides whether
+a job runs as a Prefect flow or directly, applies who may read and do what, records the
+audit trail, and answers with typed results."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from access.roles import (
+    SYSTEM,
+    Actor,
+    PermissionDenied,
+    may_resend,
+    may_see_load,
+    require_admin,
+    require_uploader,
+)
+from access.users import UserStore
+from alerts.config import AlertConfig, load_alert_config
+from alerts.engine import AlertReport, AppriseSender, Sender, deliver
+from indicators.catalog import Catalog, load_catalog
+from indicators.catalog_diff import catalog_changes
+from indicators.evaluation import Evaluation
+from kernel.clock import Clock
+from kernel.settings import Settings, load_settings
+from pipeline import (
+    Checked,
+    IngestOptions,
+    IngestReport,
+    Loader,
+    RowIssue,
+    check_upload,
+    evaluate_and_alert,
+    evaluation,
+    ingest_files,
+    paths_to_load,
+)
+from pipeline.loading import Progress
+from pipeline.resources import Resources
+from service import jobs
+from service.uploads import UploadTooLarge, check_size, safe_name
+from warehouse import AuditEntry, Migrated
+
+
+@dataclass(frozen=True)
+class Initialised:
+    """What `init` did: the schema's migrations, and whether the catalog was recorded."""
+
+    migrated: Migrated
+    catalog_recorded: bool
+    catalog: Catalog
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """One ingestion run and where it ran: the Prefect API's URL, or None when direct."""
+
+    report: IngestReport
+    api: str | None
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """One evaluation as of a day, the alerts it opened and resolved, and where it ran."""
+
+    as_of: dt.date
+    counts: dict[str, int]
+    alerts: AlertReport
+    api: str | None
+
+
+@dataclass(frozen=True)
+class LoadFiles:
+    """The kept files of one load: the raw bytes as sent, and the errors file."""
+
+    raw: Path | None
+    errors: Path | None
+
+
+class Service:
+    """The application's door, over the warehouse the settings name."""
+
+    def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
+        self._resources = Resources.open(settings, clock)
+
+    @classmethod
+    def from_environment(cls) -> Service:
+        """The service the SHIHYO_* environment describes (ValueError for a bad setting)."""
+        return cls(load_settings())
+
+    @property
+    def settings(self) -> Settings:
+        return self._resources.settings
+
+    @property
+    def clock(self) -> Clock:
+        return self._resources.clock
+
+    def today(self) -> dt.date:
+        return self.clock.today()
+
+    def now(self) -> dt.datetime:
+        return self.clock.now()
+
+    # ── the warehouse and its catalog ─────────────────────────────────────────
+
+    def exists(self) -> bool:
+        """Whether the warehouse file is there yet."""
+        return self._resources.warehouse.exists()
+
+    def init(self, actor: Actor) -> Initialised:
+        """Create or migrate the warehouse, then record the catalog files as the catalog in
+        force (an administrator's act: each changed owner, indicator and target goes to the
+        audit trail). Idempotent. CatalogError when the files are wrong."""
+        require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
+        catalog = load_catalog(self.settings.catalog)
+        migrated = self._resources.warehouse.migrate()
+        return Initialised(migrated, self.record_catalog(catalog, actor), catalog)
+
+    def record_catalog(self, catalog: Catalog, actor: Actor) -> bool:
+        """Put `catalog` in force from now (an administrator's act), each changed owner,
+        indicator and target in the audit trail; False when it is in force already."""
+        require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
+        warehouse = self._resources.warehouse
+        current = warehouse.catalog_version()
+        previous = Catalog.from_document(current.document) if current else None
+        changes = [
+            AuditEntry(c.action, c.entity, c.entity_id, c.before, c.after)
+            for c in catalog_changes(previous, catalog)
+        ]
+        return warehouse.record_catalog(
+            catalog.to_document(), catalog.fingerprint(), actor.name, changes
+        )
+
+    def catalog(self, as_of: dt.date | None = None) -> Catalog:
+        """The catalog in force at the end of `as_of` (None: now)."""
+        return self._resources.catalog(as_of)
+
+    def table_counts(self) -> dict[str, int]:
+        return self._resources.warehouse.table_counts()
+
+    def data_version(self) -> tuple:
+        """Changes whenever anything the dashboard shows changes: a cache key."""
+        return self._resources.warehouse.data_version()
+
+    # ── the judgement ─────────────────────────────────────────────────────────
+
+    def evaluation(self, as_of: dt.date | None = None) -> Evaluation:
+        """Every target judged on the figures known at the end of `as_of` (None: today),
+        against the catalog in force then: the one evaluation every face shows."""
+        day = as_of or self.today()
+        return evaluation(self._resources.warehouse, self.catalog(day), day)
+
+    # ── figures, loads, alerts: what each actor may read ──────────────────────
+
+    def indicator_totals(self, as_of: dt.date) -> pd.DataFrame:
+        """Each indicator's figure per period as known at the end of `as_of`."""
+        return self._resources.warehouse.indicator_totals(as_of=as_of)
+
+    def figures(self, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
+        """An indicator's figures in force at the end of `as_of`, org units included."""
+        return self._resources.warehouse.figures(indicator_id, as_of=as_of)
+
+    def revisions(self, indicator_id: str) -> pd.DataFrame:
+        """Every revision of an indicator's figures, with the file and sender of each."""
+        return self._resources.warehouse.revisions(indicator_id)
+
+    def loads(self, actor: Actor) -> pd.DataFrame:
+        """The load records `actor` may see, newest first: all for viewers and admins, an
+        owner's own sections' loads."""
+        loads = self._resources.warehouse.loads()
+        return loads[[may_see_load(actor, _section(s)) for s in loads["section"]]]
+
+    def quarantine(self, actor: Actor, load_id: int | None = None) -> pd.DataFrame:
+        """Rejected rows with their reasons, of one load or of every load `actor` may see."""
+        rows = self._resources.warehouse.quarantine(load_id)
+        visible = set(self.loads(actor)["id"])
+        return rows[rows["load_id"].isin(visible)]
+
+    def load_files(self, actor: Actor, sha256: str) -> LoadFiles:
+        """Where the raw file and the errors file of a load are kept, if they are and the
+        actor may see that load: the archive holds a loaded file by its hash, rejected/ a
+        refused one with its extension."""
+        every = self._resources.warehouse.loads()
+        if sha256 not in set(every["sha256"]):
+            return LoadFiles(None, None)
+        if sha256 not in set(self.loads(actor)["sha256"]):
+            raise PermissionDenied(
+                "この取込のファイルを見る権限がありません", "you may not see this load's files"
+            )
+        settings = self.settings
+        errors_name = f"{sha256}.errors.csv"
+        raw: Path | None = settings.archive / sha256
+        if not raw.exists():
+            refused = settings.rejected.glob(f"{sha256}.*") if settings.rejected.is_dir() else []
+            raw = next((p for p in sorted(refused) if p.name != errors_name), None)
+        kept = (settings.archive / errors_name, settings.rejected / errors_name)
+        return LoadFiles(raw, next((p for p in kept if p.exists()), None))
+
+    def alerts(self) -> pd.DataFrame:
+        """Every alert, newest first."""
+        return self._resources.warehouse.alerts()
+
+    def outbox(self) -> pd.DataFrame:
+        """The messages with their delivery state (channels masked), newest first."""
+        return self._resources.warehouse.outbox()
+
+    # ── the audit trail ───────────────────────────────────────────────────────
+
+    def audit_trail(
+        self,
+        actor: Actor,
+        entity: str | None = None,
+        who: str | None = None,
+        since: dt.datetime | None = None,
+    ) -> pd.DataFrame:
+        """The audit trail, newest first, filtered; administrators only."""
+        require_admin(actor, "監査ログの閲覧", "read the audit trail")
+        return self._resources.warehouse.audit_trail(entity=entity, actor=who, since=since)
+
+    def record(
+        self,
+        actor: str,
+        action: str,
+        entity: str,
+        entity_id: str | None,
+        before: object = None,
+        after: object = None,
+    ) -> None:
+        """Append one entry to the audit trail, now."""
+        self._resources.warehouse.audit(actor, action, entity, entity_id, before, after)
+
+    # ── figures coming in ─────────────────────────────────────────────────────
+
+    def ingest(
+        self,
+        files: Iterable[str] | None = None,
+        inbox: str | None = None,
+        options: IngestOptions | None = None,
+        progress: Progress | None = None,
+        *,
+        direct: bool = False,
+    ) -> Ingested:
+        """Load the files named (or those waiting in the inbox) — as the Prefect flow when
+        a server answers (unless `direct`), else the same steps directly — then, if anything
+        changed, evaluate and alert. Every file's rejected rows come back in the report."""
+        files = list(files) if files else None
+        options = options or IngestOptions(keep_source=bool(files))
+        if options.actor is not None:
+            require_uploader(options.actor)
+        api = None if direct else jobs.choose_api(self.settings.prefect)
+        if api is not None:
+            report = jobs.ingest_as_flow(self._resources, api, files, inbox, options, progress)
+            return Ingested(self._with_errors(report), api)
+        loader = self._loader(progress)
+        report = ingest_files(loader, paths_to_load(self.settings, files, inbox), options)
+        if report.changed:
+            self._evaluate_directly(self.today())
+        return Ingested(report, None)
+
+    def _loader(self, progress: Progress | None = None) -> Loader:
+        res = self._resources
+        return Loader(res.settings, res.warehouse, res.catalog(), res.clock, progress)
+
+    def _with_errors(self, report: IngestReport) -> IngestReport:
+        """The report with each file's rejected rows read back from the quarantine (a flow
+        returns counts only, so that Prefect does not walk every rejected row)."""
+        warehouse = self._resources.warehouse
+        for result in report.files:
+            if result.rows_rejected and result.load_id is not None and not result.errors:
+                rows = warehouse.quarantine(result.load_id)
+                result.errors = [
+                    RowIssue(
+                        None if pd.isna(r.row_number) else int(r.row_number),
+                        r.column_name or "",
+                        r.value or "",
+                        r.rule or "",
+                        r.reason,
+                        r.reason_en or "",
+                    )
+                    for r in rows.itertuples()
+                ]
+        return report
+
+    def preview_upload(
+        self, data: bytes, file_name: str, actor: Actor, period: str | None = None
+    ) -> Checked:
+        """The upload judged as a load by `actor` would judge it; nothing is written."""
+        require_uploader(actor)
+        check_size(self.settings, data)
+        res = self._resources
+        return check_upload(
+            data,
+            file_name,
+            res.warehouse,
+            res.catalog(),
+            actor=actor,
+            period=period,
+            today=self.today(),
+            jump_factor=self.settings.jump_factor,
+        )
+
+    def upload(
+        self,
+        data: bytes,
+        file_name: str,
+        actor: Actor,
+        *,
+        section: str | None = None,
+        period: str | None = None,
+    ) -> IngestReport:
+        """Load an uploaded file with the scheduled ingestion, then evaluate and alert."""
+        require_uploader(actor)  # a viewer's upload is refused before anything is kept
+        check_size(self.settings, data)
+        # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
+        # which the load record shows.
+        uploads = self.settings.home / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads))
+        path = folder / safe_name(file_name)
+        path.write_bytes(data)
+        options = IngestOptions(
+            period=period, uploaded_by=actor.name, section=section, actor=actor, keep_source=True
+        )
+        try:
+            return self.ingest([str(path)], None, options).report
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    # ── judging and alerting ──────────────────────────────────────────────────
+
+    def evaluate(self, as_of: dt.date | None = None) -> Evaluated:
+        """Judge every target as of `as_of` (None: today), open and resolve alerts and send
+        what is due — as the Prefect flow when a server answers, else directly."""
+        day = as_of or self.today()
+        api = jobs.choose_api(self.settings.prefect)
+        if api is not None:
+            summary = jobs.evaluate_as_flow(self._resources, api, day)
+            report = AlertReport(
+                opened=[0] * summary["alerts_opened"],
+                resolved=[0] * summary["alerts_resolved"],
+                messages_written=summary["messages_written"],
+                sent=summary["messages_sent"],
+                failed=summary["messages_failed"],
+                errors=list(summary["errors"]),
+            )
+            return Evaluated(day, summary["counts"], report, api)
+        result, report = self._evaluate_directly(day)
+        return Evaluated(day, result.counts, report, None)
+
+    def _evaluate_directly(
+        self, day: dt.date, sender: Sender | None = None
+    ) -> tuple[Evaluation, AlertReport]:
+        res = self._resources
+        return evaluate_and_alert(
+            res.warehouse,
+            res.catalog(day),
+            day,
+            self.alert_config(),
+            sender or AppriseSender(),
+            self.now(),
+        )
+
+    def alert_config(self) -> AlertConfig:
+        """The alert channels and options (AlertConfigError when the file is wrong)."""
+        return load_alert_config(self.settings.alert_config_path)
+
+    def resend(self, message_id: int, actor: Actor) -> tuple[int, int]:
+        """Make a failed message due now and run delivery; (sent, failed). An administrator
+        resends any message, an owner those to its sections."""
+        warehouse = self._resources.warehouse
+        outbox = warehouse.outbox()
+        recipient = outbox.loc[outbox["id"] == message_id, "recipient"]
+        if not may_resend(actor, recipient.iloc[0] if len(recipient) else None):
+            raise PermissionDenied(
+                "この通知を再送する権限がありません", "you may not resend this message"
+            )
+        now = self.now()
+        warehouse.retry_message(message_id, now)
+        sent, failed, _ = deliver(warehouse, self.alert_config(), AppriseSender(), now)
+        return sent, failed
+
+    # ── the schedules ─────────────────────────────────────────────────────────
+
+    def serve(self) -> None:
+        """The flows as Prefect deployments with their schedules, until interrupted."""
+        from flows.serve import serve_flows
+
+        serve_flows(self.settings)
+
+    @staticmethod
+    def scheduler_ui() -> str:
+        """The address of the local Prefect server's UI that `serve` starts."""
+        return jobs.LOCAL_API.removesuffix("/api")
+
+    @staticmethod
+    def scheduler_answers() -> bool:
+        """Whether the local Prefect server answers."""
+        return jobs.server_answers(jobs.LOCAL_API)
+
+    # ── users ─────────────────────────────────────────────────────────────────
+
+    def user_store(self) -> UserStore:
+        """The local users who sign in to the dashboard ($SHIHYO_HOME/users.json)."""
+        return UserStore(self.settings.home / "users.json")
+
+    # ── what is handed out ────────────────────────────────────────────────────
+
+    def report(self, as_of: dt.date, lang: str = "ja", fmt: str = "md") -> bytes:
+        """The review report (点検報告書) as of the end of `as_of`, in `lang` and `fmt`."""
+        import report as review  # Jinja and openpyxl only when a report is asked for
+
+        return review.draft(self.evaluation(as_of), self._resources.warehouse, lang, fmt)
+
+    def template(
+        self, owner: str | None = None, indicator: str | None = None, as_of: dt.date | None = None
+    ) -> bytes:
+        """The upload template for a section (or one indicator), for the latest period due."""
+        from intake.template import template_csv
+
+        return template_csv(self.catalog(), owner, indicator, as_of=as_of or self.today())
+
+
+def _section(value: object) -> str | None:
+    return None if value is None or pd.isna(value) else str(value)
+
+
+__all__ = [
+    "SYSTEM",
+    "Evaluated",
+    "Ingested",
+    "Initialised",
+    "LoadFiles",
+    "Service",
+    "UploadTooLarge",
+]

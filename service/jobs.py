@@ -1,0 +1,54 @@
+"""Running a job as a Prefect flow: the job written to the warehouse (what to do and who
+asks), the flow started in this process against the API, the caller's resources handed
+over, and the flow's summary turned back into the service's types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from flows import runtime
+from flows.orchestration import LOCAL_API, choose_api, prefect_api, server_answers
+from pipeline import IngestOptions, IngestReport
+from pipeline.loading import Progress
+from pipeline.resources import Resources
+
+__all__ = ["LOCAL_API", "choose_api", "evaluate_as_flow", "ingest_as_flow", "server_answers"]
+
+
+def ingest_as_flow(
+    resources: Resources,
+    api: str,
+    files: list[str] | None,
+    inbox: str | None,
+    options: IngestOptions,
+    progress: Progress | None,
+) -> IngestReport:
+    """Run the ingest flow on a job written for it; the run's report (counts per file)."""
+    from flows.ingest import IngestRun, ingest
+
+    actor = asdict(options.actor) if options.actor is not None else {}
+    job_id = resources.warehouse.add_job(
+        "ingest",
+        actor,
+        {
+            "files": files,
+            "inbox": inbox,
+            "strict": options.strict,
+            "period": options.period,
+            "uploaded_by": options.uploaded_by,
+            "section": options.section,
+            "keep_source": options.keep_source,
+        },
+    )
+    with prefect_api(api), runtime.handing_over(resources, progress):
+        summary = ingest(IngestRun(job_id=job_id))
+    return IngestReport.from_dict(summary)
+
+
+def evaluate_as_flow(resources: Resources, api: str, as_of: dt.date) -> dict:
+    """Run the evaluate flow for `as_of`; its summary."""
+    from flows.evaluate import EvaluateRun, evaluate
+
+    with prefect_api(api), runtime.handing_over(resources):
+        return evaluate(EvaluateRun(as_of=as_of))
