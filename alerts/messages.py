@@ -6,16 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from kernel.vocabulary import Lang, rule_label
+
 LINES_PER_RULE = 15  # a digest names the first ones and counts the rest
 
-RULE_TITLES = {
-    "missed": ("目標未達成", "Target missed"),
-    "off_track": ("目標に対する遅れ", "Off track"),
-    "at_risk": ("要注意", "At risk"),
-    "late": ("実績の報告遅延", "Figures late"),
-    "validation_failed": ("取込で不備のあった行", "Rows rejected on upload"),
-    "no_indicator": ("指標が未設定の取組", "Initiatives without an indicator"),
-}
+# The rules in the order a message lists them, most urgent first.
+RULE_ORDER = ("missed", "off_track", "at_risk", "late", "validation_failed", "no_indicator")
 
 
 @dataclass(frozen=True)
@@ -59,7 +55,8 @@ def compose(
     )
     ja = [f"{recipient_name} ご担当者様", ""]
     en = [f"To {recipient_name_en}", ""]
-    for rule, (title, title_en) in RULE_TITLES.items():
+    for rule in RULE_ORDER:
+        title, title_en = rule_label(rule, Lang.ja, False), rule_label(rule, Lang.en, False)
         mine = [line for line in opened if line.rule == rule]
         if not mine:
             continue

@@ -11,6 +11,8 @@ from indicators.catalog import Catalog
 from indicators.coverage import covered_initiatives
 from indicators.evaluation import Evaluation
 from indicators.status import TargetStatus
+from kernel.formatting import number
+from kernel.vocabulary import Lang, rule_label
 
 TARGET_RULES = ("missed", "off_track", "at_risk")
 RULES = (*TARGET_RULES, "late", "validation_failed", "no_indicator")
@@ -32,21 +34,11 @@ class Condition:
     details: dict = field(default_factory=dict, compare=False)
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
 def _target_condition(rule: str, ind, status: TargetStatus) -> Condition:
     unit, unit_en = ind.unit, ind.unit_en
-    actual, expected = _num(status.actual), _num(status.expected)
-    target = f"{_num(status.target_value)}{unit}（{status.target_date}まで）"
-    words = {
-        "missed": ("目標未達成", "target missed"),
-        "off_track": ("目標に対して遅れ", "off track"),
-        "at_risk": ("目標に対して要注意", "at risk"),
-    }[rule]
+    actual, expected = number(status.actual), number(status.expected)
+    target = f"{number(status.target_value)}{unit}（{status.target_date}まで）"
+    words = (rule_label(rule, Lang.ja, icon=False), rule_label(rule, Lang.en, icon=False))
     return Condition(
         key=f"{rule}|{ind.id}|{status.target_id}",
         rule=rule,
@@ -55,7 +47,7 @@ def _target_condition(rule: str, ind, status: TargetStatus) -> Condition:
         target_id=status.target_id,
         summary=f"{ind.name}: {words[0]}。目標 {target}、実績 {actual}{unit}"
         f"（想定 {expected}{unit}）",
-        summary_en=f"{ind.name_en}: {words[1]}. Target {_num(status.target_value)} {unit_en} "
+        summary_en=f"{ind.name_en}: {words[1]}. Target {number(status.target_value)} {unit_en} "
         f"by {status.target_date}, actual {actual} {unit_en} "
         f"(expected {expected} {unit_en})",
         details={

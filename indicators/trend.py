@@ -14,6 +14,7 @@ from indicators.periods import (
     Period,
     add_months,
     fiscal_year_of,
+    format_period,
     period_end,
 )
 
@@ -42,6 +43,12 @@ def period_last_day(indicator: Indicator, period: dt.date) -> dt.date:
     """Return the last day of the indicator's period that contains `period`."""
     start = period_of(indicator, period)
     return period_end(Period(start, GRANULARITY[indicator.frequency]))
+
+
+def period_text(indicator: Indicator, day: dt.date) -> str:
+    """The indicator's period containing `day`, as senders write it: 2026-10, FY2025 or
+    FY2026Q2 (the one way periods are shown)."""
+    return format_period(Period(period_of(indicator, day), GRANULARITY[indicator.frequency]))
 
 
 def shift_period(indicator: Indicator, period: dt.date, count: int) -> dt.date:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from indicators.evaluation import Evaluation
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from report.build import build
 from report.model import ReportData
 from warehouse import Warehouse

@@ -10,11 +10,10 @@ import pandas as pd
 
 from indicators.catalog import Catalog, Indicator, Initiative, Owner
 from indicators.evaluation import Evaluation, indicator_series
-from indicators.periods import Period, format_period
 from indicators.plan import PlanSummary, plan_summary
 from indicators.status import Figure, InitiativeStatus
-from indicators.trend import GRANULARITY
-from kernel.i18n import Lang, status_label
+from indicators.trend import period_text
+from kernel.vocabulary import Lang, status_label
 from report import method
 from report.model import (
     AreaSection,
@@ -63,7 +62,7 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
 
 
 def _period_text(ind: Indicator, period: dt.date | None) -> str | None:
-    return format_period(Period(period, GRANULARITY[ind.frequency])) if period else None
+    return period_text(ind, period) if period else None
 
 
 def _indicator(

@@ -6,34 +6,22 @@ from __future__ import annotations
 import datetime as dt
 
 from indicators.catalog import Catalog
-from kernel.i18n import Lang, label, status_label
+from kernel.vocabulary import Lang, status_label
 from report.model import Counts, Part
 from report.words import fiscal_span, long_date, named, percent, word
 
-# What each target status means, best to worst and then the two without a verdict; the
-# wording restates the rules of indicators.status, which decides them.
-_MEANINGS: dict[str, tuple[str, str]] = {
-    "achieved": ("実績が目標値に到達している", "the figure has reached the target"),
-    "on_track": ("実績が想定値以上である", "the figure is at or above the expected value"),
-    "at_risk": (
-        "実績が想定値を下回るが、その差が許容幅（{tolerance}）以内である",
-        "the figure is below the expected value by no more than the tolerance ({tolerance})",
-    ),
-    "off_track": (
-        "実績が想定値を下回り、その差が許容幅を超えている",
-        "the figure is below the expected value by more than the tolerance",
-    ),
-    "missed": (
-        "期限を過ぎて、実績が目標値に到達していない",
-        "the due date has passed without the target being reached",
-    ),
-    "late": (
-        "報告期限（各期間の翌月{due_day}日）を過ぎても実績が登録されていない",
-        "the figure is not in by its due day ({due_day}th of the month after the period)",
-    ),
-    "no_data": ("実績がまだ登録されていない", "no figure has been recorded yet"),
-    "no_target": ("目標が設定されていない", "no target has been set"),
-}
+# The target statuses best to worst, then the two without a verdict; what each means is the
+# vocabulary's meaning_<status>, which restates the rules of indicators.status.
+_STATUSES = (
+    "achieved",
+    "on_track",
+    "at_risk",
+    "off_track",
+    "missed",
+    "late",
+    "no_data",
+    "no_target",
+)
 
 
 def _choice(values: set[str], lang: Lang) -> str:
@@ -54,8 +42,8 @@ def _status_lines(catalog: Catalog, lang: Lang) -> list[str]:
     tolerance, due_day = _choice(tolerances, lang), _choice(due_days, lang)
     ja = lang is Lang.ja
     lines = []
-    for status, (meaning_ja, meaning_en) in _MEANINGS.items():
-        meaning = (meaning_ja if ja else meaning_en).format(tolerance=tolerance, due_day=due_day)
+    for status in _STATUSES:
+        meaning = word(f"meaning_{status}", lang, tolerance=tolerance, due_day=due_day)
         lines.append(f"{status_label(status, lang)}{'：' if ja else ': '}{meaning}")
     return lines
 
@@ -157,9 +145,9 @@ def indicator_sentence(counts: dict[str, int], as_of: dt.date, lang: Lang) -> st
     """The sentence under the indicator status counts."""
     total, day = sum(counts.values()), long_date(as_of, lang)
     if lang is Lang.ja:
-        parts = "、".join(f"{label(s, lang)}{n}件" for s, n in counts.items() if n)
+        parts = "、".join(f"{word(s, lang)}{n}件" for s, n in counts.items() if n)
         return f"{day}時点で、指標{total}件の状況は、{parts}です。"
-    parts = ", ".join(f"{n} {label(s, lang).lower()}" for s, n in counts.items() if n)
+    parts = ", ".join(f"{n} {word(s, lang).lower()}" for s, n in counts.items() if n)
     return f"As of {day}, of the {total} indicators: {parts}."
 
 

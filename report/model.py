@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from report.words import word
 
 

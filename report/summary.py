@@ -11,7 +11,7 @@ from indicators.catalog import Catalog
 from indicators.coverage import coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
-from kernel.i18n import Lang, status_label
+from kernel.vocabulary import Lang, status_label
 from report import method
 from report.model import AlertRow, Counts, CoverageRow, MismatchRow, Summary
 from report.words import named, word

@@ -144,7 +144,7 @@ def test_alerts_reach_each_section_once_and_resolve_with_a_notice(
         body = message["message"]
         assert "情報企画課" in message["title"]
         assert "県有施設の公衆無線LANアクセスポイント設置台数: 目標に対して遅れ" in body
-        assert "Public Wi-Fi access points at prefectural facilities: off track" in body
+        assert "Public Wi-Fi access points at prefectural facilities: Off track" in body
         assert "http://dash.example:8501/indicator?id=wifi_access_points" in body
         assert body.index("目標") < body.index("Target")  # Japanese first, English below
         assert "指標が未設定の取組" in body  # the administrator's first weekly digest

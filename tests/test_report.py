@@ -15,8 +15,8 @@ import pytest
 
 import report
 from indicators.catalog import Catalog
-from kernel.i18n import Lang
 from kernel.settings import Settings
+from kernel.vocabulary import Lang
 from pipeline import IngestOptions, ingest_files
 from report.charts import svg_sparkline, text_sparkline
 from report.words import fiscal_span

@@ -9,7 +9,7 @@ from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
 
 from access.roles import Actor
 from access.users import SignInFailed, User, UserStore
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from ui import door
 from ui.text import md_escape, pick, t
 

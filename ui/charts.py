@@ -18,7 +18,7 @@ from indicators.trend import (
     period_of,
     shift_period,
 )
-from kernel.i18n import Lang, status_label
+from kernel.vocabulary import Lang, status_label
 from ui.frames import fmt
 from ui.status import color_scale
 from ui.text import pick, t

@@ -14,7 +14,7 @@ import streamlit as st
 from access.roles import Actor
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from service import WarehouseBusy, WarehouseMissing
 from ui import state
 from ui.door import service

@@ -12,7 +12,8 @@ from indicators.catalog import Catalog, Indicator
 from indicators.coverage import Coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
-from kernel.i18n import Lang, status_label
+from kernel.formatting import number
+from kernel.vocabulary import Lang, status_label
 from ui.status import severity_rank
 from ui.text import pick, t
 
@@ -23,12 +24,7 @@ def fmt(value: float | None, unit: str = "") -> str:
     """A figure for reading: thousands separators, no needless decimals, its unit."""
     if value is None or pd.isna(value):
         return "–"
-    # Past a hundred, decimals are noise for a reader (851.41 → 851); below, they matter.
-    if float(value).is_integer() or abs(value) >= 100:
-        text = f"{value:,.0f}"
-    else:
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}".strip()
+    return f"{number(value)} {unit}".strip()
 
 
 def fit_height(rows: int) -> int:

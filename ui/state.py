@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from ui import door
 from ui.text import t
 

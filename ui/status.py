@@ -9,7 +9,7 @@ import altair as alt
 import pandas as pd
 
 from indicators.status import SEVERITY
-from kernel.i18n import Lang, status_label
+from kernel.vocabulary import Lang, status_label
 from ui.text import t
 
 # (Streamlit badge colour, chart colour, light cell tint). Hues follow the urgency: red and

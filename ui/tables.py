@@ -7,11 +7,10 @@ import json
 
 import pandas as pd
 
+from indicators import trend
 from indicators.catalog import Catalog, Indicator
 from indicators.evaluation import Evaluation
-from indicators.periods import Period, format_period
-from indicators.trend import GRANULARITY, period_of
-from kernel.i18n import Lang, status_label
+from kernel.vocabulary import Lang, rule_label, status_label
 from ui.frames import fmt, owner_names, section_names, times
 from ui.status import alert_color, alert_rank, plan_label
 from ui.text import pick, t
@@ -28,8 +27,7 @@ def _blank_text(frame: pd.DataFrame) -> pd.DataFrame:
 def period_text(indicator: Indicator, value: object) -> str:
     """A period as senders write it: 2026-10, FY2025 or FY2026Q2."""
     day = value.date() if isinstance(value, pd.Timestamp) else value
-    start = period_of(indicator, day)  # type: ignore[arg-type]
-    return format_period(Period(start, GRANULARITY[indicator.frequency]))
+    return trend.period_text(indicator, day)  # type: ignore[arg-type]
 
 
 def figures_table(
@@ -125,13 +123,6 @@ def evidenced_table(result: Evaluation, indicator: Indicator, lang: Lang) -> pd.
             }
         )
     return pd.DataFrame(rows)
-
-
-def rule_label(rule: str, lang: Lang) -> str:
-    """An alert rule in words, with the icon of the status it reports."""
-    if rule == "validation_failed":
-        return "⚠ " + t("validation_failed", lang)
-    return status_label(rule, lang)
 
 
 def alerts_table(

@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Actor, may_resend
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang, rule_label
 from ui import auth, data, door, state
 from ui.frames import fit_height, owner_names
 from ui.status import ALERT_ORDER, style_status
-from ui.tables import alerts_table, outbox_table, rule_label
+from ui.tables import alerts_table, outbox_table
 from ui.text import t
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from ui import auth, door, state
 from ui.export import csv_bytes
 from ui.tables import audit_table

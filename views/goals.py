@@ -11,7 +11,7 @@ from indicators.coverage import coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import plan_summary
 from indicators.status import TARGET_STATUSES
-from kernel.i18n import Lang, status_label
+from kernel.vocabulary import Lang, status_label
 from ui import data, state
 from ui.frames import (
     COUNTS,

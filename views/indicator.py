@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.catalog import Indicator
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from ui import data, state
 from ui.charts import annual, indicator_chart, org_unit_chart
 from ui.export import csv_bytes

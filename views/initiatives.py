@@ -8,7 +8,7 @@ from indicators.catalog import Initiative
 from indicators.evaluation import Evaluation
 from indicators.plan import plan_summary
 from indicators.status import InitiativeStatus
-from kernel.i18n import Lang, status_label
+from kernel.vocabulary import Lang, status_label
 from ui import data, state
 from ui.frames import indicator_choices
 from ui.status import badge, plan_badge, plan_label

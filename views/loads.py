@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from access.roles import Actor
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from ui import auth, data, door, state
 from ui.tables import loads_table, quarantine_table
 from ui.text import t

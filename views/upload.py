@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Actor, PermissionDenied
-from kernel.i18n import Lang
+from kernel.vocabulary import Lang
 from service import Checked, IngestBusy, IngestReport, UploadTooLarge
 from ui import auth, data, door, state
 from ui.frames import owner_names

@@ -11,7 +11,8 @@ from rich.table import Table
 from indicators.catalog import CatalogError
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
-from kernel.i18n import Lang, label
+from kernel.formatting import number
+from kernel.vocabulary import Lang, word
 from service import WarehouseBusy
 from shihyo.cli.common import (
     JsonOption,
@@ -63,23 +64,23 @@ def plan(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
     if as_json:
         print_json(summary.as_dict())
         return
-    table = Table(title=label("plan_table", lang))
-    table.add_column(label("policy", lang))
+    table = Table(title=word("plan_table", lang))
+    table.add_column(word("policy", lang))
     for status in ("achieved", "in_progress", "changed", "total"):
-        table.add_column(label(status, lang), justify="right")
-    table.add_column(label("reported", lang), justify="right")
+        table.add_column(word(status, lang), justify="right")
+    table.add_column(word("reported", lang), justify="right")
     for policy in summary.policies:
         name = policy.name if lang is Lang.ja else policy.name_en
         table.add_row(name, *_counts(policy), _reported(policy.reported))
     total = summary.total
-    table.add_row(label("total", lang), *_counts(total), _reported(total.reported), style="bold")
+    table.add_row(word("total", lang), *_counts(total), _reported(total.reported), style="bold")
     console.print(table)
     if summary.mismatches:
-        console.print(f"[yellow]{label('mismatches', lang)}:[/yellow]")
+        console.print(f"[yellow]{word('mismatches', lang)}:[/yellow]")
         for m in summary.mismatches:
             console.print(f"  {m.level} {m.name}: {m.status} {m.counted} ≠ {m.reported}")
     else:
-        console.print(label("no_mismatch", lang))
+        console.print(word("no_mismatch", lang))
 
 
 def _counts(row: Any) -> list[str]:
@@ -102,27 +103,27 @@ def coverage_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) ->
     if as_json:
         print_json(result.as_dict())
         return
-    table = Table(title=label("coverage_table", lang))
-    table.add_column(label("policy", lang))
-    table.add_column(label("initiatives", lang), justify="right")
-    table.add_column(label("with_indicator", lang), justify="right")
+    table = Table(title=word("coverage_table", lang))
+    table.add_column(word("policy", lang))
+    table.add_column(word("initiatives", lang), justify="right")
+    table.add_column(word("with_indicator", lang), justify="right")
     table.add_column("%", justify="right")
     for group in result.policies:
         table.add_row(
             group.name, str(group.initiatives), str(group.with_indicator), f"{group.ratio:.0%}"
         )
     table.add_row(
-        label("total", lang),
+        word("total", lang),
         str(result.initiatives_total),
         str(result.with_indicator),
         f"{result.ratio:.0%}",
         style="bold",
     )
     console.print(table)
-    missing = Table(title=f"{label('without_indicator', lang)}: {len(result.without_indicator)}")
+    missing = Table(title=f"{word('without_indicator', lang)}: {len(result.without_indicator)}")
     missing.add_column("No", no_wrap=True)
-    missing.add_column(label("area", lang))
-    missing.add_column(label("initiative", lang))
+    missing.add_column(word("area", lang))
+    missing.add_column(word("initiative", lang))
     for item in result.without_indicator:
         text = item.text if len(item.text) <= 30 else item.text[:29] + "…"
         missing.add_row(item.number or "—", item.area, text)
@@ -145,28 +146,28 @@ def indicators_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) 
             ]
         )
         return
-    table = Table(title=label("indicator_table", lang), expand=True)
+    table = Table(title=word("indicator_table", lang), expand=True)
     for key in ("indicator", "unit", "frequency", "kind", "owner", "baseline", "targets"):
-        table.add_column(label(key, lang))
+        table.add_column(word(key, lang))
     for ind in catalog.indicators:
         owner = owners[ind.owner]
         targets = (
             "\n".join(
-                f"{t.value:,.10g} ({t.due}){'*' if t.illustrative else ''}" for t in ind.targets
+                f"{number(t.value)} ({t.due}){'*' if t.illustrative else ''}" for t in ind.targets
             )
             or "—"
         )
         table.add_row(
             ind.name if lang is Lang.ja else ind.name_en,
             ind.unit if lang is Lang.ja else ind.unit_en,
-            label(ind.frequency, lang),
-            f"{label(ind.kind, lang)} {'↑' if ind.direction == 'higher' else '↓'}",
+            word(ind.frequency, lang),
+            f"{word(ind.kind, lang)} {'↑' if ind.direction == 'higher' else '↓'}",
             owner.name if lang is Lang.ja else owner.name_en,
-            f"{ind.baseline.value:,.10g} ({ind.baseline.date})",
+            f"{number(ind.baseline.value)} ({ind.baseline.date})",
             targets,
         )
     console.print(table)
-    console.print(label("illustrative_note", lang))
+    console.print(word("illustrative_note", lang))
 
 
 @app.command()

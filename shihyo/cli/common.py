@@ -14,8 +14,8 @@ from rich.console import Console
 
 from access.roles import Actor
 from indicators.catalog import Catalog
-from kernel.i18n import Lang
 from kernel.settings import Settings
+from kernel.vocabulary import Lang
 from service import Service, WarehouseBusy, WarehouseMissing
 
 app = typer.Typer(

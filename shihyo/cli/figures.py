@@ -8,7 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from kernel.i18n import Lang, label, status_label
+from kernel.formatting import number
+from kernel.vocabulary import Lang, status_label, word
 from service import WarehouseBusy
 from shihyo.cli.common import (
     AsOfOption,
@@ -38,7 +39,7 @@ def status(
     if as_json:
         print_json(result.as_dict())
         return
-    table = Table(title=f"{label('status_table', lang)} ({label('as_of', lang)} {result.as_of})")
+    table = Table(title=f"{word('status_table', lang)} ({word('as_of', lang)} {result.as_of})")
     for key in (
         "indicator",
         "status",
@@ -50,7 +51,7 @@ def status(
         "last_period",
     ):
         table.add_column(
-            label(key, lang), justify="left" if key in ("indicator", "status") else "right"
+            word(key, lang), justify="left" if key in ("indicator", "status") else "right"
         )
     for ind in result.catalog.indicators:
         for item in result.targets[ind.id]:
@@ -71,9 +72,7 @@ def status(
 
 
 def _num(value: float | None) -> str:
-    return (
-        "—" if value is None else f"{value:,.10g}" if float(value).is_integer() else f"{value:,.1f}"
-    )
+    return number(value)
 
 
 @app.command()
