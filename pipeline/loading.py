@@ -22,6 +22,7 @@ from kernel.clock import Clock
 from kernel.exports import write_errors_csv
 from kernel.settings import Settings
 from pipeline.checking import RowIssue, check_upload
+from pipeline.limits import UploadTooLarge, check_size
 from warehouse import LoadRecord, Warehouse
 
 Progress = Callable[[str, str], None]  # (file name, stage)
@@ -163,7 +164,11 @@ class Loader:
     def _load(self, path: Path, options: IngestOptions) -> FileResult:
         name = path.name
         received = self.clock.now()
-        too_big = path.stat().st_size > self.settings.max_upload_mb * 1024 * 1024
+        try:
+            check_size(self.settings, path.stat().st_size)
+            too_big = None
+        except UploadTooLarge as refused:
+            too_big = refused
         # A file over the cap is fingerprinted in chunks and never read whole.
         data = b"" if too_big else path.read_bytes()
         sha = _fingerprint_file(path) if too_big else fingerprint(data)
@@ -182,15 +187,8 @@ class Loader:
             options.section or _only_section(actor),
         )
         if too_big:
-            message_ja = (
-                f"ファイルが大きすぎます（{path.stat().st_size / 2**20:.1f} MB、"
-                f"上限 {self.settings.max_upload_mb:g} MB）"
-            )
-            message_en = f"the file is larger than {self.settings.max_upload_mb:g} MB"
-            issue = RowIssue(None, "", "", "size", message_ja, message_en)
-            return self._reject_whole(
-                path, data, record, [issue], 0, f"{message_ja} / {message_en}", options, actor
-            )
+            issue = RowIssue(None, "", "", "size", too_big.message_ja, too_big.message_en)
+            return self._reject_whole(path, data, record, [issue], 0, str(too_big), options, actor)
         if len(data) >= WARM_UP_BYTES:
             warm_up()  # Great Expectations' import (seconds) overlaps with parsing
         if self.warehouse.loaded_sha(sha) is not None:

@@ -3,9 +3,9 @@
 flow or direct, applies who may do what and answers with typed results."""
 
 from pipeline import Checked, FileResult, IngestBusy, IngestOptions, IngestReport, RowIssue
+from pipeline.limits import UploadTooLarge
 from pipeline.loading import Progress
 from service.door import Evaluated, Ingested, Initialised, LoadFiles, Service
-from service.uploads import UploadTooLarge
 from warehouse import WarehouseBusy, WarehouseMissing
 
 __all__ = [

@@ -43,10 +43,11 @@ from pipeline import (
     ingest_files,
     paths_to_load,
 )
+from pipeline.limits import UploadTooLarge, check_size
 from pipeline.loading import Progress
 from pipeline.resources import Resources
 from service import jobs
-from service.uploads import UploadTooLarge, check_size, safe_name
+from service.uploads import safe_name
 from warehouse import AuditEntry, Migrated
 
 
@@ -295,7 +296,7 @@ class Service:
     ) -> Checked:
         """The upload judged as a load by `actor` would judge it; nothing is written."""
         require_uploader(actor)
-        check_size(self.settings, data)
+        check_size(self.settings, len(data))
         res = self._resources
         return check_upload(
             data,
@@ -319,7 +320,7 @@ class Service:
     ) -> IngestReport:
         """Load an uploaded file with the scheduled ingestion, then evaluate and alert."""
         require_uploader(actor)  # a viewer's upload is refused before anything is kept
-        check_size(self.settings, data)
+        check_size(self.settings, len(data))
         # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
         # which the load record shows.
         uploads = self.settings.home / "uploads"
