@@ -26,7 +26,9 @@ class AlertConfig:
     dashboard_url: str = "http://localhost:8501"
     at_risk: bool = False  # the at_risk rule is opt-in
     renotify_hours: float | None = None  # None: an open alert is notified once
-    digest_days: float = 7.0  # no_indicator reaches the administrator as a weekly digest
+    # no_indicator reaches the administrator as a weekly digest, on the first evaluation on
+    # or after this weekday (0 = Monday) of each calendar week
+    digest_weekday: int = 0
     retry_minutes: float = 5.0  # first back-off after a failed delivery, doubling each time
 
     def all_urls(self) -> list[str]:
@@ -43,7 +45,7 @@ class AlertConfig:
             "dashboard_url": self.dashboard_url,
             "at_risk": self.at_risk,
             "renotify_hours": self.renotify_hours,
-            "digest_days": self.digest_days,
+            "digest_weekday": self.digest_weekday,
             "retry_minutes": self.retry_minutes,
         }
 
@@ -87,7 +89,7 @@ def load_alert_config(path: Path, environ: dict[str, str] | None = None) -> Aler
         "dashboard_url",
         "at_risk",
         "renotify_hours",
-        "digest_days",
+        "digest_weekday",
         "retry_minutes",
     }
     if unknown:
@@ -110,11 +112,17 @@ def load_alert_config(path: Path, environ: dict[str, str] | None = None) -> Aler
             ),
             at_risk=bool(raw.get("at_risk", False)),
             renotify_hours=(float(raw["renotify_hours"]) if raw.get("renotify_hours") else None),
-            digest_days=float(raw.get("digest_days", 7.0)),
+            digest_weekday=_weekday(raw.get("digest_weekday", 0), path.name),
             retry_minutes=float(raw.get("retry_minutes", 5.0)),
         )
     except (TypeError, ValueError) as exc:
         raise AlertConfigError(f"{path.name}: {exc}") from exc
+
+
+def _weekday(value: object, where: str) -> int:
+    if not isinstance(value, int) or not 0 <= value <= 6:
+        raise AlertConfigError(f"{where}: digest_weekday: 0 (Monday) to 6 (Sunday), got {value!r}")
+    return value
 
 
 def mask(url: str) -> str:

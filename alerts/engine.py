@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 import apprise
+import pandas as pd
 
 from alerts.config import AlertConfig, mask, url_hash
 from alerts.messages import AlertLine, compose
@@ -65,15 +66,73 @@ class AlertReport:
         }
 
 
-def conditions_now(
-    evaluation: Evaluation, warehouse: Warehouse, config: AlertConfig
+def conditions_on(
+    evaluation: Evaluation, loads: pd.DataFrame, config: AlertConfig
 ) -> list[Condition]:
-    """Every condition that holds on the evaluation's day."""
+    """Every condition that holds on the evaluation's day, given the loads received by then."""
     return [
         *target_conditions(evaluation, config.at_risk),
-        *validation_conditions(warehouse.loads()),
+        *validation_conditions(loads),
         *coverage_conditions(evaluation.catalog),
     ]
+
+
+@dataclass
+class AlertPreview:
+    """What an evaluation as of a past day would open and resolve, against the live alerts;
+    nothing is written or sent."""
+
+    would_open: list[Condition] = field(default_factory=list)
+    would_resolve: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "dry_run": True,
+            "would_open": [
+                {
+                    "rule": c.rule,
+                    "recipient": c.recipient,
+                    "summary": c.summary,
+                    "summary_en": c.summary_en,
+                }
+                for c in self.would_open
+            ],
+            "would_resolve": self.would_resolve,
+        }
+
+
+def preview_alerts(
+    evaluation: Evaluation, warehouse: Warehouse, config: AlertConfig
+) -> AlertPreview:
+    """The alerts an evaluation as of its (past) day would open and resolve, compared with
+    the alerts open now; a dry run that writes and sends nothing."""
+    end = dt.datetime.combine(evaluation.as_of + dt.timedelta(days=1), dt.time())
+    loads = warehouse.loads()
+    received = pd.to_datetime(loads["received_at"]) < end if not loads.empty else []
+    holding = conditions_on(evaluation, loads[received] if len(loads) else loads, config)
+    live = warehouse.alerts("open")
+    open_keys = set(live["key"]) if not live.empty else set()
+    held_keys = {c.key for c in holding}
+    preview = AlertPreview([c for c in holding if c.key not in open_keys])
+    for row in live.itertuples():
+        if row.key not in held_keys:
+            preview.would_resolve.append(
+                {
+                    "id": int(row.id),
+                    "rule": row.rule,
+                    "summary": row.summary,
+                    "summary_en": row.summary_en,
+                }
+            )
+    return preview
+
+
+def digest_due(last: dt.datetime | None, now: dt.datetime, weekday: int) -> bool:
+    """Whether the weekly digest is due: none was sent since this week's digest day (the
+    latest `weekday` on or before today). By calendar day, so that a run at any hour of the
+    digest day sends it, and a run later the same week does not."""
+    digest_day = now.date() - dt.timedelta(days=(now.weekday() - weekday) % 7)
+    return last is None or last.date() < digest_day
 
 
 def _names(evaluation: Evaluation) -> dict[str, tuple[str, str]]:
@@ -93,8 +152,7 @@ def plan_messages(
         return []
     admin = evaluation.catalog.plan.admin_owner
     last_digest = warehouse.last_told("no_indicator", admin)
-    digest_due = last_digest is None or now - last_digest >= dt.timedelta(days=config.digest_days)
-    if not digest_due:
+    if not digest_due(last_digest, now, config.digest_weekday):
         pending = pending[~((pending["rule"] == "no_indicator") & ~pending["resolved"])]
     names = _names(evaluation)
     outgoing: list[Outgoing] = []
@@ -175,7 +233,7 @@ def run_alerts(
     """Update the alerts from the evaluation, write the messages, deliver what is due."""
     report = AlertReport()
     report.opened, report.resolved = warehouse.sync_alerts(
-        conditions_now(evaluation, warehouse, config), now, RULES
+        conditions_on(evaluation, warehouse.loads(), config), now, RULES
     )
     messages = plan_messages(evaluation, warehouse, config, now)
     warehouse.enqueue(messages, now)

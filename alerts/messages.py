@@ -39,6 +39,31 @@ def indicator_link(dashboard_url: str, indicator_id: str) -> str:
     return f"{dashboard_url.rstrip('/')}/indicator?id={quote(indicator_id)}"
 
 
+def list_link(dashboard_url: str, rule: str) -> str:
+    """The dashboard page that lists every alert of `rule` (initiatives without an indicator
+    on the Initiatives page, the rest on the Alerts page)."""
+    base = dashboard_url.rstrip("/")
+    return f"{base}/initiatives?without=1" if rule == "no_indicator" else f"{base}/alerts"
+
+
+def _capped(lines: list[AlertLine], rule: str, dashboard_url: str) -> tuple[list[str], list[str]]:
+    """The Japanese and English lines naming the first LINES_PER_RULE alerts of a rule, and
+    a line counting the rest with a link to the full list."""
+    ja, en = [], []
+    for line in lines[:LINES_PER_RULE]:
+        link = (
+            f"\n    {indicator_link(dashboard_url, line.indicator_id)}" if line.indicator_id else ""
+        )
+        ja.append(f"  ・{line.summary}{link}")
+        en.append(f"  - {line.summary_en}{link}")
+    rest = len(lines) - LINES_PER_RULE
+    if rest > 0:
+        where = list_link(dashboard_url, rule)
+        ja.append(f"  ・ほか {rest} 件（一覧: {where}）")
+        en.append(f"  - and {rest} more (the full list: {where})")
+    return ja, en
+
+
 def compose(
     recipient: str,
     recipient_name: str,
@@ -62,22 +87,19 @@ def compose(
             continue
         ja.append(f"■ {title}（{len(mine)}件）")
         en.append(f"■ {title_en} ({len(mine)})")
-        for line in mine:
-            link = (
-                f"\n    {indicator_link(dashboard_url, line.indicator_id)}"
-                if line.indicator_id
-                else ""
-            )
-            ja.append(f"  ・{line.summary}{link}")
-            en.append(f"  - {line.summary_en}{link}")
-        ja.append("")
-        en.append("")
+        named_ja, named_en = _capped(mine, rule, dashboard_url)
+        ja += [*named_ja, ""]
+        en += [*named_en, ""]
     if resolved:
         ja.append(f"■ 解消しました（{len(resolved)}件）")
         en.append(f"■ Resolved ({len(resolved)})")
-        for line in resolved:
+        for line in resolved[:LINES_PER_RULE]:
             ja.append(f"  ・解消: {line.summary}")
             en.append(f"  - resolved: {line.summary_en}")
+        if len(resolved) > LINES_PER_RULE:
+            rest = len(resolved) - LINES_PER_RULE
+            ja.append(f"  ・ほか {rest} 件")
+            en.append(f"  - and {rest} more")
         ja.append("")
         en.append("")
     ja.append(f"ダッシュボード: {dashboard_url}")

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.catalog import Catalog
+from indicators.catalog import Catalog, Indicator
 from indicators.coverage import covered_initiatives
 from indicators.evaluation import Evaluation
 from indicators.status import TargetStatus
+from indicators.trend import period_text
 from kernel.formatting import number
 from kernel.vocabulary import Lang, rule_label
 
@@ -66,23 +67,38 @@ def target_conditions(evaluation: Evaluation, at_risk: bool) -> list[Condition]:
     for ind in evaluation.catalog.indicators:
         statuses = evaluation.targets[ind.id]
         for status in statuses:
-            judged = status.judged  # lateness is a rule of its own, below
-            if judged in TARGET_RULES and (judged != "at_risk" or at_risk):
-                found.append(_target_condition(judged, ind, status))
-        if any(s.late for s in statuses):
-            due = next((s.next_due for s in statuses if s.late), None)
-            found.append(
-                Condition(
-                    key=f"late|{ind.id}|",
-                    rule="late",
-                    recipient=ind.owner,
-                    indicator_id=ind.id,
-                    summary=f"{ind.name}: 報告期限（{due}）を過ぎても実績が届いていません",
-                    summary_en=f"{ind.name_en}: the figure due on {due} has not arrived",
-                    details={"next_due": str(due)},
-                )
-            )
+            rule = status.status  # lateness is a rule of its own, below
+            if rule in TARGET_RULES and (rule != "at_risk" or at_risk):
+                found.append(_target_condition(rule, ind, status))
+        late = evaluation.headlines[ind.id]
+        if late.late:
+            found.append(_late_condition(ind, late))
     return found
+
+
+# A message names this many missing periods, then says how many more.
+MISSING_NAMED = 3
+
+
+def _late_condition(ind: Indicator, status: TargetStatus) -> Condition:
+    """The figures overdue for an indicator, naming the missing periods."""
+    names = [period_text(ind, p) for p in status.missing[:MISSING_NAMED]]
+    more = len(status.missing) - len(names)
+    ja = "、".join(names) + (f" ほか{more}期間" if more else "")
+    en = ", ".join(names) + (f" and {more} more" if more else "")
+    due = status.next_due
+    return Condition(
+        key=f"late|{ind.id}|",
+        rule="late",
+        recipient=ind.owner,
+        indicator_id=ind.id,
+        summary=f"{ind.name}: {ja} の実績が届いていません（報告期限 {due}）",
+        summary_en=f"{ind.name_en}: the figures for {en} have not arrived (due {due})",
+        details={
+            "next_due": str(due),
+            "missing_periods": [p.isoformat() for p in status.missing],
+        },
+    )
 
 
 def validation_conditions(loads: pd.DataFrame) -> list[Condition]:

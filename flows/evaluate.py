@@ -27,10 +27,10 @@ def evaluate_and_alert_task(as_of: dt.date | None) -> dict:
     res = runtime.resources()
     day = as_of or res.clock.today()
     config = load_alert_config(res.settings.alert_config_path)
-    result, report = evaluate_and_alert(
+    done = evaluate_and_alert(
         res.warehouse, res.catalog(day), day, config, AppriseSender(), res.clock.now()
     )
-    return {"as_of": result.as_of.isoformat(), "counts": result.counts, **report.as_dict()}
+    return done.summary()
 
 
 @flow(name="evaluate", persist_result=False, log_prints=True)
@@ -41,16 +41,31 @@ def evaluate(run: EvaluateRun | None = None) -> dict:
     lines = [
         f"# 評価 / Evaluation ({summary['as_of']})",
         "",
-        "| status | indicators |",
+        "| status | targets |",
         "|---|---:|",
-        *(f"| {k} | {v} |" for k, v in summary["counts"].items() if v),
+        *(
+            f"| {k} | {v} |"
+            for k, v in summary["counts"]["targets"].items()
+            if k not in ("unit", "total") and v
+        ),
         "",
-        f"alerts opened {summary['alerts_opened']}, resolved {summary['alerts_resolved']}; "
-        f"messages written {summary['messages_written']}, sent {summary['messages_sent']}, "
-        f"failed {summary['messages_failed']}",
+        _outcome(summary),
     ]
     create_markdown_artifact(
         "\n".join(lines), key="evaluation-summary", description="target statuses and alerts"
     )
     print(lines[-1])
     return summary
+
+
+def _outcome(summary: dict) -> str:
+    if summary.get("dry_run"):
+        return (
+            f"dry run: would open {len(summary['would_open'])}, "
+            f"would resolve {len(summary['would_resolve'])}"
+        )
+    return (
+        f"alerts opened {summary['alerts_opened']}, resolved {summary['alerts_resolved']}; "
+        f"messages written {summary['messages_written']}, sent {summary['messages_sent']}, "
+        f"failed {summary['messages_failed']}"
+    )

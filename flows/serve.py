@@ -66,7 +66,9 @@ def prefect_server(settings: Settings, startup_timeout: float = 120) -> Iterator
 
 
 def deployments(settings: Settings) -> list:
-    """The scheduled deployments: the inbox every few minutes, the evaluation daily."""
+    """The scheduled deployments: the inbox every few minutes, the evaluation daily, and
+    the outbox every few minutes."""
+    from flows.deliver import deliver
     from flows.evaluate import evaluate
     from flows.ingest import ingest
 
@@ -80,6 +82,11 @@ def deployments(settings: Settings) -> list:
             name="daily",
             cron=settings.evaluate_cron,
             description="Judge every target and send the alerts that are due.",
+        ),
+        deliver.to_deployment(
+            name="outbox",
+            interval=timedelta(minutes=settings.deliver_every_minutes),
+            description="Send the messages that are due (those waiting on a back-off).",
         ),
     ]
 

@@ -122,13 +122,16 @@ class Owner(_Model):
 
 
 class Figure(_Model):
-    """A figure the report gives, with where it says so."""
+    """A figure the report gives, with where it says so. `assumed` marks a date or period
+    the report does not state (say which in `note`)."""
 
     value: float
     date: dt.date
     source: str
     window: Literal["fiscal_year"] | None = None
     approximate: bool = False
+    assumed: bool = False
+    note: str | None = None
 
 
 class Target(_Model):
@@ -165,6 +168,14 @@ class Indicator(_Model):
     tolerance: float = Field(0.10, gt=0, lt=1)
     due_day: int = Field(10, ge=1, le=28)
     description: str | None = None
+    measured: Literal["period_end", "first_month"] = "period_end"
+    """When in its period a figure is taken: at the period's end, or by the end of its first
+    month (a fiscal year's count "as of April", 各年度4月時点). A figure is judged against
+    the glide path on that day, and is due `due_day` days after it."""
+    profile: list[float] | Literal["learn"] | None = None
+    """How a flow's year is shared out over its periods, April first (12 shares for monthly,
+    4 for quarterly): a fiscal-year target expects, part way through the year, the shares
+    of the periods in. "learn": from the indicator's own complete past years. None: even."""
 
     @field_validator("id")
     @classmethod
@@ -282,6 +293,23 @@ def _duplicates(ids: list[str]) -> list[str]:
     return sorted(key for key, count in Counter(ids).items() if count > 1)
 
 
+_PERIODS_PER_YEAR = {"monthly": 12, "quarterly": 4, "fiscal_year": 1}
+
+
+def _profile_problems(where: str, ind: Indicator) -> list[str]:
+    """A profile belongs to a flow, with one positive share per period of its year."""
+    if ind.kind != "flow":
+        return [f"{where}: a profile shares a flow's year out; this indicator is a {ind.kind}"]
+    if isinstance(ind.profile, list):
+        wanted = _PERIODS_PER_YEAR[ind.frequency]
+        if len(ind.profile) != wanted or min(ind.profile) < 0 or sum(ind.profile) <= 0:
+            return [
+                f"{where}: profile needs {wanted} shares (April first), none negative, "
+                f"got {ind.profile}"
+            ]
+    return []
+
+
 def cross_check(catalog: Catalog) -> list[str]:
     """Problems that span entries or files: duplicates, dangling references, dates out of order."""
     problems: list[str] = []
@@ -334,4 +362,6 @@ def cross_check(catalog: Catalog) -> list[str]:
             and ind.min_value > ind.max_value
         ):
             problems.append(f"{where}: min_value is above max_value")
+        if ind.profile is not None:
+            problems += _profile_problems(where, ind)
     return problems

@@ -1,14 +1,16 @@
-"""Every target judged as of one day: the one evaluation that the CLI, the flows,
-the dashboard and the report all show."""
+"""Every target judged as of one day: the one evaluation that the CLI, the flows, the
+dashboard, the report and the alert messages all show. Every count any face shows comes
+from here, with its unit: targets, indicators or initiatives."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from indicators.catalog import Catalog
+from indicators.coverage import Coverage, coverage
 from indicators.status import (
     Figure,
     InitiativeStatus,
@@ -32,19 +34,65 @@ def indicator_series(totals: pd.DataFrame) -> dict[str, list[Figure]]:
 
 
 @dataclass(frozen=True)
+class Counts:
+    """How many of one unit (targets, indicators or initiatives) have each status, and how
+    many of them have a figure overdue."""
+
+    unit: str  # targets | indicators | initiatives
+    by_status: dict[str, int]
+    late: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    def as_dict(self) -> dict:
+        return {"unit": self.unit, "total": self.total, "late": self.late, **self.by_status}
+
+
+@dataclass(frozen=True)
 class Evaluation:
     """The plan's targets as of one day."""
 
     as_of: dt.date
     catalog: Catalog
     targets: dict[str, list[TargetStatus]]  # per indicator, one per target
-    headlines: dict[str, TargetStatus]  # per indicator, the target that speaks for it
+    headlines: dict[str, TargetStatus]  # per indicator, the judgement that speaks for it
     initiatives: list[InitiativeStatus]
+    coverage: Coverage = field(repr=False)
+
+    @property
+    def target_statuses(self) -> list[TargetStatus]:
+        """Every target's judgement, in catalog order (indicators without one left out)."""
+        return [s for ind in self.catalog.indicators for s in self.targets[ind.id] if s.target_id]
+
+    @property
+    def target_counts(self) -> Counts:
+        """Targets per status; late: those whose indicator has a figure overdue."""
+        statuses = self.target_statuses
+        return Counts("targets", _without_zero_rows(statuses), sum(s.late for s in statuses))
+
+    @property
+    def indicator_counts(self) -> Counts:
+        """Indicators per headline status; late: those with a figure overdue."""
+        heads = list(self.headlines.values())
+        return Counts("indicators", status_counts(heads), sum(h.late for h in heads))
+
+    @property
+    def initiative_counts(self) -> Counts:
+        """Initiatives per rolled-up status (no_indicator for those without one)."""
+        rollup = self.initiatives
+        return Counts("initiatives", status_counts(rollup), sum(i.late for i in rollup))
+
+    @property
+    def late_indicators(self) -> list[str]:
+        """The indicators with a figure overdue, in catalog order."""
+        return [i.id for i in self.catalog.indicators if self.headlines[i.id].late]
 
     @property
     def counts(self) -> dict[str, int]:
-        """Indicators per headline status."""
-        return status_counts(self.headlines.values())
+        """Targets per status: the headline count every face shows."""
+        return self.target_counts.by_status
 
     def as_dict(self) -> dict:
         """The JSON shape of `shihyo status --json`."""
@@ -66,6 +114,7 @@ class Evaluation:
                         "gap": status.gap,
                         "status": status.status,
                         "late": status.late,
+                        "missing_periods": [p.isoformat() for p in status.missing],
                         "forecast_date": _iso(status.forecast_date),
                         "last_period": _iso(status.last_period),
                         "next_due": _iso(status.next_due),
@@ -82,11 +131,27 @@ class Evaluation:
                     "counts": i.counts,
                     "indicators": i.indicator_ids,
                     "inconsistent": i.inconsistent,
+                    "late": i.late,
                 }
                 for i in self.initiatives
             ],
-            "counts": self.counts,
+            "counts": {
+                "targets": self.target_counts.as_dict(),
+                "indicators": self.indicator_counts.as_dict(),
+                "initiatives": self.initiative_counts.as_dict(),
+            },
+            "coverage": {
+                "initiatives": self.coverage.initiatives_total,
+                "with_indicator": self.coverage.with_indicator,
+                "with_target": self.coverage.with_target,
+            },
         }
+
+
+def _without_zero_rows(statuses: list[TargetStatus]) -> dict[str, int]:
+    counts = status_counts(statuses)
+    counts.pop("no_target", None)  # a target always has one: the status is never no_target
+    return counts
 
 
 def _iso(day: dt.date | None) -> str | None:
@@ -100,4 +165,11 @@ def judge(catalog: Catalog, totals: pd.DataFrame, as_of: dt.date) -> Evaluation:
         ind.id: evaluate_indicator(ind, series.get(ind.id, []), as_of) for ind in catalog.indicators
     }
     headlines = {ind_id: headline(statuses, as_of) for ind_id, statuses in targets.items()}
-    return Evaluation(as_of, catalog, targets, headlines, rollup_initiatives(catalog, headlines))
+    return Evaluation(
+        as_of,
+        catalog,
+        targets,
+        headlines,
+        rollup_initiatives(catalog, headlines),
+        coverage(catalog),
+    )

@@ -1,6 +1,10 @@
 """The judgement of every target, made once here and used by the CLI, flows, dashboard and
 report: the figure judged, the glide path's expectation, the status, lateness and forecast,
-and the rollup to initiatives. Pure functions: no database, orchestration or UI imports."""
+and the rollup to initiatives. Pure functions: no database, orchestration or UI imports.
+
+Lateness is a mark beside the status, never a status that hides one: an indicator can be
+off track and late. A figure is late from the day after its due day (`due_day` days after
+the day it describes)."""
 
 from __future__ import annotations
 
@@ -12,24 +16,27 @@ from typing import Literal, cast
 from indicators.catalog import Catalog, Direction, Indicator, Target
 from indicators.periods import fiscal_year_of
 from indicators.trend import (
+    figure_day,
     fiscal_year_end,
     fiscal_year_periods,
     fiscal_year_totals,
     forecast,
-    period_last_day,
     period_of,
     shift_period,
+    year_weights,
 )
 
 Status = Literal[
-    "achieved", "on_track", "at_risk", "off_track", "missed", "no_data", "late", "no_target"
+    "achieved", "on_track", "at_risk", "off_track", "missed", "incomplete", "no_data", "no_target"
 ]
 RollupStatus = Status | Literal["no_indicator"]
 
+# Most severe first. Missed is a verdict that stays; incomplete is a year whose sum cannot be
+# judged because a period is missing (the missing period is late, too).
 SEVERITY: tuple[RollupStatus, ...] = (
     "missed",
     "off_track",
-    "late",
+    "incomplete",
     "at_risk",
     "no_data",
     "on_track",
@@ -38,9 +45,8 @@ SEVERITY: tuple[RollupStatus, ...] = (
     "no_indicator",
 )
 TARGET_STATUSES: tuple[Status, ...] = tuple(s for s in SEVERITY if s != "no_indicator")
-# Only these give way to "late": achieved and missed are verdicts a late figure cannot undo,
-# and no_data / no_target say more than "late" about an indicator without figures or goal.
-_TRACKING: tuple[Status, ...] = ("on_track", "at_risk", "off_track")
+# Verdicts on a target whose due date has passed that keep speaking for the indicator.
+_STANDING: tuple[Status, ...] = ("missed", "incomplete")
 # An indicator in one of these contradicts an initiative the catalog calls achieved.
 _CONTRADICTING: tuple[Status, ...] = ("off_track", "missed")
 # Relative slack for comparisons, so that sums of decimal figures meet round targets.
@@ -68,12 +74,12 @@ class TargetStatus:
     actual_period: dt.date | None  # the (last) period in the figure judged
     expected: float | None  # the glide path's value at the point judged
     status: Status
-    late: bool  # kept apart from `status` for the alert rules
-    judged: Status  # the status against the path, before lateness is taken into account
+    late: bool  # a figure that is due is missing (a mark beside the status)
+    missing: tuple[dt.date, ...]  # the periods due without a figure, oldest first
     gap: float | None  # signed relative gap, positive = better than expected
     forecast_date: dt.date | None
     last_period: dt.date | None  # the newest period with a figure
-    next_due: dt.date | None  # the due date of the oldest period still to arrive
+    next_due: dt.date | None  # the due date of the oldest missing period, else the next one
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,7 @@ class InitiativeStatus:
     counts: dict[str, int]
     indicator_ids: list[str]
     inconsistent: bool  # the catalog says achieved but an indicator is off_track or missed
+    late: bool  # an indicator evidencing it has a figure overdue
 
 
 @dataclass(frozen=True)
@@ -94,13 +101,20 @@ class _Point:
     actual: float
     period: dt.date
     expected: float
-    final: bool  # the due date has passed and its last figure is in, or due
+    final: bool  # the due date has passed and its last figure is in, or overdue
     partial: bool  # a flow's sum over part of its fiscal year
 
 
 def due_date(indicator: Indicator, period: dt.date) -> dt.date:
-    """Return the day the figure for `period` is due: due_day of the month after it ends."""
-    return period_last_day(indicator, period) + dt.timedelta(days=indicator.due_day)
+    """Return the last day the figure for `period` is on time: `due_day` days after the day
+    it describes (the 10th of the following month, by default)."""
+    return figure_day(indicator, period) + dt.timedelta(days=indicator.due_day)
+
+
+def overdue(indicator: Indicator, period: dt.date, as_of: dt.date) -> bool:
+    """Whether the figure for `period` is late on `as_of` if it is not in: from the day after
+    its due day."""
+    return as_of > due_date(indicator, period)
 
 
 def first_period(indicator: Indicator) -> dt.date:
@@ -109,12 +123,41 @@ def first_period(indicator: Indicator) -> dt.date:
 
 
 def latest_due_period(indicator: Indicator, as_of: dt.date) -> dt.date | None:
-    """Return the newest period whose figure is due on or before `as_of`, or None when no
-    period after the baseline is due yet."""
+    """Return the newest period whose figure is overdue on `as_of` if missing, or None when
+    no period after the baseline is."""
     period = period_of(indicator, as_of)
-    while due_date(indicator, period) > as_of:
+    while not overdue(indicator, period, as_of):
         period = shift_period(indicator, period, -1)
     return period if period >= first_period(indicator) else None
+
+
+def latest_reportable_period(indicator: Indicator, as_of: dt.date) -> dt.date | None:
+    """Return the newest period whose figure can be sent on `as_of` (the day it describes
+    has passed), or None when none after the baseline can: what a template asks for."""
+    period = period_of(indicator, as_of)
+    while figure_day(indicator, period) >= as_of:
+        period = shift_period(indicator, period, -1)
+    return period if period >= first_period(indicator) else None
+
+
+def missing_periods(
+    indicator: Indicator, known: Mapping[dt.date, float], as_of: dt.date
+) -> list[dt.date]:
+    """Return the overdue periods without a figure, oldest first. A flow needs every period
+    (a hole in a year leaves its sum unknown); a stock or running total only those after its
+    newest figure, which the older ones would not change."""
+    last_due = latest_due_period(indicator, as_of)
+    if last_due is None:
+        return []
+    start = first_period(indicator)
+    if indicator.kind != "flow" and known:
+        start = max(start, shift_period(indicator, max(known), 1))
+    missing, period = [], start
+    while period <= last_due:
+        if period not in known:
+            missing.append(period)
+        period = shift_period(indicator, period, 1)
+    return missing
 
 
 def glide(indicator: Indicator, target: Target, day: dt.date) -> float:
@@ -138,17 +181,19 @@ def _judge(
     indicator: Indicator, target: Target, known: Mapping[dt.date, float], as_of: dt.date
 ) -> _Point | None:
     """Return the figure `target` is judged by on `as_of`, or None if there is none."""
+    # The last period whose figure is taken by the due date (for a count as of April, the
+    # fiscal year that began before the due date).
     last = period_of(indicator, target.due)
-    # Until the figure for the due date's period is in or due, a verdict would be premature.
-    final = as_of > target.due and (last in known or as_of >= due_date(indicator, last))
+    # Until the figure for that period is in or overdue, a verdict would be premature.
+    final = as_of > target.due and (last in known or overdue(indicator, last, as_of))
     if indicator.kind == "flow" and target.window == "fiscal_year":
         return _judge_window(indicator, target, known, as_of, final)
     candidates = [period for period in known if period <= last]
     if not candidates:
         return None
     period = candidates[-1]
-    # A figure is held to the expectation for its own date, not today's.
-    expected = glide(indicator, target, period_last_day(indicator, period))
+    # A figure is held to the expectation for the day it describes, not today's.
+    expected = glide(indicator, target, figure_day(indicator, period))
     return _Point(known[period], period, expected, final, partial=False)
 
 
@@ -159,28 +204,31 @@ def _judge_window(
     as_of: dt.date,
     final: bool,
 ) -> _Point | None:
-    """Return the fiscal-year sum a flow target is judged by, whole or pro rata."""
-    periods = fiscal_year_periods(indicator, fiscal_year_of(target.due))
+    """Return the fiscal-year sum a flow target is judged by: the whole year after its due
+    date; during the year, the periods in, against their share of the target."""
+    year = fiscal_year_of(target.due)
+    periods = fiscal_year_periods(indicator, year)
+    present = [p for p in periods if p in known]
+    if present:
+        total = sum(known[p] for p in present)
+        whole = len(present) == len(periods)
+        if final:
+            return _Point(total, present[-1], target.value, True, partial=not whole)
+        weights = year_weights(indicator, year, known)
+        expected = target.value * sum(weights[p] for p in present) / sum(weights.values())
+        return _Point(total, present[-1], expected, False, partial=not whole)
     if final:
-        present = [p for p in periods if p in known]
-        if not present:
-            return None
-        return _Point(sum(known[p] for p in present), present[-1], target.value, True, False)
-    # Periods that are due and in; a missing one is reported as late, not counted as zero.
-    counted = [p for p in periods if p in known and due_date(indicator, p) <= as_of]
-    if counted:
-        expected = target.value * len(counted) / len(periods)
-        total = sum(known[p] for p in counted)
-        return _Point(total, counted[-1], expected, False, len(counted) < len(periods))
+        return None
     # Before the year has a figure: the latest complete earlier year against the glide path
     # at its end (the baseline of a flow is a fiscal-year total too).
     totals = fiscal_year_totals(indicator, known)
-    years = [year for year in totals if year < fiscal_year_of(target.due)]
+    years = [y for y in totals if y < year]
     if not years:
         return None
-    year = years[-1]
-    expected = glide(indicator, target, fiscal_year_end(year))
-    return _Point(totals[year], fiscal_year_periods(indicator, year)[-1], expected, False, False)
+    expected = glide(indicator, target, fiscal_year_end(years[-1]))
+    last_year = years[-1]
+    period = fiscal_year_periods(indicator, last_year)[-1]
+    return _Point(totals[last_year], period, expected, False, False)
 
 
 def _meets(direction: Direction, actual: float, goal: float) -> bool:
@@ -198,9 +246,12 @@ def _gap(direction: Direction, actual: float, expected: float) -> float | None:
 
 
 def _classify(indicator: Indicator, target: Target, point: _Point, gap: float | None) -> Status:
-    """Return the status of a judged point, before lateness is taken into account."""
+    """Return the status of a judged point."""
     meets = _meets(indicator.direction, point.actual, target.value)
     if point.final:
+        # A year's sum with a hole is neither reached nor missed: it is not known yet.
+        if point.partial:
+            return "incomplete"
         return "achieved" if meets else "missed"
     # Part of a year's flow being under a ceiling says nothing about the whole year.
     if meets and not (point.partial and indicator.direction == "lower"):
@@ -223,7 +274,7 @@ def evaluate_target(
     """Return the judgement of `target` (None: of the indicator's figures alone) on `as_of`."""
     known = _known(indicator, figures, as_of)
     last = next(reversed(known)) if known else None
-    due_period = latest_due_period(indicator, as_of)
+    missing = missing_periods(indicator, known, as_of)
     upcoming = first_period(indicator)
     if last is not None:
         upcoming = max(upcoming, shift_period(indicator, last, 1))
@@ -236,29 +287,26 @@ def evaluate_target(
         actual_period=None,
         expected=None,
         status="no_data",
-        judged="no_data",
-        late=due_period is not None and due_period not in known,
+        late=bool(missing),
+        missing=tuple(missing),
         gap=None,
         forecast_date=None,
         last_period=last,
-        next_due=due_date(indicator, upcoming),
+        next_due=due_date(indicator, missing[0] if missing else upcoming),
     )
     if last is None:
         return base
     if target is None:
-        return replace(
-            base, status="no_target", judged="no_target", actual=known[last], actual_period=last
-        )
+        return replace(base, status="no_target", actual=known[last], actual_period=last)
     point = _judge(indicator, target, known, as_of)
     if point is None:
         return base
     gap = _gap(indicator.direction, point.actual, point.expected)
-    judged = _classify(indicator, target, point, gap)
-    status: Status = "late" if base.late and judged in _TRACKING else judged
+    status = _classify(indicator, target, point, gap)
     annual = indicator.kind == "flow" and target.window == "fiscal_year"
     predicted = (
         None
-        if status == "achieved"
+        if status == "achieved" or point.final
         else forecast(indicator, target.value, known, trend_window, annual)
     )
     return replace(
@@ -267,7 +315,6 @@ def evaluate_target(
         actual_period=point.period,
         expected=point.expected,
         status=status,
-        judged=judged,
         gap=gap,
         forecast_date=predicted,
     )
@@ -282,8 +329,9 @@ def evaluate_indicator(
 
 
 def headline(statuses: Sequence[TargetStatus], as_of: dt.date) -> TargetStatus:
-    """Return the judgement that speaks for an indicator: its nearest target not yet due,
-    else its last target."""
+    """Return the judgement that speaks for an indicator: the worst of its nearest target not
+    yet due (else its last) and any earlier target missed or left incomplete, which stays
+    in sight after its deadline."""
     if not statuses:
         raise ValueError("headline needs at least one target status")
     dated = [s for s in statuses if s.target_date is not None]
@@ -291,8 +339,14 @@ def headline(statuses: Sequence[TargetStatus], as_of: dt.date) -> TargetStatus:
         return statuses[0]
     pending = [s for s in dated if s.target_date is not None and s.target_date >= as_of]
     if pending:
-        return min(pending, key=lambda s: s.target_date or dt.date.max)
-    return max(dated, key=lambda s: s.target_date or dt.date.min)
+        speaking = min(pending, key=lambda s: s.target_date or dt.date.max)
+    else:
+        speaking = max(dated, key=lambda s: s.target_date or dt.date.min)
+    before = speaking.target_date or dt.date.max
+    standing = [
+        s for s in dated if s.status in _STANDING and (s.target_date or dt.date.max) < before
+    ]
+    return min([speaking, *standing], key=lambda s: SEVERITY.index(s.status))
 
 
 def worst(statuses: Iterable[str]) -> RollupStatus:
@@ -323,8 +377,11 @@ def rollup_initiatives(
     for item in catalog.initiatives:
         ids = evidenced_by[item.id]
         statuses = [headlines[i].status if i in headlines else "no_data" for i in ids]
+        late = any(headlines[i].late for i in ids if i in headlines)
         inconsistent = item.status == "achieved" and any(s in _CONTRADICTING for s in statuses)
         rollup.append(
-            InitiativeStatus(item.id, worst(statuses), status_counts(statuses), ids, inconsistent)
+            InitiativeStatus(
+                item.id, worst(statuses), status_counts(statuses), ids, inconsistent, late
+            )
         )
     return rollup

@@ -45,6 +45,14 @@ def period_last_day(indicator: Indicator, period: dt.date) -> dt.date:
     return period_end(Period(start, GRANULARITY[indicator.frequency]))
 
 
+def figure_day(indicator: Indicator, period: dt.date) -> dt.date:
+    """Return the day a figure for `period` describes: its period's last day, or the end of
+    its first month for an indicator measured then (a fiscal year's count as of April)."""
+    if indicator.measured == "first_month":
+        return add_months(period_of(indicator, period), 1) - dt.timedelta(days=1)
+    return period_last_day(indicator, period)
+
+
 def period_text(indicator: Indicator, day: dt.date) -> str:
     """The indicator's period containing `day`, as senders write it: 2026-10, FY2025 or
     FY2026Q2 (the one way periods are shown)."""
@@ -77,6 +85,40 @@ def fiscal_year_totals(indicator: Indicator, known: Mapping[dt.date, float]) -> 
         if all(period in known for period in periods):
             totals[year] = sum(known[period] for period in periods)
     return totals
+
+
+# The complete past years a learnt profile averages over: recent enough to follow a change.
+LEARNT_YEARS = 3
+
+
+def year_weights(
+    indicator: Indicator, fiscal_year: int, known: Mapping[dt.date, float]
+) -> dict[dt.date, float]:
+    """Return each period's weight in `fiscal_year` (a period's share is its weight over
+    their sum): the catalog's profile, or one learnt from the indicator's complete years
+    before `fiscal_year` (their average share per period), else an even split."""
+    periods = fiscal_year_periods(indicator, fiscal_year)
+    weights: list[float] = [1.0] * len(periods)
+    if isinstance(indicator.profile, list):
+        weights = list(indicator.profile)
+    elif indicator.profile == "learn":
+        weights = _learnt_weights(indicator, fiscal_year, known) or weights
+    return dict(zip(periods, weights, strict=True))
+
+
+def _learnt_weights(
+    indicator: Indicator, fiscal_year: int, known: Mapping[dt.date, float]
+) -> list[float] | None:
+    """The average share of each period over the last complete years before `fiscal_year`."""
+    totals = fiscal_year_totals(indicator, known)
+    years = [year for year, total in totals.items() if year < fiscal_year and total > 0]
+    years = years[-LEARNT_YEARS:]
+    if not years:
+        return None
+    shares = [
+        [known[p] / totals[year] for p in fiscal_year_periods(indicator, year)] for year in years
+    ]
+    return [sum(column) / len(years) for column in zip(*shares, strict=True)]
 
 
 def crossing_date(
@@ -119,7 +161,7 @@ def forecast(
         totals = fiscal_year_totals(indicator, known)
         points = [(fiscal_year_end(year), total) for year, total in totals.items()]
     else:
-        # A figure describes its whole period; date it by the period's last day.
-        points = [(period_last_day(indicator, p), known[p]) for p in sorted(known)]
+        # A figure describes its period: date it by the day it was taken.
+        points = [(figure_day(indicator, p), known[p]) for p in sorted(known)]
     recent = points[max(len(points) - trend_window, 0) :]
     return crossing_date(recent, goal, indicator.direction)

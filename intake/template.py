@@ -10,7 +10,7 @@ import io
 
 from indicators.catalog import Catalog
 from indicators.periods import Period, format_period
-from indicators.status import latest_due_period
+from indicators.status import latest_reportable_period
 from kernel.exports import neutralise
 
 TEMPLATE_COLUMNS = ("indicator_id", "period", "value", "org_unit", "note")
@@ -30,7 +30,7 @@ def template_rows(
     for ind in catalog.indicators:
         if (owner and ind.owner != owner) or (indicator and ind.id != indicator):
             continue
-        due = latest_due_period(ind, day)
+        due = latest_reportable_period(ind, day)
         period = format_period(Period(due, _GRANULARITY[ind.frequency])) if due else ""
         rows.append([ind.id, period, "", "", f"{ind.name}（{ind.unit}）"])
     return rows

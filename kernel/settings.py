@@ -40,6 +40,10 @@ class Settings:
     ingest_every_minutes: float = 15.0
     """How often `shihyo serve` ingests the inbox (SHIHYO_INGEST_EVERY_MINUTES)."""
 
+    deliver_every_minutes: float = 5.0
+    """How often `shihyo serve` sends what is due in the outbox (messages whose channel was
+    down wait there on a doubling back-off) (SHIHYO_DELIVER_EVERY_MINUTES)."""
+
     evaluate_cron: str = "0 7 * * *"
     """When `shihyo serve` evaluates targets and sends alerts (SHIHYO_EVALUATE_CRON)."""
 

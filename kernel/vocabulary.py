@@ -23,6 +23,7 @@ class Lang(StrEnum):
 STATUS_ICONS: dict[str, str] = {
     "missed": "✕",
     "off_track": "▼",
+    "incomplete": "◌",
     "late": "!",
     "at_risk": "△",
     "no_data": "–",

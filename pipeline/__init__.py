@@ -3,7 +3,7 @@ files, evaluate and alert. The Prefect flows wrap them; the service runs them di
 when no Prefect server is at hand."""
 
 from pipeline.checking import Checked, RowIssue, check_upload
-from pipeline.evaluating import evaluate_and_alert, evaluation
+from pipeline.evaluating import Delivered, deliver_due, evaluate_and_alert, evaluation
 from pipeline.ingesting import IngestReport, ingest_files, paths_to_load
 from pipeline.loading import (
     WARM_UP_BYTES,
@@ -19,6 +19,7 @@ from pipeline.loading import (
 __all__ = [
     "WARM_UP_BYTES",
     "Checked",
+    "Delivered",
     "FileResult",
     "IngestBusy",
     "IngestOptions",
@@ -26,6 +27,7 @@ __all__ = [
     "Loader",
     "RowIssue",
     "check_upload",
+    "deliver_due",
     "evaluate_and_alert",
     "evaluation",
     "filesystem_now",

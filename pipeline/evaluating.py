@@ -1,15 +1,49 @@
 """Evaluating and alerting as one step: every target judged as of a day, the alert table
-kept, one message per recipient written to the outbox and what is due delivered."""
+kept, one message per recipient written to the outbox and what is due delivered. Judging a
+day other than today is a dry run: it says what would open and resolve, and touches neither
+the live alerts nor any channel."""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from alerts.config import AlertConfig
-from alerts.engine import AlertReport, Sender, run_alerts
+from alerts.engine import (
+    AlertPreview,
+    AlertReport,
+    Sender,
+    deliver,
+    preview_alerts,
+    run_alerts,
+)
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation, judge
 from warehouse import Warehouse
+
+
+@dataclass(frozen=True)
+class Evaluated:
+    """One evaluation and what it did to the alerts: a report when it ran live, a preview
+    when it was a dry run."""
+
+    evaluation: Evaluation
+    report: AlertReport | None
+    preview: AlertPreview | None
+
+    @property
+    def dry_run(self) -> bool:
+        return self.preview is not None
+
+    def summary(self) -> dict:
+        """The evaluation's counts and the alerts' outcome, as plain data."""
+        outcome = self.preview.as_dict() if self.preview else (self.report or AlertReport())
+        data = outcome if isinstance(outcome, dict) else outcome.as_dict()
+        return {
+            "as_of": self.evaluation.as_of.isoformat(),
+            "counts": self.evaluation.as_dict()["counts"],
+            **data,
+        }
 
 
 def evaluation(warehouse: Warehouse, catalog: Catalog, as_of: dt.date) -> Evaluation:
@@ -24,11 +58,29 @@ def evaluate_and_alert(
     config: AlertConfig,
     sender: Sender,
     now: dt.datetime,
-) -> tuple[Evaluation, AlertReport]:
-    """Judge every target as of `as_of`, then open and resolve alerts and send messages."""
+) -> Evaluated:
+    """Judge every target as of `as_of`; when that is today, open and resolve alerts and send
+    messages, else only say what would change."""
     result = evaluation(warehouse, catalog, as_of)
+    if as_of != now.date():
+        return Evaluated(result, None, preview_alerts(result, warehouse, config))
     # The channels live in a file an administrator edits: each change reaches the audit
     # trail (URLs masked) the first time it is used.
     warehouse.record_state("config-file", "alert_channels", "alerts.yaml", config.public())
-    report = run_alerts(result, warehouse, config, sender, now)
-    return result, report
+    return Evaluated(result, run_alerts(result, warehouse, config, sender, now), None)
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """One pass over the outbox: messages sent, failed (waiting on their back-off), why."""
+
+    sent: int
+    failed: int
+    errors: list[str]
+
+
+def deliver_due(
+    warehouse: Warehouse, config: AlertConfig, sender: Sender, now: dt.datetime
+) -> Delivered:
+    """Send every message in the outbox that is due now (never one already sent)."""
+    return Delivered(*deliver(warehouse, config, sender, now))

@@ -33,16 +33,19 @@ from kernel.clock import Clock
 from kernel.settings import Settings, load_settings
 from pipeline import (
     Checked,
+    Delivered,
     IngestOptions,
     IngestReport,
     Loader,
     RowIssue,
     check_upload,
+    deliver_due,
     evaluate_and_alert,
     evaluation,
     ingest_files,
     paths_to_load,
 )
+from pipeline.evaluating import Evaluated as EvaluateOutcome
 from pipeline.limits import UploadTooLarge, check_size
 from pipeline.loading import Progress
 from pipeline.resources import Resources
@@ -70,12 +73,50 @@ class Ingested:
 
 @dataclass(frozen=True)
 class Evaluated:
-    """One evaluation as of a day, the alerts it opened and resolved, and where it ran."""
+    """One evaluation as of a day and where it ran: live, the alerts it opened and resolved
+    and the messages it sent; as of another day, a dry run saying what would change."""
 
     as_of: dt.date
-    counts: dict[str, int]
-    alerts: AlertReport
+    counts: dict[str, dict]  # per unit (targets, indicators, initiatives), as status --json
+    alerts: AlertReport | None  # None for a dry run
+    would_open: list[dict]
+    would_resolve: list[dict]
     api: str | None
+
+    @property
+    def dry_run(self) -> bool:
+        return self.alerts is None
+
+    @classmethod
+    def from_summary(cls, summary: dict, api: str | None) -> Evaluated:
+        """The result from the evaluation's summary (what the flow returns)."""
+        alerts = None
+        if not summary.get("dry_run"):
+            alerts = AlertReport(
+                opened=[0] * summary["alerts_opened"],
+                resolved=[0] * summary["alerts_resolved"],
+                messages_written=summary["messages_written"],
+                sent=summary["messages_sent"],
+                failed=summary["messages_failed"],
+                errors=list(summary["errors"]),
+            )
+        return cls(
+            dt.date.fromisoformat(summary["as_of"]),
+            summary["counts"],
+            alerts,
+            list(summary.get("would_open", [])),
+            list(summary.get("would_resolve", [])),
+            api,
+        )
+
+    def as_dict(self) -> dict:
+        """The JSON shape of `shihyo evaluate --json`."""
+        outcome = (
+            {"dry_run": True, "would_open": self.would_open, "would_resolve": self.would_resolve}
+            if self.alerts is None
+            else {"dry_run": False, **self.alerts.as_dict()}
+        )
+        return {"as_of": self.as_of.isoformat(), "counts": self.counts, **outcome}
 
 
 @dataclass(frozen=True)
@@ -340,26 +381,15 @@ class Service:
 
     def evaluate(self, as_of: dt.date | None = None) -> Evaluated:
         """Judge every target as of `as_of` (None: today), open and resolve alerts and send
-        what is due — as the Prefect flow when a server answers, else directly."""
+        what is due — as the Prefect flow when a server answers, else directly. A day other
+        than today is a dry run: what would open and resolve, nothing written or sent."""
         day = as_of or self.today()
-        api = jobs.choose_api(self.settings.prefect)
+        api = None if day != self.today() else jobs.choose_api(self.settings.prefect)
         if api is not None:
-            summary = jobs.evaluate_as_flow(self._resources, api, day)
-            report = AlertReport(
-                opened=[0] * summary["alerts_opened"],
-                resolved=[0] * summary["alerts_resolved"],
-                messages_written=summary["messages_written"],
-                sent=summary["messages_sent"],
-                failed=summary["messages_failed"],
-                errors=list(summary["errors"]),
-            )
-            return Evaluated(day, summary["counts"], report, api)
-        result, report = self._evaluate_directly(day)
-        return Evaluated(day, result.counts, report, None)
+            return Evaluated.from_summary(jobs.evaluate_as_flow(self._resources, api, day), api)
+        return Evaluated.from_summary(self._evaluate_directly(day).summary(), None)
 
-    def _evaluate_directly(
-        self, day: dt.date, sender: Sender | None = None
-    ) -> tuple[Evaluation, AlertReport]:
+    def _evaluate_directly(self, day: dt.date, sender: Sender | None = None) -> EvaluateOutcome:
         res = self._resources
         return evaluate_and_alert(
             res.warehouse,
@@ -368,6 +398,13 @@ class Service:
             self.alert_config(),
             sender or AppriseSender(),
             self.now(),
+        )
+
+    def deliver(self, sender: Sender | None = None) -> Delivered:
+        """Send what is due in the outbox now (the schedule does this every few minutes)."""
+        res = self._resources
+        return deliver_due(
+            res.warehouse, self.alert_config(), sender or AppriseSender(), self.now()
         )
 
     def alert_config(self) -> AlertConfig:

@@ -147,7 +147,10 @@ def test_alerts_reach_each_section_once_and_resolve_with_a_notice(
         assert "Public Wi-Fi access points at prefectural facilities: Off track" in body
         assert "http://dash.example:8501/indicator?id=wifi_access_points" in body
         assert body.index("目標") < body.index("Target")  # Japanese first, English below
-        assert "指標が未設定の取組" in body  # the administrator's first weekly digest
+        assert "指標が未設定の取組（88件）" in body  # the administrator's first weekly digest
+        # capped: fifteen named, the rest counted, with the link to the whole list
+        assert "ほか 73 件（一覧: http://dash.example:8501/initiatives?without=1）" in body
+        assert "and 73 more (the full list: " in body and len(body) < 8000
         assert any("税務指導課" in s for s in mail.subjects())  # no channel of its own: default
 
         again = evaluate(settings, MORNING + dt.timedelta(hours=1))
@@ -273,3 +276,51 @@ def test_a_message_kept_for_want_of_a_channel_goes_out_once_there_is_one(
         assert len(chat.received) == 1  # rerouted once, not again
     outbox = open_warehouse(settings).outbox()
     assert "no_channel" not in set(outbox["state"]) and "rerouted" in set(outbox["state"])
+
+
+def test_a_channel_that_comes_back_gets_its_message_within_minutes_once(
+    settings: Settings, mail: MailReceiver
+) -> None:
+    """Down at the morning run; the outbox is tried again on its back-off (5 minutes) by the
+    delivery every few minutes, not at the next day's evaluation."""
+    port = free_port()
+    configure(settings, port, mail.port)
+    assert evaluate(settings)["messages_failed"] >= 1
+    with JsonReceiver(port) as chat:
+        early = Service(settings, clock=Clock.at(MORNING + dt.timedelta(minutes=3))).deliver()
+        assert early.sent == 0 and chat.received == []  # still backing off
+        later = Service(settings, clock=Clock.at(MORNING + dt.timedelta(minutes=6))).deliver()
+        assert later.sent == 1 and len(chat.received) == 1
+        again = Service(settings, clock=Clock.at(MORNING + dt.timedelta(minutes=12))).deliver()
+        assert again.sent == 0 and len(chat.received) == 1  # exactly once
+
+
+def test_the_delivery_flow_sends_what_is_due(
+    prefect_api, settings: Settings, mail: MailReceiver, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from flows.deliver import deliver
+
+    port = free_port()
+    configure(settings, port, mail.port)
+    evaluate(settings)  # the chat is down: its message waits in the outbox
+    monkeypatch.setenv("SHIHYO_NOW", (MORNING + dt.timedelta(minutes=6)).isoformat())
+    with JsonReceiver(port) as chat:
+        assert deliver()["sent"] == 1
+        assert len(chat.received) == 1
+
+
+@pytest.mark.parametrize(
+    ("last", "now", "due"),
+    [
+        (None, dt.datetime(2026, 11, 25, 7), True),  # never sent: at once
+        # Monday's digest, and the next Monday at an earlier hour: a week by the calendar
+        (dt.datetime(2026, 11, 23, 8), dt.datetime(2026, 11, 30, 7), True),
+        (dt.datetime(2026, 11, 23, 8), dt.datetime(2026, 11, 29, 23), False),  # same week
+        (dt.datetime(2026, 11, 30, 7), dt.datetime(2026, 12, 1, 7), False),  # sent yesterday
+        (dt.datetime(2026, 11, 16, 7), dt.datetime(2026, 11, 25, 7), True),  # Monday missed
+    ],
+)
+def test_the_no_indicator_digest_is_weekly_by_calendar_day(last, now, due) -> None:
+    from alerts.engine import digest_due
+
+    assert digest_due(last, now, weekday=0) is due

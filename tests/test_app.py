@@ -181,7 +181,7 @@ def test_goals_replay_an_earlier_day(app_home: Path) -> None:
 
 def test_an_indicator_page_opens_by_query_parameter(app_home: Path) -> None:
     at = run_page("views/indicator.py", id="tablets_deployed")
-    assert at.title[0].value == "タブレット型端末導入台数"
+    assert at.title[0].value == "共通利用タブレット型端末の台数"
     shown = frames(at)
     assert any("組織" in f.columns and "総務局" in set(f["組織"]) for f in shown)
     revisions = run_page("views/indicator.py", id="wifi_access_points")
@@ -339,7 +339,7 @@ def test_sign_in_through_the_form_keeps_the_deep_link(app_home: Path) -> None:
     at.text_input(key="sign_in_password").input(USERS["yamada"][2])
     at.button(key="sign_in_submit").click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.title[0].value == "タブレット型端末導入台数"
+    assert at.title[0].value == "共通利用タブレット型端末の台数"
     assert md_escape("担当課（情報企画課）") in texts(at)  # the sidebar: role and section
     at.button(key="sign_out").click().run()
     assert at.title[0].value == "サインイン"

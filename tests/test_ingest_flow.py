@@ -97,10 +97,14 @@ def test_ingest_flow_then_evaluates_and_the_evaluate_flow_reports(prefect_api, i
     ingest()
     alerts = open_warehouse(load_settings()).alerts("open")
     assert "off_track" in set(alerts["rule"])  # the ingest flow ran the evaluation
-    summary = evaluate(EvaluateRun(as_of=dt.date(2026, 11, 29)))
-    assert summary["as_of"] == "2026-11-29"
+    summary = evaluate(EvaluateRun(as_of=dt.date(2026, 11, 20)))  # the tests' today
+    assert summary["as_of"] == "2026-11-20"
     assert summary["alerts_opened"] == 0  # nothing new since the run after ingestion
     assert set(summary) >= {"counts", "messages_written", "messages_sent"}
+    # A past day through the flow is a dry run too: the live alerts stay as they were.
+    past = evaluate(EvaluateRun(as_of=dt.date(2019, 6, 30)))
+    assert past["dry_run"] and past["would_resolve"]
+    assert open_warehouse(load_settings()).alerts("open")["id"].tolist() == alerts["id"].tolist()
 
 
 def test_cli_status_and_evaluate_json(inbox: Path) -> None:
@@ -128,8 +132,18 @@ def test_cli_status_and_evaluate_json(inbox: Path) -> None:
         "last_period",
     } <= set(row)
     assert len(data["initiatives"]) == 101
-    code, output = _cli("evaluate", "--as-of", "2026-11-29", "--json")
+    code, output = _cli("evaluate", "--json")  # today: live, nothing new since the ingestion
     assert code == 0 and json.loads(output)["alerts_opened"] == 0
+    today = json.loads(_cli("status", "--json")[1])
+    assert today["counts"] == json.loads(output)["counts"]  # one evaluation, two commands
+    warehouse = open_warehouse(load_settings())
+    before = (warehouse.alerts()["id"].tolist(), len(warehouse.outbox()))
+    code, output = _cli("evaluate", "--as-of", "2019-06-30", "--json")
+    dry = json.loads(output)
+    assert code == 0 and dry["dry_run"] is True and "alerts_opened" not in dry
+    # the figure of 2026-10 was not known on 2019-06-30: its off-track alert would resolve
+    assert any(a["rule"] == "off_track" for a in dry["would_resolve"])
+    assert (warehouse.alerts()["id"].tolist(), len(warehouse.outbox())) == before
 
 
 def test_the_service_runs_a_job_as_a_flow_with_the_same_result_as_directly(

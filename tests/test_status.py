@@ -76,7 +76,8 @@ def judge(indicator: Indicator, figures: list[Figure], as_of: dt.date, **kw) -> 
 # --- each kind x direction x status ---------------------------------------------------------
 # Stock and cumulative: baseline 100 on 2025-03-31, target due 2027-03-31 (730 days later);
 # the March 2026 figure ends 365 days in, half way: expected 150 (higher, to 200) or 75
-# (lower, to 50). as_of 2026-04-15: the March figure was due 04-10 and is in.
+# (lower, to 50). as_of 2026-04-15: the March figure was due 04-10 and is in; on 2026-05-11
+# April's (due 05-10) is late: a mark beside the status, which stays what it is.
 MID, MID_LATE, AFTER = D(2026, 4, 15), D(2026, 5, 11), D(2027, 4, 15)
 MARCH26, MARCH27 = D(2026, 3, 1), D(2027, 3, 1)
 # case: (target, figures, as_of, status, actual, expected, gap, late)
@@ -86,7 +87,8 @@ LEVEL_CASES = {
         "on_track": (200, [(MARCH26, 165)], MID, "on_track", 165, 150, 0.1, False),
         "at_risk": (200, [(MARCH26, 135)], MID, "at_risk", 135, 150, -0.1, False),
         "off_track": (200, [(MARCH26, 120)], MID, "off_track", 120, 150, -0.2, False),
-        "late": (200, [(MARCH26, 165)], MID_LATE, "late", 165, 150, 0.1, True),
+        "late": (200, [(MARCH26, 165)], MID_LATE, "on_track", 165, 150, 0.1, True),
+        "late_and_off": (200, [(MARCH26, 120)], MID_LATE, "off_track", 120, 150, -0.2, True),
         "missed": (200, [(MARCH27, 190)], AFTER, "missed", 190, 200, -0.05, False),
         "achieved_final": (200, [(MARCH27, 200)], AFTER, "achieved", 200, 200, 0.0, False),
         "no_data": (200, [], MID, "no_data", None, None, None, True),
@@ -97,7 +99,7 @@ LEVEL_CASES = {
         "on_track": (50, [(MARCH26, 67.5)], MID, "on_track", 67.5, 75, 0.1, False),
         "at_risk": (50, [(MARCH26, 82.5)], MID, "at_risk", 82.5, 75, -0.1, False),
         "off_track": (50, [(MARCH26, 90)], MID, "off_track", 90, 75, -0.2, False),
-        "late": (50, [(MARCH26, 67.5)], MID_LATE, "late", 67.5, 75, 0.1, True),
+        "late": (50, [(MARCH26, 67.5)], MID_LATE, "on_track", 67.5, 75, 0.1, True),
         "missed": (50, [(MARCH27, 55)], AFTER, "missed", 55, 50, -0.1, False),
         "achieved_final": (50, [(MARCH27, 50)], AFTER, "achieved", 50, 50, 0.0, False),
         "no_data": (50, [], MID, "no_data", None, None, None, True),
@@ -105,9 +107,10 @@ LEVEL_CASES = {
     },
 }
 
-# Flow, monthly, with fiscal-year windows: baseline a year's total of 1200 (higher, target
-# 2400) or 2400 (lower, target 1200) for FY2026. as_of 2026-10-15: April–September are due
-# (September's on 10-10), so 6/12 of the target is expected: 1200 or 600.
+# Flow, monthly, with fiscal-year windows: baseline FY2025's total (dated 2026-03-31) of 1200
+# (higher, target 2400) or 2400 (lower, target 1200) for FY2026. as_of 2026-10-15: April to
+# September are in (September's was due 10-10), so 6/12 of the target is expected: 1200 or
+# 600. On 2026-11-11 October's figure is late.
 IN_YEAR, IN_YEAR_LATE, AFTER_YEAR = D(2026, 10, 15), D(2026, 11, 11), D(2027, 4, 15)
 APR26 = D(2026, 4, 1)
 FLOW_CASES = {
@@ -116,7 +119,7 @@ FLOW_CASES = {
         "on_track": (2400, [220] * 6, IN_YEAR, "on_track", 1320, 1200, 0.1, False),
         "at_risk": (2400, [180] * 6, IN_YEAR, "at_risk", 1080, 1200, -0.1, False),
         "off_track": (2400, [150] * 6, IN_YEAR, "off_track", 900, 1200, -0.25, False),
-        "late": (2400, [220] * 6, IN_YEAR_LATE, "late", 1320, 1200, 0.1, True),
+        "late": (2400, [220] * 6, IN_YEAR_LATE, "on_track", 1320, 1200, 0.1, True),
         "missed": (2400, [190] * 12, AFTER_YEAR, "missed", 2280, 2400, -0.05, False),
         "achieved_final": (2400, [200] * 12, AFTER_YEAR, "achieved", 2400, 2400, 0.0, False),
         "no_data": (2400, [], IN_YEAR, "no_data", None, None, None, True),
@@ -128,7 +131,7 @@ FLOW_CASES = {
         "on_track": (1200, [90] * 6, IN_YEAR, "on_track", 540, 600, 0.1, False),
         "at_risk": (1200, [110] * 6, IN_YEAR, "at_risk", 660, 600, -0.1, False),
         "off_track": (1200, [120] * 6, IN_YEAR, "off_track", 720, 600, -0.2, False),
-        "late": (1200, [90] * 6, IN_YEAR_LATE, "late", 540, 600, 0.1, True),
+        "late": (1200, [90] * 6, IN_YEAR_LATE, "on_track", 540, 600, 0.1, True),
         "missed": (1200, [110] * 12, AFTER_YEAR, "missed", 1320, 1200, -0.1, False),
         "achieved_early_is_not": (1200, [10] * 6, IN_YEAR, "on_track", 60, 600, 0.9, False),
         "no_data": (1200, [], IN_YEAR, "no_data", None, None, None, True),
@@ -166,7 +169,7 @@ def test_stock_and_cumulative_statuses(kind: str, direction: str, case: str) -> 
 def test_flow_window_statuses(direction: str, case: str) -> None:
     target, values, as_of, status, actual, expected, gap, late = FLOW_CASES[direction][case]
     baseline = 1200 if direction == "higher" else 2400
-    indicator = make("flow", direction, baseline, target)
+    indicator = make("flow", direction, baseline, target, baseline_date=D(2026, 3, 31))
     result = judge(indicator, monthly(APR26, values), as_of)
     _check(result, status, actual, expected, gap, late)
     if values:  # the last period in the sum (or, without a target, the latest figure)
@@ -247,10 +250,11 @@ def test_step_path(figures, as_of: dt.date, status: str, expected: float) -> Non
 @pytest.mark.parametrize(
     ("figures", "as_of", "status", "late"),
     [
-        # 2027-04-05: due date passed, but March's figure is not due until 04-10. February's
+        # 2027-04-05: due date passed, but March's figure is on time until 04-10. February's
         # 190 against the path at 2027-02-28 (699 of 730 days: 195.75) is only at risk.
         ([(D(2027, 2, 1), 190)], D(2027, 4, 5), "at_risk", False),
-        ([(D(2027, 2, 1), 190)], D(2027, 4, 10), "missed", True),  # March is due: verdict
+        ([(D(2027, 2, 1), 190)], D(2027, 4, 10), "at_risk", False),  # the due day itself
+        ([(D(2027, 2, 1), 190)], D(2027, 4, 11), "missed", True),  # March is overdue: verdict
         ([(D(2027, 2, 1), 190), (MARCH27, 200)], D(2027, 4, 5), "achieved", False),
         ([(D(2027, 2, 1), 190), (MARCH27, 199)], D(2027, 4, 5), "missed", False),
     ],
@@ -313,8 +317,8 @@ def test_fiscal_year_totals_of_complete_years(frequency, figures, totals) -> Non
         ),
         # An incomplete year is passed over; with no complete one there is nothing to judge.
         (monthly(D(2025, 4, 1), [150] * 11), D(2026, 4, 20), "no_data", None, None, None),
-        # September is in early (due 10-10): only April–August count, 5/12 of 2400.
-        (monthly(APR26, [200] * 6), D(2026, 10, 5), "on_track", 1000, 1000, D(2026, 8, 1)),
+        # September is in early (due 10-10): it counts with its share, 6/12 of 2400.
+        (monthly(APR26, [200] * 6), D(2026, 10, 5), "on_track", 1200, 1200, D(2026, 9, 1)),
     ],
 )
 def test_window_before_and_during_the_year(figures, as_of, status, actual, expected, period):
@@ -324,10 +328,17 @@ def test_window_before_and_during_the_year(figures, as_of, status, actual, expec
 
 
 def test_window_counts_figures_that_are_in() -> None:
-    """July missing and overdue, August in: the five months in are held to 5/12."""
+    """July missing and overdue, August in: the five months in are held to 5/12, and July
+    is late until it arrives."""
     figures = [f for f in monthly(APR26, [200] * 6) if f.period != D(2026, 7, 1)]
-    result = judge(make("flow", "higher", 1200, 2400), figures, IN_YEAR)
+    indicator = make("flow", "higher", 1200, 2400, baseline_date=D(2026, 3, 31))
+    result = judge(indicator, figures, IN_YEAR)
     assert (result.actual, result.expected, result.status) == (1000, 1000, "on_track")
+    assert (result.late, result.missing, result.next_due) == (
+        True,
+        (D(2026, 7, 1),),
+        D(2026, 8, 10),
+    )
 
 
 # --- due dates and lateness -------------------------------------------------------------------
@@ -352,17 +363,20 @@ def test_due_date(frequency: str, period: dt.date, due_day: int, due: dt.date) -
 @pytest.mark.parametrize(
     ("frequency", "as_of", "period"),
     [
+        # A figure is overdue from the day after its due day (the 10th of the next month).
         ("monthly", D(2026, 10, 9), D(2026, 8, 1)),
-        ("monthly", D(2026, 10, 10), D(2026, 9, 1)),
+        ("monthly", D(2026, 10, 10), D(2026, 8, 1)),
+        ("monthly", D(2026, 10, 11), D(2026, 9, 1)),
         ("monthly", D(2026, 10, 31), D(2026, 9, 1)),
-        ("quarterly", D(2026, 10, 9), D(2026, 4, 1)),
-        ("quarterly", D(2026, 10, 10), D(2026, 7, 1)),
-        ("fiscal_year", D(2026, 4, 9), D(2024, 4, 1)),
-        ("fiscal_year", D(2026, 4, 10), D(2025, 4, 1)),
+        ("quarterly", D(2026, 10, 10), D(2026, 4, 1)),
+        ("quarterly", D(2026, 10, 11), D(2026, 7, 1)),
+        ("fiscal_year", D(2026, 4, 10), D(2024, 4, 1)),
+        ("fiscal_year", D(2026, 4, 11), D(2025, 4, 1)),
         ("monthly", D(2019, 4, 30), None),  # only March 2019, the baseline's month, is due
-        ("monthly", D(2019, 5, 10), D(2019, 4, 1)),
-        ("fiscal_year", D(2020, 4, 9), None),  # FY2018 holds the baseline
-        ("fiscal_year", D(2020, 4, 10), D(2019, 4, 1)),
+        ("monthly", D(2019, 5, 10), None),
+        ("monthly", D(2019, 5, 11), D(2019, 4, 1)),
+        ("fiscal_year", D(2020, 4, 10), None),  # FY2018 holds the baseline
+        ("fiscal_year", D(2020, 4, 11), D(2019, 4, 1)),
     ],
 )
 def test_latest_due_period(frequency: str, as_of: dt.date, period: dt.date | None) -> None:
@@ -374,8 +388,8 @@ def test_latest_due_period(frequency: str, as_of: dt.date, period: dt.date | Non
     ("as_of", "status", "late"),
     [
         (D(2026, 10, 9), "on_track", False),  # September's figure is due tomorrow
-        (D(2026, 10, 10), "late", True),  # due today and not in
-        (D(2026, 10, 11), "late", True),
+        (D(2026, 10, 10), "on_track", False),  # due today: not late yet
+        (D(2026, 10, 11), "on_track", True),  # late from the day after, beside the status
     ],
 )
 def test_late_around_the_due_day(as_of: dt.date, status: str, late: bool) -> None:
@@ -485,22 +499,9 @@ def test_headline_of_one_without_target_and_of_none() -> None:
         headline([], D(2025, 1, 1))
 
 
-def _headline(indicator_id: str, status: str) -> TargetStatus:
+def _headline(indicator_id: str, status: str, late: bool = False) -> TargetStatus:
     return TargetStatus(
-        indicator_id,
-        None,
-        None,
-        None,
-        None,
-        None,
-        None,
-        status,
-        False,
-        status,
-        None,
-        None,
-        None,
-        None,
+        indicator_id, None, None, None, None, None, None, status, late, (), None, None, None, None
     )
 
 
@@ -510,7 +511,7 @@ HEADLINES = {
     "mebyo_registrations": "off_track",
     "opendata_private_services": "achieved",
     "system_running_cost": "missed",
-    "system_count": "late",
+    "system_count": "incomplete",
     "tablets_deployed": "no_target",
     "phone_line_savings": "no_data",
     # etax_payments is left out: it counts as no_data
@@ -527,7 +528,7 @@ def test_rollup_over_the_real_catalog() -> None:
     assert by_id["28"].indicator_ids == ["wifi_access_points", "wifi_facilities"]
     assert {k: v for k, v in by_id["28"].counts.items() if v} == {"at_risk": 1, "on_track": 1}
     assert (by_id["44"].status, by_id["44"].inconsistent) == ("missed", False)  # in progress
-    assert by_id["44-1"].status == "late"
+    assert by_id["44-1"].status == "incomplete"
     assert (by_id["24-1"].status, by_id["24-1"].inconsistent) == ("off_track", True)
     assert (by_id["36d"].status, by_id["36d"].inconsistent) == ("achieved", False)
     assert by_id["33"].status == "no_data"
@@ -542,7 +543,7 @@ def test_rollup_over_the_real_catalog() -> None:
 
 @pytest.mark.parametrize(
     ("status", "inconsistent"),
-    [("missed", True), ("off_track", True), ("late", False), ("at_risk", False)],
+    [("missed", True), ("off_track", True), ("incomplete", False), ("at_risk", False)],
 )
 def test_inconsistency_flag(status: str, inconsistent: bool) -> None:
     """44-1 is achieved in the catalog; system_count alone evidences it."""
@@ -554,12 +555,12 @@ def test_inconsistency_flag(status: str, inconsistent: bool) -> None:
 
 def test_status_counts_and_severity() -> None:
     assert SEVERITY[0] == "missed" and SEVERITY[-1] == "no_indicator"
-    counts = status_counts(["late", "late", "achieved"])
+    counts = status_counts(["incomplete", "incomplete", "achieved"])
     assert list(counts) == list(SEVERITY[:-1])
     assert counts == {
         "missed": 0,
         "off_track": 0,
-        "late": 2,
+        "incomplete": 2,
         "at_risk": 0,
         "no_data": 0,
         "on_track": 0,
@@ -577,3 +578,117 @@ def test_a_better_figure_never_judges_worse(low: float, high: float) -> None:
         indicator = make("stock", direction, 100, 200 if direction == "higher" else 50)
         judged = [judge(indicator, [Figure(MARCH26, v)], MID).status for v in (worse, better)]
         assert rank[judged[1]] >= rank[judged[0]]
+
+
+# --- the scenarios of the "one truth" review, worked out by hand ------------------------------
+# A monthly flow: FY2021's 560,000 as baseline (2022-03-31), 650,000 targeted for FY2022.
+ETAX_LIKE = {"baseline": 560_000, "target": 650_000, "baseline_date": D(2022, 3, 31)}
+
+
+def _etax_like(direction: str = "higher", **extra: object) -> Indicator:
+    return make(
+        "flow",
+        direction,
+        ETAX_LIKE["baseline"],
+        ETAX_LIKE["target"],
+        baseline_date=ETAX_LIKE["baseline_date"],
+        due=D(2023, 3, 31),
+        **extra,
+    )
+
+
+def _fy2022(values: dict[int, float]) -> list[Figure]:
+    """Figures for FY2022 by month number (4 … 12, 1 … 3)."""
+    return [Figure(D(2022 if m >= 4 else 2023, m, 1), v) for m, v in values.items()]
+
+
+def test_a_missing_month_stays_late_and_the_year_is_incomplete_until_it_arrives() -> None:
+    """October 2022 missing. On 2023-01-15 eight months are in (Apr–Sep, Nov, Dec): 440,000
+    against 8/12 of 650,000 = 433,333.33, +1.54 %: on track, and late for October. After the
+    year, 11 × 55,000 = 605,000 is not a verdict: incomplete (and still late)."""
+    months = {m: 55_000 for m in (4, 5, 6, 7, 8, 9, 11, 12, 1, 2, 3)}
+    indicator = _etax_like()
+    during = judge(
+        indicator, _fy2022({m: v for m, v in months.items() if m not in (1, 2, 3)}), D(2023, 1, 15)
+    )
+    assert (during.status, during.actual) == ("on_track", 440_000)
+    assert during.expected == pytest.approx(433_333.3333, abs=1e-3)
+    assert during.gap == pytest.approx(0.0153846, abs=1e-6)
+    assert (during.late, during.missing, during.next_due) == (
+        True,
+        (D(2022, 10, 1),),
+        D(2022, 11, 10),
+    )
+    after = judge(indicator, _fy2022(months), D(2023, 4, 15))
+    assert (after.status, after.actual, after.late) == ("incomplete", 605_000, True)
+    arrived = judge(indicator, _fy2022({**months, 10: 45_000}), D(2023, 4, 15))
+    assert (arrived.status, arrived.actual, arrived.late) == ("achieved", 650_000, False)
+
+
+def test_a_lower_flow_with_months_missing_is_not_achieved() -> None:
+    """A ceiling of 650,000 with four months never sent: 8 × 50,000 = 400,000 is under it,
+    but the year is not known: incomplete."""
+    values = {m: 50_000 for m in (4, 5, 6, 7, 8, 9, 10, 11)}
+    result = judge(_etax_like("lower"), _fy2022(values), D(2023, 5, 1))
+    assert (result.status, result.actual, len(result.missing)) == ("incomplete", 400_000, 4)
+
+
+def test_a_missed_target_stays_in_the_headline_after_its_deadline() -> None:
+    """Wi-Fi: 700 by 2023-03-31 (missed with 650), then 900 by 2028-03-31. On 2023-04-20 the
+    next target speaks (650 on the path to 900 at 2023-03-31: 700 exactly, so off track by
+    7.1 %), but the missed one is worse and stays the headline."""
+    indicator = REAL["wifi_access_points"]
+    figures = [Figure(D(2023, 3, 1), 650)]
+    statuses = evaluate_indicator(indicator, figures, D(2023, 4, 20))
+    assert [s.status for s in statuses] == ["missed", "off_track"]
+    assert headline(statuses, D(2023, 4, 20)).target_id == "wifi_access_points-fy2022"
+    rollup = rollup_initiatives(CATALOG, {indicator.id: headline(statuses, D(2023, 4, 20))})
+    assert next(r for r in rollup if r.initiative_id == "28").status == "missed"
+
+
+def test_an_indicator_that_never_reported_is_late_once_its_first_figure_is_due() -> None:
+    """Baseline 2025-03-31: April 2025's figure is due 2025-05-10."""
+    on_the_day = judge(make(), [], D(2025, 5, 10))
+    day_after = judge(make(), [], D(2025, 5, 11))
+    assert (on_the_day.status, on_the_day.late) == ("no_data", False)
+    assert (day_after.status, day_after.late, day_after.missing) == (
+        "no_data",
+        True,
+        (D(2025, 4, 1),),
+    )
+
+
+def test_a_count_as_of_april_is_judged_on_its_own_day() -> None:
+    """Running cost 60 as of 2018-04-30, to 50 by 2028-03-31 (3,623 days). FY2019's 58.9 is
+    counted as of April 2019: the path on 2019-04-30 (365 days in) is 60 − 10 × 365/3623 =
+    58.9925; lower is better, so +0.157 %: on track (at 2020-03-31 it would be 58.0651 and
+    the same figure at risk)."""
+    indicator = REAL["system_running_cost"]
+    assert indicator.measured == "first_month"
+    [result] = evaluate_indicator(indicator, [Figure(D(2019, 4, 1), 58.9)], D(2019, 6, 1))
+    assert result.expected == pytest.approx(58.99255, abs=1e-5)
+    assert (result.status, result.late) == ("on_track", False)
+    assert due_date(indicator, D(2019, 4, 1)) == D(2019, 5, 10)
+    as_at_year_end = indicator.model_copy(update={"measured": "period_end"})
+    [old] = evaluate_indicator(as_at_year_end, [Figure(D(2019, 4, 1), 58.9)], D(2020, 5, 1))
+    assert old.expected == pytest.approx(58.06514, abs=1e-5) and old.status == "at_risk"
+
+
+def test_a_learnt_season_keeps_a_quiet_april_on_track() -> None:
+    """Two past years of 1,000 with April 50 and May 260 (the car tax), the other ten
+    months 69 each. FY2026 targets 1,200: April's 60 is 5 % of it, on track; an even split
+    would have expected 100 and called it off track by 40 %."""
+    past = {4: 50, 5: 260, **{m: 69 for m in (6, 7, 8, 9, 10, 11, 12, 1, 2, 3)}}
+    figures = [
+        Figure(D(year if m >= 4 else year + 1, m, 1), v)
+        for year in (2024, 2025)
+        for m, v in past.items()
+    ] + [Figure(APR26, 60)]
+    even = make("flow", "higher", 1000, 1200, baseline_date=D(2024, 3, 31))
+    learnt = even.model_copy(update={"profile": "learn"})
+    result = judge(learnt, figures, D(2026, 5, 15))
+    assert result.expected == pytest.approx(60.0)
+    assert (result.status, result.gap) == ("on_track", pytest.approx(0.0, abs=1e-9))
+    flat = judge(even, figures, D(2026, 5, 15))
+    assert (flat.expected, flat.status) == (100.0, "off_track")
+    assert flat.gap == pytest.approx(-0.4)

@@ -17,7 +17,8 @@ from ui.text import t
 STATUS_STYLE: dict[str, tuple[str, str, str]] = {
     "missed": ("red", "#B71C1C", "#F8D0D0"),
     "off_track": ("orange", "#E65100", "#FDDCBF"),
-    "late": ("violet", "#6A1B9A", "#E6D4F0"),
+    "incomplete": ("violet", "#6A1B9A", "#E6D4F0"),
+    "late": ("violet", "#6A1B9A", "#E6D4F0"),  # the mark beside a status, and its alerts
     "at_risk": ("yellow", "#B8860B", "#FBEFB8"),
     "no_data": ("gray", "#757575", "#E6E6E6"),
     "on_track": ("blue", "#1565C0", "#D3E4F7"),

@@ -102,6 +102,9 @@ def main() -> None:
     tiles[3].metric(t("inconsistent_count", lang), len(inconsistent), border=True)
     _mismatches(result, lang)
 
+    # ?without=1 (the link in the administrator's digest) opens the list of those without one.
+    if "only_without" not in st.session_state:
+        st.session_state["only_without"] = st.query_params.get("without") == "1"
     only_without = st.toggle(t("only_without", lang), key="only_without")
     for policy in sorted(catalog.policies, key=lambda p: p.seq):
         st.subheader(md_escape(pick(lang, policy.name, policy.name_en)))

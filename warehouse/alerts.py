@@ -230,7 +230,7 @@ def alerts(con: duckdb.DuckDBPyConnection, state: str | None) -> pd.DataFrame:
     """Alerts, newest first, optionally only open or resolved ones."""
     return con.execute(
         """
-        SELECT id, rule, state, recipient, indicator_id, target_id, initiative_id, load_id,
+        SELECT id, key, rule, state, recipient, indicator_id, target_id, initiative_id, load_id,
                summary, summary_en, opened_at, notified_at, resolved_at,
                resolution_notified_at
         FROM alert WHERE ? IS NULL OR state = ? ORDER BY id DESC

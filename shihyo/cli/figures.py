@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from indicators.evaluation import Counts
 from kernel.formatting import number
 from kernel.vocabulary import Lang, status_label, word
 from service import WarehouseBusy
@@ -28,8 +29,9 @@ from shihyo.cli.common import (
 def status(
     as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption = Lang.ja
 ) -> None:
-    """Every target's status (achieved, on track, at risk, off track, missed, late, no data)
-    with actual against the glide path and a forecast; initiatives rolled up.
+    """Every target's status (achieved, on track, at risk, off track, missed, incomplete, no
+    data) with actual against the glide path and a forecast, ! beside it when a figure is
+    late; initiatives rolled up. The counts are of targets.
 
     Example: shihyo status --as-of 2024-03-31
     """
@@ -57,8 +59,7 @@ def status(
         for item in result.targets[ind.id]:
             table.add_row(
                 ind.name if lang is Lang.ja else ind.name_en,
-                status_label(item.status, lang)
-                + (" !" if item.late and item.status != "late" else ""),
+                status_label(item.status, lang) + (" !" if item.late else ""),
                 _num(item.actual),
                 _num(item.expected),
                 _num(item.target_value),
@@ -67,8 +68,16 @@ def status(
                 str(item.last_period or "—"),
             )
     console.print(table)
-    counts = "  ".join(f"{status_label(k, lang)} {v}" for k, v in result.counts.items() if v)
-    console.print(counts)
+    console.print(count_line(result.target_counts, lang), highlight=False)
+    if result.late_indicators:
+        console.print(word("late_legend", lang), highlight=False)
+
+
+def count_line(counts: Counts, lang: Lang) -> str:
+    """'目標 10 件: ✕ 未達成 1 …; ! 報告遅延 2': every status, zeros included, with the unit."""
+    parts = [f"{status_label(k, lang)} {v}" for k, v in counts.by_status.items()]
+    late = f"{word('late_mark', lang)} {counts.late}"
+    return f"{word(f'n_{counts.unit}', lang, n=counts.total)}: " + "  ".join(parts) + f" ({late})"
 
 
 def _num(value: float | None) -> str:
@@ -129,7 +138,8 @@ def ingest(
 @app.command()
 def evaluate(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
     """Judge every target, open and resolve alerts, and send one message per recipient
-    through the configured channels (retrying those that were down).
+    through the configured channels (retrying those that were down). With --as-of a day
+    other than today it is a dry run: what would open and resolve, nothing sent.
 
     Example: shihyo evaluate --json
     """
@@ -141,9 +151,21 @@ def evaluate(as_of: AsOfOption = None, as_json: JsonOption = False) -> None:
         ran = ctx.service.evaluate(as_of.date() if as_of else None)
     except (AlertConfigError, WarehouseBusy) as exc:
         fail(str(exc))
-    summary = {"as_of": ran.as_of.isoformat(), "counts": ran.counts, **ran.alerts.as_dict()}
+    summary = ran.as_dict()
     if as_json:
         print_json(summary)
+        return
+    if ran.dry_run:
+        console.print(
+            f"dry run as of {summary['as_of']} (not today): would open "
+            f"{len(ran.would_open)}, would resolve {len(ran.would_resolve)}; nothing was "
+            "written or sent",
+            highlight=False,
+        )
+        for alert in ran.would_open:
+            console.print(f"  + {alert['summary']}", highlight=False)
+        for alert in ran.would_resolve:
+            console.print(f"  - {alert['summary']}", highlight=False)
         return
     console.print(
         f"as of {summary['as_of']}: alerts opened {summary['alerts_opened']}, resolved "
