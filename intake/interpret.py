@@ -83,7 +83,10 @@ def interpret(
         else:
             parsed = _template(table, number, cells, keys, data)
     except FileRejected as exc:
-        exc.header_row = number  # type: ignore[attr-defined]
+        # Rows below the header are the file's data rows; with no header found at all,
+        # every row is (the one in the header's place too).
+        found = looks_like_header(cells) is not None or at != 0
+        exc.header_row = number if found else number - 1  # type: ignore[attr-defined]
         raise
     parsed.sheet = table.sheet
     parsed.notices[:0] = [Notice(None, "", "", ja, en, "sheet") for ja, en in table.notes]

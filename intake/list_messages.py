@@ -29,32 +29,30 @@ def _the(kind: ListKind) -> str:
     return ("a " if kind is OTHER_KIND else "the ") + kind.name_en
 
 
-def _defining_ja(kind: ListKind) -> str:
-    """Return the columns that define `kind`, as a Japanese phrase (its first alternative)."""
-    return "・".join(sorted(kind.defining[0])) if kind.defining else ""
-
-
 def not_this_list(
     kind: ListKind, rules: Sequence[ListRule], header_row: int, rows: int
 ) -> FileRejected:
     """Return the rejection for a standard list that no rule lets feed an indicator."""
+    here_ja = f"この一覧は見出しが{header_row}行目、データが{rows:,}行です"
+    here_en = f"this one has its header at row {header_row} and {rows:,} data rows"
     if rules:
         names_ja = "・".join(rule.kind.name_ja for rule in rules)
         names_en = " or ".join(_the(rule.kind) for rule in rules)
-        defining = "、".join(
-            f"{rule.kind.name_ja}には{_defining_ja(rule.kind)}の列があります" for rule in rules
+        defining_ja = "、".join(
+            f"{rule.kind.name_ja}には {'・'.join(rule.kind.shown)} の列があります" for rule in rules
         )
-        what_ja = f"{names_ja}ではありません（{defining}）。"
-        what_en = f"not {names_en}."
+        defining_en = "; ".join(
+            f"{_the(rule.kind)} has the columns {', '.join(rule.kind.shown)}" for rule in rules
+        )
+        what_ja = f"{names_ja}ではありません（{defining_ja}。{here_ja}）。"
+        what_en = f"not {names_en} ({defining_en}; {here_en})."
     else:
-        what_ja = "一覧のままでは取り込めません。"
-        what_en = "no list is taken as it is."
+        what_ja = f"一覧のままでは取り込めません（{here_ja}）。"
+        what_en = f"and no list is taken as it is ({here_en})."
     return FileRejected(
         f"これは{kind.name_ja}です。{what_ja}"
-        f"（{header_row}行目が見出し、データは{rows:,}行。）"
         f"指標の値はテンプレートの形（{EXPECTED_HEADER_JA}）で送ってください。",
-        f"This is {_the(kind)}, {what_en} (header at row {header_row}, {rows:,} data rows.) "
-        f"Send figures in the template ({EXPECTED_HEADER_EN}).",
+        f"This is {_the(kind)}, {what_en} Send figures in the template ({EXPECTED_HEADER_EN}).",
         rows_in_file=rows,
     )
 
@@ -123,7 +121,7 @@ def publisher_not_allowed(
         f"{name or '(no name)'} ({code or 'no code'})" for code, name in found.items()
     )
     return FileRejected(
-        f"この{kind.name_ja}の公開者は {quote(shown)} です。指標「{rule.indicator_id}」に使えるの"
+        f"この{kind.name_ja}の公開者は{quote(shown)}です。指標「{rule.indicator_id}」に使えるの"
         f"は全国地方公共団体コード {_codes(rule)} の団体が公開した一覧だけです"
         f"（データ{rows:,}行）。",
         f"This {kind.name_en} is published by {quote(shown_en)}; indicator "

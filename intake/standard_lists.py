@@ -21,11 +21,12 @@ class ListKind:
     short_ja: str  # how a figure's note names its source
     # Any one alternative, all of its columns present, identifies the kind.
     defining: tuple[frozenset[str], ...]
+    shown: tuple[str, ...] = ()  # the first alternative as the standard writes it
 
 
 def _kind(key: str, ja: str, en: str, short: str, *alternatives: tuple[str, ...]) -> ListKind:
     keys = tuple(frozenset(header_key(c) for c in alt) for alt in alternatives)
-    return ListKind(key, ja, en, short, keys)
+    return ListKind(key, ja, en, short, keys, alternatives[0] if alternatives else ())
 
 
 # Order matters only where kinds share columns: the more specific kind comes first (a
