@@ -76,6 +76,8 @@ def check_totals(
     group = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
     part_sum = pd.Series(np.where(is_part, values, 0.0)).groupby(group).sum()
     part_count = pd.Series(is_part.astype(int)).groupby(group).sum()
+    # Groups where an org-unit row did not parse: their totals cannot be checked.
+    broken = set(group[~usable & ~is_named & (org_text != "")].tolist())
 
     refused: list[RowError] = []
     notices: list[Notice] = []
@@ -85,7 +87,9 @@ def check_totals(
     for i in np.flatnonzero(is_named & usable):
         g, org = group[i], org_text[i]
         n, total = int(part_count[g]), float(part_sum[g])
-        if n == 0:
+        if g in broken:
+            refused.append(_unchecked(int(rows[i]), org, texts[i]))
+        elif n == 0:
             refused.append(_alone(int(rows[i]), org))
         elif math.isclose(values[i], total, rel_tol=1e-9, abs_tol=1e-9):
             notices.append(_checked(int(rows[i]), org, texts[i], total, n))
@@ -154,6 +158,19 @@ def _mismatch(row: int, org: str, text: str, value: float, total: float, n: int)
         f"'{org}' is a total row, but its value {_figure(value)} differs from the sum of the "
         f"{n} org-unit rows of the same indicator and period, {_figure(total)}. Totals are not "
         "stored; check the org units' figures.",
+        "total_row",
+    )
+
+
+def _unchecked(row: int, org: str, text: str) -> RowError:
+    return RowError(
+        row,
+        "value",
+        text,
+        f"「{org}」は合計の行ですが、同じ指標・期間の組織ごとの行に読めない行があるため、合計と"
+        "照らし合わせられません。合計は保存しません。",
+        f"'{org}' is a total row, but an org-unit row of the same indicator and period could "
+        "not be read, so the total cannot be checked. Totals are not stored.",
         "total_row",
     )
 
