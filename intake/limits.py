@@ -23,8 +23,11 @@ class ReadLimits:
     max_blank_columns: int = 16_384
     # Characters in one cell; Excel itself holds at most 32,767.
     max_cell_chars: int = 32_767
-    # .xlsx: the declared uncompressed size of one worksheet (read as a stream) ...
-    max_sheet_bytes: int = 1 << 30
+    # .xlsx: cells (empty ones too) on the sheet that is read; 1M rows of the template's
+    # five columns are 5M ...
+    max_cells: int = 20_000_000
+    # ... the declared uncompressed size of one worksheet (read as a stream) ...
+    max_sheet_bytes: int = 512 << 20
     # ... of any other part (shared strings and styles are read whole into memory) ...
     max_part_bytes: int = 64 << 20
     # ... and of the whole workbook, and how many parts it may have.

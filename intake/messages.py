@@ -90,13 +90,15 @@ class CellProblem:
     shown: str = ""  # what the cell held, for the error's value
 
 
-def cell_too_long(length: int, limit: int) -> CellProblem:
-    """Return the problem of a cell longer than the cap."""
+def cell_too_long(text: str, limit: int) -> CellProblem:
+    """Return the problem of a cell longer than the cap (quoting its start)."""
+    length = len(text)
     return CellProblem(
         "cell_too_long",
         f"セルの文字数が多すぎます（{length:,}文字、上限 {limit:,}文字）。この行は読み込みません。",
         f"the cell is too long ({length:,} characters; the limit is {limit:,}); the row is "
         "not read.",
+        shorten(text),
     )
 
 

@@ -99,6 +99,9 @@ def _read(
         fast = _simple_csv_upload(_utf8(data, text, pos, encoding), row, encoding, limits)
         if fast is not None:
             return fast
+    first = text[pos : text.find("\n", pos) if "\n" in text[pos:] else len(text)]
+    if first.count(",") >= limits.max_blank_columns:  # split nothing that wide
+        raise msg.too_large("列数", "columns", limits.max_columns)
     problems: dict = {}
     rows = csv_rows(text, row, pos, limits, problems)
     return interpret(Table(rows, encoding, problems, property_row=property_row), period, rules)[0]

@@ -46,7 +46,7 @@ def csv_rows(
                 raise msg.too_large("行数", "rows", limits.max_rows)
             for i, cell in enumerate(cells):
                 if len(cell) > limits.max_cell_chars:
-                    problems[(row, i)] = msg.cell_too_long(len(cell), limits.max_cell_chars)
+                    problems[(row, i)] = msg.cell_too_long(cell, limits.max_cell_chars)
                     cells[i] = shorten(cell)
             yield row, cells
     except csv.Error as exc:

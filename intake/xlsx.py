@@ -18,7 +18,7 @@ from intake.canonical import is_blank
 from intake.limits import ReadLimits, shorten
 from intake.messages import CellProblem, FileRejected, bad_xlsx, cell_too_long, too_large
 from intake.standard_lists import looks_like_header
-from intake.xlsx_scan import Merge, SheetScan, has_values, scan_sheet
+from intake.xlsx_scan import Merge, SheetScan, scan_sheet
 
 _HEADER_SEARCH_ROWS = 20  # non-blank rows looked at for a header, per sheet
 _HEADER_SEARCH_SCANNED = 2_000  # rows (blank ones too) looked at for it
@@ -103,6 +103,14 @@ def read_sheet(data: bytes, limits: ReadLimits) -> SheetRows:
     list's), or of the first sheet with data when none does; raise FileRejected when the
     workbook is beyond the limits or cannot be opened."""
     archive = check_archive(data, limits)
+    # Every worksheet is scanned before openpyxl opens the workbook: opening one already
+    # parses a sheet that lacks its <dimension>, and a cell too long to read must be
+    # refused before anything loads it.
+    scans = {
+        part.filename: _scan(archive, part.filename, limits)
+        for part in archive.infolist()
+        if _is_worksheet(part.filename)
+    }
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except FileRejected:
@@ -112,7 +120,7 @@ def read_sheet(data: bytes, limits: ReadLimits) -> SheetRows:
     try:
         if not book.worksheets:
             raise bad_xlsx("no worksheet")
-        return _read_chosen(book, archive, limits)
+        return _read_chosen(book, scans, limits)
     except FileRejected:
         raise
     except Exception as exc:
@@ -141,19 +149,24 @@ def _header_kind(sheet: object) -> str | None:
     return None
 
 
-def _read_chosen(book: object, archive: zipfile.ZipFile, limits: ReadLimits) -> SheetRows:
+def _read_chosen(book: object, scanned: dict[str, SheetScan], limits: ReadLimits) -> SheetRows:
     sheets = list(book.worksheets)  # type: ignore[attr-defined]
+    scans = [scanned.get(_sheet_path(s) or "", SheetScan()) for s in sheets]
     kinds = [_header_kind(s) for s in sheets]
     templates = [s for s, k in zip(sheets, kinds, strict=True) if k == "template"]
     if len(templates) > 1:
-        raise xmsg.several_template_sheets([s.title for s in templates])
+        exc = xmsg.several_template_sheets([s.title for s in templates])
+        exc.rows_in_file = sum(_data_rows(s, limits) for s in templates)
+        raise exc
     chosen = next((s for s, k in zip(sheets, kinds, strict=True) if k is not None), None)
-    data_sheets = [s for s in sheets if _sheet_has_values(archive, s)]
+    data_sheets = [
+        s for s, scan in zip(sheets, scans, strict=True) if scan.has_values or scan.cells
+    ]
     if chosen is None:
         chosen = data_sheets[0] if data_sheets else sheets[0]
-    rows = _read_rows(chosen, archive, limits)
+    rows = _read_rows(chosen, scans[sheets.index(chosen)], limits)
     skipped = [s.title for s in sheets[: sheets.index(chosen)]]
-    others = [s.title for s in data_sheets if s is not chosen]
+    others = [s.title for s in data_sheets if s is not chosen and s.title not in skipped]
     if skipped:
         rows.notes.append(xmsg.sheet_chosen(chosen.title, skipped))
     if others:
@@ -161,30 +174,41 @@ def _read_chosen(book: object, archive: zipfile.ZipFile, limits: ReadLimits) -> 
     return rows
 
 
-def _sheet_has_values(archive: zipfile.ZipFile, sheet: object) -> bool:
-    path = _sheet_path(sheet)
-    if path is None:
-        return True
-    return has_values(archive, path)
+def _data_rows(sheet: object, limits: ReadLimits) -> int:
+    """Return how many non-blank rows a sheet has below its first non-blank one (its header),
+    counting at most limits.max_rows."""
+    found = -1
+    for values in sheet.iter_rows(values_only=True):  # type: ignore[attr-defined]
+        if any(v is not None and str(v).strip() for v in values[: limits.max_columns]):
+            found += 1
+            if found >= limits.max_rows:
+                break
+    return max(found, 0)
 
 
-def _scan(sheet: object, archive: zipfile.ZipFile, limits: ReadLimits) -> SheetScan:
-    path = _sheet_path(sheet)
-    if path is None:
-        return SheetScan()
+def _scan(archive: zipfile.ZipFile, path: str, limits: ReadLimits) -> SheetScan:
+    """Return the scan of one worksheet part, refusing a cell too long to be read."""
     # A cell's XML is at most ~10 bytes a character (&#x…; references) plus its tags.
-    scan = scan_sheet(archive, path, limits.max_cell_chars * 10 + 4096, limits.max_merged_ranges)
-    title = sheet.title  # type: ignore[attr-defined]
+    scan = scan_sheet(
+        archive,
+        path,
+        limits.max_cell_chars * 10 + 4096,
+        limits.max_merged_ranges,
+        limits.max_cells,
+    )
+    name = path.rsplit("/", 1)[-1]
     if scan.huge_cell is not None:
-        raise xmsg.cell_too_large_to_read(title, *scan.huge_cell)
+        raise xmsg.cell_too_large_to_read(name, *scan.huge_cell)
+    # Refused whichever sheet holds them: openpyxl already parses a sheet to open the book.
+    if scan.cells > limits.max_cells:
+        raise xmsg.too_many_cells(name, limits.max_cells)
     if len(scan.merges) > limits.max_merged_ranges:
-        raise xmsg.too_many_merges(title, limits.max_merged_ranges)
+        raise xmsg.too_many_merges(name, limits.max_merged_ranges)
     return scan
 
 
-def _read_rows(sheet: object, archive: zipfile.ZipFile, limits: ReadLimits) -> SheetRows:
+def _read_rows(sheet: object, scan: SheetScan, limits: ReadLimits) -> SheetRows:
     """Return the sheet's non-blank rows with merged ranges filled down and problems marked."""
-    scan = _scan(sheet, archive, limits)
     out = SheetRows(sheet.title, [])  # type: ignore[attr-defined]
     merges = _Merges(scan.merges, limits.max_columns)
     formulas: dict[int, list[tuple[int, str]]] = {}
@@ -208,12 +232,14 @@ def _read_rows(sheet: object, archive: zipfile.ZipFile, limits: ReadLimits) -> S
                 marked = True
         for col, text in enumerate(cells):
             if len(text) > limits.max_cell_chars:
-                out.problems[(number, col)] = cell_too_long(len(text), limits.max_cell_chars)
+                out.problems[(number, col)] = cell_too_long(text, limits.max_cell_chars)
                 cells[col] = shorten(text)
         if is_blank(cells) and not marked:
             continue  # formatting-only rows below the data are not content
         if number > limits.max_rows:
-            raise too_large("行数", "rows", limits.max_rows)
+            exc = too_large("行数", "rows", limits.max_rows)
+            exc.rows_in_file, exc.rows_exact = max(len(out.rows) - 1, 0), False
+            raise exc
         out.rows.append((number, cells))
     while out.rows and out.rows[0][1][0].strip().startswith("#"):
         number, cells = out.rows.pop(0)  # comment rows above the header, as in CSV

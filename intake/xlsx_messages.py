@@ -83,14 +83,26 @@ def binary_workbook() -> FileRejected:
     )
 
 
-def cell_too_large_to_read(sheet: str, row: int, size: int) -> FileRejected:
+def cell_too_large_to_read(part: str, row: int, size: int) -> FileRejected:
     """Return the refusal of a workbook holding a cell too long to be read at all."""
     return unreadable(
         FileRejected(
-            f"シート「{quote(sheet)}」の{row:,}行目付近に、長すぎて読み込めないセルがあります"
-            f"（{_mb(size)}以上）。そのセルを削除してから送ってください。",
-            f"Sheet '{quote(sheet)}' holds a cell near row {row:,} too long to be read "
-            f"({_mb(size)} or more). Delete that cell and send the file again.",
+            f"シート（{quote(part)}）の{row:,}行目付近に、長すぎて読み込めないセルがあります"
+            f"（{_mb(size)}以上。Excel のセルは 32,767 文字までです）。そのセルを削除してから"
+            "送ってください。",
+            f"A sheet ({quote(part)}) holds a cell near row {row:,} too long to be read "
+            f"({_mb(size)} or more; an Excel cell holds 32,767 characters at most). Delete that "
+            "cell and send the file again.",
+        )
+    )
+
+
+def too_many_cells(sheet: str, limit: int) -> FileRejected:
+    """Return the refusal of a sheet with more cells than the limit."""
+    return unreadable(
+        FileRejected(
+            f"シート（{quote(sheet)}）のセルが多すぎます（上限 {limit:,}個）。{_SPLIT_JA}",
+            f"A sheet ({quote(sheet)}) has too many cells (the limit is {limit:,}). {_SPLIT_EN}",
         )
     )
 
@@ -99,9 +111,9 @@ def too_many_merges(sheet: str, limit: int) -> FileRejected:
     """Return the refusal of a sheet with more merged ranges than the limit."""
     return unreadable(
         FileRejected(
-            f"シート「{quote(sheet)}」の結合セルが多すぎます（上限 {limit:,}）。結合を解除して"
+            f"シート（{quote(sheet)}）の結合セルが多すぎます（上限 {limit:,}）。結合を解除して"
             "送ってください。",
-            f"Sheet '{quote(sheet)}' has too many merged ranges (the limit is {limit:,}). "
+            f"A sheet ({quote(sheet)}) has too many merged ranges (the limit is {limit:,}). "
             "Unmerge the cells and send it again.",
         )
     )

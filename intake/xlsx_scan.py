@@ -20,9 +20,6 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b")
 _VALUE = re.compile(rb"<(?:\w+:)?v>\s*[^<\s]")  # a <v> element with content
 _ROW = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
 _HAS_VALUE = re.compile(rb"<(?:\w+:)?(?:v>|is>|v\s[^>]*[^/]>)")
-# Where an element that matters begins: a pass cuts its buffer there, so that no cell, row
-# or merged range is split between two chunks.
-_BOUNDARY = re.compile(rb"<(?:\w+:)?(?:c|row|mergeCell)\b")
 
 
 @dataclass
@@ -43,6 +40,7 @@ class SheetScan:
     merges: list[Merge] = field(default_factory=list)
     formulas_without_value: dict[tuple[int, int], str] = field(default_factory=dict)
     has_values: bool = False
+    cells: int = 0
     # (row near which, bytes) of a cell too long to read, if any
     huge_cell: tuple[int, int] | None = None
 
@@ -73,51 +71,72 @@ def _formula_cells(chunk: bytes, found: dict[tuple[int, int], str]) -> None:
         found[(row, column_index_from_string(letters))] = text
 
 
+_ROOT = re.compile(rb"<(\w+:)?worksheet\b")
+
+
+@dataclass(frozen=True)
+class _Tags:
+    """The start tags a pass looks for, with the namespace prefix the sheet uses (x:c)."""
+
+    cell: bytes
+    empty_cell: bytes
+    row: bytes
+    merge: bytes
+    formula: bytes
+
+    @classmethod
+    def of(cls, first: bytes) -> _Tags:
+        root = _ROOT.search(first)
+        p = (root.group(1) or b"") if root else b""
+        return cls(b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"row", b"<" + p + b"mergeCell ",
+                   b"<" + p + b"f")  # fmt: skip
+
+    def last_start(self, data: bytes) -> int:
+        """Return where the last cell, row or merged range in `data` begins (not at 0), or 0."""
+        return max(
+            0, *(data.rfind(t, 1) for t in (self.cell, self.empty_cell, self.row, self.merge))
+        )
+
+
 def scan_sheet(
-    archive: zipfile.ZipFile, path: str, max_cell_bytes: int, max_merges: int
+    archive: zipfile.ZipFile, path: str, max_cell_bytes: int, max_merges: int, max_cells: int
 ) -> SheetScan:
     """Return what one pass over the worksheet part `path` finds; stops at a cell longer
-    than `max_cell_bytes` or at more than `max_merges` merged ranges (the caller refuses)."""
+    than `max_cell_bytes`, at more than `max_merges` merged ranges or more than `max_cells`
+    cells (the caller refuses). Byte searches in C first; regular expressions only on the
+    chunks where they find something."""
     scan = SheetScan()
     carry = b""
     last_row = 0
+    tags: _Tags | None = None
     with archive.open(path) as stream:
         while True:
             block = stream.read(_CHUNK)
             data = carry + block
-            if not block:
-                cut = len(data)
-            else:
-                starts = [m.start() for m in _BOUNDARY.finditer(data, max(0, len(data) - _CHUNK))]
-                cut = starts[-1] if starts else 0
+            if tags is None:
+                tags = _Tags.of(data[:4096])
+            cut = len(data) if not block else tags.last_start(data)
             part, carry = data[:cut], data[cut:]
-            rows = _ROW.findall(part)
-            if rows:
-                last_row = int(rows[-1])
+            at = part.rfind(tags.row)
+            if at >= 0 and (row := _ROW.match(part, at)) is not None:
+                last_row = int(row.group(1))
             if len(carry) > max_cell_bytes:
                 near = _ROW.search(carry, 0, 4096)
                 scan.huge_cell = (int(near.group(1)) if near else last_row, len(carry))
                 return scan
+            scan.cells += part.count(tags.cell) + part.count(tags.empty_cell)
+            if scan.cells > max_cells:
+                return scan
             if not scan.has_values and _HAS_VALUE.search(part):
                 scan.has_values = True
-            if _FORMULA.search(part):
+            if tags.formula in part:
                 _formula_cells(part, scan.formulas_without_value)
-            for ref in _MERGE.findall(part):
-                merge = _merge(ref)
-                if merge is not None:
-                    scan.merges.append(merge)
-            if len(scan.merges) > max_merges:
-                return scan
+            if tags.merge in part:
+                for ref in _MERGE.findall(part):
+                    merge = _merge(ref)
+                    if merge is not None:
+                        scan.merges.append(merge)
+                if len(scan.merges) > max_merges:
+                    return scan
             if not block:
                 return scan
-
-
-def has_values(archive: zipfile.ZipFile, path: str) -> bool:
-    """Return True if the worksheet part holds any cell value (a cheap byte search)."""
-    tail = b""
-    with archive.open(path) as stream:
-        while block := stream.read(_CHUNK):
-            if _HAS_VALUE.search(tail + block):
-                return True
-            tail = block[-64:]
-    return False
