@@ -80,7 +80,7 @@ def _simple_csv_columns(
     columns = table.columns
     if not table.num_rows or any(c.type != _CELL for c in columns):
         return None
-    if table.num_rows > limits.max_rows:
+    if table.num_rows - 1 > limits.max_rows:  # the header, then the data rows
         return None
     limit = limits.max_cell_chars
     if any((pc.max(pc.utf8_length(c)).as_py() or 0) > limit for c in columns):
@@ -135,11 +135,13 @@ def _simple_csv_upload(
         raise msg.unheaded_cell(int(skipped + 1 + rows[p]), get_column_letter(i + 1), cell)
     if not rows.size:
         raise msg.no_data_rows()
+    codes: dict = {}
     frame, errors = _template_frame(
         skipped + 1 + rows,
         {
             name: columns[i].slice(1) if every_row else columns[i].take(rows)
             for name, i in cols.items()
         },
+        codes,
     )
-    return finish_template(frame, errors, encoding)
+    return finish_template(frame, errors, encoding, None, codes)

@@ -123,19 +123,26 @@ def _template(
             raw[name].append(c[i] if i < len(c) else "")
     if not numbers:
         raise msg.no_data_rows()
+    codes: dict = {}
     frame, errors = _template_frame(
-        np.array(numbers, dtype=np.int64), {name: _cells(cells) for name, cells in raw.items()}
+        np.array(numbers, dtype=np.int64),
+        {name: _cells(cells) for name, cells in raw.items()},
+        codes,
     )
     errors, notices = _cell_problems(table, cols, set(numbers), errors)
-    return finish_template(frame, errors, table.encoding, notices)
+    return finish_template(frame, errors, table.encoding, notices, codes)
 
 
 def finish_template(
-    frame, errors: list[RowError], encoding: str, notices: list[Notice] | None = None
+    frame,
+    errors: list[RowError],
+    encoding: str,
+    notices: list[Notice] | None = None,
+    codes: dict | None = None,
 ) -> ParsedUpload:
     """Return the template's ParsedUpload once total rows are checked."""
     rows = len(frame)
-    frame, refused, set_aside = check_totals(frame, errors)
+    frame, refused, set_aside = check_totals(frame, errors, codes)
     if refused:
         taken = {(e.row, e.column) for e in refused}
         errors = [e for e in errors if (e.row, e.column) not in taken] + refused

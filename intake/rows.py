@@ -32,6 +32,7 @@ def csv_rows(
     if csv.field_size_limit() <= len(text):
         csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text[pos:], newline=""), strict=True)
+    filled = 0  # non-blank records: the header, then the data rows
     try:
         # One CSV record is one Excel row, even when a quoted cell spans several lines.
         for cells in reader:
@@ -42,8 +43,10 @@ def csv_rows(
                 if not is_blank(cells[limits.max_columns :]):
                     raise msg.too_large("列数", "columns", limits.max_columns)
                 cells = cells[: limits.max_columns]
-            if row > limits.max_rows and not is_blank(cells):
-                raise msg.too_large("行数", "rows", limits.max_rows)
+            if not is_blank(cells):
+                filled += 1
+                if filled - 1 > limits.max_rows:
+                    raise msg.too_large("行数", "rows", limits.max_rows)
             for i, cell in enumerate(cells):
                 if len(cell) > limits.max_cell_chars:
                     problems[(row, i)] = msg.cell_too_long(cell, limits.max_cell_chars)

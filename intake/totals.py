@@ -10,6 +10,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,53 +52,97 @@ def _figure(value: float) -> str:
     return f"{int(value):,}" if float(value).is_integer() and abs(value) < 1e15 else f"{value:,}"
 
 
+def _codes(column: pd.Series) -> tuple[np.ndarray, list]:
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), list(uniques)
+
+
+def _merged(index: np.ndarray, texts: list[str]) -> tuple[np.ndarray, list[str]]:
+    """Return per-row codes among the distinct `texts` (rows' codes `index` are among texts
+    that may repeat once cleaned: ｋｐｉ and kpi)."""
+    codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
+    table = np.append(np.asarray(codes, dtype=np.int64), -1)
+    return table[index], list(uniques)
+
+
+def _period_codes(
+    frame: pd.DataFrame, known: tuple[np.ndarray, list, list] | None
+) -> tuple[np.ndarray, int]:
+    """Return per row a code of its period (first day and granularity; -1 when unread) and
+    how many there are. Texts are few (2019-04, 令和元年5月 …): each is looked at once."""
+    if known is not None:
+        text_codes, starts, grans = known
+    else:
+        text_codes, _ = _codes(frame["period_text"])
+        first_rows = np.full(int(text_codes.max(initial=-1)) + 1, -1, dtype=np.int64)
+        first_rows[text_codes[::-1]] = np.arange(len(text_codes))[::-1]
+        starts = frame["period"].to_numpy(dtype=object)[first_rows]
+        grans = frame["granularity"].to_numpy(dtype=object)[first_rows]
+    seen: dict[tuple, int] = {}
+    per_text = np.array(
+        [
+            -1 if s is None else seen.setdefault((s, g), len(seen))
+            for s, g in zip(starts, grans, strict=True)
+        ]
+        + [-1],
+        dtype=np.int64,
+    )
+    return per_text[text_codes], len(seen)
+
+
 def check_totals(
-    frame: pd.DataFrame, errors: list[RowError]
+    frame: pd.DataFrame, errors: list[RowError], codes: dict[str, Any] | None = None
 ) -> tuple[pd.DataFrame, list[RowError], list[Notice]]:
     """Return the frame without the total rows that check out, the refusals of the others,
-    and a notice per total row set aside."""
-    orgs = frame["org_unit"]
-    names = pd.unique(orgs.dropna())
-    named = {n for n in names if isinstance(n, str) and n and is_total_name(n)}
-    if len(names) < 2 and not named:
+    and a notice per total row set aside. Vectorised, and given the parser's `codes` of the
+    frame's texts it hashes nothing again; without org units it returns at once."""
+    codes = codes or {}
+    if "org_unit" in codes:
+        org_codes, org_names = _merged(*codes["org_unit"])
+    else:
+        org_codes, org_names = _codes(frame["org_unit"])
+    named_codes = [i for i, n in enumerate(org_names) if isinstance(n, str) and is_total_name(n)]
+    real_orgs = [n for n in org_names if isinstance(n, str) and n]
+    if len(real_orgs) < 2 and not named_codes:
         return frame, [], []
-    failed = {e.row for e in errors}
-    values = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
-    usable = (
-        (frame["indicator_id"].fillna("").astype(str).str.len().to_numpy() > 0)
-        & frame["period"].notna().to_numpy()
-        & ~np.isnan(values)
-    )
-    usable &= ~frame["row_number"].isin(failed).to_numpy()
-    org_text = orgs.fillna("").astype(str).to_numpy(dtype=object)
-    is_named = np.array([o in named for o in org_text], dtype=bool)
-    is_part = usable & ~is_named & (org_text != "")
-    keys = frame[["indicator_id", "period", "granularity"]].astype(str)
-    group = keys.groupby(list(keys.columns), sort=False).ngroup().to_numpy()
-    part_sum = pd.Series(np.where(is_part, values, 0.0)).groupby(group).sum()
-    part_count = pd.Series(is_part.astype(int)).groupby(group).sum()
+    if "indicator_id" in codes:
+        id_codes, id_names = _merged(*codes["indicator_id"])
+    else:
+        id_codes, id_names = _codes(frame["indicator_id"])
+    period_codes, period_count = _period_codes(frame, codes.get("period"))
+    values = np.asarray(frame["value"].to_numpy(dtype=object), dtype=float)  # None is NaN
+    rows = frame["row_number"].to_numpy()
+    blank_id = np.array([not (isinstance(i, str) and i) for i in id_names] + [True])[id_codes]
+    usable = ~blank_id & (period_codes >= 0) & ~np.isnan(values)
+    if errors:
+        usable &= ~np.isin(rows, np.fromiter({e.row for e in errors}, dtype=np.int64))
+    is_named = np.isin(org_codes, named_codes)
+    empty_org = np.array([not (isinstance(n, str) and n) for n in org_names] + [True])[org_codes]
+    is_part = usable & ~is_named & ~empty_org
+    group, _ = pd.factorize(id_codes * (period_count + 1) + period_codes + 1)
+    part_sum = np.bincount(group, weights=np.where(is_part, values, 0.0))
+    part_count = np.bincount(group, weights=is_part.astype(float)).astype(np.int64)
     # Groups where an org-unit row did not parse: their totals cannot be checked.
-    broken = set(group[~usable & ~is_named & (org_text != "")].tolist())
+    broken = set(group[~usable & ~is_named & ~empty_org].tolist())
 
     refused: list[RowError] = []
     notices: list[Notice] = []
     drop: list[int] = []
-    rows = frame["row_number"].to_numpy()
-    texts = frame["value_text"].fillna("").astype(str).to_numpy(dtype=object)
-    for i in np.flatnonzero(is_named & usable):
-        g, org = group[i], org_text[i]
+    texts = frame["value_text"]
+    for i in np.flatnonzero(is_named & usable).tolist():
+        g, org, text = group[i], org_names[org_codes[i]], str(texts.iloc[i])
         n, total = int(part_count[g]), float(part_sum[g])
         if g in broken:
-            refused.append(_unchecked(int(rows[i]), org, texts[i]))
+            refused.append(_unchecked(int(rows[i]), org, text))
         elif n == 0:
             refused.append(_alone(int(rows[i]), org))
         elif math.isclose(values[i], total, rel_tol=1e-9, abs_tol=1e-9):
-            notices.append(_checked(int(rows[i]), org, texts[i], total, n))
+            notices.append(_checked(int(rows[i]), org, text, total, n))
             drop.append(i)
         else:
-            refused.append(_mismatch(int(rows[i]), org, texts[i], values[i], total, n))
-    groups_with_named = set(group[is_named & usable].tolist())
-    refused += _disguised(frame, values, group, is_part, groups_with_named, org_text, texts)
+            refused.append(_mismatch(int(rows[i]), org, text, values[i], total, n))
+    skip = set(group[is_named & usable].tolist())
+    refused += _disguised(frame, values, group, is_part, skip, org_codes, org_names)
     if drop:
         frame = frame.drop(index=frame.index[drop]).reset_index(drop=True)
     return frame, refused, notices
@@ -109,29 +154,34 @@ def _disguised(
     group: np.ndarray,
     is_part: np.ndarray,
     skip: set[int],
-    org_text: np.ndarray,
-    texts: np.ndarray,
+    org_codes: np.ndarray,
+    org_names: list,
 ) -> list[RowError]:
     """Refuse, in each group of positive org-unit rows, one whose value is the sum of the
     others (at least _MIN_PARTS_FOR_EQUALITY of them)."""
+    at = np.flatnonzero(is_part)
+    if not at.size:
+        return []
+    g, v = group[at], values[at]
+    size = int(group.max()) + 1
+    count = np.bincount(g, minlength=size)
+    total = np.bincount(g, weights=v, minlength=size)
+    high = np.full(size, -np.inf)
+    np.maximum.at(high, g, v)
+    low = np.full(size, np.inf)
+    np.minimum.at(low, g, v)
+    rest = total - high
+    close = np.isclose(high, rest, rtol=1e-9, atol=1e-9)
+    candidates = np.flatnonzero((count > _MIN_PARTS_FOR_EQUALITY) & (low > 0) & close)
     found: list[RowError] = []
-    parts = pd.DataFrame({"g": group[is_part], "v": values[is_part], "i": np.flatnonzero(is_part)})
-    if parts.empty:
-        return found
-    stats = parts.groupby("g").agg(
-        n=("v", "size"), low=("v", "min"), high=("v", "max"), s=("v", "sum")
-    )
-    candidates = stats[(stats.n > _MIN_PARTS_FOR_EQUALITY) & (stats.low > 0)]
-    for g, row in candidates.iterrows():
-        if g in skip:
+    for c in candidates.tolist():
+        if c in skip:
             continue
-        rest = float(row.s - row.high)
-        if not math.isclose(float(row.high), rest, rel_tol=1e-9, abs_tol=1e-9):
-            continue
-        members = parts[(parts.g == g) & (parts.v == row.high)]
-        i = int(members.i.iloc[0])
+        i = int(at[np.flatnonzero((g == c) & (v == high[c]))[0]])
         number = int(frame["row_number"].iloc[i])
-        found.append(_disguise(number, org_text[i], texts[i], float(row.high), int(row.n) - 1))
+        text = str(frame["value_text"].iloc[i])
+        org = org_names[org_codes[i]]
+        found.append(_disguise(number, org, text, float(high[c]), int(count[c]) - 1))
     return found
 
 
