@@ -83,8 +83,11 @@ def _simple_csv_columns(
     if table.num_rows - 1 > limits.max_rows:  # the header, then the data rows
         return None
     limit = limits.max_cell_chars
-    if any((pc.max(pc.utf8_length(c)).as_py() or 0) > limit for c in columns):
-        return None  # the row reader refuses such a cell's row; let it say so
+    for column in columns:  # bytes bound characters: count these only when bytes exceed
+        if (pc.max(pc.binary_length(column)).as_py() or 0) > limit and (
+            pc.max(pc.utf8_length(column)).as_py() or 0
+        ) > limit:
+            return None  # the row reader refuses such a cell's row; let it say so
     return columns
 
 

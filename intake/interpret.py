@@ -19,7 +19,7 @@ from intake.canonical import ParsedUpload, _template_columns, header_key, is_bla
 from intake.columns import _cells, _template_frame
 from intake.list_counts import count_list
 from intake.list_rule import ListRule
-from intake.messages import CellProblem, FileRejected, RowError
+from intake.messages import CellProblems, FileRejected, RowError
 from intake.rows import records_frame
 from intake.standard_lists import OTHER_KIND, layout_of, looks_like_header, recognise
 from intake.totals import Notice, check_totals
@@ -34,16 +34,11 @@ class Table:
 
     rows: Rows
     encoding: str
-    problems: dict[tuple[int, int], CellProblem] = field(default_factory=dict)  # (row, col0)
+    problems: CellProblems = field(default_factory=CellProblems)  # (row, col0)
     filled: dict[tuple[int, int], str] = field(default_factory=dict)  # merge fills: range
     property_row: tuple[int, list[str]] | None = None
     notes: list[tuple[str, str]] = field(default_factory=list)
     sheet: str | None = None
-
-    def __post_init__(self) -> None:
-        self.marked: dict[int, tuple[int, CellProblem]] = {}
-        for (row, col), problem in sorted(self.problems.items()):
-            self.marked.setdefault(row, (col, problem))
 
 
 def interpret(
@@ -100,7 +95,7 @@ def _keys(cells: Sequence[str]) -> list[str]:
 def _marked(table: Table, number: int) -> bool:
     """Return True if a cell of row `number` has a problem (a formula without its value
     leaves a row looking blank, yet it is not)."""
-    return number in table.marked
+    return number in table.problems.by_row
 
 
 def _check_unheaded(number: int, cells: list[str], keys: list[str]) -> None:
@@ -222,7 +217,7 @@ def _list(
         nonlocal read
         for n, c in data:
             read += 1
-            problem = table.marked.get(n)
+            problem = table.problems.by_row.get(n)
             if problem is None:
                 yield n, c
                 continue

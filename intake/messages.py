@@ -90,6 +90,21 @@ class CellProblem:
     shown: str = ""  # what the cell held, for the error's value
 
 
+class CellProblems(dict[tuple[int, int], CellProblem]):
+    """Problems by (row, column index), and each row's first, kept as the readers add them
+    (a CSV reader adds a row's while the row is being consumed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_row: dict[int, tuple[int, CellProblem]] = {}
+
+    def __setitem__(self, key: tuple[int, int], value: CellProblem) -> None:
+        super().__setitem__(key, value)
+        row, col = key
+        if row not in self.by_row or col < self.by_row[row][0]:
+            self.by_row[row] = (col, value)
+
+
 def cell_too_long(text: str, limit: int) -> CellProblem:
     """Return the problem of a cell longer than the cap (quoting its start)."""
     length = len(text)

@@ -21,7 +21,7 @@ from intake.fast_csv import _simple_csv_upload
 from intake.interpret import Table, interpret
 from intake.limits import DEFAULT_LIMITS, ReadLimits
 from intake.list_rule import DEFAULT_LIST_RULES, ListRule, check_rules
-from intake.messages import FileRejected
+from intake.messages import CellProblems, FileRejected
 from intake.rows import XLSX_MAX_COLUMNS as XLSX_MAX_COLUMNS
 from intake.rows import XLSX_MAX_ROWS as XLSX_MAX_ROWS
 from intake.rows import csv_rows
@@ -102,7 +102,7 @@ def _read(
     first = text[pos : text.find("\n", pos) if "\n" in text[pos:] else len(text)]
     if first.count(",") >= limits.max_blank_columns:  # split nothing that wide
         raise msg.too_large("列数", "columns", limits.max_columns)
-    problems: dict = {}
+    problems = CellProblems()
     rows = csv_rows(text, row, pos, limits, problems)
     return interpret(Table(rows, encoding, problems, property_row=property_row), period, rules)[0]
 

@@ -12,9 +12,9 @@ import pandas as pd
 from intake import messages as msg
 from intake.canonical import FRAME_COLUMNS, is_blank
 from intake.limits import DEFAULT_LIMITS, ReadLimits, shorten
-from intake.messages import CellProblem
+from intake.messages import CellProblems
 
-Problems = dict[tuple[int, int], CellProblem]
+Problems = CellProblems
 
 # Kept for callers of the old names; the limits now come from ReadLimits.
 XLSX_MAX_ROWS = DEFAULT_LIMITS.max_rows

@@ -16,7 +16,7 @@ import openpyxl
 from intake import xlsx_messages as xmsg
 from intake.canonical import is_blank
 from intake.limits import ReadLimits, shorten
-from intake.messages import CellProblem, FileRejected, bad_xlsx, cell_too_long, too_large
+from intake.messages import CellProblems, FileRejected, bad_xlsx, cell_too_long, too_large
 from intake.standard_lists import looks_like_header
 from intake.xlsx_scan import Merge, SheetScan, scan_sheet
 
@@ -33,7 +33,7 @@ class SheetRows:
 
     name: str
     rows: list[tuple[int, list[str]]]
-    problems: dict[tuple[int, int], CellProblem] = field(default_factory=dict)  # (row, col0)
+    problems: CellProblems = field(default_factory=CellProblems)  # (row, col0)
     filled: dict[tuple[int, int], str] = field(default_factory=dict)  # merge fills
     property_row: tuple[int, list[str]] | None = None  # an IMI #property row above the data
     notes: list[tuple[str, str]] = field(default_factory=list)  # (ja, en) about other sheets

@@ -5,8 +5,12 @@ here; the limits are set low so that the tests stay quick."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from intake import (
     FileRejected,
@@ -16,6 +20,7 @@ from intake import (
     parse_isolated,
     read_upload,
 )
+from intake.counting import count_csv_rows
 from tests import bombs
 
 SMALL = ReadLimits(max_part_bytes=8 << 20, max_sheet_bytes=8 << 20, max_workbook_bytes=32 << 20)
@@ -111,6 +116,21 @@ def test_a_ten_megabyte_cell_refuses_its_row_with_the_right_reason() -> None:
     assert max(len(t) for t in up.frame["value_text"]) == 200
 
 
+def test_a_long_cell_in_a_list_refuses_that_row_only() -> None:
+    header = (
+        "都道府県コード又は市区町村コード,NO,都道府県名,市区町村名,名称,名称_カナ,名称_英語,住所,"
+        "方書,緯度,経度,設置者,電話番号,内線番号,SSID,提供エリア,URL,備考"
+    )
+    rows = [
+        "222127,1,静岡県,焼津市,a,,,x,,,,,,,S,,,",
+        "222127,2,静岡県,焼津市,b,,,y,,,,,,,S,,," + "z" * 40000,
+    ]
+    up = read_upload(("\n".join([header, *rows]) + "\n").encode(), "w.csv", period="2019-03")
+    assert up.frame["value"].tolist() == [1.0]
+    assert [(e.row, e.column, e.rule) for e in up.errors] == [(3, "備考", "cell_too_long")]
+    assert up.file_row_counts().rejected == 1
+
+
 def test_echoed_values_are_cut_to_a_readable_length() -> None:
     error = RowError(2, "value", "x" * 100_000, "ja", "en", "rule")
     assert len(error.value) == 200 and error.value.endswith("…")
@@ -151,6 +171,47 @@ def test_limits_must_be_positive() -> None:
 )
 def test_whole_file_rejections_count_their_rows(data: bytes, name: str, rows: int | None) -> None:
     assert refused(data, name).rows_in_file == rows
+
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+
+
+@pytest.mark.skipif(not REALDATA.is_dir(), reason=f"{REALDATA} is absent")
+@pytest.mark.parametrize(
+    ("name", "rows"),
+    [
+        # no header found: every row below the comments counts (title, two header rows,
+        # 33 municipalities and 県全体)
+        ("kanagawa_vaccine_by_municipality_R3-07-19_sjis.csv", 37),
+        ("takamatsu_births_deaths_monthly_0091_2020.csv", 12),  # 12 months, no header
+    ],
+)
+def test_real_files_rejected_whole_count_their_rows(name: str, rows: int) -> None:
+    assert refused((REALDATA / name).read_bytes(), name).rows_in_file == rows
+
+
+_CELLS = st.sampled_from(["k", "", "2019-04", "1", "x", "合計", "A市", '"a,b"', '"a\nb"'])
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    header=st.sampled_from(
+        ["indicator_id,period,value,org_unit", "indicator_id,period,value,memo", "a,b,c,d"]
+    ),
+    rows=st.lists(st.lists(_CELLS, min_size=4, max_size=5), max_size=8),
+)
+def test_every_row_of_a_file_is_accounted_for(header: str, rows: list[list[str]]) -> None:
+    text = header + "\n" + "\n".join(",".join(r) for r in rows) + "\n"
+    data = text.encode()
+    expected = count_csv_rows(data, None)[0]
+    try:
+        up = read_upload(data, "up.csv")
+    except FileRejected as exc:
+        assert exc.rows_in_file is not None
+        return
+    counts = up.file_row_counts()
+    assert counts.rows == up.rows_in_file == expected
+    assert counts.accepted + counts.rejected + counts.set_aside == counts.rows
 
 
 def test_a_rejected_workbook_counts_the_rows_below_its_header() -> None:
