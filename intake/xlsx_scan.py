@@ -91,11 +91,10 @@ class _Tags:
         return cls(b"<" + p + b"c ", b"<" + p + b"c>", b"<" + p + b"row", b"<" + p + b"mergeCell ",
                    b"<" + p + b"f")  # fmt: skip
 
-    def last_start(self, data: bytes) -> int:
-        """Return where the last cell, row or merged range in `data` begins (not at 0), or 0."""
-        return max(
-            0, *(data.rfind(t, 1) for t in (self.cell, self.empty_cell, self.row, self.merge))
-        )
+    def last_start(self, data: bytes, low: int = 1) -> int:
+        """Return where the last cell, row or merged range in `data` begins (at or after
+        `low`), or -1."""
+        return max(data.rfind(t, low) for t in (self.cell, self.empty_cell, self.row, self.merge))
 
 
 def scan_sheet(
@@ -106,23 +105,37 @@ def scan_sheet(
     cells (the caller refuses). Byte searches in C first; regular expressions only on the
     chunks where they find something."""
     scan = SheetScan()
-    carry = b""
+    carry = b""  # bytes not yet looked at, from the start of an element
+    pieces: list[bytes] = []  # within one element longer than a chunk: its bytes, unjoined
+    held = 0  # len(carry) + the pieces' lengths
     last_row = 0
     tags: _Tags | None = None
     with archive.open(path) as stream:
         while True:
             block = stream.read(_CHUNK)
-            data = carry + block
             if tags is None:
-                tags = _Tags.of(data[:4096])
-            cut = len(data) if not block else tags.last_start(data)
-            part, carry = data[:cut], data[cut:]
+                tags = _Tags.of(block[:4096])
+            if not block:
+                part, carry, pieces = carry + b"".join(pieces), b"", []
+            elif pieces or len(carry) >= _CHUNK:  # inside a long element: never re-join it
+                cut = tags.last_start(block, 0)
+                if cut < 0:
+                    pieces.append(block)
+                    part = b""
+                else:
+                    part = carry + b"".join(pieces) + block[:cut]
+                    carry, pieces = block[cut:], []
+            else:
+                data = carry + block
+                cut = max(tags.last_start(data), 0)
+                part, carry = data[:cut], data[cut:]
+            held = len(carry) + sum(len(p) for p in pieces)
             at = part.rfind(tags.row)
             if at >= 0 and (row := _ROW.match(part, at)) is not None:
                 last_row = int(row.group(1))
-            if len(carry) > max_cell_bytes:
+            if held > max_cell_bytes:
                 near = _ROW.search(carry, 0, 4096)
-                scan.huge_cell = (int(near.group(1)) if near else last_row, len(carry))
+                scan.huge_cell = (int(near.group(1)) if near else last_row, held)
                 return scan
             scan.cells += part.count(tags.cell) + part.count(tags.empty_cell)
             if scan.cells > max_cells:

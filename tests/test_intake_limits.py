@@ -5,6 +5,8 @@ here; the limits are set low so that the tests stay quick."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -240,6 +242,26 @@ def test_the_isolated_parse_gives_what_read_upload_gives() -> None:
     assert (here.errors, here.set_aside, here.rows_in_file) == (
         there.errors, there.set_aside, there.rows_in_file,
     )  # fmt: skip
+
+
+def test_the_isolated_parse_never_runs_the_callers_main_script(tmp_path: Path) -> None:
+    # A Streamlit page is the __main__ module of the dashboard; multiprocessing would run it
+    # again in every child. Here a script that would mark a file if it ran twice.
+    marker = tmp_path / "ran"
+    script = tmp_path / "page.py"
+    script.write_text(
+        "import pathlib, sys\n"
+        f"m = pathlib.Path({str(marker)!r})\n"
+        "m.write_text(m.read_text() + 'x' if m.exists() else 'x')\n"
+        "from intake import parse_isolated\n"
+        "up = parse_isolated(b'indicator_id,period,value\\nk,2019-04,1\\n', 'a.csv')\n"
+        "print(len(up.frame))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "1"
+    assert marker.read_text() == "x"
 
 
 def test_an_isolated_rejection_comes_back_whole() -> None:
