@@ -23,7 +23,7 @@ from intake import (
     read_upload,
 )
 from intake.counting import count_csv_rows
-from tests import bombs
+from tests.data import bombs
 
 SMALL = ReadLimits(max_part_bytes=8 << 20, max_sheet_bytes=8 << 20, max_workbook_bytes=32 << 20)
 
