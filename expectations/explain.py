@@ -17,9 +17,19 @@ if TYPE_CHECKING:
     from expectations.validate import ValidationContext
 
 
+# What is echoed back (errors files, JSON, quarantine) is cut to this many characters.
+ECHO_CHARS = 200
+
+
+def _short(text: str, limit: int = ECHO_CHARS) -> str:
+    """`text` cut to `limit` characters, the last one "…"."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True)
 class RowFailure:
-    """One rule one uploaded row broke, with the reason in Japanese and English."""
+    """One rule one uploaded row broke, with the reason in Japanese and English; `value` is
+    what was sent, cut to a readable length."""
 
     row: int
     column: str
@@ -27,6 +37,9 @@ class RowFailure:
     rule: str
     reason_ja: str
     reason_en: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", _short(self.value))
 
 
 def _file_failure_text(check: str, result: ExpectationValidationResult) -> str:
@@ -113,8 +126,8 @@ class _Explainer:
         return RowFailure(int(self.columns["row_number"][i]), column, value, rule, ja, en)
 
     def cell(self, column: str, i: int) -> str:
-        """Row `i`'s `column` as text."""
-        return _text(self.columns[column][i])
+        """Row `i`'s `column` as text, cut to a length that can be quoted back."""
+        return _short(_text(self.columns[column][i]))
 
     def _indicator_missing(self, i: int) -> tuple[str, str, str, str]:
         return "indicator_id", "", "指標IDが空です", "indicator id is empty"
@@ -216,14 +229,14 @@ class _Explainer:
         return list(
             zip(
                 self.columns["indicator_id"],
-                self.columns["period"],
+                self.columns["period_key"],
                 self.columns["org_unit"],
                 strict=True,
             )
         )
 
     def _keys_at(self, i: int) -> tuple:
-        return tuple(self.columns[c][i] for c in ("indicator_id", "period", "org_unit"))
+        return tuple(self.columns[c][i] for c in ("indicator_id", "period_key", "org_unit"))
 
     def _previous_label(self, i: int) -> tuple[str, str]:
         """The previous figure as (ja, en), e.g. 2019-03: 1,200 (and its row when in this file)."""

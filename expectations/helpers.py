@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -76,6 +77,7 @@ def derive_helper_columns(frame: pd.DataFrame, context: ValidationContext) -> pd
 
     pairs = _Distinct.of_pairs(ids, shapes, frequency_period)
     work["frequency_period"] = pairs.spread(pairs.uniques)
+    work["period_key"] = _period_keys(periods, granularities, pairs, context.today)
 
     value = pd.to_numeric(work["value"], errors="coerce")
     previous = _previous_figures(work, context, ids, periods, np.asarray(value, dtype=float))
@@ -89,6 +91,40 @@ def derive_helper_columns(frame: pd.DataFrame, context: ValidationContext) -> pd
     ratio = np.maximum(value / prior, prior / value)
     work["jump_ratio"] = ratio.where(both_positive)
     return work
+
+
+@cache
+def _frequency_periods() -> frozenset[str]:
+    """The frequency/period pairs the suite's period_matches_frequency check allows."""
+    from expectations.engine import load_suite_config
+
+    for expectation in load_suite_config()["expectations"]:
+        if expectation["meta"]["check"] == "period_matches_frequency":
+            return frozenset(expectation["kwargs"]["value_set"])
+    return frozenset()
+
+
+def _period_keys(
+    periods: _Distinct, granularities: _Distinct, pairs: _Distinct, today: dt.date
+) -> pd.Series:
+    """Per row, its period as '<granularity>:<first day>' when the row passed the period
+    checks (readable, not in the future, of its indicator's frequency), else missing: the
+    duplicate check compares periods, not start days (a fiscal year and its April start on
+    the same day), and only among rows whose periods are valid."""
+    allowed = _frequency_periods()
+    valid_pair = np.array([p in allowed for p in pairs.uniques] + [False])[pairs.codes]
+
+    def key(g: int, p: int) -> Any:
+        if g < 0 or p < 0:
+            return None
+        start = periods.uniques[p]
+        if not isinstance(start, dt.date) or start > today:
+            return None
+        return f"{granularities.uniques[g]}:{start.isoformat()}"
+
+    keys = _Distinct.of_pairs(granularities, periods, key)
+    out = keys.spread(keys.uniques)
+    return out.where(valid_pair)
 
 
 class _Distinct:

@@ -60,10 +60,12 @@ def _normalised(cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray, list[str], lis
 
 
 def _template_frame(
-    numbers: np.ndarray, raw: dict[str, pa.ChunkedArray]
+    numbers: np.ndarray, raw: dict[str, pa.ChunkedArray], codes: dict[str, Any] | None = None
 ) -> tuple[pd.DataFrame, list[RowError]]:
     """Return the canonical frame of the data rows (Excel `numbers`, cells per template
-    column as sent) and a RowError per failed cell, in row then column order."""
+    column as sent) and a RowError per failed cell, in row then column order; `codes`, when
+    given, receives per column the rows' codes among its distinct texts and what each text
+    was read as (for the totals check, which then hashes nothing again)."""
     empty = _cells([""] * len(numbers))
     found: list[tuple[int, int, RowError]] = []
 
@@ -121,7 +123,11 @@ def _template_frame(
     if value_errors:
         value_objects[list(value_errors)] = None
 
-    org_units = _normalised(raw.get("org_unit", empty))[0]
+    org_units, _, org_clean, org_index = _normalised(raw.get("org_unit", empty))
+    if codes is not None:
+        codes["indicator_id"] = (ids_index, ids_clean)
+        codes["org_unit"] = (org_index, org_clean)
+        codes["period"] = (period_index, starts, granularities)
     note_texts, note_index = _distinct(raw.get("note", empty))
     notes = _objects([text.strip() or None for text in note_texts])[note_index]
 

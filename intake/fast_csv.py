@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
 import numpy as np
@@ -14,7 +13,9 @@ from pyarrow import csv as arrow_csv
 from intake import messages as msg
 from intake.canonical import ParsedUpload, _is_blank, _template_columns, header_key
 from intake.columns import _CELL, _distinct, _template_frame
-from intake.wifi_list import is_wifi_header
+from intake.interpret import finish_template
+from intake.limits import DEFAULT_LIMITS, ReadLimits
+from intake.standard_lists import looks_like_header
 
 # ── CSV files that Arrow reads exactly as the csv module would ───────────────
 
@@ -42,10 +43,16 @@ def _quotes_agree(buf: bytes) -> bool:
     return bool(opens.all() and closes.all())
 
 
-def _simple_csv_columns(buf: bytes) -> list[pa.ChunkedArray] | None:
+def _simple_csv_columns(
+    buf: bytes, limits: ReadLimits = DEFAULT_LIMITS
+) -> list[pa.ChunkedArray] | None:
     """Return the columns of the CSV in `buf` read by Arrow, or None when Python's csv
-    module might read it otherwise (odd quoting, rows of differing widths, huge cells)."""
+    module might read it otherwise (odd quoting, rows of differing widths) or when a limit
+    is near (many columns, long cells, many rows): the row-by-row reader applies them."""
     if not buf or not _quotes_agree(buf):
+        return None
+    first_line = buf[: buf.find(b"\n") if b"\n" in buf else len(buf)]
+    if first_line.count(b",") >= limits.max_columns:
         return None
     try:
         table = arrow_csv.read_csv(
@@ -73,9 +80,14 @@ def _simple_csv_columns(buf: bytes) -> list[pa.ChunkedArray] | None:
     columns = table.columns
     if not table.num_rows or any(c.type != _CELL for c in columns):
         return None
-    limit = csv.field_size_limit()
-    if any((pc.max(pc.binary_length(c)).as_py() or 0) > limit for c in columns):
-        return None  # the csv module refuses such a cell; let it say so
+    if table.num_rows - 1 > limits.max_rows:  # the header, then the data rows
+        return None
+    limit = limits.max_cell_chars
+    for column in columns:  # bytes bound characters: count these only when bytes exceed
+        if (pc.max(pc.binary_length(column)).as_py() or 0) > limit and (
+            pc.max(pc.utf8_length(column)).as_py() or 0
+        ) > limit:
+            return None  # the row reader refuses such a cell's row; let it say so
     return columns
 
 
@@ -85,17 +97,20 @@ def _blank(cells: pa.ChunkedArray) -> np.ndarray:
     return np.array([not text.strip() for text in texts], dtype=bool)[index]
 
 
-def _simple_csv_upload(buf: bytes, skipped: int, encoding: str) -> ParsedUpload | None:
+def _simple_csv_upload(
+    buf: bytes, skipped: int, encoding: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> ParsedUpload | None:
     """Return the upload read column-wise through Arrow, or None to read it row by row:
-    when Arrow might not read it as the csv module would, or when it is not the template."""
-    columns = _simple_csv_columns(buf)
+    when Arrow might not read it as the csv module would, or when it is not the template
+    (a standard list, or something to refuse: the row reader says why)."""
+    columns = _simple_csv_columns(buf, limits)
     if columns is None:
         return None
     header = [c[0].as_py() for c in columns]
     if _is_blank(header):
         return None  # a blank first record before the header: rare, read it row by row
     keys = [header_key(c) for c in header]
-    if is_wifi_header(keys):
+    if looks_like_header(header) != "template":
         return None
     number = skipped + 1
     cols = _template_columns(number, header)
@@ -123,11 +138,13 @@ def _simple_csv_upload(buf: bytes, skipped: int, encoding: str) -> ParsedUpload 
         raise msg.unheaded_cell(int(skipped + 1 + rows[p]), get_column_letter(i + 1), cell)
     if not rows.size:
         raise msg.no_data_rows()
+    codes: dict = {}
     frame, errors = _template_frame(
         skipped + 1 + rows,
         {
             name: columns[i].slice(1) if every_row else columns[i].take(rows)
             for name, i in cols.items()
         },
+        codes,
     )
-    return ParsedUpload(frame, encoding, "template", errors)
+    return finish_template(frame, errors, encoding, None, codes)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from intake.limits import shorten
 from kernel.errors import BilingualError
 
 # Shown in every "this is not the template" message, so the sender learns the fix at once.
@@ -21,12 +22,51 @@ MAX_QUOTE = 80
 
 
 class FileRejected(BilingualError):
-    """The upload as a whole cannot be read; nothing of it is loaded."""
+    """The upload as a whole cannot be read; nothing of it is loaded.
+
+    `rows_in_file` is how many data rows the file had, as far as they could be read (None
+    when the file was refused before its rows could be read safely, e.g. a workbook that
+    decompresses past the limits, or bytes that are not a table at all); `rows_exact` is
+    False when it is a lower bound (reading stopped at a cap)."""
+
+    def __init__(
+        self,
+        message_ja: str,
+        message_en: str,
+        *,
+        rows_in_file: int | None = None,
+        rows_exact: bool = True,
+    ) -> None:
+        super().__init__(message_ja, message_en)
+        self.rows_in_file = rows_in_file
+        self.rows_exact = rows_exact
+        # False for refusals made before the rows could be read safely: nothing counts them.
+        self.countable = True
+
+    def __reduce__(self) -> tuple:  # picklable across processes (parse_isolated)
+        state = (self.message_ja, self.message_en, self.rows_in_file, self.rows_exact)
+        return (_rebuild_rejection, (*state, self.countable))
+
+
+def _rebuild_rejection(
+    ja: str, en: str, rows: int | None, exact: bool, countable: bool
+) -> FileRejected:
+    exc = FileRejected(ja, en, rows_in_file=rows, rows_exact=exact)
+    exc.countable = countable
+    return exc
+
+
+def unreadable(exc: FileRejected) -> FileRejected:
+    """Return `exc` marked as made before the file's rows could be read safely."""
+    exc.countable = False
+    return exc
 
 
 @dataclass(frozen=True)
 class RowError:
-    """One cell that failed to parse; its row stays in the frame for the caller to quarantine."""
+    """One row refused (a cell that failed to parse, or a row a rule excludes); in the
+    template its row stays in the frame for the caller to quarantine. `value` is what was
+    sent, cut to a readable length (limits.ECHO_CHARS) since it is echoed back."""
 
     row: int
     column: str
@@ -34,6 +74,47 @@ class RowError:
     reason_ja: str
     reason_en: str
     rule: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "value", shorten(self.value))
+
+
+@dataclass(frozen=True)
+class CellProblem:
+    """Why one cell cannot be taken as read (too long, a formula without its value, inside
+    a merged range), in both languages; it refuses the cell's row."""
+
+    rule: str
+    reason_ja: str
+    reason_en: str
+    shown: str = ""  # what the cell held, for the error's value
+
+
+class CellProblems(dict[tuple[int, int], CellProblem]):
+    """Problems by (row, column index), and each row's first, kept as the readers add them
+    (a CSV reader adds a row's while the row is being consumed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_row: dict[int, tuple[int, CellProblem]] = {}
+
+    def __setitem__(self, key: tuple[int, int], value: CellProblem) -> None:
+        super().__setitem__(key, value)
+        row, col = key
+        if row not in self.by_row or col < self.by_row[row][0]:
+            self.by_row[row] = (col, value)
+
+
+def cell_too_long(text: str, limit: int) -> CellProblem:
+    """Return the problem of a cell longer than the cap (quoting its start)."""
+    length = len(text)
+    return CellProblem(
+        "cell_too_long",
+        f"セルの文字数が多すぎます（{length:,}文字、上限 {limit:,}文字）。この行は読み込みません。",
+        f"the cell is too long ({length:,} characters; the limit is {limit:,}); the row is "
+        "not read.",
+        shorten(text),
+    )
 
 
 def quote(text: str, limit: int = MAX_QUOTE) -> str:
@@ -160,8 +241,8 @@ def bad_xlsx(detail: str) -> FileRejected:
 def too_large(what_ja: str, what_en: str, limit: int) -> FileRejected:
     """Return the rejection for a sheet beyond the row or column cap."""
     return FileRejected(
-        f"シートの{what_ja}が上限（{limit:,}）を超えています。ファイルを分けて送ってください。",
-        f"The sheet has more {what_en} than the limit ({limit:,}). Split the file.",
+        f"表の{what_ja}が上限（{limit:,}）を超えています。ファイルを分けて送ってください。",
+        f"The table has more {what_en} than the limit ({limit:,}). Split the file.",
     )
 
 

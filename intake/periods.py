@@ -70,6 +70,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _OTHER_ERA = re.compile(r"(明治|大正|昭和|[mts])\s*(元|\d{1,2})\s*(年|[./-])", re.IGNORECASE)
 _YEAR_ONLY = re.compile(r"(\d{4}\s*年?|" + _ERA + r"\s*年)", re.IGNORECASE)
 
+_SERIAL = re.compile(r"(?P<n>\d{5})(?:\.0+)?")
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 is 1900-01-01 (Excel counts 1900-02-29)
+_SERIAL_RANGE = (18264, 73050)  # 1950-01-01 to 2099-12-31
+
 _HINT_JA = "2019-04 や 令和元年5月（年度は 2019年度、四半期は FY2019Q1）の形で入力してください。"
 _HINT_EN = "write it like 2019-04 or 令和元年5月 (fiscal year 2019年度, quarter FY2019Q1)."
 
@@ -186,6 +190,17 @@ def _parse_text(text: str) -> Period:
             return _check_era(text, era, _month(text, year, int(m["m"])))
         quarter = _quarter_of(m) if kind == "era_quarter" else None
         return _check_era(text, era, _fiscal(text, year, quarter))
+    serial = _SERIAL.fullmatch(s)
+    if serial is not None and _SERIAL_RANGE[0] <= int(serial["n"]) <= _SERIAL_RANGE[1]:
+        day = _EXCEL_EPOCH + dt.timedelta(days=int(serial["n"]))
+        month = f"{day.year}-{day.month:02d}"
+        raise _fail(
+            text,
+            f"Excel の日付のシリアル値のようです（{serial['n']} は {day.isoformat()}）。"
+            f"セルの書式を日付か文字列にして、{month} の形で送ってください。",
+            f"it looks like an Excel date serial number ({serial['n']} is {day.isoformat()}); "
+            f"format the cell as a date or text and write {month}.",
+        )
     if _OTHER_ERA.match(s):
         raise _fail(
             text,

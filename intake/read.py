@@ -1,9 +1,11 @@
 """`read_upload`: the bytes a KPI owner sent (CSV or .xlsx) turned into one canonical frame,
-or rejected as a whole with a message saying what was expected and what was found."""
+or rejected as a whole with a message saying what was expected and what was found, and how
+many data rows the file had."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import PurePath
 
 from intake import messages as msg
@@ -14,13 +16,18 @@ from intake.canonical import ParsedUpload
 from intake.canonical import SourceKind as SourceKind
 from intake.canonical import header_key as header_key
 from intake.columns import _values as _values
+from intake.counting import count_csv_rows
 from intake.fast_csv import _simple_csv_upload
+from intake.interpret import Table, interpret
+from intake.limits import DEFAULT_LIMITS, ReadLimits
+from intake.list_rule import DEFAULT_LIST_RULES, ListRule, check_rules
+from intake.messages import CellProblems, FileRejected
 from intake.rows import XLSX_MAX_COLUMNS as XLSX_MAX_COLUMNS
 from intake.rows import XLSX_MAX_ROWS as XLSX_MAX_ROWS
-from intake.rows import Rows as Rows
-from intake.rows import _csv_rows, _interpret, _xlsx_rows
+from intake.rows import csv_rows
+from intake.xlsx import read_sheet
 
-_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"}
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls
 _UTF8_BOM = b"\xef\xbb\xbf"
@@ -34,21 +41,80 @@ _C1_UTF8 = re.compile(rb"\xc2[\x80-\x9f]")
 _BLANK_BYTES = re.compile(rb"[ \t\r\n\xef\xbb\xbf]*")
 
 
-def read_upload(data: bytes, file_name: str, *, period: str | None = None) -> ParsedUpload:
-    """Return the upload as a ParsedUpload, or raise FileRejected for the whole file."""
-    # `period` is used only by sources that have no period column (the Wi-Fi list).
+def read_upload(
+    data: bytes,
+    file_name: str,
+    *,
+    period: str | None = None,
+    rules: Iterable[ListRule] = DEFAULT_LIST_RULES,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> ParsedUpload:
+    """Return the upload as a ParsedUpload, or raise FileRejected for the whole file (with
+    the number of data rows it had, `rows_in_file`, as far as they could be read).
+
+    `period` is used only by sources that have no period column (the standard lists);
+    `rules` say which standard list may feed which indicator (default: any publisher's
+    public Wi-Fi list, counted for wifi_access_points); `limits` bound the work."""
+    chosen = check_rules(rules)
+    try:
+        return _read(data, file_name, period, chosen, limits)
+    except FileRejected as exc:
+        if exc.rows_in_file is None and exc.countable:
+            exc.rows_in_file, exc.rows_exact = _count(data, file_name, exc)
+        raise
+
+
+def _is_workbook(data: bytes, file_name: str) -> bool:
+    return data.startswith(_ZIP_MAGIC) or PurePath(file_name).suffix.casefold() in _XLSX_SUFFIXES
+
+
+def _read(
+    data: bytes, file_name: str, period: str | None, rules: tuple[ListRule, ...], limits: ReadLimits
+) -> ParsedUpload:
     if _BLANK_BYTES.fullmatch(data):  # nothing but blanks and BOM bytes
         raise msg.empty_file()
     if data.startswith(_OLE_MAGIC):
-        raise msg.legacy_xls()
-    if data.startswith(_ZIP_MAGIC) or PurePath(file_name).suffix.casefold() in _XLSX_SUFFIXES:
-        return _interpret(_xlsx_rows(data), "xlsx", period)
+        raise msg.unreadable(msg.legacy_xls())
+    if _is_workbook(data, file_name):
+        if PurePath(file_name).suffix.casefold() in {".xlsm", ".xltm", ".xlam"}:
+            from intake.xlsx_messages import macro_workbook
+
+            raise macro_workbook()
+        sheet = read_sheet(data, limits)
+        table = Table(
+            sheet.rows, "xlsx", sheet.problems, sheet.filled, sheet.property_row, sheet.notes,
+            sheet.name,
+        )  # fmt: skip
+        try:
+            return interpret(table, period, rules)[0]
+        except FileRejected as exc:
+            if exc.rows_in_file is None:
+                # The sheet's rows are in memory: those below the header (or the first row).
+                header = getattr(exc, "header_row", None) or (sheet.rows or [(0, [])])[0][0]
+                exc.rows_in_file = sum(1 for n, _ in sheet.rows if n > header)
+            raise
     text, encoding = _decode(data)
-    row, pos = _preamble(text)
-    fast = _simple_csv_upload(_utf8(data, text, pos, encoding), row, encoding)
-    if fast is not None:
-        return fast
-    return _interpret(_csv_rows(text, row, pos), encoding, period)
+    row, pos, property_row = _preamble(text)
+    if property_row is None:
+        fast = _simple_csv_upload(_utf8(data, text, pos, encoding), row, encoding, limits)
+        if fast is not None:
+            return fast
+    first = text[pos : text.find("\n", pos) if "\n" in text[pos:] else len(text)]
+    if first.count(",") >= limits.max_blank_columns:  # split nothing that wide
+        raise msg.too_large("列数", "columns", limits.max_columns)
+    problems = CellProblems()
+    rows = csv_rows(text, row, pos, limits, problems)
+    return interpret(Table(rows, encoding, problems, property_row=property_row), period, rules)[0]
+
+
+def _count(data: bytes, file_name: str, exc: FileRejected) -> tuple[int | None, bool]:
+    """Return (data rows, exact) of a rejected file, as far as they can be read: a workbook
+    that was refused before its sheet was read counts none that can be told."""
+    if _BLANK_BYTES.fullmatch(data):
+        return 0, True
+    if data.startswith(_OLE_MAGIC) or _is_workbook(data, file_name):
+        return None, False
+    return count_csv_rows(data, getattr(exc, "header_row", None))
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -83,9 +149,11 @@ def _has_control(utf8: bytes) -> bool:
     return bool(utf8.translate(None, _NOT_C0)) or _C1_UTF8.search(utf8) is not None
 
 
-def _preamble(text: str) -> tuple[int, int]:
-    """Return (lines, offset) of the leading `#` and blank lines before the header."""
+def _preamble(text: str) -> tuple[int, int, tuple[int, list[str]] | None]:
+    """Return (lines, offset) of the leading `#` and blank lines before the header, and the
+    IMI `#property` line among them (its cells), which names the columns in English."""
     row, pos = 0, 0
+    property_row: tuple[int, list[str]] | None = None
     # Comment lines are skipped as raw lines, not CSV records, so a stray quote in a
     # comment cannot swallow the header.
     while pos < len(text):
@@ -96,5 +164,21 @@ def _preamble(text: str) -> tuple[int, int]:
         is_blank = not line.strip(", \t")
         if not (is_comment or is_blank):
             break
+        if is_comment and _is_property_line(line):
+            property_row = (row + 1, _split_line(line))
         row, pos = row + 1, nxt
-    return row, pos
+    return row, pos, property_row
+
+
+def _is_property_line(line: str) -> bool:
+    return line.lstrip('"').casefold().startswith("#property")
+
+
+def _split_line(line: str) -> list[str]:
+    """Return the cells of one CSV line (a #property line holds no line breaks)."""
+    import csv
+
+    try:
+        return next(csv.reader([line]))
+    except (csv.Error, StopIteration):
+        return line.split(",")

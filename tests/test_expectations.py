@@ -208,6 +208,36 @@ def test_duplicate_keys_are_all_rejected_naming_each_other(validate):
     assert "3 行目" in by_row[10].reason_ja
 
 
+def test_a_valid_fiscal_year_row_is_not_a_duplicate_of_an_invalid_month_row(validate):
+    # 令和元年度 and 2019-04 start on the same day; "rate" is a fiscal-year indicator, so
+    # the month row fails its period check and the fiscal-year row is the only figure.
+    fiscal = row(10, "rate", dt.date(2019, 4, 1), 40, "fiscal_year", period_text="令和元年度")
+    month = row(11, "rate", dt.date(2019, 4, 1), 41, "month", period_text="2019-04")
+    outcome = validate(frame(fiscal, month), CONTEXT)
+    assert [(f.row, f.rule) for f in outcome.row_failures] == [(11, "period_matches_frequency")]
+
+
+def test_rows_of_different_granularity_are_not_duplicates(validate):
+    # A quarterly indicator takes the quarter FY2024Q1 or its opening month 2024-04.
+    quarter = row(10, "etax", dt.date(2023, 4, 1), 900, "quarter", period_text="FY2023Q1")
+    month = row(11, "etax", dt.date(2023, 4, 1), 300, "month", period_text="2023-04")
+    outcome = validate(frame(quarter, month), CONTEXT)
+    assert "key_unique" not in {f.rule for f in outcome.row_failures}
+
+
+def test_duplicates_are_looked_for_only_among_rows_with_valid_periods(validate):
+    future = [row(n, "wifi", dt.date(2030, 1, 1), 600) for n in (10, 11)]
+    outcome = validate(frame(*future), CONTEXT)
+    assert {(f.row, f.rule) for f in outcome.row_failures} == {
+        (10, "period_not_future"),
+        (11, "period_not_future"),
+    }
+    same_fy = [row(n, "rate", dt.date(2019, 4, 1), 40, "fiscal_year") for n in (10, 11)]
+    outcome = validate(frame(*same_fy), CONTEXT)
+    assert rejected_rows(outcome) == {10, 11}
+    assert {f.rule for f in outcome.row_failures} == {"key_unique"}
+
+
 def test_cumulative_falling_below_the_warehouse_is_rejected(validate):
     base = [r for r in GOOD_ROWS if r["indicator_id"] != "cum"]
     outcome = validate(frame(row(10, "cum", dt.date(2024, 2, 1), 90), base=base), CONTEXT)

@@ -40,7 +40,6 @@ def fullwidth(text: str) -> str:
         ("△ 123", -123.0),
         ("0", 0.0),
         ("007", 7.0),
-        ("1.5E+03", 1500.0),
         (12345, 12345.0),
         (12.5, 12.5),
         (-3, -3.0),
@@ -64,14 +63,14 @@ def test_accepted(text: str | int | float, expected: float) -> None:
         ("NaN", "有限の数値"),
         ("inf", "有限の数値"),
         ("-Infinity", "有限の数値"),
-        ("1e999", "有限の数値"),
+        ("1e999", "指数表記"),
         ("83.77%", "割合（%）は受け付けていません"),
         ("８３．７７％", "割合（%）は受け付けていません"),
         ("--5", "符号が2つ以上"),
         ("△-5", "符号が2つ以上"),
         ("12.", "12345 や 12,345.5"),
         ("12 345", "12345 や 12,345.5"),
-        ("1,234円", "12345 や 12,345.5"),
+        ("1,234円", "数値の後に「円」が付いています"),
         ("(123)", "12345 や 12,345.5"),
         (float("nan"), "有限の数値"),
         (float("inf"), "有限の数値"),
@@ -84,6 +83,42 @@ def test_rejections_say_why(text: str | float, reason_ja: str) -> None:
     assert reason_ja in info.value.reason_ja
     assert info.value.reason_en
     assert str(info.value) == f"{info.value.reason_ja} / {info.value.reason_en}"
+
+
+@pytest.mark.parametrize(
+    ("text", "reason_ja", "reason_en"),
+    [
+        # an ellipsis is a placeholder, not a number with two decimal points
+        ("…", "データがないことを表す記号", "a mark for a missing figure"),
+        ("...", "データがないことを表す記号", "a mark for a missing figure"),
+        ("-", "データがないことを表す記号", "a mark for a missing figure"),
+        ("－", "データがないことを表す記号", "a mark for a missing figure"),
+        ("＊", "データがないことを表す記号", "a mark for a missing figure"),
+        ("不明", "データがないことを表す記号", "a mark for a missing figure"),
+        ("未集計", "データがないことを表す記号", "a mark for a missing figure"),
+        # a Japanese unit: what it means, written out
+        ("1.2万", "日本語の単位「万」が付いています", "1.2万 is 12000"),
+        ("１．２万", "（1.2万 なら 12000）", "1.2万 is 12000"),
+        ("3億", "（3億 なら 300000000）", "3億 is 300000000"),
+        ("5千", "（5千 なら 5000）", "5千 is 5000"),
+        ("12,000千", "（12,000千 なら 12000000）", "is 12000000"),
+        # other words around the number
+        ("12件", "数値の後に「件」が付いています", "'件' follows the number"),
+        ("約1200", "数値の前に「約」が付いています", "'約' comes before the number"),
+        ("1200以上", "数値の後に「以上」が付いています", "(1200 for 1200以上)"),
+        # exponent notation: Excel's rounded display of a long number
+        ("1.23457E+11", "指数表記", "exponent notation"),
+        ("1e3", "指数表記", "exponent notation"),
+        ("１Ｅ３", "指数表記", "exponent notation"),
+        ("1.5E+03", "指数表記", "exponent notation"),
+    ],
+)
+def test_what_was_found_and_what_to_write(text: str, reason_ja: str, reason_en: str) -> None:
+    with pytest.raises(ValueParseError) as info:
+        parse_value(text)
+    assert reason_ja in info.value.reason_ja
+    assert reason_en in info.value.reason_en
+    assert "小数点が2つ以上" not in info.value.reason_ja
 
 
 def test_percent_reason_in_english() -> None:

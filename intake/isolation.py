@@ -1,0 +1,252 @@
+"""Parsing an untrusted upload in a child process with memory and CPU-time limits, so that a
+file built to explode costs a clean rejection, not the dashboard or the flow that holds the
+load lock.
+
+A small server process (`python -m intake.isolation`) imports intake once and forks one
+child per upload; the child sets its limits, parses, and sends the outcome back. The server
+is single-threaded, so forking it is safe (forking the dashboard, whose threads may hold
+locks, is not), and unlike multiprocessing it never re-runs the caller's main script (a
+Streamlit page would run again in every child)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import resource
+import signal
+import struct
+import subprocess
+import sys
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from intake.canonical import ParsedUpload
+from intake.limits import DEFAULT_LIMITS, ReadLimits
+from intake.list_rule import DEFAULT_LIST_RULES, ListRule, check_rules
+from intake.messages import FileRejected, unreadable
+
+
+@dataclass(frozen=True)
+class IsolationLimits:
+    """What one parse may use in its child process."""
+
+    # Address space the parse may add to what the child maps when it starts (pandas and
+    # pyarrow are mapped already); a larger need ends in a MemoryError, reported cleanly.
+    memory_bytes: int = 2 << 30
+    cpu_seconds: int = 120
+    # Wall-clock time the caller waits before it stops the server and its child.
+    wall_seconds: float = 300.0
+
+
+DEFAULT_ISOLATION = IsolationLimits()
+_HEADER = struct.Struct("<Q")
+
+
+def _send(stream: IO[bytes], payload: bytes) -> None:
+    stream.write(_HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def _receive(stream: IO[bytes]) -> bytes | None:
+    header = stream.read(_HEADER.size)
+    if len(header) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(header)
+    payload = stream.read(size)
+    return payload if len(payload) == size else None
+
+
+# ── the child, forked by the server ─────────────────────────────────────────
+
+
+class _OutOfTime(Exception):
+    """Raised in the child when its CPU time runs out."""
+
+
+def _mapped_bytes() -> int:
+    """Return the address space this process maps now (0 where /proc is absent)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _apply_limits(isolation: IsolationLimits) -> None:
+    """Bound this (child) process: address space and CPU seconds."""
+    cap = _mapped_bytes() + isolation.memory_bytes
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    cpu = max(1, int(isolation.cpu_seconds))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 2))  # SIGXCPU, then SIGKILL
+
+    def out_of_time(_signum: int, _frame: Any) -> None:
+        raise _OutOfTime
+
+    signal.signal(signal.SIGXCPU, out_of_time)
+
+
+def _outcome(job: tuple) -> tuple[str, Any]:
+    """Return the outcome of one parse job, in the child, under its limits."""
+    from intake.read import read_upload
+
+    data, file_name, period, rules, limits, isolation = job
+    try:
+        _apply_limits(isolation)
+        parsed = read_upload(data, file_name, period=period, rules=rules, limits=limits)
+        return ("parsed", parsed)
+    except FileRejected as exc:
+        return ("rejected", exc)
+    except MemoryError:
+        return ("memory", None)
+    except _OutOfTime:
+        return ("time", None)
+
+
+def _serve() -> None:
+    """The server: read jobs from stdin, fork a child for each, relay its outcome."""
+    import intake.read  # noqa: F401  (imported once, before any fork)
+
+    with contextlib.suppress(Exception):  # one thread in Arrow's pools, made after the fork
+        import pyarrow as pa
+
+        pa.set_cpu_count(1)
+        pa.set_io_thread_count(1)
+    inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
+    while (payload := _receive(inbox)) is not None:
+        job = pickle.loads(payload)
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(read_end)
+            try:
+                result = pickle.dumps(_outcome(job), protocol=pickle.HIGHEST_PROTOCOL)
+            except MemoryError:
+                result = pickle.dumps(("memory", None))
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(result)
+            os._exit(0)
+        os.close(write_end)
+        with os.fdopen(read_end, "rb") as pipe:
+            result = pipe.read()
+        _, status = os.waitpid(pid, 0)
+        if not result:
+            code = os.waitstatus_to_exitcode(status)
+            why = "time" if code == -signal.SIGKILL or code == -signal.SIGXCPU else "crash"
+            result = pickle.dumps((why, code))
+        _send(outbox, result)
+
+
+# ── the caller's side ───────────────────────────────────────────────────────
+
+
+class _Server:
+    """The server process, started on first use; one parse at a time through it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self.process is None or self.process.poll() is not None:
+            root = str(Path(__file__).resolve().parents[1])
+            path = os.environ.get("PYTHONPATH", "")
+            env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "intake.isolation"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+                start_new_session=True,  # its children are stopped with it
+            )
+        return self.process
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        self.process = None
+
+    def run(self, job: tuple, wall_seconds: float) -> tuple[str, Any]:
+        with self.lock:
+            process = self._start()
+            assert process.stdin is not None and process.stdout is not None
+            answer: list[bytes | None] = []
+            reader = threading.Thread(target=lambda: answer.append(_receive(process.stdout)))
+            reader.start()
+            with contextlib.suppress(OSError):  # a server gone: the reader finds no answer
+                _send(process.stdin, pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            reader.join(wall_seconds)
+            if reader.is_alive():
+                self.stop()  # the child and the server; the reader then sees the end
+                reader.join()
+                return ("wall", None)
+            if not answer or answer[0] is None:
+                self.stop()
+                return ("crash", None)
+            return pickle.loads(answer[0])
+
+
+_SERVER = _Server()
+
+
+def parse_isolated(
+    data: bytes,
+    file_name: str,
+    *,
+    period: str | None = None,
+    rules: Iterable[ListRule] = DEFAULT_LIST_RULES,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    isolation: IsolationLimits = DEFAULT_ISOLATION,
+) -> ParsedUpload:
+    """Return read_upload's ParsedUpload computed in a child process bounded by `isolation`,
+    or raise its FileRejected; a child that runs out of memory or time, or dies, becomes a
+    FileRejected saying the file was too large or too complex to read. Parses through one
+    server run one at a time."""
+    chosen = check_rules(rules)
+    job = (data, file_name, period, chosen, limits, isolation)
+    kind, value = _SERVER.run(job, isolation.wall_seconds)
+    if kind == "parsed":
+        return value
+    if kind == "rejected":
+        raise value
+    raise _too_complex(kind, isolation, value)
+
+
+def _too_complex(why: str, isolation: IsolationLimits, code: Any = None) -> FileRejected:
+    """Return the rejection of a file whose parse ran out of memory or time, or crashed."""
+    mb = isolation.memory_bytes / 2**20
+    detail_ja, detail_en = {
+        "memory": (
+            f"読み込みに使えるメモリ（{mb:,.0f} MB）を超えました",
+            f"it needed more than {mb:,.0f} MB",
+        ),
+        "time": (
+            f"読み込みの時間の上限（CPU {isolation.cpu_seconds} 秒）を超えました",
+            f"it took more than the {isolation.cpu_seconds} s of CPU time allowed",
+        ),
+        "wall": (
+            f"読み込みの待ち時間の上限（{isolation.wall_seconds:g} 秒）を超えました",
+            f"it took more than the {isolation.wall_seconds:g} s allowed",
+        ),
+    }.get(
+        why,
+        (f"読み込みの処理が止まりました（{code}）", f"the reader stopped ({code})"),
+    )
+    return unreadable(
+        FileRejected(
+            f"ファイルが大きすぎるか複雑すぎるため読み込めませんでした（{detail_ja}）。"
+            "ファイルを分けるか、値だけの CSV にして送ってください。",
+            f"The file is too large or too complex to read ({detail_en}). Split it, or send "
+            "the values alone as a CSV.",
+        )
+    )
+
+
+if __name__ == "__main__":
+    _serve()
