@@ -160,10 +160,11 @@ def _local_form(store: UserStore, lang: Lang, now: dt.datetime) -> None:
     if not (name or "").strip() or not password:
         st.error(t("need_name_password", lang))
         return
+    client = sign_in_client()
     try:
-        user = store.authenticate(name.strip(), password, now)
-    except SignInFailed as failed:
-        _audit_sign_in(name.strip(), "sign_in_failed", {"reason": failed.reason})
+        user = store.authenticate(name.strip(), password, now, client)
+    except SignInFailed as failed:  # one message whatever the reason; the reason is audited
+        _audit_sign_in(name.strip(), "sign_in_failed", {"reason": failed.reason, "client": client})
         st.error(pick(lang, failed.message_ja, failed.message_en))
         return
     except (OSError, ValueError):  # a broken or unreadable user file: no traceback
@@ -172,6 +173,19 @@ def _local_form(store: UserStore, lang: Lang, now: dt.datetime) -> None:
     _audit_sign_in(user.name, "sign_in", {"role": user.role})
     _keep(user.actor(), now)
     st.rerun()
+
+
+def sign_in_client() -> str:
+    """Who is asking, as the sign-in throttle counts them: the connection's address; behind
+    the local reverse proxy (a connection from this machine) the address the proxy saw,
+    which it sends as X-Real-IP (deploy/nginx/shihyo.conf); else "local"."""
+    try:
+        address = st.context.ip_address  # None for a connection from this machine
+        if address is None:
+            address = st.context.headers.get("X-Real-Ip")
+    except Exception:  # outside a browser session (tests, scripts)
+        address = None
+    return str(address or "local")[:64]
 
 
 def _audit_sign_in(name: str, action: str, details: dict) -> None:

@@ -128,14 +128,15 @@ def list_users() -> None:
     """
     store, _ = _store_and_warehouse()
     table = Table(title="users")
-    for column in ("name", "role", "sections", "disabled", "locked until"):
+    for column in ("name", "role", "sections", "disabled", "sign-in held until"):
         table.add_column(column)
     for user in store.list():
+        held = store.throttle.held_until(user.name)
         table.add_row(
             user.name,
             user.role,
             ", ".join(user.sections),
             str(user.disabled),
-            user.locked_until or "",
+            held.isoformat(timespec="seconds") if held else "",
         )
     console.print(table)
