@@ -145,7 +145,7 @@ def oidc(user: dict) -> AppTest:
 
 def test_oidc_maps_the_email_to_a_local_user(app_home: Path) -> None:
     add_users(app_home, {"sato@example.lg.jp": ("owner", ["joho-kikaku"], "unused-pass-1")})
-    at = oidc({"is_logged_in": True, "email": "Sato@example.lg.jp"})
+    at = oidc({"is_logged_in": True, "email": "Sato@example.lg.jp", "email_verified": True})
     assert at.title[0].value == "目標ダッシュボード"
     assert md_escape("担当課（情報企画課）") in texts(at)
     at.switch_page("views/upload.py").run()
