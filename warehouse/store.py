@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,11 @@ from kernel.settings import Settings
 from warehouse import alerts, audit, catalog_store, loads, migrate, queries
 from warehouse.db import connect, transaction
 from warehouse.loads import LoadCounts, LoadRecord
+
+# Audit entries are chained: each takes the hash of the one before, so two written at once
+# by threads of one process (two sign-ins) must not both follow the same head. Other
+# processes wait for DuckDB's own file lock.
+_AUDIT_APPENDS = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -56,7 +62,7 @@ class Warehouse:
         with connect(self.path, timeout=self.lock_timeout, create=True) as con:
             applied = migrate.migrate(con, now=self.clock.now())
             version = migrate.current_version(con)
-        with transaction(self.path, timeout=self.lock_timeout) as con:
+        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
             previous = (
                 catalog_store.read_catalog(con) if catalog_store.synced_fingerprint(con) else None
             )
@@ -128,10 +134,12 @@ class Warehouse:
         quarantined: pd.DataFrame,
         rows_total: int,
         actor: str = "system",
+        stated_by: str | None = None,
     ) -> LoadCounts | None:
         """Write one file's load in one transaction; None if the same bytes were loaded
-        meanwhile by another process (then nothing is written)."""
-        with transaction(self.path, timeout=self.lock_timeout) as con:
+        meanwhile by another process (then nothing is written). `stated_by`: whom the caller
+        says it sends for (`--as`), recorded beside the actor, not as it."""
+        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
             if loads.loaded_sha(con, record.sha256) is not None and not accepted.empty:
                 return None
             counts = loads.write_load(con, record, accepted, quarantined, rows_total)
@@ -152,6 +160,7 @@ class Warehouse:
                     "section": record.section,
                     "uploaded_by": record.uploaded_by,
                 },
+                stated_by,
             )
             return counts
 
@@ -293,12 +302,27 @@ class Warehouse:
         before: object = None,
         after: object = None,
         at: dt.datetime | None = None,
+        stated_by: str | None = None,
     ) -> None:
-        """Append one row to the audit trail."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        """Append one entry to the audit trail's chain. `stated_by`: whom the caller says it
+        acts for (`--as`), kept beside the actor, who is the one known for sure."""
+        with _AUDIT_APPENDS, connect(self.path, timeout=self.lock_timeout) as con:
             audit.append(
-                con, at or self.clock.now(), actor, action, entity, entity_id, before, after
+                con,
+                at or self.clock.now(),
+                actor,
+                action,
+                entity,
+                entity_id,
+                before,
+                after,
+                stated_by,
             )
+
+    def verify_audit(self) -> audit.Verification:
+        """Check the audit trail's hash chain: every changed, deleted or inserted entry."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return audit.verify(con)
 
     def audit_trail(
         self, entity: str | None = None, actor: str | None = None, since: dt.datetime | None = None
@@ -309,7 +333,7 @@ class Warehouse:
     def record_state(self, actor: str, entity: str, entity_id: str, state: dict) -> bool:
         """Append `state` to the audit trail if it differs from the last one recorded for
         this entity (configuration kept in files, such as the alert channels); True if so."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with _AUDIT_APPENDS, connect(self.path, timeout=self.lock_timeout) as con:
             last = audit.last_after(con, entity, entity_id)
             if last == state:
                 return False

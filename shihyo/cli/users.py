@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from rich.table import Table
 from access.roles import ROLES
 from access.users import UserError, UserStore
 from shihyo.cli.common import app, console, context, fail
+from warehouse.audit import os_user
 
 users_app = typer.Typer(
     help="Manage the local users who sign in to the dashboard.",
@@ -24,6 +24,16 @@ PasswordStdin = Annotated[
     bool,
     typer.Option(
         "--password-stdin", help="Read the password from standard input instead of a prompt."
+    ),
+]
+
+
+StatedBy = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="Whom you act for (e.g. the person who asked for the change); recorded as "
+        "stated, beside your operating-system user, who is the actor.",
     ),
 ]
 
@@ -58,6 +68,7 @@ def add(
             "identity provider (OIDC); the name is their e-mail address.",
         ),
     ] = False,
+    stated_by: StatedBy = None,
 ) -> None:
     """Add a user with a role (viewer, owner of sections, admin).
 
@@ -78,12 +89,12 @@ def add(
         )
     except UserError as exc:
         fail(str(exc), code=2)
-    warehouse.audit(getpass.getuser(), "add", "user", name, None, user.public())
+    warehouse.audit(os_user(), "add", "user", name, None, user.public(), stated_by=stated_by)
     console.print(f"added {name} ({role})")
 
 
 @users_app.command("passwd")
-def passwd(name: str, password_stdin: PasswordStdin = False) -> None:
+def passwd(name: str, password_stdin: PasswordStdin = False, stated_by: StatedBy = None) -> None:
     """Set a user's password (and lift a lock-out).
 
     Example: shihyo users passwd yamada
@@ -93,12 +104,12 @@ def passwd(name: str, password_stdin: PasswordStdin = False) -> None:
         user = store.set_password(name, _password(password_stdin), warehouse.clock.now())
     except UserError as exc:
         fail(str(exc), code=2)
-    warehouse.audit(getpass.getuser(), "passwd", "user", name, None, user.public())
+    warehouse.audit(os_user(), "passwd", "user", name, None, user.public(), stated_by=stated_by)
     console.print(f"password of {name} set")
 
 
 @users_app.command("disable")
-def disable(name: str) -> None:
+def disable(name: str, stated_by: StatedBy = None) -> None:
     """Disable a user: they can no longer sign in.
 
     Example: shihyo users disable yamada
@@ -110,12 +121,13 @@ def disable(name: str) -> None:
     except UserError as exc:
         fail(str(exc), code=2)
     warehouse.audit(
-        getpass.getuser(),
+        os_user(),
         "disable",
         "user",
         name,
         before.public() if before else None,
         user.public(),
+        stated_by=stated_by,
     )
     console.print(f"disabled {name}")
 
