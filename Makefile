@@ -24,10 +24,13 @@ test: install system-packages
 	faketime '$(SHIFTED_CLOCK)' $(BIN)/pytest -m clock -q -p no:cacheprovider
 
 # Debian packages the tests use: headless Chromium and Japanese fonts for the browser test,
-# faketime for the shifted-clock run. Installed with apt when missing and run as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
+# faketime for the shifted-clock run, nginx and openssl for the reverse-proxy test
+# (deploy/nginx/shihyo.conf). Installed with apt when missing and run as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime nginx openssl
 system-packages:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v faketime >/dev/null 2>&1 \
+		|| ! [ -x /usr/sbin/nginx ] \
+		|| ! command -v openssl >/dev/null 2>&1 \
 		|| ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 			echo "installing Debian packages: $(SYSTEM_PACKAGES) (a minute or two) …"; \

@@ -28,6 +28,10 @@ class Settings:
     """A dashboard session ends after this many minutes without activity
     (SHIHYO_SESSION_MINUTES)."""
 
+    dashboard_address: str = "127.0.0.1"
+    """The address the dashboard listens on: loopback, behind a TLS reverse proxy; 0.0.0.0
+    for every interface, over plain HTTP (SHIHYO_DASHBOARD_ADDRESS)."""
+
     max_upload_mb: float = 20.0
     """Files above this size are rejected whole, unread (SHIHYO_MAX_UPLOAD_MB)."""
 
