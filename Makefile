@@ -2,10 +2,10 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 export SHIHYO_HOME ?= $(CURDIR)/var
 
-.PHONY: run test install system-packages lint samples clean
+.PHONY: run test install system-packages lint samples clean lock
 
 # The main job: warehouse + sample figures on first start, the scheduled flows on a
 # local Prefect server, and the dashboard, until Ctrl-C.
@@ -25,10 +25,13 @@ test: install system-packages
 	faketime '$(SHIFTED_CLOCK)' $(BIN)/pytest -m clock -q -p no:cacheprovider
 
 # Debian packages the tests use: headless Chromium and Japanese fonts for the browser test,
-# faketime for the shifted-clock run. Installed with apt when missing and run as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime
+# faketime for the shifted-clock run, nginx and openssl for the reverse-proxy test
+# (deploy/nginx/shihyo.conf). Installed with apt when missing and run as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime nginx openssl
 system-packages:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v faketime >/dev/null 2>&1 \
+		|| ! [ -x /usr/sbin/nginx ] \
+		|| ! command -v openssl >/dev/null 2>&1 \
 		|| ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 			echo "installing Debian packages: $(SYSTEM_PACKAGES) (a minute or two) …"; \
@@ -45,11 +48,26 @@ $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "shihyo needs Python 3.11 or newer"'
 	$(PYTHON) -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+# Exactly the locked set, each file checked against its hash (requirements.lock), then shihyo
+# itself without resolving anything more, built with the locked setuptools.
+$(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+# Regenerate requirements.lock from pyproject.toml (and its [test] extra) against PyPI, with
+# pip-tools in a venv of its own; pins are kept where pyproject.toml allows them, unless
+# `make lock LOCK_UPGRADE=--upgrade`. Review the diff before committing it.
+LOCK_TOOLS ?= $(VENV)/lock-tools
+LOCK_UPGRADE ?=
+lock:
+	test -x $(LOCK_TOOLS)/bin/pip-compile || ($(PYTHON) -m venv $(LOCK_TOOLS) \
+		&& $(LOCK_TOOLS)/bin/pip install --quiet pip-tools)
+	env -u PIP_FIND_LINKS PIP_CONFIG_FILE=/dev/null $(LOCK_TOOLS)/bin/pip-compile --quiet \
+		--generate-hashes --allow-unsafe --all-build-deps --extra test --strip-extras \
+		--no-emit-index-url --index-url https://pypi.org/simple $(LOCK_UPGRADE) \
+		--output-file requirements.lock pyproject.toml
 
 lint: install
 	$(BIN)/ruff check .

@@ -5,11 +5,13 @@ from __future__ import annotations
 import streamlit as st
 
 from access.roles import Actor
+from kernel.private import private_umask
 from ui import auth, data
 from ui.frames import owner_names
 from ui.state import sidebar
 from ui.text import t
 
+private_umask()  # what the dashboard writes (uploads, users.json) is private to its user
 st.set_page_config(page_title="shihyo 指標", page_icon=":material/flag:", layout="wide")
 
 lang, _ = sidebar()

@@ -1,14 +1,17 @@
-"""The local user file ($SHIHYO_HOME/users.json): names, roles, sections and Argon2
-password hashes — never plaintext — with lock-out after repeated failures."""
+"""The local user file ($SHIHYO_HOME/users.json, mode 600): names, roles, sections and
+Argon2 password hashes — never plaintext. Failed sign-ins slow down the account and the
+client (access/throttle.py) rather than lock the account; passwords are checked outside
+the file's lock, and every refusal reads and costs the same."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import os
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -16,12 +19,32 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from filelock import FileLock
 
 from access.roles import ROLES, Actor, Role
+from access.throttle import Throttle
 from kernel.errors import BilingualError
+from kernel.private import write_private
 
 MIN_PASSWORD_LENGTH = 10
-MAX_FAILURES = 5
-LOCKOUT = dt.timedelta(minutes=15)
-_hasher = PasswordHasher()  # Argon2id with a random salt per hash
+UNKNOWN_CLIENT = "unknown"  # the client key when the caller cannot tell who is asking
+HASHER = PasswordHasher()  # Argon2id with a random salt per hash
+# One message for every refusal: whether a name exists, is disabled or is being held back
+# is not told to whoever is trying (the reason goes to the audit trail only).
+REFUSED_JA = "名前またはパスワードが違います"
+REFUSED_EN = "wrong name or password"
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of a random password, checked when there is no real one to check, so that an
+    unknown, disabled or held-back name costs what a real check costs."""
+    return HASHER.hash(secrets.token_urlsafe(24))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    """Whether the password matches the hash (slow: Argon2). Called outside every lock."""
+    try:
+        return HASHER.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 class UserError(ValueError):
@@ -29,11 +52,11 @@ class UserError(ValueError):
 
 
 class SignInFailed(BilingualError, ValueError):
-    """Wrong name or password, a disabled user, or a locked-out one."""
+    """A refused sign-in; the message is the same whatever the reason."""
 
-    def __init__(self, reason: str, message_ja: str, message_en: str):
-        super().__init__(message_ja, message_en)
-        self.reason = reason  # wrong | unknown | disabled | locked
+    def __init__(self, reason: str):
+        super().__init__(REFUSED_JA, REFUSED_EN)
+        self.reason = reason  # wrong | unknown | disabled | throttled (for the audit trail)
 
 
 @dataclass(frozen=True)
@@ -43,8 +66,6 @@ class User:
     sections: tuple[str, ...]
     password_hash: str
     disabled: bool = False
-    failed_attempts: int = 0
-    locked_until: str | None = None  # ISO timestamp
     updated_at: str = field(default="")
 
     def actor(self) -> Actor:
@@ -63,36 +84,40 @@ def _check_password(password: str) -> None:
         raise UserError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
 
 
+_FIELDS = {f.name for f in fields(User)}
+
+
 class UserStore:
-    """Users kept in one JSON file, written atomically under a file lock."""
+    """Users kept in one JSON file, written atomically (mode 600 from the first byte) under a
+    file lock that is held to read or write the file, never while a password is checked."""
 
     def __init__(self, path: Path):
         self.path = path
         self._lock = FileLock(str(path) + ".lock")
+        self.throttle = Throttle(path.parent / "sign-in-throttle.json")
 
     def _read(self) -> dict[str, User]:
         if not self.path.exists():
             return {}
         raw = json.loads(self.path.read_text(encoding="utf-8"))
-        return {u["name"]: User(**{**u, "sections": tuple(u["sections"])}) for u in raw}
+        # fields of older files (the lock-out's counters) are left behind
+        return {
+            u["name"]: User(
+                **{k: v for k, v in u.items() if k in _FIELDS} | {"sections": tuple(u["sections"])}
+            )
+            for u in raw
+        }
 
     def _write(self, users: dict[str, User]) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
         data = [{**asdict(u), "sections": list(u.sections)} for u in users.values()]
-        temporary.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.chmod(temporary, 0o600)  # hashes are still secrets
-        temporary.replace(self.path)
+        write_private(self.path, json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
 
     @contextmanager
     def _editing(self) -> Iterator[dict[str, User]]:
         with self._lock:
             users = self._read()
-            try:
-                yield users
-            finally:
-                # written even when the caller raises: a failed sign-in must be counted
-                self._write(users)
+            yield users
+            self._write(users)
 
     def list(self) -> list[User]:
         with self._lock:
@@ -122,7 +147,7 @@ class UserStore:
                 name,
                 role,
                 tuple(sections),
-                _hasher.hash(password) if password is not None else "",
+                HASHER.hash(password) if password is not None else "",
                 updated_at=now.isoformat(),
             )
             return users[name]
@@ -132,13 +157,10 @@ class UserStore:
         with self._editing() as users:
             user = self._existing(users, name)
             users[name] = replace(
-                user,
-                password_hash=_hasher.hash(password),
-                failed_attempts=0,
-                locked_until=None,
-                updated_at=now.isoformat(),
+                user, password_hash=HASHER.hash(password), updated_at=now.isoformat()
             )
-            return users[name]
+        self.throttle.clear(name, now)
+        return users[name]
 
     def disable(self, name: str, now: dt.datetime) -> User:
         with self._editing() as users:
@@ -152,37 +174,26 @@ class UserStore:
             raise UserError(f"no user {name!r}")
         return users[name]
 
-    def authenticate(self, name: str, password: str, now: dt.datetime) -> User:
-        """The user, if the password is right; counts failures and locks the account."""
-        with self._editing() as users:
-            user = users.get(name)
-            if user is None:
-                _hasher.hash(password)  # take as long as a real check: names stay secret
-                raise SignInFailed(
-                    "unknown", "名前またはパスワードが違います", "wrong name or password"
-                )
-            if user.disabled:
-                raise SignInFailed(
-                    "disabled", "このアカウントは無効です", "this account is disabled"
-                )
-            if user.locked_until and now < dt.datetime.fromisoformat(user.locked_until):
-                raise SignInFailed(
-                    "locked",
-                    "失敗が続いたため一時的にロックされています",
-                    "locked for a while after repeated failures",
-                )
-            try:
-                if not user.password_hash:  # an OIDC-only user has no local password
-                    raise VerificationError
-                _hasher.verify(user.password_hash, password)
-            except (VerificationError, InvalidHashError):
-                failures = user.failed_attempts + 1
-                locked = (now + LOCKOUT).isoformat() if failures >= MAX_FAILURES else None
-                users[name] = replace(
-                    user, failed_attempts=0 if locked else failures, locked_until=locked
-                )
-                raise SignInFailed(
-                    "wrong", "名前またはパスワードが違います", "wrong name or password"
-                ) from None
-            users[name] = replace(user, failed_attempts=0, locked_until=None)
-            return users[name]
+    def authenticate(
+        self, name: str, password: str, now: dt.datetime, client: str = UNKNOWN_CLIENT
+    ) -> User:
+        """The user, if the password is right and neither the account nor the client is
+        being held back after failures; else SignInFailed, with the same message and after
+        the same Argon2 work whatever the reason. `client` is whatever identifies the
+        asker (an IP address, a session)."""
+        verdict = self.throttle.verdict(name, client, now)
+        user = self.get(name)  # the file's lock is let go before the slow check
+        usable = user is not None and not user.disabled and bool(user.password_hash)
+        checked = user.password_hash if usable and user is not None else _dummy_hash()
+        right = _verify(checked, password) and usable
+        if not verdict.allowed:  # refused uncounted: waiting out the delay is enough
+            raise SignInFailed("throttled")
+        if not right or user is None:
+            self.throttle.failed(name, client, now)
+            reason = "unknown" if user is None else "disabled" if user.disabled else "wrong"
+            raise SignInFailed(reason)
+        current = self.get(name)
+        if current is None or current.disabled or current.password_hash != user.password_hash:
+            raise SignInFailed("wrong")  # changed by an administrator while it was checked
+        self.throttle.succeeded(name, client, now)
+        return current

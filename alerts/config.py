@@ -5,13 +5,22 @@ and SHIHYO_ALERT_URLS. URLs hold secrets: they are never logged or stored whole.
 from __future__ import annotations
 
 import hashlib
+import hmac
+import ipaddress
+import logging
 import os
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from urllib.parse import urlsplit
 
+import apprise
 import yaml
+
+from kernel.private import home_key
+from kernel.settings import load_settings
+
+CHANNEL_KEY = "channel.key"  # in $SHIHYO_HOME: the key of the channels' keyed hashes
 
 
 class AlertConfigError(ValueError):
@@ -30,6 +39,25 @@ class AlertConfig:
     # or after this weekday (0 = Monday) of each calendar week
     digest_weekday: int = 0
     retry_minutes: float = 5.0  # first back-off after a failed delivery, doubling each time
+    key_file: Path | None = field(default=None, compare=False, repr=False)
+
+    @cached_property
+    def _key(self) -> bytes:
+        if self.key_file is None:
+            raise AlertConfigError("no key file for the channels' keyed hashes")
+        return home_key(self.key_file)
+
+    def url_hash(self, url: str) -> str:
+        """The channel's reference kept in the outbox and the audit: a keyed hash of the URL."""
+        return url_hash(url, self._key)
+
+    def url_of(self, reference: str) -> str | None:
+        """The configured URL an outbox row's reference names: by its keyed hash, or by the
+        unkeyed hash that rows written before the keyed one carry."""
+        for url in self.all_urls():
+            if reference in (self.url_hash(url), legacy_url_hash(url)):
+                return url
+        return None
 
     def all_urls(self) -> list[str]:
         """Every configured URL: the default, the administrator's and each section's."""
@@ -41,7 +69,7 @@ class AlertConfig:
             "default": [mask(u) for u in self.default],
             "sections": {k: [mask(u) for u in v] for k, v in sorted(self.sections.items())},
             "admin": [mask(u) for u in self.admin],
-            "channels": sorted(url_hash(u) for u in self.all_urls()),
+            "channels": sorted(self.url_hash(u) for u in self.all_urls()),
             "dashboard_url": self.dashboard_url,
             "at_risk": self.at_risk,
             "renotify_hours": self.renotify_hours,
@@ -71,9 +99,13 @@ def split_urls(text: str) -> list[str]:
     return [part for part in re.split(r"[\s,]+", text) if part]
 
 
-def load_alert_config(path: Path, environ: dict[str, str] | None = None) -> AlertConfig:
-    """The configuration from `path` (optional) and the environment."""
+def load_alert_config(
+    path: Path, environ: dict[str, str] | None = None, home: Path | None = None
+) -> AlertConfig:
+    """The configuration from `path` (optional) and the environment; the channels' hash key
+    is kept in `home` (default $SHIHYO_HOME)."""
     env = os.environ if environ is None else environ
+    key_home = home if home is not None else load_settings(dict(env)).home
     raw: dict = {}
     if path.is_file():
         try:
@@ -114,6 +146,7 @@ def load_alert_config(path: Path, environ: dict[str, str] | None = None) -> Aler
             renotify_hours=(float(raw["renotify_hours"]) if raw.get("renotify_hours") else None),
             digest_weekday=_weekday(raw.get("digest_weekday", 0), path.name),
             retry_minutes=float(raw.get("retry_minutes", 5.0)),
+            key_file=key_home / CHANNEL_KEY,
         )
     except (TypeError, ValueError) as exc:
         raise AlertConfigError(f"{path.name}: {exc}") from exc
@@ -125,16 +158,85 @@ def _weekday(value: object, where: str) -> int:
     return value
 
 
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]{0,31})://", re.IGNORECASE)
+_HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.IGNORECASE)
+_MASKED = ("...", "****")  # how Apprise's privacy rendering shows a secret it keeps a hint of
+
+
+def _is_network_host(host: str) -> bool:
+    """Whether `host` names a machine (an IP address, localhost or a dotted DNS name) rather
+    than being a service's token or topic written where a host would be."""
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return True
+    except ValueError:
+        pass
+    labels = host.rstrip(".").split(".")
+    return host.lower() == "localhost" or (
+        len(labels) >= 2 and all(_HOST_LABEL.match(label) for label in labels)
+    )
+
+
+def _private_form(url: str) -> str | None:
+    """Apprise's own rendering of the URL with the parts its plugin knows to be secret
+    hidden, or None when no plugin takes the URL. Never raises, never logs the URL."""
+    try:
+        plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
+        return None if plugin is None else str(plugin.url(privacy=True))
+    except Exception:  # whatever a plugin raises may quote the URL: say nothing of it
+        return None
+
+
 def mask(url: str) -> str:
-    """The URL with credentials, tokens, paths and query removed: safe to show and store."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
-    hidden = "***@" if (parts.username or parts.password) else ""
-    rest = "/…" if (parts.path.strip("/") or parts.query) else ""
-    return f"{parts.scheme}://{hidden}{host}{port}{rest}"
+    """The URL safe to show and store: the scheme, and the host when it names a machine;
+    every credential, token, topic, path and query hidden. It never raises and never
+    repeats a secret, even for a URL that no Apprise plugin accepts."""
+    text = str(url).strip()
+    match = _SCHEME.match(text)
+    scheme = match[1].lower() if match else ""
+    private = _private_form(text) if match else None
+    if private is None:
+        return f"{scheme or '?'}://(unusable URL)"
+    # Apprise hides what its plugin declares private; topics, webhook paths and custom
+    # headers it leaves, so only the authority of its rendering is kept, and of that the
+    # host only when it is a host.
+    authority = private.split("://", 1)[1].split("/", 1)[0].split("?", 1)[0]
+    credentials, _, hostport = authority.rpartition("@")
+    host, port = hostport, ""
+    if hostport.count(":") == 1 or (hostport.startswith("[") and "]:" in hostport):
+        host, _, port = hostport.rpartition(":")
+        port = f":{port}" if port.isdigit() else ""
+    if not any(mark in host for mark in _MASKED) and not _is_network_host(host):
+        host = "***"
+    hidden = "***@" if credentials else ""
+    original_rest = text[match.end() :] if match else ""
+    rest = "/…" if ("/" in original_rest or "?" in original_rest or host == "***") else ""
+    return f"{scheme}://{hidden}{host}{port}{rest}"
 
 
-def url_hash(url: str) -> str:
-    """A stable reference to a URL without keeping the URL."""
+def url_hash(url: str, key: bytes) -> str:
+    """A stable reference to a URL without keeping the URL: an HMAC-SHA-256 under the
+    installation's key, so that a guessed URL cannot be confirmed against the audit."""
+    return hmac.new(key, url.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def legacy_url_hash(url: str) -> str:
+    """The unkeyed reference that outbox rows written before the keyed hash carry."""
     return hashlib.sha256(url.encode()).hexdigest()[:16]
+
+
+class _RedactUrls(logging.Filter):
+    """Apprise logs a URL it cannot parse as given: keep only its scheme."""
+
+    _URL = re.compile(r"\b([a-z][a-z0-9+.-]{0,31})://\S+", re.IGNORECASE)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot be formatted is dropped, args and all
+            return False
+        record.msg, record.args = self._URL.sub(r"\1://…", message), None
+        return True
+
+
+logging.getLogger("apprise").addFilter(_RedactUrls())

@@ -11,7 +11,7 @@ from typing import Protocol
 import apprise
 import pandas as pd
 
-from alerts.config import AlertConfig, mask, url_hash
+from alerts.config import AlertConfig, mask
 from alerts.messages import AlertLine, compose
 from alerts.rules import (
     RULES,
@@ -33,14 +33,20 @@ class Sender(Protocol):
 
 
 class AppriseSender:
-    """Delivers through Apprise; an unreachable target fails without an exception."""
+    """Delivers through Apprise as plain text: a channel that can show plain text (e-mail
+    as text/plain) gets it as such, and one that takes only HTML or Markdown gets it
+    escaped by Apprise, so that nothing in a message (a file name, a summary) is markup.
+    An unreachable target fails without an exception; so does a plugin that raises."""
 
     def send(self, url: str, title: str, body: str) -> tuple[bool, str | None]:
-        notifier = apprise.Apprise()
-        if not notifier.add(url):
-            return False, f"not a usable notification URL: {mask(url)}"
-        if notifier.notify(title=title, body=body):
-            return True, None
+        try:
+            notifier = apprise.Apprise()
+            if not notifier.add(url):
+                return False, f"not a usable notification URL: {mask(url)}"
+            if notifier.notify(title=title, body=body, body_format=apprise.NotifyFormat.TEXT):
+                return True, None
+        except Exception as exc:  # its text may quote the URL: name only its kind
+            return False, f"delivery to {mask(url)} failed ({type(exc).__name__})"
         return False, f"delivery to {mask(url)} failed"
 
 
@@ -188,7 +194,7 @@ def plan_messages(
                 Outgoing(
                     recipient,
                     mask(url),
-                    url_hash(url),
+                    config.url_hash(url),
                     message.subject,
                     message.body,
                     message.alert_ids,
@@ -200,16 +206,19 @@ def plan_messages(
 def deliver(
     warehouse: Warehouse, config: AlertConfig, sender: Sender, now: dt.datetime
 ) -> tuple[int, int, list[str]]:
-    """Send every due message once; a failure waits, doubling, for a later run."""
-    urls = {url_hash(u): u for u in config.all_urls()}
+    """Send every due message once; a failure waits, doubling, for a later run. One bad
+    channel (an unusable URL, a plugin that raises) fails its own messages, not the others."""
     sent = failed = 0
     errors: list[str] = []
     for message in warehouse.due_messages(now).itertuples():
-        url = urls.get(message.channel_hash)
+        url = config.url_of(message.channel_hash)
         if url is None:
             ok, error = False, f"channel {message.channel} is no longer configured"
         else:
-            ok, error = sender.send(url, message.subject, message.body)
+            try:
+                ok, error = sender.send(url, message.subject, message.body)
+            except Exception as exc:  # a sender's error text may quote the URL
+                ok, error = False, f"delivery to {mask(url)} failed ({type(exc).__name__})"
         if ok:
             warehouse.mark_sent(int(message.id), now)
             sent += 1
@@ -240,7 +249,9 @@ def run_alerts(
     # A message kept while its recipient had no channel goes out once it has one.
     admin = evaluation.catalog.plan.admin_owner
     warehouse.reroute(
-        lambda recipient: [(mask(u), url_hash(u)) for u in config.channels(recipient, admin)],
+        lambda recipient: [
+            (mask(u), config.url_hash(u)) for u in config.channels(recipient, admin)
+        ],
         now,
     )
     report.messages_written = len(messages)

@@ -252,16 +252,16 @@ def child_shihyo(upload: Path, profile: bool, warm: bool) -> None:
     from service import IngestOptions, Service
 
     if warm:
-        validate._engine()
+        engine.shared_engine()
     imported = time.perf_counter() - start
     rss_after_import = _rss()
 
     timers = _Timers()
-    timers.wrap(engine, "_build_engine", "GX import and context (background thread)")
+    timers.wrap(engine, "build_engine", "GX import and context (background thread)")
     timers.wrap(checking, "validation_context", "context (catalog, warehouse figures)")
     timers.wrap(validate, "derive_helper_columns", "helper columns")
-    timers.wrap(validate, "_engine", "waiting for GX's import to finish", main_only=True)
-    timers.wrap(validate._Engine, "run", "GX run (file checks, then row checks)")
+    timers.wrap(validate, "shared_engine", "waiting for GX's import to finish", main_only=True)
+    timers.wrap(engine.Engine, "run", "GX run (file checks, then row checks)")
     timers.wrap(checking, "_row_issues", "row issues")
 
     events: list[tuple[str, float]] = []

@@ -1,15 +1,11 @@
-"""Validation of uploaded KPI figures with the Great Expectations suite in suites/."""
+"""Validation of uploaded KPI figures with the Great Expectations suite in suites/:
+`validate_observations(frame, ValidationContext)` → `ValidationOutcome` (its `RowFailure`s
+explained in Japanese and English); `warm_up()` starts GX's import early."""
 
-from expectations.validate import (
-    IndicatorRule,
-    RowFailure,
-    ValidationContext,
-    ValidationOutcome,
-    load_suite,
-    rejected_rows,
-    validate_observations,
-    warm_up,
-)
+from expectations.context import IndicatorRule, ValidationContext, ValidationOutcome
+from expectations.engine import load_suite, warm_up
+from expectations.failures import RowFailure
+from expectations.validate import rejected_rows, validate_observations
 
 __all__ = [
     "IndicatorRule",

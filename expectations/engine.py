@@ -34,7 +34,7 @@ def load_suite() -> ExpectationSuite:
 
 
 @dataclass(frozen=True)
-class _Engine:
+class Engine:
     """An ephemeral GX context with one pandas batch definition and the suite split by scope."""
 
     name: str
@@ -62,11 +62,11 @@ class _Engine:
 _ENGINE_LOCK = threading.Lock()
 
 
-def _engine() -> _Engine:
+def shared_engine() -> Engine:
     """The GX engine, built once per process; a caller arriving while another thread builds
     it waits for that one."""
     with _ENGINE_LOCK:
-        return _build_engine()
+        return build_engine()
 
 
 def warm_up() -> None:
@@ -75,7 +75,7 @@ def warm_up() -> None:
 
     def build() -> None:
         try:
-            _engine()
+            shared_engine()
         except Exception:  # the validation's own call raises it again, where it is handled
             return
 
@@ -83,7 +83,7 @@ def warm_up() -> None:
 
 
 @cache
-def _build_engine() -> _Engine:
+def build_engine() -> Engine:
     """Import GX and build the context (the import alone takes seconds)."""
     # No analytics events and no progress bars, whatever the caller's environment says.
     os.environ["GX_ANALYTICS_ENABLED"] = "False"
@@ -108,7 +108,7 @@ def _build_engine() -> _Engine:
         .add_batch_definition_whole_dataframe("whole_file")
     )
     config = load_suite_config()
-    return _Engine(
+    return Engine(
         name=config["name"],
         batch_definition=batch_definition,
         file_suite=_build_suite(config, scope="file"),
@@ -151,7 +151,7 @@ def _condition_columns(condition: Any) -> set[str]:
     return found
 
 
-def _suite_frame(
+def suite_frame(
     work: pd.DataFrame, columns: frozenset[str] | None, parameters: dict[str, Any]
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The columns the suite reads, in dtypes GX checks with vectorised pandas instead of
@@ -219,21 +219,21 @@ def _build_suite(config: dict[str, Any], scope: str | None) -> ExpectationSuite:
     return suite
 
 
-def _by_check(results: list[ExpectationValidationResult]) -> dict[str, ExpectationValidationResult]:
+def by_check(results: list[ExpectationValidationResult]) -> dict[str, ExpectationValidationResult]:
     """Results keyed by the suite's meta.check (GX does not keep the suite's order)."""
     return {result.expectation_config.meta["check"]: result for result in results}
 
 
-def _collect(
+def collect_failures(
     suite: ExpectationSuite, results: list[ExpectationValidationResult], summary: dict[str, Any]
 ) -> list[str]:
     """Add each expectation's outcome to `summary`; return errors for checks that did not run."""
     errors: list[str] = []
-    by_check = _by_check(results)
+    results_by_check = by_check(results)
     for expectation in suite.expectations:
         meta = expectation.meta or {}
-        result = by_check.get(meta["check"])
-        error = "GX returned no result" if result is None else _exception_message(result)
+        result = results_by_check.get(meta["check"])
+        error = "GX returned no result" if result is None else exception_message(result)
         count = None if result is None else result.result.get("unexpected_count")
         summary["expectations"].append(
             {
@@ -254,7 +254,7 @@ def _collect(
     return errors
 
 
-def _exception_message(result: ExpectationValidationResult) -> str | None:
+def exception_message(result: ExpectationValidationResult) -> str | None:
     """The error a check raised, if any; GX reports it only in exception_info."""
     info = result.exception_info or {}
     # GX gives either one {raised_exception, exception_message} or one per metric.

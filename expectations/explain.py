@@ -4,45 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+from expectations.failures import RowFailure, short
 
 if TYPE_CHECKING:
     from great_expectations.core.expectation_validation_result import (
         ExpectationValidationResult,
     )
 
-    from expectations.validate import ValidationContext
+    from expectations.context import ValidationContext
 
 
-# What is echoed back (errors files, JSON, quarantine) is cut to this many characters.
-ECHO_CHARS = 200
-
-
-def _short(text: str, limit: int = ECHO_CHARS) -> str:
-    """`text` cut to `limit` characters, the last one "…"."""
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-@dataclass(frozen=True)
-class RowFailure:
-    """One rule one uploaded row broke, with the reason in Japanese and English; `value` is
-    what was sent, cut to a readable length."""
-
-    row: int
-    column: str
-    value: str
-    rule: str
-    reason_ja: str
-    reason_en: str
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "value", _short(self.value))
-
-
-def _file_failure_text(check: str, result: ExpectationValidationResult) -> str:
+def file_failure_text(check: str, result: ExpectationValidationResult) -> str:
     """A table-level failure, explained."""
     if check == "required_columns":
         missing = result.result.get("details", {}).get("mismatched", {}).get("missing", [])
@@ -99,7 +75,7 @@ class _Columns(dict):
         return values
 
 
-class _Explainer:
+class Explainer:
     """Turns (check, row position) into a RowFailure with reasons a KPI owner can act on."""
 
     def __init__(self, work: pd.DataFrame, context: ValidationContext):
@@ -127,7 +103,7 @@ class _Explainer:
 
     def cell(self, column: str, i: int) -> str:
         """Row `i`'s `column` as text, cut to a length that can be quoted back."""
-        return _short(_text(self.columns[column][i]))
+        return short(_text(self.columns[column][i]))
 
     def _indicator_missing(self, i: int) -> tuple[str, str, str, str]:
         return "indicator_id", "", "指標IDが空です", "indicator id is empty"

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from expectations.validate import ValidationContext
+    from expectations.context import ValidationContext
 
 # Months that open a fiscal quarter (fiscal years run April–March).
 QUARTER_OPENING_MONTHS = (4, 7, 10, 1)

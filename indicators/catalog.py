@@ -147,6 +147,23 @@ class Target(_Model):
     note: str | None = None
 
 
+class RowsThatCount(_Model):
+    """Rows of a list count only when `column` holds one of `values`."""
+
+    column: str
+    values: list[str] = Field(min_length=1)
+
+
+class OpenDataSource(_Model):
+    """A standard open-data list that feeds an indicator, counted per org unit: which kind
+    of list (intake's list kinds, e.g. public_wifi), whose (the publishers'
+    全国地方公共団体コード, e.g. 140007 for 神奈川県; none: any), and which rows count."""
+
+    list_kind: str
+    publishers: list[str] = []
+    where: list[RowsThatCount] = []
+
+
 class Indicator(_Model):
     """Something measured (指標), owned by a section, evidencing initiatives."""
 
@@ -172,6 +189,8 @@ class Indicator(_Model):
     """When in its period a figure is taken: at the period's end, or by the end of its first
     month (a fiscal year's count "as of April", 各年度4月時点). A figure is judged against
     the glide path on that day, and is due `due_day` days after it."""
+    open_data: OpenDataSource | None = None
+    """The standard open-data list that may feed it (see OpenDataSource); None: none."""
     profile: list[float] | Literal["learn"] | None = None
     """How a flow's year is shared out over its periods, April first (12 shares for monthly,
     4 for quarterly): a fiscal-year target expects, part way through the year, the shares

@@ -95,10 +95,7 @@ def is_blank(cells: Sequence[str]) -> bool:
     return all(not c.strip() for c in cells)
 
 
-_is_blank = is_blank
-
-
-def _template_columns(number: int, cells: list[str]) -> dict[str, int]:
+def template_columns(number: int, cells: list[str]) -> dict[str, int]:
     """Return canonical column name -> index for a template header, else raise FileRejected."""
     keys = [header_key(c) for c in cells]
     found: dict[str, list[int]] = {}

@@ -20,7 +20,7 @@ from intake.values import ValueParseError, parse_value
 # each cell rule runs once per distinct text and is spread back to the rows by index.
 
 _TEXT = pd.StringDtype(na_value=np.nan)  # the dtype pandas gives a column of str
-_CELL = pa.large_string()  # how pandas holds that dtype's text: no copy to hand it over
+TEXT_CELL = pa.large_string()  # how pandas holds that dtype's text: no copy to hand it over
 # Plain ASCII figures (12345, 12,345, 12345.5), read by Arrow exactly as parse_value
 # would read them; every other spelling goes through parse_value itself.
 _PLAIN_NUMBER = r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$"
@@ -28,11 +28,11 @@ _PLAIN_NUMBER_MAX_BYTES = 64  # far from float overflow, which parse_value repor
 _COLUMN_ORDER = {"indicator_id": 0, "period": 1, "value": 2}
 
 
-def _cells(texts: list[str]) -> pa.ChunkedArray:
-    return pa.chunked_array([pa.array(texts, type=_CELL)])
+def text_cells(texts: list[str]) -> pa.ChunkedArray:
+    return pa.chunked_array([pa.array(texts, type=TEXT_CELL)])
 
 
-def _distinct(cells: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
+def distinct_cells(cells: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
     """Return the distinct texts of `cells` and, per cell, its index among them."""
     encoded = pc.dictionary_encode(cells).unify_dictionaries()
     if not encoded.num_chunks:
@@ -54,19 +54,19 @@ def _text_series(values: pa.ChunkedArray) -> pd.Series:
 
 def _normalised(cells: pa.ChunkedArray) -> tuple[pa.ChunkedArray, list[str], list[str], np.ndarray]:
     """Return NFKC-normalised, stripped cells, with the distinct raw and clean texts."""
-    raw, index = _distinct(cells)
+    raw, index = distinct_cells(cells)
     clean = [unicodedata.normalize("NFKC", text).strip() for text in raw]
-    return pa.chunked_array([pa.array(clean, type=_CELL).take(index)]), raw, clean, index
+    return pa.chunked_array([pa.array(clean, type=TEXT_CELL).take(index)]), raw, clean, index
 
 
-def _template_frame(
+def template_frame(
     numbers: np.ndarray, raw: dict[str, pa.ChunkedArray], codes: dict[str, Any] | None = None
 ) -> tuple[pd.DataFrame, list[RowError]]:
     """Return the canonical frame of the data rows (Excel `numbers`, cells per template
     column as sent) and a RowError per failed cell, in row then column order; `codes`, when
     given, receives per column the rows' codes among its distinct texts and what each text
     was read as (for the totals check, which then hashes nothing again)."""
-    empty = _cells([""] * len(numbers))
+    empty = text_cells([""] * len(numbers))
     found: list[tuple[int, int, RowError]] = []
 
     def fail(positions: Any, column: str, texts: Any, reasons: Any, rule: str) -> None:
@@ -82,7 +82,7 @@ def _template_frame(
     fail(missing, "indicator_id", texts, [reason] * len(texts), "indicator_id_present")
 
     period_cells = raw.get("period", empty)
-    period_texts, period_index = _distinct(period_cells)
+    period_texts, period_index = distinct_cells(period_cells)
     starts: list[Any] = []
     granularities: list[Any] = []
     period_errors: dict[int, tuple[str, str]] = {}
@@ -109,7 +109,7 @@ def _template_frame(
         )
 
     value_cells = raw.get("value", empty)
-    values, value_errors = _values(value_cells)
+    values, value_errors = read_values(value_cells)
     if value_errors:
         rows = sorted(value_errors)
         fail(
@@ -128,7 +128,7 @@ def _template_frame(
         codes["indicator_id"] = (ids_index, ids_clean)
         codes["org_unit"] = (org_index, org_clean)
         codes["period"] = (period_index, starts, granularities)
-    note_texts, note_index = _distinct(raw.get("note", empty))
+    note_texts, note_index = distinct_cells(raw.get("note", empty))
     notes = _objects([text.strip() or None for text in note_texts])[note_index]
 
     frame = pd.DataFrame(
@@ -149,7 +149,7 @@ def _template_frame(
     return frame, [error for _, _, error in found]
 
 
-def _values(cells: pa.ChunkedArray) -> tuple[np.ndarray, dict[int, tuple[str, str, str]]]:
+def read_values(cells: pa.ChunkedArray) -> tuple[np.ndarray, dict[int, tuple[str, str, str]]]:
     """Return the numbers in `cells` (NaN where unreadable) and, per unreadable cell's
     position, (text, reason_ja, reason_en)."""
     values = np.full(len(cells), np.nan)
@@ -166,7 +166,7 @@ def _values(cells: pa.ChunkedArray) -> tuple[np.ndarray, dict[int, tuple[str, st
     errors: dict[int, tuple[str, str, str]] = {}
     slow = np.flatnonzero(~plain)
     if slow.size:
-        texts, index = _distinct(cells.take(slow))
+        texts, index = distinct_cells(cells.take(slow))
         read: list[float | tuple[str, str, str]] = []
         for text in texts:
             try:

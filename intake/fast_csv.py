@@ -11,8 +11,8 @@ from openpyxl.utils import get_column_letter
 from pyarrow import csv as arrow_csv
 
 from intake import messages as msg
-from intake.canonical import ParsedUpload, _is_blank, _template_columns, header_key
-from intake.columns import _CELL, _distinct, _template_frame
+from intake.canonical import ParsedUpload, header_key, is_blank, template_columns
+from intake.columns import TEXT_CELL, distinct_cells, template_frame
 from intake.interpret import finish_template
 from intake.limits import DEFAULT_LIMITS, ReadLimits
 from intake.standard_lists import looks_like_header
@@ -69,7 +69,7 @@ def _simple_csv_columns(
                 ignore_empty_lines=False,
             ),
             convert_options=arrow_csv.ConvertOptions(
-                column_types={f"f{i}": _CELL for i in range(1024)},
+                column_types={f"f{i}": TEXT_CELL for i in range(1024)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
                 null_values=[],
@@ -78,7 +78,7 @@ def _simple_csv_columns(
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # e.g. a row wider or narrower than the first: the csv module decides
     columns = table.columns
-    if not table.num_rows or any(c.type != _CELL for c in columns):
+    if not table.num_rows or any(c.type != TEXT_CELL for c in columns):
         return None
     if table.num_rows - 1 > limits.max_rows:  # the header, then the data rows
         return None
@@ -93,11 +93,11 @@ def _simple_csv_columns(
 
 def _blank(cells: pa.ChunkedArray) -> np.ndarray:
     """Return, per cell, whether it is empty or blank."""
-    texts, index = _distinct(cells)
+    texts, index = distinct_cells(cells)
     return np.array([not text.strip() for text in texts], dtype=bool)[index]
 
 
-def _simple_csv_upload(
+def simple_csv_upload(
     buf: bytes, skipped: int, encoding: str, limits: ReadLimits = DEFAULT_LIMITS
 ) -> ParsedUpload | None:
     """Return the upload read column-wise through Arrow, or None to read it row by row:
@@ -107,13 +107,13 @@ def _simple_csv_upload(
     if columns is None:
         return None
     header = [c[0].as_py() for c in columns]
-    if _is_blank(header):
+    if is_blank(header):
         return None  # a blank first record before the header: rare, read it row by row
     keys = [header_key(c) for c in header]
     if looks_like_header(header) != "template":
         return None
     number = skipped + 1
-    cols = _template_columns(number, header)
+    cols = template_columns(number, header)
     # Records after the header, less the blank ones (every cell blank).
     rows = np.arange(1, len(columns[0]), dtype=np.int64)
     blank = _blank(columns[0].slice(1))
@@ -139,7 +139,7 @@ def _simple_csv_upload(
     if not rows.size:
         raise msg.no_data_rows()
     codes: dict = {}
-    frame, errors = _template_frame(
+    frame, errors = template_frame(
         skipped + 1 + rows,
         {
             name: columns[i].slice(1) if every_row else columns[i].take(rows)

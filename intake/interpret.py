@@ -15,8 +15,8 @@ from openpyxl.utils.cell import range_boundaries
 from intake import list_messages as lmsg
 from intake import messages as msg
 from intake import xlsx_messages as xmsg
-from intake.canonical import ParsedUpload, _template_columns, header_key, is_blank
-from intake.columns import _cells, _template_frame
+from intake.canonical import ParsedUpload, header_key, is_blank, template_columns
+from intake.columns import template_frame, text_cells
 from intake.list_counts import count_list
 from intake.list_rule import ListRule
 from intake.messages import CellProblems, FileRejected, RowError
@@ -108,7 +108,7 @@ def _check_unheaded(number: int, cells: list[str], keys: list[str]) -> None:
 def _template(
     table: Table, number: int, cells: list[str], keys: list[str], data: Iterator
 ) -> ParsedUpload:
-    cols = _template_columns(number, cells)
+    cols = template_columns(number, cells)
     numbers: list[int] = []
     raw: dict[str, list[str]] = {name: [] for name in cols}
     for n, c in data:
@@ -119,9 +119,9 @@ def _template(
     if not numbers:
         raise msg.no_data_rows()
     codes: dict = {}
-    frame, errors = _template_frame(
+    frame, errors = template_frame(
         np.array(numbers, dtype=np.int64),
-        {name: _cells(cells) for name, cells in raw.items()},
+        {name: text_cells(cells) for name, cells in raw.items()},
         codes,
     )
     errors, notices = _cell_problems(table, cols, set(numbers), errors)

@@ -15,9 +15,9 @@ from intake.canonical import REQUIRED as REQUIRED
 from intake.canonical import ParsedUpload
 from intake.canonical import SourceKind as SourceKind
 from intake.canonical import header_key as header_key
-from intake.columns import _values as _values
+from intake.columns import read_values as read_values
 from intake.counting import count_csv_rows
-from intake.fast_csv import _simple_csv_upload
+from intake.fast_csv import simple_csv_upload
 from intake.interpret import Table, interpret
 from intake.limits import DEFAULT_LIMITS, ReadLimits
 from intake.list_rule import DEFAULT_LIST_RULES, ListRule, check_rules
@@ -96,7 +96,7 @@ def _read(
     text, encoding = _decode(data)
     row, pos, property_row = _preamble(text)
     if property_row is None:
-        fast = _simple_csv_upload(_utf8(data, text, pos, encoding), row, encoding, limits)
+        fast = simple_csv_upload(_utf8(data, text, pos, encoding), row, encoding, limits)
         if fast is not None:
             return fast
     first = text[pos : text.find("\n", pos) if "\n" in text[pos:] else len(text)]

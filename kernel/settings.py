@@ -27,8 +27,19 @@ class Settings:
     """A dashboard session ends after this many minutes without activity
     (SHIHYO_SESSION_MINUTES)."""
 
+    dashboard_address: str = "127.0.0.1"
+    """The address the dashboard listens on: loopback, behind a TLS reverse proxy; 0.0.0.0
+    for every interface, over plain HTTP (SHIHYO_DASHBOARD_ADDRESS)."""
+
     max_upload_mb: float = 20.0
     """Files above this size are rejected whole, unread (SHIHYO_MAX_UPLOAD_MB)."""
+
+    max_rows: int = 1_000_000
+    """Data rows read from one upload; a longer file is refused (SHIHYO_MAX_ROWS)."""
+
+    max_cell_chars: int = 32_767
+    """Characters in one cell (Excel's own limit); a longer cell refuses its row
+    (SHIHYO_MAX_CELL_CHARS)."""
 
     jump_factor: float = 10.0
     """A figure this many times above or below the previous one is flagged (SHIHYO_JUMP_FACTOR)."""
@@ -90,12 +101,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             continue
         if field.type in ("Path", Path, "Path | None"):
             values[field.name] = Path(raw)
-        elif field.type in ("float", float):
+        elif field.type in ("float", float, "int", int):
+            number = int if field.type in ("int", int) else float
             try:
-                values[field.name] = float(raw)
+                values[field.name] = number(raw)
             except ValueError as exc:
+                kind = "a whole number" if number is int else "a number"
                 raise ValueError(
-                    f"SHIHYO_{field.name.upper()} must be a number, got {raw!r}"
+                    f"SHIHYO_{field.name.upper()} must be {kind}, got {raw!r}"
                 ) from exc
         else:
             values[field.name] = raw

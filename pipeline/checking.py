@@ -14,7 +14,18 @@ import pandas as pd
 from access.roles import SYSTEM, Actor, may_send_figures_for
 from expectations import IndicatorRule, ValidationContext, validate_observations
 from indicators.catalog import Catalog
-from intake import FileRejected, ParsedUpload, read_upload
+from intake import (
+    DEFAULT_LIST_RULES,
+    FileRejected,
+    ListRule,
+    ParsedUpload,
+    ReadLimits,
+    RowCondition,
+    RowCounts,
+    parse_isolated,
+    read_upload,
+)
+from kernel.settings import Settings
 from warehouse import Warehouse
 
 
@@ -140,21 +151,49 @@ def ownership_issues(
 
 @dataclass
 class Checked:
-    """An upload parsed and validated, nothing written: what the upload desk previews."""
+    """An upload parsed and validated, nothing written: what the upload desk previews.
+    `refused` are the frame rows not to load; `counts` say what became of every data row of
+    the file (accepted + rejected + set aside = the file's rows, always)."""
 
     frame: pd.DataFrame
     errors: list[RowIssue]
     warnings: list[RowIssue]
     file_error: str | None = None
     summary: dict = field(default_factory=dict)  # the suite's results, kept with the load
+    counts: RowCounts = field(default_factory=lambda: RowCounts(0, 0, 0, 0))
+    refused: frozenset[int] = frozenset()
+    notices: list[RowIssue] = field(default_factory=list)  # rows set aside, sheets read …
+
+    @property
+    def rows_in_file(self) -> int:
+        return self.counts.rows
 
     @property
     def rows_rejected(self) -> int:
-        return len({e.row for e in self.errors})
+        return self.counts.rejected
 
     @property
     def rows_accepted(self) -> int:
-        return 0 if self.file_error else len(self.frame) - self.rows_rejected
+        return self.counts.accepted
+
+
+def list_rules(catalog: Catalog) -> tuple[ListRule, ...]:
+    """Which standard open-data list may feed which indicator, as the catalog says."""
+    return tuple(
+        ListRule(
+            ind.id,
+            ind.open_data.list_kind,
+            frozenset(ind.open_data.publishers),
+            tuple(RowCondition(w.column, frozenset(w.values)) for w in ind.open_data.where),
+        )
+        for ind in catalog.indicators
+        if ind.open_data is not None
+    )
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    """The caps on reading one upload, from the settings."""
+    return ReadLimits(max_rows=settings.max_rows, max_cell_chars=settings.max_cell_chars)
 
 
 def check_upload(
@@ -162,38 +201,68 @@ def check_upload(
     file_name: str,
     warehouse: Warehouse,
     catalog: Catalog,
+    settings: Settings,
     *,
     actor: Actor = SYSTEM,
     period: str | None = None,
     today: dt.date,
-    jump_factor: float = 10.0,
+    isolated: bool = True,
     stage: Callable[[str], None] = lambda _step: None,
 ) -> Checked:
     """Parse and validate an upload exactly as a load would, without writing anything;
-    `stage` hears "parse" and "validate" as each begins (for a progress display)."""
+    `stage` hears "parse" and "validate" as each begins (for a progress display). An
+    untrusted file is parsed in a child process bounded in memory and time (`isolated`)."""
     stage("parse")
+    read = parse_isolated if isolated else read_upload
     try:
-        parsed = read_upload(data, file_name, period=period)
+        parsed = read(
+            data,
+            file_name,
+            period=period,
+            rules=list_rules(catalog) or DEFAULT_LIST_RULES,
+            limits=read_limits(settings),
+        )
     except FileRejected as exc:
         issue = RowIssue(None, "", "", "file_readable", exc.message_ja, exc.message_en)
-        return Checked(pd.DataFrame(), [issue], [], str(exc))
+        rows = exc.rows_in_file or 0
+        counts = RowCounts(rows, 0, rows, 0)
+        return Checked(pd.DataFrame(), [issue], [], str(exc), counts=counts)
     stage("validate")
-    context = validation_context(catalog, warehouse, parsed, today, jump_factor)
+    context = validation_context(catalog, warehouse, parsed, today, settings.jump_factor)
     outcome = validate_observations(parsed.frame, context)
     warnings = [
         RowIssue(w.row, w.column, w.value, w.rule, w.reason_ja, w.reason_en)
         for w in outcome.warnings
     ]
+    notices = [
+        RowIssue(n.row, n.column, n.value, n.rule, n.reason_ja, n.reason_en)
+        for n in (*parsed.set_aside, *parsed.notices)
+    ]
     summary = {
         **outcome.summary,
         "encoding": parsed.encoding,
         "source_kind": parsed.source_kind,
+        "list_kind": parsed.list_kind,
+        "layout": parsed.layout,
+        "sheet": parsed.sheet,
         "warnings": len(warnings),
     }
     if outcome.file_errors:
         issues = [RowIssue(None, "", "", "suite", msg, msg) for msg in outcome.file_errors]
-        return Checked(parsed.frame, issues, warnings, "; ".join(outcome.file_errors), summary)
+        rows = parsed.rows_in_file or 0
+        counts = RowCounts(rows, 0, rows, 0)
+        return Checked(
+            parsed.frame, issues, warnings, "; ".join(outcome.file_errors), summary, counts
+        )
     issues = _row_issues(parsed, outcome)
     issues += ownership_issues(parsed.frame, catalog, actor, {i.row for i in issues})
     issues.sort(key=lambda i: (i.row or 0, i.column))
-    return Checked(parsed.frame, issues, warnings, None, summary)
+    # The frame rows refused after parsing (the suite, ownership). From the template, a row
+    # the parser refused is a frame row too; from a list, parse errors name list rows.
+    after_parse = {f.row for f in outcome.row_failures} | {
+        i.row for i in issues if i.rule == "not_your_indicator"
+    }
+    parse_rows = {e.row for e in parsed.errors} if not parsed.sources else set()
+    refused = frozenset(r for r in after_parse | parse_rows if r is not None)
+    counts = parsed.file_row_counts(after_parse - {None})
+    return Checked(parsed.frame, issues, warnings, None, summary, counts, refused, notices)

@@ -26,7 +26,7 @@ from access.roles import (
 from access.users import UserStore
 from alerts.config import AlertConfig, load_alert_config
 from alerts.engine import AlertReport, AppriseSender, Sender, deliver
-from indicators.catalog import Catalog, load_catalog
+from indicators.catalog import INDICATORS_FILE, Catalog, CatalogError, load_catalog
 from indicators.catalog_diff import catalog_changes
 from indicators.evaluation import Evaluation
 from kernel.clock import Clock
@@ -45,6 +45,7 @@ from pipeline import (
     ingest_files,
     paths_to_load,
 )
+from pipeline.checking import list_rules
 from pipeline.evaluating import Evaluated as EvaluateOutcome
 from pipeline.limits import UploadTooLarge, check_size
 from pipeline.loading import Progress
@@ -52,6 +53,7 @@ from pipeline.resources import Resources
 from service import jobs
 from service.uploads import safe_name
 from warehouse import AuditEntry, Migrated
+from warehouse.audit import Verification
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,10 @@ class Service:
         """Put `catalog` in force from now (an administrator's act), each changed owner,
         indicator and target in the audit trail; False when it is in force already."""
         require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
+        try:
+            list_rules(catalog)  # the open-data list of each indicator is one intake can read
+        except ValueError as exc:
+            raise CatalogError([f"{INDICATORS_FILE}: open_data: {exc}"]) from exc
         warehouse = self._resources.warehouse
         current = warehouse.catalog_version()
         previous = Catalog.from_document(current.document) if current else None
@@ -268,6 +274,12 @@ class Service:
         require_admin(actor, "監査ログの閲覧", "read the audit trail")
         return self._resources.warehouse.audit_trail(entity=entity, actor=who, since=since)
 
+    def verify_audit(self, actor: Actor) -> Verification:
+        """Check the audit trail's hash chain (administrators): every entry changed, deleted
+        or inserted outside shihyo, and the chain's head."""
+        require_admin(actor, "監査ログの検証", "verify the audit trail")
+        return self._resources.warehouse.verify_audit()
+
     def record(
         self,
         actor: str,
@@ -276,9 +288,13 @@ class Service:
         entity_id: str | None,
         before: object = None,
         after: object = None,
+        stated_by: str | None = None,
     ) -> None:
-        """Append one entry to the audit trail, now."""
-        self._resources.warehouse.audit(actor, action, entity, entity_id, before, after)
+        """Append one entry to the audit trail, now (`stated_by`: whom the caller said it
+        acted for, recorded as said, not verified)."""
+        self._resources.warehouse.audit(
+            actor, action, entity, entity_id, before, after, stated_by=stated_by
+        )
 
     # ── figures coming in ─────────────────────────────────────────────────────
 
@@ -344,10 +360,10 @@ class Service:
             file_name,
             res.warehouse,
             res.catalog(),
+            self.settings,
             actor=actor,
             period=period,
             today=self.today(),
-            jump_factor=self.settings.jump_factor,
         )
 
     def upload(

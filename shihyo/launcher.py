@@ -28,7 +28,7 @@ def sample_files() -> list[Path]:
     return sorted(SAMPLES.glob("synthetic_*.csv"))
 
 
-def _wait_for(
+def wait_for(
     check: Callable[[], bool], seconds: float, what: str, process: subprocess.Popen
 ) -> None:
     deadline = time.monotonic() + seconds
@@ -40,11 +40,19 @@ def _wait_for(
         time.sleep(1)
 
 
-def _app_answers(port: int) -> bool:
+def _app_answers(address: str, port: int) -> bool:
     try:
-        return httpx.get(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status_code == 200
+        url = f"http://{_reachable(address)}:{port}/_stcore/health"
+        return httpx.get(url, timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def _reachable(address: str) -> str:
+    """Where this machine reaches a server listening on `address`."""
+    if address in ("", "0.0.0.0", "::"):
+        return "127.0.0.1"
+    return f"[{address}]" if ":" in address else address
 
 
 def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> None:
@@ -85,6 +93,9 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
                     "true",
                     "--server.port",
                     str(port),
+                    # loopback by default: the TLS reverse proxy is the way in from outside
+                    "--server.address",
+                    settings.dashboard_address,
                     "--browser.gatherUsageStats",
                     "false",
                     # The service checks SHIHYO_MAX_UPLOAD_MB; the server must let such files in.
@@ -98,9 +109,9 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
             )
         children.append(app)
         say("starting the dashboard and the scheduler (Prefect server) …")
-        _wait_for(lambda: _app_answers(port), 90, "the dashboard", app)
-        say(f"dashboard:  http://localhost:{port}")
-        _wait_for(Service.scheduler_answers, 180, "the Prefect server", scheduler)
+        wait_for(lambda: _app_answers(settings.dashboard_address, port), 90, "the dashboard", app)
+        say(f"dashboard:  http://{_reachable(settings.dashboard_address)}:{port}")
+        wait_for(Service.scheduler_answers, 180, "the Prefect server", scheduler)
         say(f"Prefect UI: {Service.scheduler_ui()}")
         say(f"logs: {logs}   — Ctrl-C stops everything")
         while all(child.poll() is None for child in children):

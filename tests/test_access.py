@@ -19,7 +19,7 @@ from access.roles import (
     require_admin,
     require_uploader,
 )
-from access.users import MAX_FAILURES, SignInFailed, UserError, UserStore
+from access.users import SignInFailed, UserError, UserStore
 from kernel.settings import load_settings
 from service import Service
 from shihyo.cli import app
@@ -47,23 +47,25 @@ def test_passwords_are_stored_as_salted_argon2_hashes(store: UserStore) -> None:
     )
 
 
-def test_lock_out_after_repeated_failures(store: UserStore) -> None:
+def test_repeated_failures_slow_down_instead_of_locking_out(store: UserStore) -> None:
     store.add("yamada", PASSWORD, "owner", ["joho-kikaku"], NOW)
-    for _ in range(MAX_FAILURES):
+    for tries in range(5):  # 1, 2, then 4 s to wait after the third, fourth, fifth
         with pytest.raises(SignInFailed) as failed:
-            store.authenticate("yamada", "wrong password!", NOW)
+            store.authenticate("yamada", "wrong password!", NOW + tries * dt.timedelta(seconds=10))
         assert failed.value.reason == "wrong"
-    with pytest.raises(SignInFailed) as locked:
-        store.authenticate("yamada", PASSWORD, NOW + dt.timedelta(minutes=1))
-    assert locked.value.reason == "locked"
-    assert store.authenticate("yamada", PASSWORD, NOW + dt.timedelta(minutes=16)).name == "yamada"
+    last = NOW + dt.timedelta(seconds=40)
+    with pytest.raises(SignInFailed) as held:
+        store.authenticate("yamada", PASSWORD, last + dt.timedelta(seconds=3), "elsewhere")
+    assert held.value.reason == "throttled"
+    assert store.authenticate("yamada", PASSWORD, last + dt.timedelta(seconds=4)).name == "yamada"
 
 
 def test_disabled_unknown_and_weak(store: UserStore) -> None:
     store.add("yamada", PASSWORD, "owner", ["joho-kikaku"], NOW)
     store.disable("yamada", NOW)
-    with pytest.raises(SignInFailed, match="無効"):
+    with pytest.raises(SignInFailed, match="名前またはパスワードが違います") as disabled:
         store.authenticate("yamada", PASSWORD, NOW)
+    assert disabled.value.reason == "disabled"
     with pytest.raises(SignInFailed) as unknown:
         store.authenticate("nobody", PASSWORD, NOW)
     assert unknown.value.reason == "unknown"

@@ -19,7 +19,8 @@ from expectations import (
     rejected_rows,
     validate_observations,
 )
-from expectations.validate import SUITE_FILE, _engine, _suite_frame, derive_helper_columns
+from expectations.engine import SUITE_FILE, shared_engine, suite_frame
+from expectations.helpers import derive_helper_columns
 
 TODAY = dt.date(2024, 6, 15)
 CONTEXT = ValidationContext(
@@ -364,13 +365,13 @@ def test_gx_judges_the_typed_frame_as_it_would_the_plain_one(validate):
         row(19, "wifi", dt.date(2024, 5, 1), 60001),
     )
     work = derive_helper_columns(bad, CONTEXT)
-    engine = _engine()
+    engine = shared_engine()
     parameters = {
         "today": CONTEXT.today,
         "known_indicator_ids": sorted(CONTEXT.indicators),
         "jump_factor": CONTEXT.jump_factor,
     }
-    typed, typed_parameters = _suite_frame(work, engine.row_columns, parameters)
+    typed, typed_parameters = suite_frame(work, engine.row_columns, parameters)
     assert isinstance(typed["indicator_id"].dtype, pd.CategoricalDtype)
     assert pd.api.types.is_datetime64_ns_dtype(typed["period"])
 

@@ -214,32 +214,51 @@ def test_a_sjis_excel_style_file_with_japanese_headers_loads(
 
 
 @pytest.mark.skipif(not REALDATA.is_dir(), reason="shared/realdata not present")
-def test_the_public_wifi_list_becomes_a_count_per_municipality(
+def test_only_the_prefectures_own_wifi_list_feeds_its_indicator(
     settings: Settings, warehouse: Warehouse
 ) -> None:
+    # Yaizu's real list (publisher 222127) is another body's: refused, its 17 rows counted.
     path = settings.inbox / "wifi.csv"
     shutil.copy(REALDATA / "yaizu_222127_public_wireless_lan.csv", path)
-    result = load(settings, path, period="2019-03")
-    assert result.status == "loaded"
+    refused = load(settings, path, period="2019-03")
+    assert (refused.status, refused.rows_rejected) == ("rejected", 17)
+    assert "140007" in refused.message and warehouse.figures("wifi_access_points").empty
+    # The same rows as the prefecture would publish them (140007), 5 installed by 神奈川県:
+    # those 5 count for the municipality, the other 12 are refused with the reason.
+    lines = (REALDATA / "yaizu_222127_public_wireless_lan.csv").read_text("utf-8").splitlines()
+    rows = [line.replace("222127,", "140007,", 1) for line in lines[1:]]
+    rows = [
+        ",".join([*cells[:11], "神奈川県", *cells[12:]]) if n < 5 else ",".join(cells)
+        for n, cells in enumerate(line.split(",") for line in rows)
+    ]
+    ours = settings.inbox / "kanagawa_wifi.csv"
+    ours.write_text("\n".join([lines[0], *rows]) + "\n", encoding="utf-8")
+    counted = load(settings, ours, period="2019-03")
+    assert (counted.status, counted.rows_accepted, counted.rows_rejected) == ("partial", 5, 12)
     figures = warehouse.figures("wifi_access_points")
-    assert figures[["org_unit", "value"]].values.tolist() == [["焼津市", 17.0]]
+    assert figures[["org_unit", "value"]].values.tolist() == [["焼津市", 5.0]]
 
 
 @pytest.mark.skipif(not REALDATA.is_dir(), reason="shared/realdata not present")
 @pytest.mark.parametrize(
-    "name",
+    ("name", "rows"),
     [
-        "kanagawa_vaccine_by_municipality_R3-07-19_sjis.csv",
-        "takamatsu_births_deaths_monthly_0091_2020.csv",
+        # no template header to count below: every one of its 37 lines (a title, two header
+        # rows, 33 municipalities and 県全体) counts as a row refused
+        ("kanagawa_vaccine_by_municipality_R3-07-19_sjis.csv", 37),
+        ("takamatsu_births_deaths_monthly_0091_2020.csv", 12),  # one a month
     ],
 )
 def test_real_files_that_are_not_the_template_are_rejected_whole(
-    settings: Settings, warehouse: Warehouse, name: str
+    settings: Settings, warehouse: Warehouse, name: str, rows: int
 ) -> None:
     path = settings.inbox / name
     shutil.copy(REALDATA / name, path)
     result = load(settings, path)
     assert result.status == "rejected"
+    # every data row is accounted for: none accepted, all rejected
+    assert (result.rows_accepted, result.rows_rejected) == (0, rows)
+    assert warehouse.loads().iloc[0][["rows_total", "rows_rejected"]].tolist() == [rows, rows]
     assert "indicator_id" in result.message or "指標ID" in result.message
     assert warehouse.figures().empty
     record = warehouse.loads().iloc[0]

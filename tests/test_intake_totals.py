@@ -17,7 +17,7 @@ def read(*rows: str, fast: bool = True) -> ParsedUpload:
     if fast:
         return read_upload(data, "up.csv")
     with pytest.MonkeyPatch.context() as patch:  # the row-by-row reader must agree
-        patch.setattr(intake_read, "_simple_csv_upload", lambda *_: None)
+        patch.setattr(intake_read, "simple_csv_upload", lambda *_: None)
         return read_upload(data, "up.csv")
 
 

@@ -177,9 +177,9 @@ def _column_wise(texts: list[str]) -> list[float | tuple[str, str]]:
     """What the parser's column-wise reading makes of `texts`: a number or the reasons."""
     import pyarrow as pa
 
-    from intake.read import _values
+    from intake.columns import read_values
 
-    values, errors = _values(pa.chunked_array([pa.array(texts, type=pa.large_string())]))
+    values, errors = read_values(pa.chunked_array([pa.array(texts, type=pa.large_string())]))
     return [errors[i][1:] if i in errors else float(values[i]) for i in range(len(texts))]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import streamlit as st
 from streamlit.errors import StreamlitAuthError, StreamlitMissingAuthlibError
@@ -66,12 +67,33 @@ def sign_out(notice: str | None = "signed_out") -> None:
         st.logout()
 
 
-def _by_email(store: UserStore, email: str) -> User | None:
-    """The local user named by an e-mail address, exactly or else ignoring case."""
-    user = store.get(email)
-    if user is None:  # providers differ in how they capitalise addresses
-        user = next((u for u in store.list() if u.name.lower() == email.lower()), None)
-    return user
+SUBJECT_PREFIX = "sub:"  # a local user named sub:<subject> is matched on the provider's subject
+
+
+def _verified(claims: Mapping[str, object]) -> bool:
+    """Whether the provider vouches for the address: email_verified true, not just present."""
+    value = claims.get("email_verified")
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
+
+
+def oidc_user(store: UserStore, claims: Mapping[str, object]) -> User | None:
+    """The local user the provider's claims name, or None. Matched on the subject claim when
+    a local user is registered as sub:<subject>; else on the e-mail address, and only when
+    the provider says it verified it (an unverified address is whatever the person typed
+    at the provider, an administrator's included). Capitalisation of a verified address is
+    ignored (providers differ in it); a user that is disabled is no match."""
+    subject = str(claims.get("sub") or "")
+    user = store.get(SUBJECT_PREFIX + subject) if subject else None
+    if user is None:
+        email = str(claims.get("email") or "")
+        if not email or not _verified(claims):
+            return None
+        user = store.get(email)
+        if user is None:
+            user = next((u for u in store.list() if u.name.lower() == email.lower()), None)
+            if user is not None and user.name.startswith(SUBJECT_PREFIX):
+                user = None
+    return None if user is None or user.disabled else user
 
 
 def require_sign_in(lang: Lang) -> Actor | None:
@@ -113,8 +135,8 @@ def _oidc(store: UserStore, lang: Lang, now: dt.datetime) -> Actor | None:
     """Streamlit's identity cookie names the user; the local file gives the role."""
     if st.user.get("is_logged_in"):
         email = str(st.user.get("email") or "")
-        user = _by_email(store, email) if email else None
-        if user is not None and not user.disabled:
+        user = oidc_user(store, st.user.to_dict())
+        if user is not None:
             return _keep(user.actor(), now)
         _heading(lang)
         st.error(t("not_registered", lang))
@@ -158,10 +180,11 @@ def _local_form(store: UserStore, lang: Lang, now: dt.datetime) -> None:
     if not (name or "").strip() or not password:
         st.error(t("need_name_password", lang))
         return
+    client = sign_in_client()
     try:
-        user = store.authenticate(name.strip(), password, now)
-    except SignInFailed as failed:
-        _audit_sign_in(name.strip(), "sign_in_failed", {"reason": failed.reason})
+        user = store.authenticate(name.strip(), password, now, client)
+    except SignInFailed as failed:  # one message whatever the reason; the reason is audited
+        _audit_sign_in(name.strip(), "sign_in_failed", {"reason": failed.reason, "client": client})
         st.error(pick(lang, failed.message_ja, failed.message_en))
         return
     except (OSError, ValueError):  # a broken or unreadable user file: no traceback
@@ -170,6 +193,19 @@ def _local_form(store: UserStore, lang: Lang, now: dt.datetime) -> None:
     _audit_sign_in(user.name, "sign_in", {"role": user.role})
     _keep(user.actor(), now)
     st.rerun()
+
+
+def sign_in_client() -> str:
+    """Who is asking, as the sign-in throttle counts them: the connection's address; behind
+    the local reverse proxy (a connection from this machine) the address the proxy saw,
+    which it sends as X-Real-IP (deploy/nginx/shihyo.conf); else "local"."""
+    try:
+        address = st.context.ip_address  # None for a connection from this machine
+        if address is None:
+            address = st.context.headers.get("X-Real-Ip")
+    except Exception:  # outside a browser session (tests, scripts)
+        address = None
+    return str(address or "local")[:64]
 
 
 def _audit_sign_in(name: str, action: str, details: dict) -> None:

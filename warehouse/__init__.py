@@ -6,12 +6,13 @@ nothing of theirs."""
 from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import WarehouseBusy, WarehouseMissing
 from warehouse.jobs import Job
-from warehouse.loads import LoadCounts, LoadRecord
+from warehouse.loads import FileRows, LoadCounts, LoadRecord
 from warehouse.store import AuditEntry, Migrated, Warehouse
 
 __all__ = [
     "AuditEntry",
     "CatalogVersion",
+    "FileRows",
     "Job",
     "LoadCounts",
     "LoadRecord",

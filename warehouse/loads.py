@@ -29,6 +29,16 @@ class LoadRecord:
 
 
 @dataclass(frozen=True)
+class FileRows:
+    """What became of a file's data rows, as the caller counted them: total == accepted +
+    rejected (a figure of a list may stand for several rows of it)."""
+
+    total: int
+    accepted: int
+    rejected: int
+
+
+@dataclass(frozen=True)
 class LoadCounts:
     """What a load changed."""
 
@@ -88,14 +98,11 @@ def write_load(
     record: LoadRecord,
     accepted: pd.DataFrame,
     quarantined: pd.DataFrame,
-    rows_total: int,
+    rows: FileRows,
 ) -> LoadCounts:
     """Write the load record, its figures (new revisions where a figure changed, nothing
     where it is the same) and its quarantined rows. The caller owns the transaction."""
-    rows_rejected = int(quarantined["row_number"].nunique()) if not quarantined.empty else 0
-    if not quarantined.empty and quarantined["row_number"].isna().any():
-        rows_rejected = rows_total  # a file-level failure rejects every row
-    status = _status(len(accepted), rows_rejected)
+    status = _status(rows.accepted if not accepted.empty else 0, rows.rejected)
     load_id = con.execute(
         """
         INSERT INTO load (file_name, sha256, uploaded_by, section, received_at, status,
@@ -110,9 +117,9 @@ def write_load(
             record.section,
             record.received_at,
             status,
-            rows_total,
-            len(accepted),
-            rows_rejected,
+            rows.total,
+            rows.accepted if not accepted.empty else 0,
+            rows.rejected,
             json.dumps(record.validation, ensure_ascii=False, default=str),
             record.message,
         ],
@@ -133,7 +140,14 @@ def write_load(
         )
         con.unregister("quarantined_rows")
     return LoadCounts(
-        load_id, status, rows_total, len(accepted), rows_rejected, new, revised, unchanged
+        load_id,
+        status,
+        rows.total,
+        rows.accepted if not accepted.empty else 0,
+        rows.rejected,
+        new,
+        revised,
+        unchanged,
     )
 
 

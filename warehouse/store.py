@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,9 +16,14 @@ from warehouse import alerts, audit, catalog_versions, jobs, loads, migrate, que
 from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import connect, transaction
 from warehouse.jobs import Job
-from warehouse.loads import LoadCounts, LoadRecord
+from warehouse.loads import FileRows, LoadCounts, LoadRecord
 
 FACT_TABLES = ("observation", "load", "quarantine", "alert", "outbox", "audit")
+
+# Audit entries are chained: each takes the hash of the one before, so two written at once
+# by threads of one process (two sign-ins) must not both follow the same head. Other
+# processes wait for DuckDB's own file lock.
+_AUDIT_APPENDS = threading.RLock()
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,7 @@ class Warehouse:
     ) -> bool:
         """Record `document` as the catalog in force from now, with each change in the audit
         trail, in one transaction; False (nothing written) when it is the catalog already."""
-        with transaction(self.path, timeout=self.lock_timeout) as con:
+        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
             current = catalog_versions.latest(con, None)
             if current is not None and current.fingerprint == fingerprint:
                 return False
@@ -155,15 +161,17 @@ class Warehouse:
         record: LoadRecord,
         accepted: pd.DataFrame,
         quarantined: pd.DataFrame,
-        rows_total: int,
+        rows: FileRows,
         actor: str = "system",
+        stated_by: str | None = None,
     ) -> LoadCounts | None:
         """Write one file's load in one transaction; None if the same bytes were loaded
-        meanwhile by another process (then nothing is written)."""
-        with transaction(self.path, timeout=self.lock_timeout) as con:
+        meanwhile by another process (then nothing is written). `stated_by`: whom the caller
+        says it sends for (`--as`), recorded beside the actor, not as it."""
+        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
             if loads.loaded_sha(con, record.sha256) is not None and not accepted.empty:
                 return None
-            counts = loads.write_load(con, record, accepted, quarantined, rows_total)
+            counts = loads.write_load(con, record, accepted, quarantined, rows)
             audit.append(
                 con,
                 record.received_at,
@@ -181,6 +189,7 @@ class Warehouse:
                     "section": record.section,
                     "uploaded_by": record.uploaded_by,
                 },
+                stated_by,
             )
             return counts
 
@@ -322,12 +331,27 @@ class Warehouse:
         before: object = None,
         after: object = None,
         at: dt.datetime | None = None,
+        stated_by: str | None = None,
     ) -> None:
-        """Append one row to the audit trail."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        """Append one entry to the audit trail's chain. `stated_by`: whom the caller says it
+        acts for (`--as`), kept beside the actor, who is the one known for sure."""
+        with _AUDIT_APPENDS, connect(self.path, timeout=self.lock_timeout) as con:
             audit.append(
-                con, at or self.clock.now(), actor, action, entity, entity_id, before, after
+                con,
+                at or self.clock.now(),
+                actor,
+                action,
+                entity,
+                entity_id,
+                before,
+                after,
+                stated_by,
             )
+
+    def verify_audit(self) -> audit.Verification:
+        """Check the audit trail's hash chain: every changed, deleted or inserted entry."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return audit.verify(con)
 
     def audit_trail(
         self, entity: str | None = None, actor: str | None = None, since: dt.datetime | None = None
@@ -338,7 +362,7 @@ class Warehouse:
     def record_state(self, actor: str, entity: str, entity_id: str, state: dict) -> bool:
         """Append `state` to the audit trail if it differs from the last one recorded for
         this entity (configuration kept in files, such as the alert channels); True if so."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with _AUDIT_APPENDS, connect(self.path, timeout=self.lock_timeout) as con:
             last = audit.last_after(con, entity, entity_id)
             if last == state:
                 return False

@@ -3,7 +3,6 @@ turning domain errors into clean command-line errors."""
 
 from __future__ import annotations
 
-import getpass
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +13,7 @@ from rich.console import Console
 
 from access.roles import Actor
 from indicators.catalog import Catalog
+from kernel.identity import os_user
 from kernel.settings import Settings
 from kernel.vocabulary import Lang
 from service import Service, WarehouseBusy, WarehouseMissing
@@ -64,7 +64,7 @@ def synced_catalog(ctx: Context) -> Catalog:
 def cli_actor() -> Actor:
     """Whoever runs an administrative command on this machine: the operating system's user,
     an administrator (they can edit the catalog files and the warehouse anyway)."""
-    return Actor(getpass.getuser(), "admin")
+    return Actor(os_user(), "admin")
 
 
 def print_json(payload: Any) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import sys
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from rich.table import Table
 
 from access.roles import ROLES
 from access.users import UserError, UserStore
+from kernel.identity import os_user
 from service import Service
 from shihyo.cli.common import app, console, context, fail
 
@@ -25,6 +25,16 @@ PasswordStdin = Annotated[
     bool,
     typer.Option(
         "--password-stdin", help="Read the password from standard input instead of a prompt."
+    ),
+]
+
+
+StatedBy = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        help="Whom you act for (e.g. the person who asked for the change); recorded as "
+        "stated, beside your operating-system user, who is the actor.",
     ),
 ]
 
@@ -59,6 +69,7 @@ def add(
             "identity provider (OIDC); the name is their e-mail address.",
         ),
     ] = False,
+    stated_by: StatedBy = None,
 ) -> None:
     """Add a user with a role (viewer, owner of sections, admin).
 
@@ -79,12 +90,12 @@ def add(
         )
     except UserError as exc:
         fail(str(exc), code=2)
-    service.record(getpass.getuser(), "add", "user", name, None, user.public())
+    service.record(os_user(), "add", "user", name, None, user.public(), stated_by=stated_by)
     console.print(f"added {name} ({role})")
 
 
 @users_app.command("passwd")
-def passwd(name: str, password_stdin: PasswordStdin = False) -> None:
+def passwd(name: str, password_stdin: PasswordStdin = False, stated_by: StatedBy = None) -> None:
     """Set a user's password (and lift a lock-out).
 
     Example: shihyo users passwd yamada
@@ -94,12 +105,12 @@ def passwd(name: str, password_stdin: PasswordStdin = False) -> None:
         user = store.set_password(name, _password(password_stdin), service.now())
     except UserError as exc:
         fail(str(exc), code=2)
-    service.record(getpass.getuser(), "passwd", "user", name, None, user.public())
+    service.record(os_user(), "passwd", "user", name, None, user.public(), stated_by=stated_by)
     console.print(f"password of {name} set")
 
 
 @users_app.command("disable")
-def disable(name: str) -> None:
+def disable(name: str, stated_by: StatedBy = None) -> None:
     """Disable a user: they can no longer sign in.
 
     Example: shihyo users disable yamada
@@ -111,12 +122,13 @@ def disable(name: str) -> None:
     except UserError as exc:
         fail(str(exc), code=2)
     service.record(
-        getpass.getuser(),
+        os_user(),
         "disable",
         "user",
         name,
         before.public() if before else None,
         user.public(),
+        stated_by=stated_by,
     )
     console.print(f"disabled {name}")
 
@@ -129,14 +141,15 @@ def list_users() -> None:
     """
     store, _ = _store_and_service()
     table = Table(title="users")
-    for column in ("name", "role", "sections", "disabled", "locked until"):
+    for column in ("name", "role", "sections", "disabled", "sign-in held until"):
         table.add_column(column)
     for user in store.list():
+        held = store.throttle.held_until(user.name)
         table.add_row(
             user.name,
             user.role,
             ", ".join(user.sections),
             str(user.disabled),
-            user.locked_until or "",
+            held.isoformat(timespec="seconds") if held else "",
         )
     console.print(table)
