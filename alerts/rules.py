@@ -13,7 +13,7 @@ from indicators.evaluation import Evaluation
 from indicators.status import TargetStatus
 from indicators.trend import period_text
 from kernel.formatting import number
-from kernel.vocabulary import Lang, rule_label
+from kernel.vocabulary import Lang, rule_label, word
 
 TARGET_RULES = ("missed", "off_track", "at_risk")
 RULES = (*TARGET_RULES, "late", "validation_failed", "no_indicator")
@@ -144,8 +144,10 @@ def coverage_conditions(catalog: Catalog) -> list[Condition]:
             rule="no_indicator",
             recipient=catalog.plan.admin_owner,
             initiative_id=item.id,
-            summary=f"取組 {item.number or item.id}: 指標が設定されていません（{item.text[:40]}）",
-            summary_en=f"initiative {item.number or item.id} has no indicator",
+            summary=f"取組 {item.number or item.id}: 指標が設定されていません（{item.text[:40]}）"
+            + (word("reconstructed_mark", Lang.ja) if item.reconstructed else ""),
+            summary_en=f"initiative {item.number or item.id} has no indicator"
+            + (f" {word('reconstructed_mark', Lang.en)}" if item.reconstructed else ""),
         )
         for item in catalog.initiatives
         if item.id not in covered

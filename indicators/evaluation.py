@@ -5,6 +5,7 @@ from here, with its unit: targets, indicators or initiatives."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -61,15 +62,29 @@ class Evaluation:
     initiatives: list[InitiativeStatus]
     coverage: Coverage = field(repr=False)
 
-    @property
-    def target_statuses(self) -> list[TargetStatus]:
-        """Every target's judgement, in catalog order (indicators without one left out)."""
-        return [s for ind in self.catalog.indicators for s in self.targets[ind.id] if s.target_id]
+    def target_statuses(self, indicator_ids: Collection[str] | None = None) -> list[TargetStatus]:
+        """Every target's judgement (of the indicators named, default all), in catalog order;
+        indicators without a target are not targets and are left out."""
+        return [
+            s
+            for ind in self.catalog.indicators
+            if indicator_ids is None or ind.id in indicator_ids
+            for s in self.targets[ind.id]
+            if s.target_id
+        ]
 
-    @property
-    def target_counts(self) -> Counts:
-        """Targets per status; late: those whose indicator has a figure overdue."""
-        statuses = self.target_statuses
+    def without_target(self, indicator_ids: Collection[str] | None = None) -> list[str]:
+        """The indicators (of those named, default all) that have no target yet."""
+        return [
+            ind.id
+            for ind in self.catalog.indicators
+            if (indicator_ids is None or ind.id in indicator_ids) and not ind.targets
+        ]
+
+    def target_counts(self, indicator_ids: Collection[str] | None = None) -> Counts:
+        """Targets per status (of the indicators named, default all); late: those whose
+        indicator has a figure overdue. The count every face shows first."""
+        statuses = self.target_statuses(indicator_ids)
         return Counts("targets", _without_zero_rows(statuses), sum(s.late for s in statuses))
 
     @property
@@ -92,7 +107,7 @@ class Evaluation:
     @property
     def counts(self) -> dict[str, int]:
         """Targets per status: the headline count every face shows."""
-        return self.target_counts.by_status
+        return self.target_counts().by_status
 
     def as_dict(self) -> dict:
         """The JSON shape of `shihyo status --json`."""
@@ -136,7 +151,7 @@ class Evaluation:
                 for i in self.initiatives
             ],
             "counts": {
-                "targets": self.target_counts.as_dict(),
+                "targets": self.target_counts().as_dict(),
                 "indicators": self.indicator_counts.as_dict(),
                 "initiatives": self.initiative_counts.as_dict(),
             },

@@ -67,6 +67,15 @@ class PlanSummary:
     policies: list[PolicyRow]
     total: Row
     mismatches: list[Mismatch]
+    reconstructed: int = 0  # initiatives rebuilt where the report's text was lost
+
+    @property
+    def agreement(self) -> tuple[str, dict[str, int]]:
+        """The vocabulary key (and values) of the sentence saying the counts agree: it names
+        the reconstructed rows the agreement rests on, when there are any."""
+        if self.reconstructed:
+            return "no_mismatch_reconstructed", {"n": self.reconstructed}
+        return "no_mismatch", {}
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -132,4 +141,5 @@ def plan_summary(catalog: Catalog) -> PlanSummary:
         reported_total,
     )
     mismatches += _compare("plan", total)
-    return PlanSummary(policies=policies, total=total, mismatches=mismatches)
+    rebuilt = sum(item.reconstructed for item in catalog.initiatives)
+    return PlanSummary(policies, total, mismatches, rebuilt)

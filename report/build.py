@@ -187,7 +187,7 @@ def _initiative(
         area=area,
         subitem=item.subitem,
         group=item.group,
-        text=item.text,
+        text=item.text + (word("reconstructed_mark", lang) if item.reconstructed else ""),
         status=item.status,
         result=word(f"result_{item.status}", lang),
         reason=item.reason,

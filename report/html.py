@@ -9,7 +9,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from report.charts import svg_sparkline
-from report.model import IndicatorRow, ReportData, Summary, appendix_lines
+from report.model import IndicatorRow, ReportData, appendix_lines
 from report.words import num, percent
 
 TEMPLATE = "report.html.j2"
@@ -28,7 +28,6 @@ def _environment() -> Environment:
     env.filters["num"] = num
     env.filters["pct"] = percent
     env.globals["spark"] = _spark
-    env.globals["alert_rules"] = _alert_rules
     env.globals["appendix_rows"] = appendix_lines
     return env
 
@@ -36,11 +35,6 @@ def _environment() -> Environment:
 def _spark(ind: IndicatorRow) -> Markup:
     # Safe to mark: the SVG is built from numbers, and its title is escaped where it is made.
     return Markup(svg_sparkline(ind.series, ind.name))
-
-
-def _alert_rules(summary: Summary) -> list[tuple[str, str]]:
-    """The rules of the period's alerts, in order of first opening, with their labels."""
-    return list({a.rule: a.rule_label for a in summary.alerts}.items())
 
 
 def render_html(data: ReportData) -> bytes:

@@ -152,53 +152,39 @@ def _summary(data: ReportData) -> list[str]:
         s.indicator_sentence,
         "",
     ]
-    rows = [(lbl, n) for _, lbl, n in s.indicator_counts]
+    rows = [(lbl, n) for _, lbl, n in s.target_counts]
     out += table(
-        [data.t("status"), data.t("indicators_count")],
-        [*rows, (data.t("total"), s.indicators_total)],
+        [data.t("status"), data.t("targets_count")],
+        [*rows, (data.t("total"), s.targets_total)],
         right=1,
     )
     out += [f"### {data.t('s3_coverage')}", "", s.coverage_sentence, ""]
-    header = [data.t(k) for k in ("policy", "initiatives_count", "with_indicator", "share")]
+    keys = ("policy", "initiatives_count", "with_indicator", "with_target_col", "share")
     rows = [
-        (md(c.name), c.initiatives, c.with_indicator, percent(c.ratio))
+        (md(c.name), c.initiatives, c.with_indicator, c.with_target, percent(c.ratio))
         for c in [*s.coverage, s.coverage_total]
     ]
-    out += table(header, rows, right=3)
-    out += [f"### {data.t('s3_alerts')}", "", *_alerts(data)]
+    out += table([data.t(k) for k in keys], rows, right=4)
+    out += [f"### {data.t('s3_alerts')}", "", *_attention(data)]
     out += [f"### {data.t('s3_check')}", ""]
     if not s.mismatches:
-        return [*out, data.t("no_mismatch"), ""]
+        return [*out, s.agreement, ""]
     header = [data.t(k) for k in ("level", "name", "status", "counted", "reported")]
     rows = [(m.level, md(m.name), m.status, m.counted, m.reported) for m in s.mismatches]
     return out + table(header, rows, right=2)
 
 
-def _alerts(data: ReportData) -> list[str]:
+def _attention(data: ReportData) -> list[str]:
+    """What needs action on the day, from the evaluation; then the alerts recorded."""
     s = data.summary
-    if not s.alerts:
-        return [data.t("no_alerts"), ""]
-    rules = list(dict.fromkeys(a.rule for a in s.alerts))
-    labels = {a.rule: a.rule_label for a in s.alerts}
-    counts = [(labels[r], *s.alert_counts(r).values()) for r in rules]
-    out = table([data.t("rule"), data.t("open"), data.t("resolved")], counts, right=2)
-    header = [data.t(k) for k in ("rule", "state", "owner", "summary", "opened_at", "resolved_at")]
-    rows = [
-        (
-            a.rule_label,
-            a.state_label,
-            md(a.recipient),
-            md(a.summary),
-            f"{a.opened_at:%Y-%m-%d %H:%M}",
-            f"{a.resolved_at:%Y-%m-%d %H:%M}" if a.resolved_at else "—",
-        )
-        for a in s.listed_alerts
-    ]
-    if rows:
+    out: list[str] = []
+    if not s.attention:
+        out += [data.t("attention_none"), ""]
+    else:
+        header = [data.t(k) for k in ("status", "indicator", "owner", "attention_detail")]
+        rows = [(a.status_label, md(a.indicator), md(a.owner), md(a.detail)) for a in s.attention]
         out += table(header, rows)
-    if "no_indicator" in rules:
-        out += [data.t("no_indicator_alerts", **s.alert_counts("no_indicator")), ""]
-    return out
+    return [*out, s.alerts_recorded, ""]
 
 
 def _appendix(data: ReportData) -> list[str]:

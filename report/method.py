@@ -6,6 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from indicators.catalog import Catalog
+from indicators.coverage import Coverage
+from indicators.evaluation import Counts as TargetCounts
+from indicators.evaluation import Evaluation
 from kernel.vocabulary import Lang, status_label
 from report.model import Counts, Part
 from report.words import fiscal_span, long_date, named, percent, word
@@ -141,25 +144,36 @@ def status_sentence(total: Counts, lang: Lang) -> str:
     )
 
 
-def indicator_sentence(counts: dict[str, int], as_of: dt.date, lang: Lang) -> str:
-    """The sentence under the indicator status counts."""
-    total, day = sum(counts.values()), long_date(as_of, lang)
+def indicator_sentence(counts: TargetCounts, result: Evaluation, as_of: dt.date, lang: Lang) -> str:
+    """The sentence under the targets' status counts (counts of targets; late, of indicators)."""
+    day = long_date(as_of, lang)
+    with_target = len(result.catalog.indicators) - len(result.without_target())
+    late = word("late_sentence", lang, n=result.indicator_counts.late)
     if lang is Lang.ja:
-        parts = "、".join(f"{word(s, lang)}{n}件" for s, n in counts.items() if n)
-        return f"{day}時点で、指標{total}件の状況は、{parts}です。"
-    parts = ", ".join(f"{n} {word(s, lang).lower()}" for s, n in counts.items() if n)
-    return f"As of {day}, of the {total} indicators: {parts}."
+        parts = "、".join(f"{word(s, lang)}{n}件" for s, n in counts.by_status.items() if n)
+        return (
+            f"{day}時点で、目標のある指標{with_target}件の目標{counts.total}件の状況は、"
+            f"{parts or 'なし'}です。{late}"
+        )
+    parts = ", ".join(f"{n} {word(s, lang).lower()}" for s, n in counts.by_status.items() if n)
+    return (
+        f"As of {day}, of the {counts.total} targets of the {with_target} indicators that "
+        f"have one: {parts or 'none'}. {late}"
+    )
 
 
-def coverage_sentence(total: int, covered: int, lang: Lang) -> str:
-    """The sentence on how many initiatives have an indicator."""
+def coverage_sentence(cov: Coverage, lang: Lang) -> str:
+    """The sentence on how many initiatives have an indicator, and one with a target."""
+    total, covered, targeted = cov.initiatives_total, cov.with_indicator, cov.with_target
     share = percent(covered / total if total else 0.0)
+    target_share = percent(targeted / total if total else 0.0)
     if lang is Lang.ja:
         return (
             f"{total}の取組のうち、指標が設定されている取組は{covered}（{share}）、"
-            f"未設定の取組は{total - covered}です。"
+            f"そのうち目標のある指標が設定されている取組は{targeted}（{target_share}）、"
+            f"指標が未設定の取組は{total - covered}です。"
         )
     return (
-        f"Of the {total} initiatives, {covered} ({share}) have an indicator and "
-        f"{total - covered} have none yet."
+        f"Of the {total} initiatives, {covered} ({share}) have an indicator, {targeted} "
+        f"({target_share}) one with a target, and {total - covered} have none yet."
     )

@@ -117,6 +117,18 @@ class Part:
 
 
 @dataclass(frozen=True)
+class AttentionRow:
+    """A target or an indicator that needs action on the as-of date, as the evaluation has
+    it: a target missed, off track or incomplete, or figures overdue."""
+
+    status: str  # the target's status, or "late"
+    status_label: str
+    indicator: str
+    owner: str
+    detail: str
+
+
+@dataclass(frozen=True)
 class AlertRow:
     """An alert opened on or before the as-of date, in the state it had then."""
 
@@ -151,6 +163,7 @@ class CoverageRow:
     name: str
     initiatives: int
     with_indicator: int
+    with_target: int
     ratio: float
 
 
@@ -161,24 +174,17 @@ class Summary:
     policies: list[tuple[str, Counts]]
     total: Counts
     sentence: str
-    indicator_counts: list[tuple[str, str, int]]  # status, label, indicators
-    indicators_total: int
+    target_counts: list[tuple[str, str, int]]  # status, label, targets: the evaluation's
+    targets_total: int
+    late_total: int  # indicators with a figure overdue
     indicator_sentence: str
     coverage: list[CoverageRow]
     coverage_total: CoverageRow
     coverage_sentence: str
-    alerts: list[AlertRow]
+    attention: list[AttentionRow]  # what needs action on the day, from the same evaluation
+    alerts_recorded: str  # how many alerts were recorded by the day (the history is elsewhere)
     mismatches: list[MismatchRow]
-
-    @property
-    def listed_alerts(self) -> list[AlertRow]:
-        """The alerts listed one by one; no-indicator ones are the uncovered initiatives."""
-        return [a for a in self.alerts if a.rule != "no_indicator"]
-
-    def alert_counts(self, rule: str) -> dict[str, int]:
-        """Open and resolved alerts of `rule`."""
-        states = [a.state for a in self.alerts if a.rule == rule]
-        return {"open": states.count("open"), "resolved": states.count("resolved")}
+    agreement: str  # the sentence saying the counts agree (and what it rests on)
 
 
 @dataclass(frozen=True)

@@ -8,13 +8,13 @@ import datetime as dt
 import pandas as pd
 
 from indicators.catalog import Catalog
-from indicators.coverage import coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
+from indicators.trend import period_text
 from kernel.vocabulary import Lang, status_label
 from report import method
-from report.model import AlertRow, Counts, CoverageRow, MismatchRow, Summary
-from report.words import named, word
+from report.model import AlertRow, AttentionRow, Counts, CoverageRow, MismatchRow, Summary
+from report.words import named, num, word
 
 
 def row_counts(row: Row) -> Counts:
@@ -30,31 +30,49 @@ def summarise(
     day: dt.date,
     lang: Lang,
 ) -> Summary:
-    """Section 3: the status table, indicator statuses, coverage, alerts and checks."""
+    """Section 3: the status table, the targets' statuses, coverage, what needs action and
+    the checks — every count the evaluation's own, none counted here."""
     en_names = {p.id: p.name_en for p in catalog.policies}
     en_names |= {a.id: a.name_en for _, a in catalog.areas()}
     en_names[catalog.plan.id] = catalog.plan.name_en
     total = row_counts(summary.total)
-    cov = coverage(catalog)
-    counts = result.counts
+    cov = result.coverage
+    counts = result.target_counts()
+    recorded = alert_rows(catalog, alerts, day, lang)
+    key, values = summary.agreement
     return Summary(
         policies=[(named(p.name, p.name_en, lang), row_counts(p)) for p in summary.policies],
         total=total,
         sentence=method.status_sentence(total, lang),
-        indicator_counts=[(s, status_label(s, lang), n) for s, n in counts.items()],
-        indicators_total=sum(counts.values()),
-        indicator_sentence=method.indicator_sentence(counts, day, lang),
+        target_counts=[(s, status_label(s, lang), n) for s, n in counts.by_status.items()],
+        targets_total=counts.total,
+        late_total=result.indicator_counts.late,
+        indicator_sentence=method.indicator_sentence(counts, result, day, lang),
         coverage=[
             CoverageRow(
-                named(g.name, en_names.get(g.id), lang), g.initiatives, g.with_indicator, g.ratio
+                named(g.name, en_names.get(g.id), lang),
+                g.initiatives,
+                g.with_indicator,
+                g.with_target,
+                g.ratio,
             )
             for g in cov.policies
         ],
         coverage_total=CoverageRow(
-            word("total", lang), cov.initiatives_total, cov.with_indicator, cov.ratio
+            word("total", lang),
+            cov.initiatives_total,
+            cov.with_indicator,
+            cov.with_target,
+            cov.ratio,
         ),
-        coverage_sentence=method.coverage_sentence(cov.initiatives_total, cov.with_indicator, lang),
-        alerts=alert_rows(catalog, alerts, day, lang),
+        coverage_sentence=method.coverage_sentence(cov, lang),
+        attention=attention_rows(result, lang),
+        alerts_recorded=word(
+            "alerts_recorded",
+            lang,
+            opened=len(recorded),
+            still_open=sum(a.state == "open" for a in recorded),
+        ),
         mismatches=[
             MismatchRow(
                 word(f"level_{m.level}", lang),
@@ -65,7 +83,61 @@ def summarise(
             )
             for m in summary.mismatches
         ],
+        agreement=word(key, lang, **values),
     )
+
+
+# The target statuses that need someone to act, most severe first.
+_ACTION = ("missed", "off_track", "incomplete")
+
+
+def attention_rows(result: Evaluation, lang: Lang) -> list[AttentionRow]:
+    """The targets missed, off track or incomplete, then the indicators with figures overdue,
+    as the evaluation judged them on its day."""
+    owners = {o.id: named(o.name, o.name_en, lang) for o in result.catalog.owners}
+    rows = []
+    for status in _ACTION:
+        for ind in result.catalog.indicators:
+            for judged in result.target_statuses([ind.id]):
+                if judged.status != status:
+                    continue
+                unit = ind.unit if lang is Lang.ja else ind.unit_en
+                detail = (
+                    f"{word('target', lang)} {num(judged.target_value)}{_sep(lang)}{unit} "
+                    f"({judged.target_date}) · {word('actual', lang)} {num(judged.actual)}"
+                    f"{_sep(lang)}{unit}"
+                )
+                rows.append(
+                    AttentionRow(
+                        status,
+                        status_label(status, lang),
+                        named(ind.name, ind.name_en, lang),
+                        owners.get(ind.owner, ind.owner),
+                        detail,
+                    )
+                )
+    for ind in result.catalog.indicators:
+        head = result.headlines[ind.id]
+        if not head.late:
+            continue
+        periods = "、".join(period_text(ind, p) for p in head.missing[:3])
+        if len(head.missing) > 3:
+            periods += f" (+{len(head.missing) - 3})"
+        name = named(ind.name, ind.name_en, lang)
+        rows.append(
+            AttentionRow(
+                "late",
+                word("late_mark", lang),
+                name,
+                owners.get(ind.owner, ind.owner),
+                word("late_of", lang, indicator=name, periods=periods, due=head.next_due),
+            )
+        )
+    return rows
+
+
+def _sep(lang: Lang) -> str:
+    return "" if lang is Lang.ja else " "
 
 
 def _when(value: object) -> dt.datetime | None:

@@ -186,44 +186,36 @@ def _summary(data: ReportData, sheet: _Sheet) -> None:
 
     sheet.write([data.t("s3_indicators")], _BOLD, measure=False)
     sheet.note(s.indicator_sentence)
-    rows = [(lbl, n) for _, lbl, n in s.indicator_counts]
-    sheet.table([data.t("status"), data.t("indicators_count")], rows)
+    rows = [(lbl, n) for _, lbl, n in s.target_counts]
+    sheet.table(
+        [data.t("status"), data.t("targets_count")], [*rows, (data.t("total"), s.targets_total)]
+    )
 
     sheet.write([data.t("s3_coverage")], _BOLD, measure=False)
     sheet.note(s.coverage_sentence)
-    header = [data.t(k) for k in ("policy", "initiatives_count", "with_indicator", "share")]
+    keys = ("policy", "initiatives_count", "with_indicator", "with_target_col", "share")
     start = sheet.row + 1
-    rows = [(c.name, c.initiatives, c.with_indicator, c.ratio) for c in s.coverage]
-    total = s.coverage_total
-    sheet.table(header, [*rows, (total.name, total.initiatives, total.with_indicator, total.ratio)])
+    rows = [
+        (c.name, c.initiatives, c.with_indicator, c.with_target, c.ratio)
+        for c in [*s.coverage, s.coverage_total]
+    ]
+    sheet.table([data.t(k) for k in keys], rows)
     for row in range(start, sheet.row - 1):
-        sheet.ws.cell(row, 4).number_format = "0.0%"
+        sheet.ws.cell(row, 5).number_format = "0.0%"
 
     sheet.write([data.t("s3_alerts")], _BOLD, measure=False)
-    if not s.alerts:
-        sheet.note(data.t("no_alerts"))
-        sheet.row += 1
+    if not s.attention:
+        sheet.note(data.t("attention_none"))
     else:
-        keys = ("rule", "state", "owner", "indicator", "initiative", "summary")
-        rows = [
-            (
-                a.rule_label,
-                a.state_label,
-                a.recipient,
-                a.indicator,
-                a.initiative_id,
-                a.summary,
-                a.opened_at,
-                a.resolved_at,
-            )
-            for a in s.alerts
-        ]
-        header = [*(data.t(k) for k in keys), data.t("opened_at"), data.t("resolved_at")]
-        sheet.table(header, rows)
+        keys = ("status", "indicator", "owner", "attention_detail")
+        rows = [(a.status_label, a.indicator, a.owner, a.detail) for a in s.attention]
+        sheet.table([data.t(k) for k in keys], rows)
+    sheet.note(s.alerts_recorded)
+    sheet.row += 1
 
     sheet.write([data.t("s3_check")], _BOLD, measure=False)
     if not s.mismatches:
-        sheet.note(data.t("no_mismatch"))
+        sheet.note(s.agreement)
         return
     header = [data.t(k) for k in ("level", "name", "status", "counted", "reported")]
     rows = [(m.level, m.name, m.status, m.counted, m.reported) for m in s.mismatches]

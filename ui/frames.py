@@ -12,6 +12,8 @@ from indicators.catalog import Catalog, Indicator
 from indicators.coverage import Coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
+from indicators.status import TargetStatus
+from indicators.trend import period_text
 from kernel.formatting import number
 from kernel.vocabulary import Lang, status_label
 from ui.status import severity_rank
@@ -114,7 +116,7 @@ def targets_frame(
         if ind.id not in indicator_ids:
             continue
         unit = pick(lang, ind.unit, ind.unit_en)
-        for s in result.targets[ind.id]:
+        for s in result.target_statuses([ind.id]):
             target = next((x for x in ind.targets if x.id == s.target_id), None)
             mark = "*" if target is not None and target.illustrative else ""
             # What a reader acts on comes first; the list must fit a laptop screen.
@@ -124,7 +126,8 @@ def targets_frame(
                     "indicator_id": ind.id,
                     "_rank": severity_rank(s.status),
                     "_due": s.target_date or dt.date.max,
-                    t("status", lang): status_label(s.status, lang),
+                    t("status", lang): status_label(s.status, lang) + (" !" if s.late else ""),
+                    t("late_column", lang): late_text(ind, s, lang),
                     t("indicator", lang): pick(lang, ind.name, ind.name_en),
                     t("open", lang): link[ind.id],
                     t("actual_vs_expected", lang): f"{fmt(s.actual)} / {fmt(s.expected, unit)}",
@@ -142,6 +145,17 @@ def targets_frame(
     return frame.drop(columns=["status", "indicator_id", "_rank", "_due"]), meta
 
 
+def late_text(indicator: Indicator, status: TargetStatus, lang: Lang) -> str:
+    """The periods whose figures are overdue, e.g. '2026年9月, 2026年10月 分が未着'; blank when
+    none is."""
+    if not status.late:
+        return ""
+    names = [period_text(indicator, p) for p in status.missing[:3]]
+    more = len(status.missing) - len(names)
+    listed = ", ".join(names) + (f" (+{more})" if more else "")
+    return t("missing_text", lang, periods=listed)
+
+
 def coverage_frames(
     cov: Coverage, catalog: Catalog, lang: Lang, policy_id: str | None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -157,6 +171,7 @@ def coverage_frames(
                     head: names.get(g.id, g.name),
                     t("initiatives", lang): g.initiatives,
                     t("with_indicator", lang): g.with_indicator,
+                    t("with_target", lang): g.with_target,
                     t("share", lang): round(100 * g.ratio),
                 }
                 for g in groups

@@ -119,7 +119,8 @@ def evidenced_table(result: Evaluation, indicator: Indicator, lang: Lang) -> pd.
                 t("inconsistent_count", lang): (
                     t("inconsistent", lang) if rollup[item.id].inconsistent else ""
                 ),
-                t("summary", lang): item.text,
+                t("summary", lang): item.text
+                + (t("reconstructed_mark", lang) if item.reconstructed else ""),
             }
         )
     return pd.DataFrame(rows)
@@ -129,7 +130,16 @@ def alerts_table(
     frame: pd.DataFrame, catalog: Catalog, lang: Lang, history: bool = False
 ) -> tuple[pd.DataFrame, pd.Series]:
     """Alerts, most urgent rule first (newest first in the history), in words; and the
-    status colour code of each row."""
+    status colour code of each row. The open no-indicator alerts are one grouped row: they
+    are the plan's gaps, listed on the Initiatives page, and would bury the rest."""
+    if not history:
+        gaps = frame[frame["rule"] == "no_indicator"]
+        frame = frame[frame["rule"] != "no_indicator"]
+        if len(gaps):
+            grouped = gaps.sort_values("opened_at").iloc[[0]].copy()
+            grouped["summary"] = t("grouped_no_indicator", Lang.ja, n=len(gaps))
+            grouped["summary_en"] = t("grouped_no_indicator", Lang.en, n=len(gaps))
+            frame = pd.concat([frame, grouped], ignore_index=True)
     ranked = frame.assign(_rank=[alert_rank(r) for r in frame["rule"]])
     if history:
         ordered = ranked.sort_values("id", ascending=False)

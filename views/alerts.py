@@ -6,10 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Actor, may_resend
-from kernel.vocabulary import Lang, rule_label
+from indicators.evaluation import Evaluation
+from kernel.vocabulary import Lang, rule_label, status_label
 from ui import auth, data, door, state
 from ui.frames import fit_height, owner_names
-from ui.status import ALERT_ORDER, style_status
+from ui.status import style_status
 from ui.tables import alerts_table, outbox_table
 from ui.text import t
 
@@ -48,6 +49,34 @@ def _resend(outbox: pd.DataFrame, owners: dict[str, str], actor: Actor, lang: La
         (st.success if failed == 0 else st.warning)(t("resent", lang, sent=sent, failed=failed))
 
 
+def _summary(result: Evaluation, lang: Lang) -> None:
+    """What needs action, as the one evaluation of the day has it (the tiles of the Goals
+    page, in other words); the alerts below are the messages that told people so."""
+    counts = result.target_counts().by_status
+    tiles = [
+        (rule_label("missed", lang), counts["missed"]),
+        (rule_label("off_track", lang), counts["off_track"]),
+        (status_label("incomplete", lang), counts["incomplete"]),
+        (t("late_tile", lang), result.indicator_counts.late),
+        (rule_label("no_indicator", lang), result.initiative_counts.by_status["no_indicator"]),
+    ]
+    for col, (label, n) in zip(st.columns(len(tiles)), tiles, strict=True):
+        col.metric(label, n, border=True)
+    st.caption(
+        t(
+            "alerts_summary",
+            lang,
+            day=result.as_of.isoformat(),
+            targets=result.target_counts().total,
+            missed=counts["missed"],
+            off_track=counts["off_track"],
+            incomplete=counts["incomplete"],
+            late=result.indicator_counts.late,
+            uncovered=result.initiative_counts.by_status["no_indicator"],
+        )
+    )
+
+
 def main() -> None:
     """Lay out the alerts and the outbox."""
     lang = state.lang()
@@ -57,15 +86,12 @@ def main() -> None:
     outbox = data.outbox(k)
     st.title(t("page_alerts", lang))
 
+    _summary(data.evaluation(k), lang)
     open_alerts = alerts[alerts["state"] == "open"]
     st.subheader(f"{t('open_alerts', lang)} ({len(open_alerts)})")
     if open_alerts.empty:
         st.info(t("no_alerts", lang))
     else:
-        counts = open_alerts["rule"].value_counts()
-        rules = [r for r in ALERT_ORDER if r in counts]
-        for col, rule in zip(st.columns(max(len(rules), 1)), rules, strict=False):
-            col.metric(rule_label(rule, lang), int(counts[rule]), border=True)
         table, colors = alerts_table(open_alerts, catalog, lang)
         st.dataframe(
             style_status(table, t("rule", lang), colors),

@@ -7,10 +7,8 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from indicators.catalog import Catalog
-from indicators.coverage import coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import plan_summary
-from indicators.status import TARGET_STATUSES
 from kernel.vocabulary import Lang, status_label
 from ui import data, state
 from ui.frames import (
@@ -75,24 +73,40 @@ def _plan_section(catalog: Catalog, lang: Lang, policy: str | None, area: str | 
     if summary.mismatches:
         st.warning(t("mismatches", lang) + f": {len(summary.mismatches)}")
     else:
-        st.caption(t("no_mismatch", lang))
+        key, values = summary.agreement
+        st.caption(t(key, lang, **values))
 
 
 def _targets_section(result: Evaluation, lang: Lang, indicator_ids: set[str]) -> None:
     st.subheader(t("status_table", lang))
     links = {i: "indicator?" + urlencode(state.link_params(id=i)) for i in indicator_ids}
     frame, meta = targets_frame(result, lang, indicator_ids, links)
-    st.caption(t("targets_of", lang, n=len(frame), m=len(indicator_ids)))
-    counts = meta["status"].value_counts()
+    # The counts are the evaluation's own, of targets; nothing is counted on this page.
+    counts = result.target_counts(indicator_ids)
+    without = result.without_target(indicator_ids)
+    st.caption(
+        t(
+            "targets_of_unit",
+            lang,
+            n=counts.total,
+            m=len(indicator_ids),
+            k=len(indicator_ids) - len(without),
+        )
+    )
     columns = [*st.columns(4), *st.columns(4)]  # two rows: labels stay whole on a laptop
-    for col, status in zip(columns, TARGET_STATUSES, strict=True):
+    tiles = [(status, n, status_label(status, lang)) for status, n in counts.by_status.items()]
+    tiles.append(("late", counts.late, t("late_tile", lang)))
+    for col, (status, n, label) in zip(columns, tiles, strict=True):
         with col.container(border=True):
-            st.badge(status_label(status, lang), color=badge_color(status))  # type: ignore[arg-type]
-            st.metric(
-                status_label(status, lang),
-                int(counts.get(status, 0)),
-                label_visibility="collapsed",
-            )
+            st.badge(label, color=badge_color(status))  # type: ignore[arg-type]
+            st.metric(label, n, label_visibility="collapsed")
+    if without:
+        names = ", ".join(
+            pick(lang, ind.name, ind.name_en)
+            for ind in result.catalog.indicators
+            if ind.id in without
+        )
+        st.caption(md_escape(t("without_target_caption", lang, n=len(without), names=names)))
     if frame.empty:
         st.info(t("no_targets_match", lang))
         return
@@ -110,16 +124,22 @@ def _targets_section(result: Evaluation, lang: Lang, indicator_ids: set[str]) ->
     st.caption(t("illustrative_note", lang))
 
 
-def _coverage_section(catalog: Catalog, lang: Lang, policy: str | None) -> None:
-    cov = coverage(catalog)
+def _coverage_section(result: Evaluation, lang: Lang, policy: str | None) -> None:
+    cov, catalog = result.coverage, result.catalog
     st.subheader(t("coverage_table", lang))
-    left, right = st.columns([1, 3])
+    left, middle, right = st.columns([1, 1, 2])
     left.metric(
-        t("coverage_tiles", lang),
+        t("coverage_with_indicator", lang),
         f"{cov.with_indicator} / {cov.initiatives_total}",
         border=True,
     )
+    middle.metric(
+        t("coverage_with_target", lang),
+        f"{cov.with_target} / {cov.initiatives_total}",
+        border=True,
+    )
     right.progress(cov.ratio, text=f"{cov.ratio:.0%}")
+    right.progress(cov.target_ratio, text=f"{cov.target_ratio:.0%}")
     by_policy, by_area = coverage_frames(cov, catalog, lang, policy)
     share = {
         t("share", lang): st.column_config.ProgressColumn(format="%d%%", min_value=0, max_value=100)
@@ -151,7 +171,7 @@ def main() -> None:
         and (owner is None or ind.owner == owner)
     }
     _targets_section(result, lang, chosen)
-    _coverage_section(catalog, lang, policy)
+    _coverage_section(result, lang, policy)
     _report_section(k, lang)
 
 

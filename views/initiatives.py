@@ -28,7 +28,11 @@ def _initiative(
     if rollup.inconsistent:
         line += f" :red[**{md_escape(t('inconsistent', lang))}**]"
     st.markdown(line)
-    st.markdown(md_escape(item.text))
+    st.markdown(
+        md_escape(item.text + (t("reconstructed_mark", lang) if item.reconstructed else ""))
+    )
+    if item.reconstructed:
+        st.caption(t("reconstructed_note", lang))
     details = []
     if item.subitem:
         details.append(md_escape(item.subitem))
@@ -66,7 +70,8 @@ def _area_title(
 def _mismatches(result: Evaluation, lang: Lang) -> None:
     summary = plan_summary(result.catalog)
     if not summary.mismatches:
-        st.caption(t("no_mismatch", lang))
+        key, values = summary.agreement
+        st.caption(t(key, lang, **values))
         return
     st.warning(t("mismatches", lang))
     st.dataframe(

@@ -80,7 +80,8 @@ def plan(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
         for m in summary.mismatches:
             console.print(f"  {m.level} {m.name}: {m.status} {m.counted} ≠ {m.reported}")
     else:
-        console.print(word("no_mismatch", lang))
+        key, values = summary.agreement
+        console.print(word(key, lang, **values))
 
 
 def _counts(row: Any) -> list[str]:
@@ -126,6 +127,8 @@ def coverage_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) ->
     missing.add_column(word("initiative", lang))
     for item in result.without_indicator:
         text = item.text if len(item.text) <= 30 else item.text[:29] + "…"
+        if item.reconstructed:
+            text += word("reconstructed_mark", lang)
         missing.add_row(item.number or "—", item.area, text)
     console.print(missing)
 

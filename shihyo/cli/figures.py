@@ -68,7 +68,7 @@ def status(
                 str(item.last_period or "—"),
             )
     console.print(table)
-    console.print(count_line(result.target_counts, lang), highlight=False)
+    console.print(count_line(result.target_counts(), lang), highlight=False)
     if result.late_indicators:
         console.print(word("late_legend", lang), highlight=False)
 
