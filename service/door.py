@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from access.roles import (
     SYSTEM,
     Actor,
     PermissionDenied,
+    inbox_actor,
     may_resend,
     may_see_load,
     require_admin,
@@ -50,6 +51,7 @@ from pipeline.evaluating import Evaluated as EvaluateOutcome
 from pipeline.limits import UploadTooLarge, check_size
 from pipeline.loading import Progress
 from pipeline.resources import Resources
+from pipeline.samples import read_sends
 from service import jobs
 from service.uploads import safe_name
 from warehouse import AuditEntry, Migrated
@@ -380,9 +382,7 @@ class Service:
         check_size(self.settings, len(data))
         # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
         # which the load record shows.
-        uploads = self.settings.home / "uploads"
-        uploads.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=uploads))
+        folder = Path(tempfile.mkdtemp(prefix="upload-", dir=self._uploads()))
         path = folder / safe_name(file_name)
         path.write_bytes(data)
         options = IngestOptions(
@@ -393,14 +393,48 @@ class Service:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 
+    def load_samples(
+        self, schedule: Path, progress: Callable[[int, int, str], None] | None = None
+    ) -> IngestReport:
+        """Load the synthetic sample figures as their schedule sends them: each file on its
+        day, as its section's inbox would, so that replaying a past day shows the figures
+        known then; `progress` hears (done, of, file name) after each file."""
+        # A file the schedule sends after today has not arrived yet.
+        sends = [s for s in read_sends(schedule) if s.sent_at <= self.now()]
+        folder = Path(tempfile.mkdtemp(prefix="samples-", dir=self._uploads()))
+        report = IngestReport()
+        try:
+            for done, send in enumerate(sends, start=1):
+                # Each file is received on its own day: its records and audit carry that day.
+                res = Resources.open(self.settings, Clock.at(send.sent_at))
+                loader = Loader(res.settings, res.warehouse, res.catalog(), res.clock)
+                path = folder / safe_name(send.file_name)
+                path.write_bytes(send.data)
+                options = IngestOptions(
+                    section=send.section, actor=inbox_actor(send.section), trusted=True
+                )
+                report.files.append(loader.load(path, options))
+                if progress is not None:
+                    progress(done, len(sends), send.file_name)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return report
+
+    def _uploads(self) -> Path:
+        uploads = self.settings.home / "uploads"
+        uploads.mkdir(parents=True, exist_ok=True)
+        return uploads
+
     # ── judging and alerting ──────────────────────────────────────────────────
 
-    def evaluate(self, as_of: dt.date | None = None) -> Evaluated:
+    def evaluate(self, as_of: dt.date | None = None, *, direct: bool = False) -> Evaluated:
         """Judge every target as of `as_of` (None: today), open and resolve alerts and send
-        what is due — as the Prefect flow when a server answers, else directly. A day other
-        than today is a dry run: what would open and resolve, nothing written or sent."""
+        what is due — as the Prefect flow when a server answers (unless `direct`), else
+        directly. A day other than today is a dry run: what would open and resolve, nothing
+        written or sent."""
         day = as_of or self.today()
-        api = None if day != self.today() else jobs.choose_api(self.settings.prefect)
+        live = day == self.today() and not direct
+        api = jobs.choose_api(self.settings.prefect) if live else None
         if api is not None:
             return Evaluated.from_summary(jobs.evaluate_as_flow(self._resources, api, day), api)
         return Evaluated.from_summary(self._evaluate_directly(day).summary(), None)

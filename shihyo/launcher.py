@@ -23,9 +23,12 @@ APP = REPO / "app.py"
 SAMPLES = REPO / "data" / "sample"
 
 
+SAMPLE_SCHEDULE = SAMPLES / "synthetic_sends.csv"
+
+
 def sample_files() -> list[Path]:
-    """The synthetic sample files shipped with shihyo."""
-    return sorted(SAMPLES.glob("synthetic_*.csv"))
+    """The synthetic sample files shipped with shihyo, one per section and fiscal year."""
+    return sorted(SAMPLES.glob("synthetic_FY*.csv"))
 
 
 def wait_for(

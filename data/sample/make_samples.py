@@ -1,6 +1,9 @@
 """Write the SYNTHETIC sample figures in data/sample/: one upload file per owner
 section and fiscal year, in the upload format `indicator_id, period, value,
-org_unit, note`. Deterministic (fixed seed); anchored on the report's figures
+org_unit, note`, and the schedule on which they are sent (synthetic_sends.csv):
+history up to March 2019 carried over on the day monitoring began, then each
+section's figures month by month around the 5th of the following month, a few
+late, one revised. Deterministic (fixed seed); anchored on the report's figures
 (591 Wi-Fi units at 513 facilities by 2019-03, about 560,000 e-tax payments a
 year, about 1.2 million registrations on 2019-02-18, 5 open-data services at
 the end of 2018-12, running cost 72 → 60 億円, 162 → 110 systems, about 2,200
@@ -107,7 +110,9 @@ def monthly_rows(rng: random.Random) -> list[tuple[str, dt.date, float, str]]:
 
     # Private services on prefectural open data: quarterly, 5 at the end of 2018-12.
     services = [(dt.date(2016, 4, 1), 0), (dt.date(2018, 10, 1), 5), (LAST_MONTH, 14)]
-    for month in months(dt.date(2016, 4, 1)):
+    index = LAST_MONTH.year * 12 + LAST_MONTH.month - 1 - 2  # the last quarter to end by then
+    quarters_over = months(dt.date(2016, 4, 1), dt.date(index // 12, index % 12 + 1, 1))
+    for month in quarters_over:  # a quarter is reported once it is over
         if month.month in (1, 4, 7, 10):
             rows.append(
                 (
@@ -137,6 +142,7 @@ def fiscal_year_rows() -> list[tuple[str, int, float, str]]:
         2023: 55.5,
         2024: 54,
         2025: 53.5,
+        2026: 53,
     }
     systems = {
         2013: 162,
@@ -152,16 +158,19 @@ def fiscal_year_rows() -> list[tuple[str, int, float, str]]:
         2023: 120,
         2024: 121,
         2025: 123,
+        2026: 124,
     }
     for fy, value in cost.items():
         rows.append(("system_running_cost", fy, value, "各年度4月時点"))
     for fy, value in systems.items():
         rows.append(("system_count", fy, value, "各年度4月時点"))
-    # Tablets: 約1,600台, then 600 more; the shared tablets were retired in 2019-03,
-    # and the figures stopped (what a `late` alert is for).
-    for fy, value in {2015: 1600, 2016: 2200, 2017: 2200, 2018: 2200}.items():
+    # Shared tablets: about 1,600, then 600 more; retired from 2019-03 as mobile PCs came.
+    tablets = {2015: 1600, 2016: 2200, 2017: 2200, 2018: 2200, 2019: 1400, 2020: 500}
+    for fy in range(2021, 2026):
+        tablets[fy] = 0
+    for fy, value in tablets.items():
         rows.append(("tablets_deployed", fy, value, ""))
-    for fy in range(2014, 2019):
+    for fy in range(2014, 2026):
         rows.append(("phone_line_savings", fy, 0.2, "電話回線の全庁一括契約"))
     return rows
 
@@ -209,13 +218,135 @@ def build_files() -> dict[str, bytes]:
     return files
 
 
+# Monitoring began after the review: the figures up to March 2019 were carried over then.
+MONITORING_BEGAN = dt.datetime(2019, 4, 26, 10, 0)
+SEND_DAY, SEND_HOUR = (
+    5,
+    {"joho-kikaku": 9, "zeimu-shido": 10, "healthcare-ict": 11, "data-suishin": 14},
+)
+# A few figures sent late (section, period): on the 20th of the month after the due day's.
+LATE = {
+    ("zeimu-shido", dt.date(2023, 10, 1)),
+    ("zeimu-shido", dt.date(2025, 3, 1)),
+    ("healthcare-ict", dt.date(2024, 8, 1)),
+}
+# One correction: (indicator, period, corrected value, sent at).
+REVISED = ("wifi_access_points", dt.date(2024, 6, 1), 3, dt.datetime(2024, 7, 16, 15, 0))
+SENDS_FILE = "synthetic_sends.csv"
+SENDS_HEADER = [
+    "sent_at",
+    "section",
+    "file_name",
+    "style",
+    "indicator_id",
+    "period",
+    "value",
+    "org_unit",
+    "note",
+]
+
+
+def _next_month(day: dt.date) -> dt.date:
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _sent_at(section: str, day_described: dt.date) -> dt.datetime:
+    """Around the 5th of the month after the day a figure describes (late ones on the 20th)."""
+    month = _next_month(day_described.replace(day=1))
+    return dt.datetime(month.year, month.month, SEND_DAY, SEND_HOUR[section])
+
+
+def build_sends() -> list[list[str]]:
+    """The schedule: each figure with when, by whom and in which file it was sent."""
+    rng = random.Random(SEED)
+    figures: list[tuple[str, str, dt.date, dt.date, float, str]] = []  # (…, period, described)
+    for indicator, month, value, note in monthly_rows(rng):
+        end = _next_month(month) - dt.timedelta(days=1)
+        if indicator == "opendata_private_services":
+            end = _next_month(_next_month(_next_month(month))) - dt.timedelta(days=1)
+        figures.append((indicator, OWNER_OF[indicator], month, end, value, note))
+    for indicator, fy, value, note in fiscal_year_rows():
+        as_of_april = indicator in ("system_running_cost", "system_count")
+        described = dt.date(fy, 4, 30) if as_of_april else dt.date(fy + 1, 3, 31)
+        figures.append((indicator, OWNER_OF[indicator], dt.date(fy, 4, 1), described, value, note))
+    rows = []
+    for indicator, section, period, described, value, note in figures:
+        if described > _next_month(LAST_MONTH) - dt.timedelta(days=1):
+            continue  # a period not over by the samples' last month: not sent yet
+        if described < MONITORING_BEGAN.date():
+            sent, name = MONITORING_BEGAN, f"{section}_history_to_2019-03.csv"
+        else:
+            sent = _sent_at(section, described)
+            if (section, period) in LATE:
+                sent = sent.replace(day=20)
+            name = f"{section}_{sent:%Y-%m-%d}.csv"
+        rows.append(_send_row(sent, section, name, indicator, period, value, note))
+    indicator, period, delta, sent = REVISED
+    first = next(r for r in rows if r[4] == indicator and r[5] == f"{period:%Y-%m}")
+    value = float(first[6]) + delta
+    rows.append(
+        _send_row(
+            sent,
+            "joho-kikaku",
+            f"joho-kikaku_{sent:%Y-%m-%d}_訂正.csv",
+            indicator,
+            period,
+            value,
+            "訂正（集計漏れ）",
+        )
+    )
+    return sorted(rows, key=lambda r: (r[0], r[2], r[4], r[5]))
+
+
+def _send_row(
+    sent: dt.datetime,
+    section: str,
+    name: str,
+    indicator: str,
+    period: dt.date,
+    value: float,
+    note: str,
+) -> list[str]:
+    japanese = section in JAPANESE_STYLE_OWNERS
+    yearly = indicator in FISCAL_YEAR_INDICATORS
+    text = f"FY{period.year}" if yearly else wareki_month(period) if japanese else f"{period:%Y-%m}"
+    return [
+        sent.isoformat(timespec="minutes"),
+        section,
+        name,
+        "ja" if japanese else "en",
+        indicator,
+        text,
+        _number(value),
+        "",
+        note,
+    ]
+
+
+FISCAL_YEAR_INDICATORS = {
+    "system_running_cost",
+    "system_count",
+    "tablets_deployed",
+    "phone_line_savings",
+}
+
+
+def sends_csv() -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(SENDS_HEADER)
+    writer.writerows(build_sends())
+    return buffer.getvalue().encode("utf-8")
+
+
 def main() -> None:
     for old in HERE.glob("synthetic_*.csv"):
         old.unlink()
     files = build_files()
     for name, data in files.items():
         (HERE / name).write_bytes(data)
-    print(f"wrote {len(files)} synthetic sample files to {HERE}")
+    (HERE / SENDS_FILE).write_bytes(sends_csv())
+    print(f"wrote {len(files)} synthetic sample files and their send schedule to {HERE}")
 
 
 if __name__ == "__main__":

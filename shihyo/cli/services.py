@@ -19,23 +19,54 @@ def up(port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501)
 
     Example: shihyo up --port 8501
     """
-    from service import IngestOptions
-    from shihyo.launcher import run_services, sample_files
+    from shihyo.launcher import run_services
 
     init()
     ctx = context()
     if ctx.service.table_counts()["load"] == 0:
-        samples = sample_files()
-        console.print(f"first start: loading {len(samples)} synthetic sample files …")
-        options = IngestOptions(keep_source=True)
-        ran = ctx.service.ingest([str(p) for p in samples], options=options, direct=True)
-        console.print(f"sample figures loaded: {ran.report.rows_accepted} rows")
+        console.print("first start: the synthetic sample figures, sent as if month by month")
+        _load_samples(ctx.service)
     first_admin(ctx.service)
     plan()
     try:
         run_services(ctx.settings, port, console.print)
     except RuntimeError as exc:
         fail(str(exc))
+
+
+@app.command()
+def samples() -> None:
+    """Load the SYNTHETIC sample figures into a warehouse that has none: each file on the
+    day its schedule sends it (data/sample/synthetic_sends.csv), so that replaying a past
+    day shows what was known then; then evaluate today.
+
+    Example: shihyo samples
+    """
+    ctx = context()
+    if not ctx.service.exists():
+        fail("no warehouse yet: run `shihyo init` first", code=2)
+    if ctx.service.table_counts()["load"]:
+        fail("the warehouse holds loads already: samples go only into an empty one", code=2)
+    _load_samples(ctx.service)
+
+
+def _load_samples(service: Service) -> None:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from shihyo.launcher import SAMPLE_SCHEDULE
+
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn()) as bar:
+        task = bar.add_task("sample files", total=None)
+
+        def advance(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name)
+
+        loaded = service.load_samples(SAMPLE_SCHEDULE, advance)
+    console.print(
+        f"sample figures loaded: {len(loaded.files)} files, {loaded.rows_accepted} rows "
+        f"({loaded.rows_rejected} rejected)"
+    )
+    service.evaluate(direct=True)
 
 
 @app.command()
