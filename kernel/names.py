@@ -21,15 +21,30 @@ def name_max(folder: Path | None = None) -> int:
     return NAME_MAX
 
 
+def _split(name: str) -> tuple[str, str]:
+    """(stem, extension with its dot); no extension when it is too long to be a kind."""
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or len(suffix.encode("utf-8")) > _LONGEST_SUFFIX:
+        return name, ""
+    return stem, f".{suffix}"
+
+
+def _cut(text: str, room: int) -> str:
+    return os.fsencode(text)[: max(room, 0)].decode("utf-8", errors="ignore").rstrip(" .")
+
+
 def fit_name(name: str, limit: int = NAME_MAX) -> str:
     """`name` cut to at most `limit` bytes of UTF-8, between characters, keeping its
     extension (`.csv`, `.xlsx`) so that the file is still read as what it is."""
     if len(os.fsencode(name)) <= limit:
         return name
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or not stem or len(suffix.encode("utf-8")) > _LONGEST_SUFFIX:
-        stem, suffix = name, ""
-    tail = f".{suffix}" if suffix else ""
-    room = limit - len(os.fsencode(tail))
-    cut = os.fsencode(stem)[:room].decode("utf-8", errors="ignore").rstrip(" .")
-    return (cut or "file") + tail
+    stem, tail = _split(name)
+    return (_cut(stem, limit - len(os.fsencode(tail))) or "file") + tail
+
+
+def numbered(name: str, n: int, limit: int = NAME_MAX) -> str:
+    """`name` with ` (n)` before its extension, cut to `limit` bytes without losing the
+    number: the n-th name for a file whose name is taken."""
+    stem, tail = _split(name)
+    mark = f" ({n}){tail}"
+    return (_cut(stem, limit - len(os.fsencode(mark))) or "file") + mark

@@ -25,7 +25,7 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from kernel.errors import BilingualError
-from kernel.names import fit_name
+from kernel.names import numbered
 
 CLAIMS = ".processing"  # hidden, so that no scan of the inbox takes it for a file
 ALIVE = ".alive"
@@ -319,11 +319,10 @@ def _return(origin: Origin) -> bool:
             open_folder(origin.root, tuple(folders)) as source,
             open_folder(origin.root, relative.parts[:-1], create=True) as target,
         ):
-            stem, suffix = os.path.splitext(relative.name)
             free, n = relative.name, 1
             while _exists(free, target):
                 n += 1
-                free = fit_name(f"{stem} ({n}){suffix}")
+                free = numbered(relative.name, n)
             os.rename(name, free, src_dir_fd=source, dst_dir_fd=target)
     except (ClaimLost, FileNotFoundError):
         return False
