@@ -18,7 +18,7 @@ from tests.conftest import open_warehouse
 pytestmark = pytest.mark.clock
 
 HEADER = "indicator_id,period,value,org_unit,note\n"
-TITLE = "令和8年度情報企画課公衆無線LANアクセスポイント設置状況報告書（確定版）"
+TITLE = "令和八年度情報企画課公衆無線ＬＡＮアクセスポイント設置状況報告書（確定版）"
 LONG = (TITLE * 3)[:90] + ".csv"  # 94 characters, as in the review
 OWNER = Actor("yamada", "owner", ("joho-kikaku",))
 
