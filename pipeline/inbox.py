@@ -18,6 +18,7 @@ import secrets
 import stat
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from kernel.names import numbered
 CLAIMS = ".processing"  # hidden, so that no scan of the inbox takes it for a file
 ALIVE = ".alive"
 UNFINISHED = (".part", ".tmp", ".crdownload")  # a file still being copied
+HANDOVER = 0.05  # seconds: five polls of a run waiting on the load lock (LOCK_POLL)
 _DIR = os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_CLOEXEC", 0)
 _NOFOLLOW = os.O_NOFOLLOW
 _FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0)
@@ -436,8 +438,12 @@ class InboxRun:
         return self.root.joinpath(*claim, *relative.parts)
 
     def claims(self) -> Iterator[Path]:
-        """The settled entries of the inbox, each claimed just before it is handed out."""
-        for path in inbox_files(self.root, self.settle):
+        """The settled entries of the inbox, each claimed just before it is handed out.
+        Between two files the run pauses for a moment (HANDOVER), so that another run
+        waiting on the load lock gets its turn instead of this one taking it straight back."""
+        for n, path in enumerate(inbox_files(self.root, self.settle)):
+            if n:
+                time.sleep(HANDOVER)
             claimed = self.claim(path)
             if claimed is not None:
                 yield claimed

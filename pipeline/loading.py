@@ -37,6 +37,7 @@ Progress = Callable[[str, str], None]  # (file name, stage)
 # A file this large takes long enough to read that importing Great Expectations beside it
 # pays; a small one is read before the import has got far.
 WARM_UP_BYTES = 1 << 20
+LOCK_POLL = 0.01  # seconds between looks at a busy load lock
 STRICT_MESSAGE = "--strict: 1行でも不備があればファイル全体を受け付けません"
 
 
@@ -151,7 +152,7 @@ class Loader:
         """Load one file; loads from several processes wait their turn on a file lock.
         ClaimLost when an inbox file claimed for this run is no longer there."""
         try:
-            with self._lock.acquire(timeout=self.settings.lock_timeout):
+            with self._lock.acquire(timeout=self.settings.lock_timeout, poll_interval=LOCK_POLL):
                 return self._load(path, options)
         except Timeout as exc:
             raise IngestBusy(
