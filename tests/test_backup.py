@@ -122,6 +122,10 @@ def test_backup_restore_and_check_bring_a_damaged_warehouse_back(
     assert (note["kind"], note["count"], note["problem"]) == ("file_not_loaded", 1, False)
     may = (tmp_path / "may.csv").read_bytes()
     assert (settings.archive / note["detail"]).read_bytes() == may
+    # … and is loaded again from there
+    assert _cli("ingest", str(settings.archive / note["detail"]))[0] == 0
+    assert service.figures("wifi_access_points", service.today())["value"].tolist() == [600, 605]
+    assert _cli("check")[0] == 0
 
 
 def test_backups_are_consistent_proven_and_rotated(
