@@ -398,8 +398,15 @@ class InboxRun:
     def __enter__(self) -> InboxRun:
         if not self.root.is_dir():
             return self
-        with open_folder(self.root, (CLAIMS, self.id), create=True) as folder:
-            os.close(os.open(ALIVE, os.O_WRONLY | os.O_CREAT | _NOFOLLOW, 0o600, dir_fd=folder))
+        for attempt in range(5):
+            try:
+                with open_folder(self.root, (CLAIMS, self.id), create=True) as folder:
+                    flags = os.O_WRONLY | os.O_CREAT | _NOFOLLOW
+                    os.close(os.open(ALIVE, flags, 0o600, dir_fd=folder))
+                break
+            except ClaimLost:  # another run removed an empty .processing just then
+                if attempt == 4:
+                    raise
         self.given_back = give_back_stale(self.root, self.timeout, self.recorded, keep=self.id)
         self._beat = threading.Thread(target=self._heartbeat, name="inbox-claims", daemon=True)
         self._beat.start()
@@ -411,6 +418,8 @@ class InboxRun:
             self._beat.join()
         if (self.root / CLAIMS / self.id).is_dir():
             _give_back(self.root, self.id, self.recorded)
+        with suppress(OSError):  # the last run out leaves the inbox as it found it
+            (self.root / CLAIMS).rmdir()
 
     def _heartbeat(self) -> None:
         interval = max(self.timeout / 4, 0.05)

@@ -199,11 +199,12 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _kept_file(settings: Settings, sha: str, status: str) -> Path | None:
-    """Where a load's raw file is kept: archive/<sha> when loaded, rejected/<sha>.<ext>."""
-    if status != "rejected":
-        path = settings.archive / sha
-        return path if path.exists() else None
+def _kept_file(settings: Settings, sha: str) -> Path | None:
+    """Where a load's raw file is kept: archive/<sha> when it was read through (loaded, or
+    every row refused), rejected/<sha>.<ext> when it was refused whole."""
+    path = settings.archive / sha
+    if path.exists():
+        return path
     folder = settings.rejected
     found = sorted(folder.glob(f"{sha}*")) if folder.is_dir() else []
     return next((p for p in found if not p.name.endswith(".errors.csv")), None)
@@ -256,7 +257,7 @@ def _check_load(
     where = {"load_id": int(load.id), "file_name": str(load.file_name), "sha256": sha}
     if not sha:
         return []  # refused unread (a link, a special file): no bytes were kept, by design
-    path = _kept_file(settings, sha, status)
+    path = _kept_file(settings, sha)
     if path is None:
         return [Finding("file_missing", **where)]
     report.files_checked += 1

@@ -218,3 +218,25 @@ def test_the_backup_flow_runs_under_prefect(prefect_api: object, settings: Setti
     summary = backup()
     assert Path(summary["backup"]).exists() and summary["loads"] == 0
     assert open_warehouse(settings).audit_trail(entity="warehouse").iloc[0]["action"] == "backup"
+
+
+def test_a_sound_warehouse_checks_clean_whatever_became_of_its_files(
+    settings: Settings, tmp_path: Path
+) -> None:
+    inbox = settings.inbox / "joho-kikaku"
+    inbox.mkdir(parents=True)
+    files = {
+        "loaded.csv": HEADER + "wifi_access_points,2019-04,600,,\n",
+        "partial.csv": HEADER + "wifi_access_points,2019-05,605,,\nnope,2019-05,1,,\n",
+        "all_refused.csv": HEADER + "nope,2019-06,1,,\n",  # read through, kept in archive/
+        "junk.csv": "これは様式ではありません\n1,2,3\n",  # refused whole, kept in rejected/
+        "again.csv": HEADER + "wifi_access_points,2019-04,600,,\n",  # a duplicate
+    }
+    for name, text in files.items():
+        (inbox / name).write_text(text, encoding="utf-8")
+    (inbox / "link.csv").symlink_to(inbox / "loaded.csv")  # refused unread: nothing kept
+    statuses = sorted(f.status for f in Service(settings).ingest().report.files)
+    assert statuses == ["duplicate", "loaded", "partial", "rejected", "rejected", "rejected"]
+    report = Service(settings).check(SYSTEM)
+    assert report.ok and report.findings == [], report.findings
+    assert (report.loads, report.files_checked, report.rows_checked) == (5, 4, 2)

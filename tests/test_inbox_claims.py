@@ -99,7 +99,7 @@ def test_two_runs_at_once_share_the_inbox_without_a_crash_loss_or_double(
     assert sorted(loads["file_name"]) == names
     assert len(open_warehouse(settings).figures("wifi_access_points")) == 24
     assert list((settings.inbox / "joho-kikaku").iterdir()) == []
-    assert _claims_left(settings) == []
+    assert _claims_left(settings) == [] and not (settings.inbox / CLAIMS).exists()
 
 
 @pytest.mark.parametrize("die", ["before_commit", "after_commit"])

@@ -249,7 +249,7 @@ def reverting_figures(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.
               ON o.indicator_id = k.indicator_id AND o.period = k.period
              AND o.org_unit = k.org_unit AND o.revision < c.revision AND o.value = k.value
             LEFT JOIN load l ON l.id = c.load_id
-            WHERE c.value <> k.value
+            WHERE c.revision > 1 AND c.value <> k.value
             GROUP BY ALL
             ORDER BY k.row_number
             """
