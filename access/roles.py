@@ -64,3 +64,10 @@ def may_see_load(actor: Actor, load_section: str | None) -> bool:
     if actor.role in ("viewer", "admin"):
         return True
     return load_section in actor.sections
+
+
+def may_read_raw(actor: Actor, load_section: str | None) -> bool:
+    """A load's raw file, byte for byte as sent, goes to administrators and to the owners of
+    the section that sent it; everyone else who may see the load gets its errors file and
+    its counts, not the bytes (they may hold what a section did not mean to publish)."""
+    return actor.is_admin or (actor.role == "owner" and load_section in actor.sections)

@@ -1,6 +1,7 @@
-"""The `ingest` flow: every file waiting in the inbox, or the files of a job the service
-wrote, one task each; a markdown artifact summarising the run; then, if anything changed,
-the `evaluate` flow."""
+"""The `ingest` flow: every file waiting in the inbox (each claimed for this run as it comes
+to it, so that a manual run beside the schedule shares the work), or the files of a job the
+service wrote, one task each; a markdown artifact summarising the run; then, if anything
+changed, the `evaluate` flow."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from pydantic import BaseModel
 from access.roles import Actor
 from flows import runtime
 from flows.evaluate import EvaluateRun, evaluate
-from pipeline import FileResult, IngestOptions, IngestReport, Loader, paths_to_load
+from pipeline import FileResult, IngestOptions, IngestReport, Loader, inbox_run
+from pipeline.inbox import ClaimLost
 
 
 class IngestRun(BaseModel):
@@ -49,16 +51,33 @@ def _job(run: IngestRun) -> tuple[list[str] | None, str | None, IngestOptions]:
             section=options.get("section"),
             keep_source=bool(options.get("keep_source")),
             actor=actor,
+            allow_revert=bool(options.get("allow_revert")),
+            sent_name=options.get("sent_name"),
         ),
     )
 
 
 @task(name="load-file", persist_result=False)
-def load_file(path: str, options: IngestOptions) -> FileResult:
-    """Load one file; a task so that each file shows in the Prefect UI."""
+def load_file(path: str, options: IngestOptions) -> FileResult | None:
+    """Load one file; a task so that each file shows in the Prefect UI. None when a claimed
+    inbox file was given back meanwhile (the run that did loads it)."""
     res = runtime.resources()
     loader = Loader(res.settings, res.warehouse, res.catalog(), res.clock, runtime.progress())
-    return loader.load(Path(path), options)
+    try:
+        return loader.load(Path(path), options)
+    except ClaimLost:
+        return None
+
+
+def _load_all(paths: list[str] | None, inbox: str | None, options: IngestOptions) -> IngestReport:
+    """The files named, else the inbox's, each claimed for this run as it comes."""
+    if paths:
+        results = [load_file(path, options) for path in paths]
+    else:
+        res = runtime.resources()
+        with inbox_run(res.settings, res.warehouse, inbox) as run:
+            results = [load_file(str(path), options) for path in run.claims()]
+    return IngestReport([r for r in results if r is not None])
 
 
 @flow(name="ingest", persist_result=False, log_prints=True)
@@ -68,8 +87,7 @@ def ingest(run: IngestRun | None = None) -> dict:
     counts per file (the rejected rows stay in the warehouse and the errors files)."""
     run = run or IngestRun()
     files, inbox, options = _job(run)
-    paths = paths_to_load(runtime.resources().settings, files, inbox)
-    report = IngestReport([load_file(str(path), options) for path in paths])
+    report = _load_all(files, inbox, options)
     if report.files:
         create_markdown_artifact(
             report.markdown(), key="ingest-summary", description="files, rows accepted and rejected"

@@ -66,8 +66,9 @@ def prefect_server(settings: Settings, startup_timeout: float = 120) -> Iterator
 
 
 def deployments(settings: Settings) -> list:
-    """The scheduled deployments: the inbox every few minutes, the evaluation daily, and
-    the outbox every few minutes."""
+    """The scheduled deployments: the inbox every few minutes, the evaluation daily, the
+    outbox every few minutes, and a backup of the warehouse daily."""
+    from flows.backup import backup
     from flows.deliver import deliver
     from flows.evaluate import evaluate
     from flows.ingest import ingest
@@ -87,6 +88,11 @@ def deployments(settings: Settings) -> list:
             name="outbox",
             interval=timedelta(minutes=settings.deliver_every_minutes),
             description="Send the messages that are due (those waiting on a back-off).",
+        ),
+        backup.to_deployment(
+            name="daily-backup",
+            cron=settings.backup_cron,
+            description="Copy the warehouse consistently; keep the last SHIHYO_BACKUP_KEEP.",
         ),
     ]
 

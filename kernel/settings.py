@@ -52,6 +52,11 @@ class Settings:
     """Seconds a file must sit unchanged in the inbox before it is picked up, so that a file
     still being copied is not read half-written (SHIHYO_INBOX_SETTLE)."""
 
+    claim_timeout: float = 300.0
+    """Seconds after which a file claimed by an inbox run that stopped giving signs of life
+    (a killed process) is given back to the inbox for the next run (SHIHYO_CLAIM_TIMEOUT).
+    A live run renews its claims every quarter of this."""
+
     ingest_every_minutes: float = 15.0
     """How often `shihyo serve` ingests the inbox (SHIHYO_INGEST_EVERY_MINUTES)."""
 
@@ -61,6 +66,16 @@ class Settings:
 
     evaluate_cron: str = "0 7 * * *"
     """When `shihyo serve` evaluates targets and sends alerts (SHIHYO_EVALUATE_CRON)."""
+
+    backup_cron: str = "30 6 * * *"
+    """When `shihyo serve` takes the daily backup of the warehouse (SHIHYO_BACKUP_CRON)."""
+
+    backup_keep: int = 7
+    """How many backups of the warehouse are kept; older ones are deleted (SHIHYO_BACKUP_KEEP)."""
+
+    backup_dir: Path | None = None
+    """Where backups of the warehouse go (SHIHYO_BACKUP_DIR; default $SHIHYO_HOME/backups).
+    Another disk is better: a backup beside the file it copies shares its fate."""
 
     alert_config: Path | None = None
     """Alert channels and options, YAML (SHIHYO_ALERT_CONFIG; default $SHIHYO_HOME/alerts.yaml)."""
@@ -94,6 +109,10 @@ class Settings:
     def rejected(self) -> Path:
         return self.home / "rejected"
 
+    @property
+    def backups(self) -> Path:
+        return self.backup_dir or self.home / "backups"
+
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Settings from the environment, falling back to the declared defaults."""
@@ -120,4 +139,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     clock_from(settings.now)  # a bad SHIHYO_NOW is reported here, with the other settings
     if settings.prefect not in ("auto", "always", "never"):
         raise ValueError(f"SHIHYO_PREFECT must be auto, always or never, got {settings.prefect!r}")
+    if settings.backup_keep < 1:
+        raise ValueError(f"SHIHYO_BACKUP_KEEP must be 1 or more, got {settings.backup_keep}")
     return settings

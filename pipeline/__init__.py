@@ -4,16 +4,15 @@ when no Prefect server is at hand."""
 
 from pipeline.checking import Checked, RowIssue, check_upload
 from pipeline.evaluating import Delivered, deliver_due, evaluate_and_alert, evaluation
-from pipeline.ingesting import IngestReport, ingest_files, paths_to_load
+from pipeline.inbox import filesystem_now, inbox_files
+from pipeline.ingesting import IngestReport, inbox_run, ingest_files, run_ingestion
 from pipeline.loading import (
     WARM_UP_BYTES,
     FileResult,
     IngestBusy,
     IngestOptions,
     Loader,
-    filesystem_now,
     fingerprint,
-    inbox_files,
 )
 
 __all__ = [
@@ -33,6 +32,7 @@ __all__ = [
     "filesystem_now",
     "fingerprint",
     "inbox_files",
+    "inbox_run",
     "ingest_files",
-    "paths_to_load",
+    "run_ingestion",
 ]

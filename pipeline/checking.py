@@ -149,6 +149,45 @@ def ownership_issues(
     return issues
 
 
+REVERTS_CORRECTION = "reverts_correction"
+
+
+def revert_issues(frame: pd.DataFrame, warehouse: Warehouse) -> list[RowIssue]:
+    """Rows that would put a figure back to the value it had before a correction (610 after
+    a correction 610 → 650): an old file sent again, most often. Each is held back with the
+    correction it would undo and how to send it anyway."""
+    if frame.empty:
+        return []
+    found = warehouse.reverting_figures(frame)
+    issues = []
+    for row in found.itertuples():
+        when = pd.Timestamp(row.corrected_at).strftime("%Y-%m-%d")
+        source = row.corrected_by_file or "?"
+        value, current = _figure(row.value), _figure(row.current_value)
+        issues.append(
+            RowIssue(
+                int(row.row_number),
+                "value",
+                value,
+                REVERTS_CORRECTION,
+                f"{value} は訂正前の値です：この値（第{row.earlier_revision}版）は {when} に"
+                f"「{source}」で {current}（第{row.current_revision}版）に訂正されています。"
+                "古いファイルの再送なら送る必要はありません。訂正を取り消して戻すときは "
+                "`shihyo ingest --allow-revert` で送り直してください",
+                f"{value} is the value before a correction: revision {row.earlier_revision} "
+                f"was corrected to {current} (revision {row.current_revision}) on {when} by "
+                f"{source!r}. If this is an old file sent again, nothing needs doing; to undo "
+                "the correction, send it again with `shihyo ingest --allow-revert`",
+            )
+        )
+    return issues
+
+
+def _figure(value: float) -> str:
+    """A figure exactly as stored (610, 1,234.5), for a message about that very figure."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,}"
+
+
 @dataclass
 class Checked:
     """An upload parsed and validated, nothing written: what the upload desk previews.
@@ -207,11 +246,13 @@ def check_upload(
     period: str | None = None,
     today: dt.date,
     isolated: bool = True,
+    allow_revert: bool = False,
     stage: Callable[[str], None] = lambda _step: None,
 ) -> Checked:
     """Parse and validate an upload exactly as a load would, without writing anything;
     `stage` hears "parse" and "validate" as each begins (for a progress display). An
-    untrusted file is parsed in a child process bounded in memory and time (`isolated`)."""
+    untrusted file is parsed in a child process bounded in memory and time (`isolated`).
+    A row that would undo a correction is refused unless `allow_revert`."""
     stage("parse")
     read = parse_isolated if isolated else read_upload
     try:
@@ -256,13 +297,18 @@ def check_upload(
         )
     issues = _row_issues(parsed, outcome)
     issues += ownership_issues(parsed.frame, catalog, actor, {i.row for i in issues})
-    issues.sort(key=lambda i: (i.row or 0, i.column))
-    # The frame rows refused after parsing (the suite, ownership). From the template, a row
-    # the parser refused is a frame row too; from a list, parse errors name list rows.
-    after_parse = {f.row for f in outcome.row_failures} | {
-        i.row for i in issues if i.rule == "not_your_indicator"
-    }
     parse_rows = {e.row for e in parsed.errors} if not parsed.sources else set()
+    if not allow_revert and not parsed.frame.empty:
+        judged = {f.row for f in outcome.row_failures} | {i.row for i in issues} | parse_rows
+        rest = parsed.frame[~parsed.frame["row_number"].isin(judged)]
+        issues += revert_issues(rest, warehouse)
+    issues.sort(key=lambda i: (i.row or 0, i.column))
+    # The frame rows refused after parsing (the suite, ownership, reverts). From the
+    # template, a row the parser refused is a frame row too; from a list, parse errors name
+    # list rows.
+    after_parse = {f.row for f in outcome.row_failures} | {
+        i.row for i in issues if i.rule in ("not_your_indicator", REVERTS_CORRECTION)
+    }
     refused = frozenset(r for r in after_parse | parse_rows if r is not None)
     counts = parsed.file_row_counts(after_parse - {None})
     return Checked(parsed.frame, issues, warnings, None, summary, counts, refused, notices)

@@ -1,14 +1,18 @@
-"""One ingestion run: the files named (or waiting in the inbox) loaded one by one, and
-what happened to them all."""
+"""One ingestion run: the files named, or those waiting in the inbox (each claimed by this
+run as it comes to it, so that runs at once share the work), loaded one by one, and what
+happened to them all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kernel.settings import Settings
-from pipeline.loading import FileResult, IngestOptions, Loader, inbox_files
+from pipeline.inbox import ClaimLost, InboxRun
+from pipeline.loading import FileResult, IngestOptions, Loader
+from warehouse import Warehouse
 
 
 @dataclass
@@ -28,7 +32,7 @@ class IngestReport:
     @property
     def changed(self) -> bool:
         """True when a file was loaded or rejected, so that targets and alerts need a look."""
-        return any(f.status != "duplicate" for f in self.files)
+        return any(f.status not in ("duplicate", "held") for f in self.files)
 
     @property
     def clean(self) -> bool:
@@ -70,13 +74,36 @@ class IngestReport:
         return cls([FileResult.from_dict(f) for f in data["files"]])
 
 
-def paths_to_load(settings: Settings, files: Iterable[str] | None, inbox: str | None) -> list[Path]:
-    """The files named, else those settled in the inbox (the one given, or the settings')."""
-    if files:
-        return [Path(f) for f in files]
-    return inbox_files(Path(inbox) if inbox else settings.inbox, settings.inbox_settle)
-
-
 def ingest_files(loader: Loader, paths: Iterable[Path], options: IngestOptions) -> IngestReport:
-    """Load each file in turn with `loader`."""
-    return IngestReport([loader.load(path, options) for path in paths])
+    """Load each file in turn with `loader` (a claimed file given back meanwhile is skipped:
+    the run that gave it back loads it)."""
+    results = []
+    for path in paths:
+        try:
+            results.append(loader.load(path, options))
+        except ClaimLost:
+            continue
+    return IngestReport(results)
+
+
+@contextmanager
+def inbox_run(
+    settings: Settings, warehouse: Warehouse, inbox: str | None = None
+) -> Iterator[InboxRun]:
+    """A run over the inbox (the one given, or the settings'): claims of dead runs given back
+    first, this run's claims renewed while it lasts and, at its end, those it did not finish
+    (a file left for the next run) given back."""
+    root = Path(inbox) if inbox else settings.inbox
+    recorded: Callable[[str], bool] = warehouse.claim_recorded
+    with InboxRun(root, settings.inbox_settle, settings.claim_timeout, recorded) as run:
+        yield run
+
+
+def run_ingestion(
+    loader: Loader, files: Iterable[str] | None, inbox: str | None, options: IngestOptions
+) -> IngestReport:
+    """Load the files named, else those waiting in the inbox, each claimed as it comes."""
+    if files:
+        return ingest_files(loader, [Path(f) for f in files], options)
+    with inbox_run(loader.settings, loader.warehouse, inbox) as run:
+        return ingest_files(loader, run.claims(), options)

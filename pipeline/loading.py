@@ -1,16 +1,17 @@
-"""Loading one file, step by step, as plain functions: fingerprint, parse, validate,
-write in one transaction, then move the raw file. The ingest flow (flows/ingest.py) and
-the service's direct path both run these."""
+"""Loading one file, step by step, as plain functions: open it (an inbox file without
+following links), fingerprint, parse, validate, keep the raw bytes, write in one
+transaction, then take the file out of the inbox. The ingest flow (flows/ingest.py) and the
+service's direct path both run these."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
-import shutil
-import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
 from filelock import FileLock, Timeout
@@ -19,16 +20,25 @@ from access.roles import SYSTEM, Actor, PermissionDenied, inbox_actor, require_u
 from expectations import warm_up
 from indicators.catalog import Catalog
 from kernel.clock import Clock
-from kernel.exports import write_errors_csv
 from kernel.settings import Settings
 from pipeline.checking import RowIssue, check_upload
+from pipeline.inbox import (
+    InboxRefused,
+    Origin,
+    open_inbox_file,
+    origin_of,
+    remove_inbox_file,
+)
 from pipeline.limits import UploadTooLarge, check_size
+from pipeline.storing import Kept, StorageUnwritable, keep
 from warehouse import FileRows, LoadRecord, Warehouse
 
 Progress = Callable[[str, str], None]  # (file name, stage)
 # A file this large takes long enough to read that importing Great Expectations beside it
 # pays; a small one is read before the import has got far.
 WARM_UP_BYTES = 1 << 20
+LOCK_POLL = 0.01  # seconds between looks at a busy load lock
+STRICT_MESSAGE = "--strict: 1行でも不備があればファイル全体を受け付けません"
 
 
 @dataclass
@@ -37,7 +47,7 @@ class FileResult:
 
     name: str
     sha256: str
-    status: str  # loaded | partial | rejected | duplicate
+    status: str  # loaded | partial | rejected | duplicate | held (left for the next run)
     rows_accepted: int = 0
     rows_rejected: int = 0
     rows_new: int = 0
@@ -80,6 +90,12 @@ class IngestOptions:
     # Parsed in this process rather than a bounded child: only for files shihyo ships itself
     # (the sample figures); anything sent by people is untrusted.
     trusted: bool = False
+    # A row that would put a figure back to the value of an earlier, since corrected
+    # revision is refused (rule reverts_correction) unless the sender says so.
+    allow_revert: bool = False
+    # The file's name as the sender gave it, for the load record, when the file is kept
+    # under another (the upload desk shortens a name too long for the file system).
+    sent_name: str | None = None
 
 
 class IngestBusy(RuntimeError):
@@ -90,30 +106,10 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def inbox_files(inbox: Path, settle_seconds: float, now: float | None = None) -> list[Path]:
-    """Files waiting in the inbox (sub-folders included), oldest first; hidden, partial
-    and still-changing files are left for the next run. `now` is the file system's time;
-    by default it is read from the inbox itself."""
-    if not inbox.is_dir():
-        return []
-    cutoff = (now if now is not None else filesystem_now(inbox)) - settle_seconds
-    found = [
-        path
-        for path in inbox.rglob("*")
-        if path.is_file()
-        and not any(part.startswith(".") for part in path.relative_to(inbox).parts)
-        and path.suffix.lower() not in (".part", ".tmp", ".crdownload")
-        and path.stat().st_mtime <= cutoff
-    ]
-    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
-
-
-def filesystem_now(folder: Path) -> float:
-    """The time by the clock that stamps files in `folder`: the modification time of a probe
-    written there. File ages are measured against it, not against this process's clock,
-    which may differ (a shared folder's server, a clock shifted for a test)."""
-    with tempfile.NamedTemporaryFile(dir=folder, prefix=".clock-probe-") as probe:
-        return os.fstat(probe.fileno()).st_mtime
+def ingest_lock(settings: Settings) -> FileLock:
+    """The lock one load at a time holds (across processes), and a backup or restore too."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(settings.home / "ingest.lock"))
 
 
 def _quarantine_frame(issues: list[RowIssue]) -> pd.DataFrame:
@@ -134,7 +130,7 @@ def _quarantine_frame(issues: list[RowIssue]) -> pd.DataFrame:
 
 
 class Loader:
-    """Loads files into one warehouse against one catalog, moving each raw file out of the
+    """Loads files into one warehouse against one catalog, taking each raw file out of the
     inbox when done; times come from `clock`."""
 
     def __init__(
@@ -150,13 +146,13 @@ class Loader:
         self.catalog = catalog
         self.clock = clock
         self.progress = progress or (lambda _name, _stage: None)
-        self._lock = FileLock(str(settings.home / "ingest.lock"))
+        self._lock = ingest_lock(settings)
 
     def load(self, path: Path, options: IngestOptions) -> FileResult:
-        """Load one file; loads from several processes wait their turn on a file lock."""
-        self.settings.home.mkdir(parents=True, exist_ok=True)
+        """Load one file; loads from several processes wait their turn on a file lock.
+        ClaimLost when an inbox file claimed for this run is no longer there."""
         try:
-            with self._lock.acquire(timeout=self.settings.lock_timeout):
+            with self._lock.acquire(timeout=self.settings.lock_timeout, poll_interval=LOCK_POLL):
                 return self._load(path, options)
         except Timeout as exc:
             raise IngestBusy(
@@ -165,39 +161,54 @@ class Loader:
             ) from exc
 
     def _load(self, path: Path, options: IngestOptions) -> FileResult:
-        name = path.name
+        origin = origin_of(path, self.settings.inbox)
+        name = options.sent_name or path.name
+        try:
+            handle = open_inbox_file(origin) if origin else path.open("rb")
+        except InboxRefused as refused:
+            return self._refuse_unread(name, origin, refused, options)
+        try:
+            with handle:
+                return self._load_open(path, handle, origin, name, options)
+        except StorageUnwritable as unwritable:  # nothing recorded: left for the next run
+            return FileResult(name, unwritable.sha256, "held", message=str(unwritable))
+
+    def _load_open(
+        self,
+        path: Path,
+        handle: BinaryIO,
+        origin: Origin | None,
+        name: str,
+        options: IngestOptions,
+    ) -> FileResult:
         received = self.clock.now()
         try:
-            check_size(self.settings, path.stat().st_size)
+            check_size(self.settings, os.fstat(handle.fileno()).st_size)
             too_big = None
         except UploadTooLarge as refused:
             too_big = refused
         # A file over the cap is fingerprinted in chunks and never read whole.
-        data = b"" if too_big else path.read_bytes()
-        sha = _fingerprint_file(path) if too_big else fingerprint(data)
+        data = b"" if too_big else handle.read()
+        sha = _fingerprint_handle(handle) if too_big else fingerprint(data)
         self.progress(name, "fingerprint")
+        done = _Done(path, origin, options)
         try:
-            actor = self._actor(path, options)
+            actor = self._actor(origin, options)
         except PermissionDenied as exc:
-            record = LoadRecord(name, sha, received, options.uploaded_by, options.section)
+            record = _record(name, sha, received, options, None, origin)
             issue = RowIssue(None, "", "", "permission", exc.message_ja, exc.message_en)
-            return self._reject_whole(path, data, record, [issue], None, str(exc), options)
-        record = LoadRecord(
-            name,
-            sha,
-            received,
-            options.uploaded_by or actor.name,
-            options.section or _only_section(actor),
-        )
+            whole = _Whole(handle, data, record, [issue], None, str(exc))
+            return self._reject_whole(whole, done, options)
+        record = _record(name, sha, received, options, actor, origin)
         if too_big:
             issue = RowIssue(None, "", "", "size", too_big.message_ja, too_big.message_en)
-            return self._reject_whole(
-                path, data, record, [issue], None, str(too_big), options, actor
-            )
+            whole = _Whole(handle, data, record, [issue], None, str(too_big))
+            return self._reject_whole(whole, done, options, actor)
         if len(data) >= WARM_UP_BYTES:
             warm_up()  # Great Expectations' import (seconds) overlaps with parsing
         if self.warehouse.loaded_sha(sha) is not None:
-            self._archive(path, data, sha, options)
+            self._archive(data, sha, name)
+            done()
             return FileResult(
                 name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
             )
@@ -212,50 +223,39 @@ class Loader:
             period=options.period,
             today=received.date(),
             isolated=not options.trusted,
+            allow_revert=options.allow_revert,
             stage=lambda step: self.progress(name, step),
         )
-        record = replace(record, validation=checked.summary)
-        if checked.file_error:
-            return self._reject_whole(
-                path,
-                data,
-                record,
-                checked.errors,
-                checked.rows_in_file,
-                checked.file_error,
-                options,
-                actor,
-            )
-        if options.strict and checked.errors:
-            return self._reject_whole(
-                path,
-                data,
-                record,
-                checked.errors,
-                checked.rows_in_file,
-                "--strict: 1行でも不備があればファイル全体を受け付けません",
-                options,
-                actor,
-            )
+        record = replace(record, validation={**checked.summary, **record.validation})
+        if checked.file_error or (options.strict and checked.errors):
+            message = checked.file_error or STRICT_MESSAGE
+            whole = _Whole(handle, data, record, checked.errors, checked.rows_in_file, message)
+            return self._reject_whole(whole, done, options, actor)
         frame = checked.frame
         refused = checked.refused
         accepted = frame[~frame["row_number"].isin(refused)] if refused else frame
         self.progress(name, "write")
         rows = FileRows(checked.rows_in_file, checked.rows_accepted, checked.rows_rejected)
-        counts = self.warehouse.write_load(
-            record,
-            accepted,
-            _quarantine_frame(checked.errors),
-            rows,
-            actor=actor.name,
-            stated_by=_stated(options),
-        )
+        # The raw bytes are kept before the record is written: a folder that cannot be
+        # written to costs no record, and the file stays for the next run.
+        kept = self._archive(data, sha, name, checked.errors)
+        try:
+            counts = self.warehouse.write_load(
+                record,
+                accepted,
+                _quarantine_frame(checked.errors),
+                rows,
+                actor=actor.name,
+                stated_by=_stated(options),
+            )
+        except BaseException:
+            kept.undo()
+            raise
+        done()
         if counts is None:  # the same bytes were loaded by another process meanwhile
-            self._archive(path, data, sha, options)
             return FileResult(
                 name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
             )
-        self._archive(path, data, sha, options, checked.errors)
         return FileResult(
             name,
             sha,
@@ -270,110 +270,173 @@ class Loader:
             warnings=checked.warnings,
         )
 
-    def _actor(self, path: Path, options: IngestOptions) -> Actor:
-        """Who sends this file: the signed-in user, the section whose inbox folder it lies
-        in, or — for a file named on the command line or at the inbox's top — the system."""
+    def _actor(self, origin: Origin | None, options: IngestOptions) -> Actor:
+        """Who sends this file: the signed-in user, the section whose inbox folder it lay
+        in, or — for a file named on the command line, at the inbox's top or in another
+        inbox than the settings' — the system."""
         if options.actor is not None:
             require_uploader(options.actor)
             return options.actor
-        try:
-            folder = path.resolve().relative_to(self.settings.inbox.resolve()).parts[:-1]
-        except ValueError:
+        if origin is None or not origin.folders or not _same(origin.root, self.settings.inbox):
             return SYSTEM
-        if not folder:
-            return SYSTEM
-        sections = {owner.id for owner in self.catalog.owners}
-        if folder[0] not in sections:
+        section = origin.folders[0]
+        if section not in {owner.id for owner in self.catalog.owners}:
             raise PermissionDenied(
-                f"受信箱のフォルダ「{folder[0]}」はどの担当課にも対応していません",
-                f"the inbox folder {folder[0]!r} is not a section",
+                f"受信箱のフォルダ「{section}」はどの担当課にも対応していません",
+                f"the inbox folder {section!r} is not a section",
             )
-        return inbox_actor(folder[0])
+        return inbox_actor(section)
 
-    def _reject_whole(
-        self,
-        path: Path,
-        data: bytes,
-        record: LoadRecord,
-        issues: list[RowIssue],
-        rows_total: int | None,
-        message: str,
-        options: IngestOptions,
-        actor: Actor = SYSTEM,
+    def _refuse_unread(
+        self, name: str, origin: Origin | None, refused: InboxRefused, options: IngestOptions
     ) -> FileResult:
-        """Record the rejection (every data row of the file rejected, as far as they could be
-        counted), and move the file to rejected/ with its errors beside it."""
-        rows_total = rows_total or 0
-        record = replace(record, message=message)
-        empty = pd.DataFrame(
-            columns=["row_number", "indicator_id", "period", "org_unit", "value", "note"]
-        )
-        quarantine = _quarantine_frame(issues)
-        if quarantine["row_number"].notna().all():
-            # strict mode: every row of the file is refused, not only the bad ones
-            quarantine = pd.concat(
-                [
-                    quarantine,
-                    _quarantine_frame([RowIssue(None, "", "", "strict", message, message)]),
-                ]
-            )
+        """Record an inbox entry refused without reading it (a link, a special file …): the
+        reason, no bytes kept, no hash (nothing was read); then take the entry away."""
+        try:
+            actor = self._actor(origin, options)
+        except PermissionDenied:
+            actor = SYSTEM
+        record = _record(name, "", self.clock.now(), options, actor, origin)
+        record = replace(record, message=str(refused))
+        issue = RowIssue(None, "", "", refused.rule, refused.message_ja, refused.message_en)
         counts = self.warehouse.write_load(
             record,
-            empty,
-            quarantine,
-            FileRows(rows_total, 0, rows_total),
+            _EMPTY_ROWS,
+            _quarantine_frame([issue]),
+            FileRows(0, 0, 0),
             actor=actor.name,
             stated_by=_stated(options),
         )
-        folder = self.settings.rejected
-        folder.mkdir(parents=True, exist_ok=True)
-        stored = folder / (record.sha256 + _safe_suffix(path))
-        if data:
-            stored.write_bytes(data)
-        elif path.exists():  # too big to have been read: moved (or copied) as it is
-            shutil.copyfile(path, stored)
-        write_errors_csv(
-            folder / f"{record.sha256}.errors.csv", record.file_name, [asdict(i) for i in issues]
+        if origin is not None and not options.keep_source:
+            remove_inbox_file(origin)
+        return FileResult(
+            name,
+            "",
+            "rejected",
+            load_id=counts.load_id if counts else None,
+            message=str(refused),
+            errors=[issue],
         )
-        _done_with(path, options)
-        rows_rejected = counts.rows_rejected if counts else rows_total
+
+    def _reject_whole(
+        self, whole: _Whole, done: _Done, options: IngestOptions, actor: Actor = SYSTEM
+    ) -> FileResult:
+        """Keep the file in rejected/ with its errors beside it, then record the rejection
+        (every data row of the file rejected, as far as they could be counted)."""
+        rows_total = whole.rows_total or 0
+        record = replace(whole.record, message=whole.message)
+        quarantine = _quarantine_frame(whole.issues)
+        if quarantine["row_number"].notna().all():
+            # strict mode: every row of the file is refused, not only the bad ones
+            strict = RowIssue(None, "", "", "strict", whole.message, whole.message)
+            quarantine = pd.concat([quarantine, _quarantine_frame([strict])])
+        if not whole.data:
+            whole.handle.seek(0)  # too big to have been read: copied as it is
+        kept = keep(
+            self.settings.rejected,
+            record.sha256 + _safe_suffix(record.file_name),
+            whole.data or whole.handle,
+            record.file_name,
+            record.sha256,
+            [asdict(i) for i in whole.issues],
+        )
+        try:
+            counts = self.warehouse.write_load(
+                record,
+                _EMPTY_ROWS,
+                quarantine,
+                FileRows(rows_total, 0, rows_total),
+                actor=actor.name,
+                stated_by=_stated(options),
+            )
+        except BaseException:
+            kept.undo()
+            raise
+        done()
         return FileResult(
             record.file_name,
             record.sha256,
             "rejected",
             0,
-            rows_rejected,
+            counts.rows_rejected if counts else rows_total,
             load_id=counts.load_id if counts else None,
-            message=message,
-            errors=issues,
+            message=whole.message,
+            errors=whole.issues,
         )
 
     def _archive(
-        self,
-        path: Path,
-        data: bytes,
-        sha: str,
-        options: IngestOptions,
-        issues: list[RowIssue] | None = None,
-    ) -> None:
-        """Keep the raw bytes under archive/<sha256>, then take the file out of the inbox."""
-        folder = self.settings.archive
-        folder.mkdir(parents=True, exist_ok=True)
-        target = folder / sha
-        if not target.exists():
-            partial = folder / f".{sha}.part"
-            partial.write_bytes(data)
-            partial.replace(target)
-        if issues:
-            write_errors_csv(folder / f"{sha}.errors.csv", path.name, [asdict(i) for i in issues])
-        _done_with(path, options)
+        self, data: bytes, sha: str, name: str, issues: list[RowIssue] | None = None
+    ) -> Kept:
+        """Keep the raw bytes under archive/<sha256> (and the rejected rows beside them)."""
+        errors = [asdict(i) for i in issues] if issues else None
+        return keep(self.settings.archive, sha, data, name, sha, errors)
 
 
-def _fingerprint_file(path: Path) -> str:
+_EMPTY_ROWS = pd.DataFrame(
+    columns=["row_number", "indicator_id", "period", "org_unit", "value", "note"]
+)
+
+
+@dataclass(frozen=True)
+class _Whole:
+    """A file refused whole: its bytes (or its open handle, when too big to read), the
+    record, the reasons, the rows it had and the message."""
+
+    handle: BinaryIO
+    data: bytes
+    record: LoadRecord
+    issues: list[RowIssue]
+    rows_total: int | None
+    message: str
+
+
+class _Done:
+    """Takes a file out of the inbox once its load is recorded; leaves a file named by the
+    user where it is."""
+
+    def __init__(self, path: Path, origin: Origin | None, options: IngestOptions) -> None:
+        self.path, self.origin, self.keep = path, origin, options.keep_source
+
+    def __call__(self) -> None:
+        if self.keep:
+            return
+        if self.origin is not None:
+            remove_inbox_file(self.origin)
+        else:
+            self.path.unlink(missing_ok=True)
+
+
+def _record(
+    name: str,
+    sha: str,
+    received: dt.datetime,
+    options: IngestOptions,
+    actor: Actor | None,
+    origin: Origin | None,
+) -> LoadRecord:
+    """The load record as known before parsing; a claimed inbox file's claim goes into its
+    validation summary (`inbox_claim`), so that a run that died after writing the record
+    is known to have dealt with the file."""
+    validation = {"inbox_claim": origin.claim} if origin and origin.claim else {}
+    return LoadRecord(
+        name,
+        sha,
+        received,
+        options.uploaded_by or (actor.name if actor else None),
+        options.section or (_only_section(actor) if actor else None),
+        validation=validation,
+    )
+
+
+def _same(a: Path, b: Path) -> bool:
+    return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _fingerprint_handle(handle: BinaryIO) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -387,13 +450,7 @@ def _only_section(actor: Actor) -> str | None:
     return actor.sections[0] if len(actor.sections) == 1 else None
 
 
-def _safe_suffix(path: Path) -> str:
+def _safe_suffix(name: str) -> str:
     """The file's extension if it is a plain one; names of stored files are ours."""
-    suffix = path.suffix.lower()
+    suffix = Path(name).suffix.lower()
     return suffix if suffix[1:].isalnum() and len(suffix) <= 6 else ""
-
-
-def _done_with(path: Path, options: IngestOptions) -> None:
-    """Take an inbox file out of the inbox; leave a file named by the user where it is."""
-    if not options.keep_source:
-        path.unlink(missing_ok=True)

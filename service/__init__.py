@@ -3,25 +3,33 @@
 flow or direct, applies who may do what and answers with typed results."""
 
 from pipeline import Checked, FileResult, IngestBusy, IngestOptions, IngestReport, RowIssue
+from pipeline.keeping import BackedUp, Backup, CheckReport, Finding, NoBackup, Restored
 from pipeline.limits import UploadTooLarge
 from pipeline.loading import Progress
 from service.door import Evaluated, Ingested, Initialised, LoadFiles, Service
-from warehouse import WarehouseBusy, WarehouseMissing
+from warehouse import WarehouseBusy, WarehouseDamaged, WarehouseMissing
 
 __all__ = [
+    "BackedUp",
+    "Backup",
+    "CheckReport",
     "Checked",
     "Evaluated",
     "FileResult",
+    "Finding",
     "IngestBusy",
     "IngestOptions",
     "IngestReport",
     "Ingested",
     "Initialised",
     "LoadFiles",
+    "NoBackup",
     "Progress",
+    "Restored",
     "RowIssue",
     "Service",
     "UploadTooLarge",
     "WarehouseBusy",
+    "WarehouseDamaged",
     "WarehouseMissing",
 ]

@@ -19,6 +19,7 @@ from access.roles import (
     Actor,
     PermissionDenied,
     inbox_actor,
+    may_read_raw,
     may_resend,
     may_see_load,
     require_admin,
@@ -45,17 +46,17 @@ from pipeline import (
     deliver_due,
     evaluate_and_alert,
     evaluation,
-    ingest_files,
-    paths_to_load,
+    run_ingestion,
 )
 from pipeline.checking import list_rules
 from pipeline.evaluating import Evaluated as EvaluateOutcome
+from pipeline.keeping import BackedUp, Backup, CheckReport, Restored
 from pipeline.limits import UploadTooLarge, check_size
 from pipeline.loading import Progress
 from pipeline.resources import Resources
 from pipeline.samples import read_sends
-from service import jobs
-from service.uploads import safe_name
+from service import jobs, keeping
+from service.uploads import file_name_as_sent, safe_name
 from warehouse import AuditEntry, Migrated
 from warehouse.audit import Verification
 
@@ -127,10 +128,12 @@ class Evaluated:
 
 @dataclass(frozen=True)
 class LoadFiles:
-    """The kept files of one load: the raw bytes as sent, and the errors file."""
+    """The kept files of one load: the raw bytes as sent (None when not kept, or withheld
+    from the reader: `raw_withheld`), and the errors file."""
 
     raw: Path | None
     errors: Path | None
+    raw_withheld: bool = False
 
 
 class Service:
@@ -240,22 +243,28 @@ class Service:
     def load_files(self, actor: Actor, sha256: str) -> LoadFiles:
         """Where the raw file and the errors file of a load are kept, if they are and the
         actor may see that load: the archive holds a loaded file by its hash, rejected/ a
-        refused one with its extension."""
+        refused one with its extension. The raw bytes go only to administrators and the
+        owners of the sending section; a viewer gets the errors file (and the counts)."""
         every = self._resources.warehouse.loads()
-        if sha256 not in set(every["sha256"]):
-            return LoadFiles(None, None)
-        if sha256 not in set(self.loads(actor)["sha256"]):
+        if not sha256 or sha256 not in set(every["sha256"]):
+            return LoadFiles(None, None)  # unknown, or refused unread: nothing was kept
+        visible = self.loads(actor)
+        if sha256 not in set(visible["sha256"]):
             raise PermissionDenied(
                 "この取込のファイルを見る権限がありません", "you may not see this load's files"
             )
         settings = self.settings
         errors_name = f"{sha256}.errors.csv"
+        kept = (settings.archive / errors_name, settings.rejected / errors_name)
+        errors = next((p for p in kept if p.exists()), None)
+        sections = visible.loc[visible["sha256"] == sha256, "section"]
+        if not all(may_read_raw(actor, _section(s)) for s in sections):
+            return LoadFiles(None, errors, raw_withheld=True)
         raw: Path | None = settings.archive / sha256
         if not raw.exists():
             refused = settings.rejected.glob(f"{sha256}.*") if settings.rejected.is_dir() else []
             raw = next((p for p in sorted(refused) if p.name != errors_name), None)
-        kept = (settings.archive / errors_name, settings.rejected / errors_name)
-        return LoadFiles(raw, next((p for p in kept if p.exists()), None))
+        return LoadFiles(raw, errors)
 
     def alerts(self) -> pd.DataFrame:
         """Every alert, newest first."""
@@ -322,8 +331,7 @@ class Service:
         if api is not None:
             report = jobs.ingest_as_flow(self._resources, api, files, inbox, options, progress)
             return Ingested(self._with_errors(report), api)
-        loader = self._loader(progress)
-        report = ingest_files(loader, paths_to_load(self.settings, files, inbox), options)
+        report = run_ingestion(self._loader(progress), files, inbox, options)
         if report.changed:
             self._evaluate_directly(self.today())
         return Ingested(report, None)
@@ -353,9 +361,16 @@ class Service:
         return report
 
     def preview_upload(
-        self, data: bytes, file_name: str, actor: Actor, period: str | None = None
+        self,
+        data: bytes,
+        file_name: str,
+        actor: Actor,
+        period: str | None = None,
+        *,
+        allow_revert: bool = False,
     ) -> Checked:
-        """The upload judged as a load by `actor` would judge it; nothing is written."""
+        """The upload judged as a load by `actor` would judge it; nothing is written. Rows
+        that would undo a correction are refused unless `allow_revert`."""
         require_uploader(actor)
         check_size(self.settings, len(data))
         res = self._resources
@@ -368,6 +383,7 @@ class Service:
             actor=actor,
             period=period,
             today=self.today(),
+            allow_revert=allow_revert,
         )
 
     def upload(
@@ -378,17 +394,25 @@ class Service:
         *,
         section: str | None = None,
         period: str | None = None,
+        allow_revert: bool = False,
     ) -> IngestReport:
-        """Load an uploaded file with the scheduled ingestion, then evaluate and alert."""
+        """Load an uploaded file with the scheduled ingestion, then evaluate and alert. With
+        `allow_revert`, rows that undo a correction are loaded (the sender confirmed)."""
         require_uploader(actor)  # a viewer's upload is refused before anything is kept
         check_size(self.settings, len(data))
         # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
-        # which the load record shows.
+        # shortened to what the file system takes; the load record shows it as sent.
         folder = Path(tempfile.mkdtemp(prefix="upload-", dir=self._uploads()))
-        path = folder / safe_name(file_name)
+        path = folder / safe_name(file_name, folder)
         path.write_bytes(data)
         options = IngestOptions(
-            period=period, uploaded_by=actor.name, section=section, actor=actor, keep_source=True
+            period=period,
+            uploaded_by=actor.name,
+            section=section,
+            actor=actor,
+            keep_source=True,
+            allow_revert=allow_revert,
+            sent_name=file_name_as_sent(file_name),
         )
         try:
             return self.ingest([str(path)], None, options).report
@@ -477,6 +501,26 @@ class Service:
         warehouse.retry_message(message_id, now)
         sent, failed, _ = deliver(warehouse, self.alert_config(), AppriseSender(), now)
         return sent, failed
+
+    # ── keeping the warehouse (administrators) ────────────────────────────────
+
+    def backup(self, actor: Actor) -> BackedUp:
+        """A consistent copy of the warehouse, kept with the last SHIHYO_BACKUP_KEEP."""
+        return keeping.backup(self._resources, actor)
+
+    def backups(self, actor: Actor) -> list[Backup]:
+        """The kept backups of the warehouse, newest first."""
+        return keeping.kept_backups(actor, self._resources)
+
+    def restore(self, actor: Actor, name: str | None = None) -> Restored:
+        """Put a backup (by name; else the newest that reads whole) in place of the
+        warehouse; the file it replaces is set aside, never deleted."""
+        return keeping.restore(self._resources, actor, name)
+
+    def check(self, actor: Actor) -> CheckReport:
+        """The warehouse read whole and compared with the kept files: every load's file
+        present with its SHA-256, every loaded file's figures found, the audit chain."""
+        return keeping.check(self._resources, actor)
 
     # ── the schedules ─────────────────────────────────────────────────────────
 

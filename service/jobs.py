@@ -39,6 +39,8 @@ def ingest_as_flow(
             "uploaded_by": options.uploaded_by,
             "section": options.section,
             "keep_source": options.keep_source,
+            "allow_revert": options.allow_revert,
+            "sent_name": options.sent_name,
         },
     )
     with prefect_api(api), runtime.handing_over(resources, progress):

@@ -1,6 +1,6 @@
 """The pages' one way in: the service (one per settings, kept for the server's life), its
 reads cached per (warehouse, data version, as-of day, language), and the guard that turns a
-missing or busy warehouse into a short message."""
+missing, busy or damaged warehouse into a short message."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from access.roles import Actor
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from kernel.vocabulary import Lang
-from service import WarehouseBusy, WarehouseMissing
+from service import WarehouseBusy, WarehouseDamaged, WarehouseMissing
 from ui import state
 from ui.door import service
 from ui.text import t
@@ -61,6 +61,8 @@ def run_page(page: Callable[[], object], lang: Lang) -> None:
         st.warning(t("busy", lang))
     except WarehouseMissing:
         st.info(t("missing", lang))
+    except WarehouseDamaged:
+        st.error(t("damaged", lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

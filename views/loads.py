@@ -24,7 +24,8 @@ def _kept_files(actor: Actor, sha256: str, file_name: str, load_id: int, lang: L
             key=f"raw_{load_id}",
         )
     else:
-        left.caption(f"{t('raw_file', lang)}: {t('not_kept', lang)}")
+        why = t("raw_withheld" if kept.raw_withheld else "not_kept", lang)
+        left.caption(f"{t('raw_file', lang)}: {why}")
     if kept.errors is not None:
         right.download_button(
             t("errors_file", lang),

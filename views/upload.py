@@ -83,6 +83,9 @@ def _show_result(report: IngestReport, lang: Lang) -> None:
         if result.status == "duplicate":
             st.info(t("duplicate", lang))
             continue
+        if result.status == "held":  # nothing was recorded: say why, and send it again later
+            st.error(f"{t('held', lang)}: {md_escape(result.message or '')}")
+            continue
         status = t(result.status, lang)
         (st.success if result.status == "loaded" else st.warning)(status)
         tiles = st.columns(4)

@@ -3,8 +3,9 @@ questions of `Warehouse`; every statement binds its parameters. It stores what t
 floors above hand it (catalog documents, loads, alerts, audit entries) and imports
 nothing of theirs."""
 
+from warehouse.backups import Digest, file_digest
 from warehouse.catalog_versions import CatalogVersion
-from warehouse.db import WarehouseBusy, WarehouseMissing
+from warehouse.db import WarehouseBusy, WarehouseDamaged, WarehouseMissing
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
 from warehouse.store import AuditEntry, Migrated, Warehouse
@@ -12,6 +13,7 @@ from warehouse.store import AuditEntry, Migrated, Warehouse
 __all__ = [
     "AuditEntry",
     "CatalogVersion",
+    "Digest",
     "FileRows",
     "Job",
     "LoadCounts",
@@ -19,5 +21,7 @@ __all__ = [
     "Migrated",
     "Warehouse",
     "WarehouseBusy",
+    "WarehouseDamaged",
     "WarehouseMissing",
+    "file_digest",
 ]

@@ -12,7 +12,19 @@ from pathlib import Path
 
 import duckdb
 
+from kernel.errors import BilingualError
+
 _LOCK_MARKERS = ("Could not set lock", "Conflicting lock", "database is locked")
+# What DuckDB says of a file it cannot read as a database: a header that is not DuckDB's, a
+# file cut short, a block whose checksum is wrong, a write-ahead log that cannot be replayed.
+_DAMAGE_MARKERS = (
+    "not a valid DuckDB database file",
+    "Corrupt database file",
+    "does not match stored checksum",
+    "Could not read enough bytes from file",
+    "Failure while replaying WAL",
+    "database file with version number",
+)
 
 
 class WarehouseBusy(RuntimeError):
@@ -23,8 +35,30 @@ class WarehouseMissing(RuntimeError):
     """The warehouse file does not exist yet."""
 
 
+class WarehouseDamaged(BilingualError, RuntimeError):
+    """The warehouse file cannot be read as a database: it is damaged (or not DuckDB's)."""
+
+    def __init__(self, path: Path, cause: str) -> None:
+        cause = cause.splitlines()[0][:300] if cause else ""
+        super().__init__(
+            f"倉庫ファイル {path} が壊れていて読めません（{cause}）。"
+            "`shihyo restore` で最新のバックアップから戻し、`shihyo check` で保管ファイルと"
+            "照合してください（壊れたファイルは消さずに脇へ移されます）。",
+            f"the warehouse file {path} is damaged and cannot be read ({cause}). Restore it "
+            "from the latest backup with `shihyo restore`, then compare it with the kept files "
+            "with `shihyo check` (the damaged file is set aside, not deleted).",
+        )
+        self.path = path
+        self.cause = cause
+
+
 def _is_lock_error(exc: Exception) -> bool:
     return any(marker in str(exc) for marker in _LOCK_MARKERS)
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether DuckDB's error says that the file itself is damaged."""
+    return isinstance(exc, duckdb.Error) and any(m in str(exc) for m in _DAMAGE_MARKERS)
 
 
 @contextmanager
@@ -41,8 +75,10 @@ def connect(
         try:
             con = duckdb.connect(str(path))
             break
-        except duckdb.IOException as exc:
-            if not _is_lock_error(exc):
+        except duckdb.Error as exc:
+            if is_damage(exc):
+                raise WarehouseDamaged(path, str(exc)) from exc
+            if not isinstance(exc, duckdb.IOException) or not _is_lock_error(exc):
                 raise
             if time.monotonic() >= deadline:
                 raise WarehouseBusy(
@@ -53,6 +89,11 @@ def connect(
             delay = min(delay * 2, 0.5)
     try:
         yield con
+    except duckdb.Error as exc:
+        # A damaged block shows only when it is read, which may be well after opening.
+        if is_damage(exc):
+            raise WarehouseDamaged(path, str(exc)) from exc
+        raise
     finally:
         con.close()
 

@@ -212,3 +212,56 @@ def _columnar(frame: pd.DataFrame) -> pa.Table | pd.DataFrame:
         return pa.Table.from_pandas(frame, preserve_index=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
         return frame
+
+
+def reverting_figures(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows (row_number, indicator_id, period, org_unit, value) that would put a figure back
+    to a value it had in an earlier revision, one since corrected: row_number, value,
+    current_value, current_revision, earlier_revision, corrected_at, corrected_by_file."""
+    columns = [
+        "row_number",
+        "value",
+        "current_value",
+        "current_revision",
+        "earlier_revision",
+        "corrected_at",
+        "corrected_by_file",
+    ]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    con.register("incoming_rows", _columnar(rows[["row_number", *OBSERVATION_COLUMNS[1:5]]]))
+    try:
+        return con.execute(
+            """
+            WITH k AS (
+                SELECT row_number, indicator_id, TRY_CAST(period AS DATE) AS period,
+                       org_unit, TRY_CAST(value AS DOUBLE) AS value
+                FROM incoming_rows
+            )
+            SELECT k.row_number, k.value, c.value AS current_value,
+                   c.revision AS current_revision, max(o.revision) AS earlier_revision,
+                   c.recorded_at AS corrected_at, l.file_name AS corrected_by_file
+            FROM k
+            JOIN observation_current c
+              ON c.indicator_id = k.indicator_id AND c.period = k.period
+             AND c.org_unit = k.org_unit
+            JOIN observation o
+              ON o.indicator_id = k.indicator_id AND o.period = k.period
+             AND o.org_unit = k.org_unit AND o.revision < c.revision AND o.value = k.value
+            LEFT JOIN load l ON l.id = c.load_id
+            WHERE c.revision > 1 AND c.value <> k.value
+            GROUP BY ALL
+            ORDER BY k.row_number
+            """
+        ).df()[columns]
+    finally:
+        con.unregister("incoming_rows")
+
+
+def claim_recorded(con: duckdb.DuckDBPyConnection, claim: str) -> bool:
+    """Whether a load record names the inbox claim `claim` (its file was dealt with)."""
+    row = con.execute(
+        "SELECT count(*) FROM load WHERE json_extract_string(validation, '$.inbox_claim') = ?",
+        [claim],
+    ).fetchone()
+    return bool(row and row[0])

@@ -12,7 +12,18 @@ from pathlib import Path
 import pandas as pd
 
 from kernel.clock import Clock
-from warehouse import alerts, audit, catalog_versions, jobs, loads, migrate, queries
+from warehouse import (
+    alerts,
+    audit,
+    backups,
+    catalog_versions,
+    checks,
+    jobs,
+    loads,
+    migrate,
+    queries,
+)
+from warehouse.backups import Digest
 from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import connect, transaction
 from warehouse.jobs import Job
@@ -156,6 +167,17 @@ class Warehouse:
             for row in merged.itertuples()
         }
 
+    def reverting_figures(self, rows: pd.DataFrame) -> pd.DataFrame:
+        """Rows that would put a figure back to the value of an earlier, since corrected
+        revision (see loads.reverting_figures for the columns)."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return loads.reverting_figures(con, rows)
+
+    def claim_recorded(self, claim: str) -> bool:
+        """Whether a load record names the inbox claim `claim` (its file was dealt with)."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return loads.claim_recorded(con, claim)
+
     def write_load(
         self,
         record: LoadRecord,
@@ -192,6 +214,44 @@ class Warehouse:
                 stated_by,
             )
             return counts
+
+    # ── keeping the file: backups, restores, checks ───────────────────────────
+
+    def backup_to(self, target: Path) -> Digest:
+        """A consistent copy of the warehouse file at `target`, proven to read back the same
+        as the original; the digest of what it holds."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return backups.snapshot(con, self.path, target)
+
+    def restore_from(self, backup: Path, aside_suffix: str) -> list[Path]:
+        """Put a copy of `backup` in place of the warehouse file, setting the file there now
+        (and its write-ahead log) aside with `aside_suffix`; the paths set aside."""
+        return backups.put_back(self.path, backup, aside_suffix)
+
+    def digest(self) -> Digest:
+        """What the warehouse holds, every block read: schema version, rows per table."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return backups.digest(con)
+
+    def loads_written(self) -> pd.DataFrame:
+        """Every load with what it wrote (see checks.loads_written for the columns)."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return checks.loads_written(con)
+
+    def figures_not_found(self, received_at: dt.datetime, rows: pd.DataFrame) -> list[int]:
+        """The row_numbers of `rows` whose figure no revision recorded by `received_at` holds."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return checks.figures_not_found(con, received_at, rows)
+
+    def quarantined_rows(self, load_id: int) -> set[int]:
+        """The row numbers a load refused."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return checks.quarantined_rows(con, load_id)
+
+    def figures_of_no_load(self) -> int:
+        """Revisions whose load is not recorded."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return checks.figures_of_no_load(con)
 
     # ── reading figures and loads ─────────────────────────────────────────────
 

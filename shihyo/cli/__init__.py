@@ -2,7 +2,14 @@
 calls one library function and prints a table, or JSON with --json."""
 
 from kernel.private import private_umask
-from shihyo.cli import audit, catalog, figures, services, users  # noqa: F401  (they register commands)
+from shihyo.cli import (  # noqa: F401  (they register commands)
+    audit,
+    catalog,
+    figures,
+    keeping,
+    services,
+    users,
+)
 from shihyo.cli.common import app
 
 __all__ = ["app"]

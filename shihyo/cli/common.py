@@ -8,25 +8,42 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any, NoReturn
 
+import click
 import typer
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from typer.core import TyperGroup
 
 from access.roles import Actor
 from indicators.catalog import Catalog
 from kernel.identity import os_user
 from kernel.settings import Settings
 from kernel.vocabulary import Lang
-from service import Service, WarehouseBusy, WarehouseMissing
+from service import Service, WarehouseBusy, WarehouseDamaged, WarehouseMissing
+
+console = Console()
+
+
+class Commands(TyperGroup):
+    """The commands, with one answer for a damaged warehouse whichever command meets it:
+    what is wrong and how to restore it, in both languages, instead of DuckDB's error."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except WarehouseDamaged as exc:
+            console.print(f"[red]error:[/red] {exc.message_ja}\n{exc.message_en}", highlight=False)
+            raise typer.Exit(1) from exc
+
 
 app = typer.Typer(
+    cls=Commands,
     help="shihyo (指標): goal and KPI monitoring for public action plans.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="markdown",  # joins the docstrings' wrapped lines
 )
-console = Console()
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the table headings.")]

@@ -94,11 +94,23 @@ def ingest(
         str | None, typer.Option(help="Period of an open-data list, e.g. 2019-03.")
     ] = None,
     uploaded_by: Annotated[str | None, typer.Option("--as", help="Who sent the files.")] = None,
+    allow_revert: Annotated[
+        bool,
+        typer.Option(
+            "--allow-revert",
+            help="Load rows that put a figure back to its value before a correction "
+            "(refused otherwise, as an old file sent again).",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Load figure files (CSV or Excel) into the warehouse: validated, revisions kept,
-    bad rows quarantined with reasons, raw files archived, re-sent files skipped.
-    Exit 0 when every row was accepted, 1 when rows or files were rejected, 2 for usage errors.
+    bad rows quarantined with reasons, raw files archived, re-sent files skipped; a row that
+    would undo a correction is refused unless --allow-revert. Inbox files are claimed one
+    at a time, so a run beside the schedule shares the work; a file that cannot be kept
+    (archive/ or rejected/ not writable) is held for the next run.
+    Exit 0 when every row was accepted, 1 when rows or files were rejected or held, 2 for
+    usage errors.
 
     Example: shihyo ingest data/sample/synthetic_FY2019_joho-kikaku.csv
     """
@@ -116,7 +128,11 @@ def ingest(
     if inbox is not None and not inbox.is_dir():
         fail(f"no such inbox folder: {inbox}", code=2)
     options = IngestOptions(
-        strict=strict, period=period, uploaded_by=uploaded_by, keep_source=bool(files)
+        strict=strict,
+        period=period,
+        uploaded_by=uploaded_by,
+        keep_source=bool(files),
+        allow_revert=allow_revert,
     )
     names = [str(path) for path in files] if files else None
     try:
@@ -194,6 +210,8 @@ def _print_ingest(report: dict, api: str | None, mode: str) -> None:
         )
     console.print(table)
     for f in report["files"]:
+        if f["status"] == "held":
+            console.print(f"  [yellow]…[/yellow] {f['name']}: {f['message']}", highlight=False)
         for error in f["errors"][:20]:
             where = f"row {error['row']}" if error["row"] else "file"
             console.print(
