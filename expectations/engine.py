@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -60,6 +61,21 @@ class Engine:
 
 
 _ENGINE_LOCK = threading.Lock()
+_IMPORT_LOCK = threading.Lock()
+
+
+def import_gx() -> ModuleType:
+    """The `great_expectations` package, imported (once) without what the suite never uses:
+    see `expectations.trimmed`."""
+    with _IMPORT_LOCK:
+        # No analytics events and no progress bars, whatever the caller's environment says.
+        os.environ["GX_ANALYTICS_ENABLED"] = "False"
+        from expectations.trimmed import trimmed_imports
+
+        with trimmed_imports():
+            import great_expectations
+
+        return great_expectations
 
 
 def shared_engine() -> Engine:
@@ -85,9 +101,7 @@ def warm_up() -> None:
 @cache
 def build_engine() -> Engine:
     """Import GX and build the context (the import alone takes seconds)."""
-    # No analytics events and no progress bars, whatever the caller's environment says.
-    os.environ["GX_ANALYTICS_ENABLED"] = "False"
-    import great_expectations as gx
+    gx = import_gx()
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
@@ -204,8 +218,7 @@ def _datetimes(column: pd.Series) -> pd.Series | None:
 
 def _build_suite(config: dict[str, Any], scope: str | None) -> ExpectationSuite:
     """The suite file's expectations of one scope (all when None) as an ExpectationSuite."""
-    import great_expectations as gx
-
+    gx = import_gx()
     chosen = [
         expectation
         for expectation in config["expectations"]

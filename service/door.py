@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -23,37 +24,26 @@ from access.roles import (
     require_admin,
     require_uploader,
 )
-from access.users import UserStore
-from alerts.config import AlertConfig, load_alert_config
-from alerts.engine import AlertReport, AppriseSender, Sender, deliver
 from indicators.catalog import INDICATORS_FILE, Catalog, CatalogError, load_catalog
-from indicators.catalog_diff import catalog_changes
-from indicators.evaluation import Evaluation
 from kernel.clock import Clock
 from kernel.settings import Settings, load_settings
-from pipeline import (
-    Checked,
-    Delivered,
-    IngestOptions,
-    IngestReport,
-    Loader,
-    RowIssue,
-    check_upload,
-    deliver_due,
-    evaluate_and_alert,
-    evaluation,
-    ingest_files,
-    paths_to_load,
-)
-from pipeline.checking import list_rules
-from pipeline.evaluating import Evaluated as EvaluateOutcome
 from pipeline.limits import UploadTooLarge, check_size
-from pipeline.loading import Progress
 from pipeline.resources import Resources
 from service import jobs
 from service.uploads import safe_name
 from warehouse import AuditEntry, Migrated
-from warehouse.audit import Verification
+
+# Each command imports only what it runs (a cold `shihyo status` needs neither the parser,
+# Great Expectations, the alert channels nor Prefect): the steps are imported in the methods.
+if TYPE_CHECKING:
+    from access.users import UserStore
+    from alerts.config import AlertConfig
+    from alerts.engine import AlertReport, Sender
+    from indicators.evaluation import Evaluation
+    from pipeline import Checked, Delivered, IngestOptions, IngestReport, Loader
+    from pipeline.evaluating import Evaluated as EvaluateOutcome
+    from pipeline.loading import Progress
+    from warehouse.audit import Verification
 
 
 @dataclass(frozen=True)
@@ -92,6 +82,8 @@ class Evaluated:
     @classmethod
     def from_summary(cls, summary: dict, api: str | None) -> Evaluated:
         """The result from the evaluation's summary (what the flow returns)."""
+        from alerts.engine import AlertReport
+
         alerts = None
         if not summary.get("dry_run"):
             alerts = AlertReport(
@@ -172,6 +164,9 @@ class Service:
     def record_catalog(self, catalog: Catalog, actor: Actor) -> bool:
         """Put `catalog` in force from now (an administrator's act), each changed owner,
         indicator and target in the audit trail; False when it is in force already."""
+        from indicators.catalog_diff import catalog_changes
+        from pipeline.checking import list_rules
+
         require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
         try:
             list_rules(catalog)  # the open-data list of each indicator is one intake can read
@@ -204,6 +199,8 @@ class Service:
     def evaluation(self, as_of: dt.date | None = None) -> Evaluation:
         """Every target judged on the figures known at the end of `as_of` (None: today),
         against the catalog in force then: the one evaluation every face shows."""
+        from pipeline.evaluating import evaluation
+
         day = as_of or self.today()
         return evaluation(self._resources.warehouse, self.catalog(day), day)
 
@@ -310,6 +307,8 @@ class Service:
         """Load the files named (or those waiting in the inbox) — as the Prefect flow when
         a server answers (unless `direct`), else the same steps directly — then, if anything
         changed, evaluate and alert. Every file's rejected rows come back in the report."""
+        from pipeline import IngestOptions, ingest_files, paths_to_load
+
         files = list(files) if files else None
         options = options or IngestOptions(keep_source=bool(files))
         if options.actor is not None:
@@ -325,12 +324,16 @@ class Service:
         return Ingested(report, None)
 
     def _loader(self, progress: Progress | None = None) -> Loader:
+        from pipeline import Loader
+
         res = self._resources
         return Loader(res.settings, res.warehouse, res.catalog(), res.clock, progress)
 
     def _with_errors(self, report: IngestReport) -> IngestReport:
         """The report with each file's rejected rows read back from the quarantine (a flow
         returns counts only, so that Prefect does not walk every rejected row)."""
+        from pipeline import RowIssue
+
         warehouse = self._resources.warehouse
         for result in report.files:
             if result.rows_rejected and result.load_id is not None and not result.errors:
@@ -352,6 +355,8 @@ class Service:
         self, data: bytes, file_name: str, actor: Actor, period: str | None = None
     ) -> Checked:
         """The upload judged as a load by `actor` would judge it; nothing is written."""
+        from pipeline import check_upload
+
         require_uploader(actor)
         check_size(self.settings, len(data))
         res = self._resources
@@ -376,6 +381,8 @@ class Service:
         period: str | None = None,
     ) -> IngestReport:
         """Load an uploaded file with the scheduled ingestion, then evaluate and alert."""
+        from pipeline import IngestOptions
+
         require_uploader(actor)  # a viewer's upload is refused before anything is kept
         check_size(self.settings, len(data))
         # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
@@ -406,6 +413,9 @@ class Service:
         return Evaluated.from_summary(self._evaluate_directly(day).summary(), None)
 
     def _evaluate_directly(self, day: dt.date, sender: Sender | None = None) -> EvaluateOutcome:
+        from alerts.engine import AppriseSender
+        from pipeline.evaluating import evaluate_and_alert
+
         res = self._resources
         return evaluate_and_alert(
             res.warehouse,
@@ -418,6 +428,9 @@ class Service:
 
     def deliver(self, sender: Sender | None = None) -> Delivered:
         """Send what is due in the outbox now (the schedule does this every few minutes)."""
+        from alerts.engine import AppriseSender
+        from pipeline.evaluating import deliver_due
+
         res = self._resources
         return deliver_due(
             res.warehouse, self.alert_config(), sender or AppriseSender(), self.now()
@@ -425,6 +438,8 @@ class Service:
 
     def alert_config(self) -> AlertConfig:
         """The alert channels and options (AlertConfigError when the file is wrong)."""
+        from alerts.config import load_alert_config
+
         return load_alert_config(self.settings.alert_config_path)
 
     def resend(self, message_id: int, actor: Actor) -> tuple[int, int]:
@@ -437,6 +452,8 @@ class Service:
             raise PermissionDenied(
                 "この通知を再送する権限がありません", "you may not resend this message"
             )
+        from alerts.engine import AppriseSender, deliver
+
         now = self.now()
         warehouse.retry_message(message_id, now)
         sent, failed, _ = deliver(warehouse, self.alert_config(), AppriseSender(), now)
@@ -464,6 +481,8 @@ class Service:
 
     def user_store(self) -> UserStore:
         """The local users who sign in to the dashboard ($SHIHYO_HOME/users.json)."""
+        from access.users import UserStore
+
         return UserStore(self.settings.home / "users.json")
 
     # ── what is handed out ────────────────────────────────────────────────────
