@@ -26,8 +26,9 @@ from pipeline.limits import UploadTooLarge, check_size
 from warehouse import FileRows, LoadRecord, Warehouse
 
 Progress = Callable[[str, str], None]  # (file name, stage)
-# A file this large takes long enough to read that importing Great Expectations beside it
-# pays; a small one is read before the import has got far.
+# Parsed in this process, a file this large takes long enough to read that importing Great
+# Expectations beside it pays; a small one is read before the import has got far. (A file
+# parsed by the parse server leaves this process waiting: the import always runs then.)
 WARM_UP_BYTES = 1 << 20
 
 
@@ -194,13 +195,15 @@ class Loader:
             return self._reject_whole(
                 path, data, record, [issue], None, str(too_big), options, actor
             )
-        if len(data) >= WARM_UP_BYTES:
-            warm_up()  # Great Expectations' import (seconds) overlaps with parsing
         if self.warehouse.loaded_sha(sha) is not None:
             self._archive(path, data, sha, options)
             return FileResult(
                 name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
             )
+        if not options.trusted or len(data) >= WARM_UP_BYTES:
+            # Great Expectations' import (a second or two) runs in a thread while this one
+            # waits for the parse server, or, parsing here, while the file is long to read.
+            warm_up()
 
         checked = check_upload(
             data,

@@ -307,9 +307,13 @@ class Service:
         """Load the files named (or those waiting in the inbox) — as the Prefect flow when
         a server answers (unless `direct`), else the same steps directly — then, if anything
         changed, evaluate and alert. Every file's rejected rows come back in the report."""
+        files = list(files) if files else None
+        if files:
+            from intake.isolation import prestart
+
+            prestart()  # the parse server starts while the steps below are imported
         from pipeline import IngestOptions, ingest_files, paths_to_load
 
-        files = list(files) if files else None
         options = options or IngestOptions(keep_source=bool(files))
         if options.actor is not None:
             require_uploader(options.actor)
