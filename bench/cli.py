@@ -136,7 +136,7 @@ def describe(name: str, series: Series, floor: Series) -> str:
     child = f", children {gib(series.child_peak_rss)}" if series.child_peak_rss else ""
     return (
         f"  {name:<36} {series.median:5.2f} s ({low:.2f}–{high:.2f})  {ratio:5.1f}× floor  "
-        f"peak RSS {gib(series.peak_rss)}{child}"
+        f"CPU {series.cpu:5.2f} s  peak RSS {gib(series.peak_rss)}{child}"
     )
 
 

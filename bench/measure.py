@@ -29,6 +29,7 @@ class Run:
     child_peak_rss: int
     stdout: str = ""
     stderr: str = ""
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
     @property
     def tree_peak(self) -> int:
@@ -125,6 +126,7 @@ def run(
         max(sampler.peaks.values(), default=0),
         stdout,
         stderr,
+        usage.ru_utime + usage.ru_stime,
     )
     if check and result.code != 0:
         raise SystemExit(
@@ -148,6 +150,11 @@ class Series:
     def spread(self) -> tuple[float, float]:
         times = [r.seconds for r in self.runs]
         return min(times), max(times)
+
+    @property
+    def cpu(self) -> float:
+        """The median CPU seconds (the command's process and the children it waited for)."""
+        return statistics.median(r.cpu for r in self.runs)
 
     @property
     def peak_rss(self) -> int:

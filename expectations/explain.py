@@ -183,6 +183,16 @@ class Explainer:
             f"value {value} is above the maximum {bound}",
         )
 
+    def know_duplicates(self, positions: list[int]) -> None:
+        """Group the rows the uniqueness check refused (every row of each repeated key, and
+        no other) by key, so that each one can name the others without a pass over every
+        row of the file."""
+        rows = self.columns["row_number"]
+        groups: dict[tuple, list[int]] = {}
+        for j in sorted(positions):
+            groups.setdefault(self._keys_at(j), []).append(int(rows[j]))
+        self._duplicates = groups
+
     def _duplicate(self, i: int) -> tuple[str, str, str, str]:
         if self._duplicates is None:
             self._duplicates = {}

@@ -63,7 +63,10 @@ def validate_observations(frame: pd.DataFrame, context: ValidationContext) -> Va
         if result is None or result.success or exception_message(result):
             continue
         target = warnings if str(expectation.severity.value) == "warning" else failures
-        for index in result.result.get("unexpected_index_list") or []:
+        indices = result.result.get("unexpected_index_list") or []
+        if meta["check"] == "key_unique":
+            explain.know_duplicates([int(index) for index in indices])
+        for index in indices:
             failure = explain(meta["check"], meta["rule"], int(index))
             # One failure per (row, rule): the first check of a rule in suite order speaks.
             target.setdefault((failure.row, failure.rule), failure)

@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import pandas as pd
@@ -51,9 +51,9 @@ class FileResult:
 
     def as_dict(self, errors: bool = True) -> dict:
         """The result as plain data; the rejected rows and warnings only when `errors`."""
-        data = asdict(self)
-        data["errors"] = [asdict(e) for e in self.errors] if errors else []
-        data["warnings"] = [asdict(w) for w in self.warnings] if errors else []
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["errors"] = [e.as_dict() for e in self.errors] if errors else []
+        data["warnings"] = [w.as_dict() for w in self.warnings] if errors else []
         data["errors_count"] = len(self.errors)
         data["warnings_count"] = len(self.warnings)
         return data
@@ -336,7 +336,7 @@ class Loader:
         elif path.exists():  # too big to have been read: moved (or copied) as it is
             shutil.copyfile(path, stored)
         write_errors_csv(
-            folder / f"{record.sha256}.errors.csv", record.file_name, [asdict(i) for i in issues]
+            folder / f"{record.sha256}.errors.csv", record.file_name, [i.as_dict() for i in issues]
         )
         _done_with(path, options)
         rows_rejected = counts.rows_rejected if counts else rows_total
@@ -368,7 +368,7 @@ class Loader:
             partial.write_bytes(data)
             partial.replace(target)
         if issues:
-            write_errors_csv(folder / f"{sha}.errors.csv", path.name, [asdict(i) for i in issues])
+            write_errors_csv(folder / f"{sha}.errors.csv", path.name, [i.as_dict() for i in issues])
         _done_with(path, options)
 
 
