@@ -44,7 +44,7 @@ READ_CSV = (
 INSERT = (
     "import duckdb, sys\n"
     "con = duckdb.connect(sys.argv[1])\n"
-    "con.execute(\"INSERT INTO observation SELECT indicator_id,"
+    'con.execute("INSERT INTO observation SELECT indicator_id,'
     " CAST(strptime(period, '%Y-%m') AS DATE), coalesce(org_unit, ''), 1,"
     " CAST(replace(value, ',', '') AS DOUBLE), note, NULL, now(), NULL"
     ' FROM read_csv(?, header = true, all_varchar = true)", [sys.argv[2]])\n'
