@@ -49,21 +49,30 @@ def validate_observations(frame: pd.DataFrame, context: ValidationContext) -> Va
 
     work = derive_helper_columns(frame, context)
     checked, parameters = suite_frame(work, engine.row_columns, parameters)
-    row_results = engine.run(checked, engine.row_suite, parameters)
+    row_results = engine.run_rows(checked, parameters)
     del checked
     file_errors = collect_failures(engine.row_suite, row_results, summary)
 
     failures: dict[tuple[int, str], RowFailure] = {}
     warnings: dict[tuple[int, str], RowFailure] = {}
-    explain = Explainer(work, context)
     results = by_check(row_results)
+    failing = [
+        index
+        for result in results.values()
+        if not result.success
+        for index in result.result.get("unexpected_index_list") or []
+    ]
+    explain = Explainer(work, context, failing)
     for expectation in engine.row_suite.expectations:
         meta = expectation.meta or {}
         result = results.get(meta["check"])
         if result is None or result.success or exception_message(result):
             continue
         target = warnings if str(expectation.severity.value) == "warning" else failures
-        for index in result.result.get("unexpected_index_list") or []:
+        indices = result.result.get("unexpected_index_list") or []
+        if meta["check"] == "key_unique":
+            explain.know_duplicates([int(index) for index in indices])
+        for index in indices:
             failure = explain(meta["check"], meta["rule"], int(index))
             # One failure per (row, rule): the first check of a rule in suite order speaks.
             target.setdefault((failure.row, failure.rule), failure)

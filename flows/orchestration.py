@@ -9,21 +9,43 @@ unless SHIHYO_PREFECT says always or never."""
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import httpx
+from urllib.parse import urlsplit
 
 LOCAL_API = "http://127.0.0.1:4200/api"
 
 
 def server_answers(api_url: str, timeout: float = 1.0) -> bool:
     """True when a Prefect API at `api_url` reports itself healthy."""
+    if not _port_open(api_url, timeout):
+        return False  # nothing listens: said without importing an HTTP client
+    import httpx
+
     try:
         response = httpx.get(api_url.rstrip("/") + "/health", timeout=timeout)
     except httpx.HTTPError:
         return False
     return response.status_code == 200
+
+
+def _port_open(api_url: str, timeout: float) -> bool:
+    """False when nothing accepts a connection at the URL's host and port (refused at once,
+    or no answer within `timeout`); True when something does or the URL cannot be read."""
+    try:
+        parts = urlsplit(api_url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        host = parts.hostname
+    except ValueError:
+        return True
+    if not host:
+        return True
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False
 
 
 def choose_api(mode: str) -> str | None:

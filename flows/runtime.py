@@ -8,10 +8,13 @@ from __future__ import annotations
 import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from kernel.settings import load_settings
-from pipeline.loading import Progress
 from pipeline.resources import Resources
+
+if TYPE_CHECKING:
+    from pipeline.loading import Progress
 
 _resources: contextvars.ContextVar[Resources | None] = contextvars.ContextVar(
     "shihyo_resources", default=None

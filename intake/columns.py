@@ -25,6 +25,9 @@ TEXT_CELL = pa.large_string()  # how pandas holds that dtype's text: no copy to 
 # would read them; every other spelling goes through parse_value itself.
 _PLAIN_NUMBER = r"^(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$"
 _PLAIN_NUMBER_MAX_BYTES = 64  # far from float overflow, which parse_value reports
+# Cells of ASCII and full-width digits, commas and points only: NFKC maps each of these
+# characters to its ASCII form, so such a cell reads as its normalised plain figure.
+_WIDE_NUMBER = "^[0-9０-９,，.．]+$"
 _COLUMN_ORDER = {"indicator_id": 0, "period": 1, "value": 2}
 
 
@@ -153,30 +156,63 @@ def read_values(cells: pa.ChunkedArray) -> tuple[np.ndarray, dict[int, tuple[str
     """Return the numbers in `cells` (NaN where unreadable) and, per unreadable cell's
     position, (text, reason_ja, reason_en)."""
     values = np.full(len(cells), np.nan)
+    plain = _plain_numbers(cells)
+    fast = np.flatnonzero(plain)
+    if fast.size:
+        chosen = cells if fast.size == len(cells) else cells.take(fast)
+        values[fast] = _numbers(chosen)
+    errors: dict[int, tuple[str, str, str]] = {}
+    slow = np.flatnonzero(~plain)
+    if slow.size:
+        slow = _wide_numbers(cells, slow, values)
+    if slow.size:
+        texts, index = distinct_cells(cells.take(slow))
+        numbers = np.full(len(texts), np.nan)
+        refused: dict[int, tuple[str, str, str]] = {}
+        for k, text in enumerate(texts):
+            try:
+                numbers[k] = parse_value(text)
+            except ValueParseError as exc:
+                refused[k] = (text, exc.reason_ja, exc.reason_en)
+        values[slow] = numbers[index]
+        if refused:
+            bad = np.zeros(len(texts), dtype=bool)
+            bad[list(refused)] = True
+            at = np.flatnonzero(bad[index])
+            errors = dict(
+                zip(slow[at].tolist(), (refused[k] for k in index[at].tolist()), strict=True)
+            )
+    return values, errors
+
+
+def _plain_numbers(cells: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Per cell, whether it is a plain ASCII figure Arrow reads as parse_value would."""
     plain = pc.and_(
         pc.match_substring_regex(cells, _PLAIN_NUMBER),
         pc.less_equal(pc.binary_length(cells), _PLAIN_NUMBER_MAX_BYTES),
     )
-    plain = plain.to_numpy(zero_copy_only=False)
-    fast = np.flatnonzero(plain)
-    if fast.size:
-        chosen = cells if fast.size == len(cells) else cells.take(fast)
-        digits = pc.replace_substring(chosen, ",", "")
-        values[fast] = pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
-    errors: dict[int, tuple[str, str, str]] = {}
-    slow = np.flatnonzero(~plain)
-    if slow.size:
-        texts, index = distinct_cells(cells.take(slow))
-        read: list[float | tuple[str, str, str]] = []
-        for text in texts:
-            try:
-                read.append(parse_value(text))
-            except ValueParseError as exc:
-                read.append((text, exc.reason_ja, exc.reason_en))
-        for position, k in zip(slow.tolist(), index.tolist(), strict=True):
-            result = read[k]
-            if isinstance(result, tuple):
-                errors[position] = result
-            else:
-                values[position] = result
-    return values, errors
+    return plain.to_numpy(zero_copy_only=False)
+
+
+def _numbers(plain: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    """Plain ASCII figures as floats (their thousands separators dropped)."""
+    digits = pc.replace_substring(plain, ",", "")
+    return pc.cast(digits, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def _wide_numbers(cells: pa.ChunkedArray, slow: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Read the figures among `slow` written in full-width digits, commas and points
+    (１２，３４５: typed with the IME in full-width mode), which NFKC turns into plain ASCII
+    figures character for character, as parse_value would; return the positions left."""
+    candidates = cells.take(slow)
+    wide = pc.match_substring_regex(candidates, _WIDE_NUMBER).to_numpy(zero_copy_only=False)
+    if not wide.any():
+        return slow
+    at = np.flatnonzero(wide)
+    normalised = pc.utf8_normalize(candidates.take(at), "NFKC")
+    readable = _plain_numbers(normalised)
+    done = at[readable]
+    values[slow[done]] = _numbers(normalised.filter(readable))
+    left = np.ones(len(slow), dtype=bool)
+    left[done] = False
+    return slow[left]

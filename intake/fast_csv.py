@@ -7,7 +7,6 @@ import io
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
-from openpyxl.utils import get_column_letter
 from pyarrow import csv as arrow_csv
 
 from intake import messages as msg
@@ -133,6 +132,8 @@ def simple_csv_upload(
         if filled.size and (first is None or filled[0] < first[0]):
             first = (int(filled[0]), i)
     if first is not None:
+        from openpyxl.utils import get_column_letter
+
         p, i = first
         cell = columns[i][int(rows[p])].as_py()
         raise msg.unheaded_cell(int(skipped + 1 + rows[p]), get_column_letter(i + 1), cell)

@@ -9,8 +9,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
 
 from intake import list_messages as lmsg
 from intake import messages as msg
@@ -102,6 +100,8 @@ def _check_unheaded(number: int, cells: list[str], keys: list[str]) -> None:
     """Raise if a data cell sits in a column that has no header (a shifted or wider table)."""
     for i, cell in enumerate(cells):
         if cell.strip() and (i >= len(keys) or not keys[i]):
+            from openpyxl.utils import get_column_letter
+
             raise msg.unheaded_cell(number, get_column_letter(i + 1), cell)
 
 
@@ -167,6 +167,8 @@ def _cell_problems(
             continue
         seen.add(ref)
         if c == value_col:
+            from openpyxl.utils.cell import range_boundaries  # a workbook's merged range
+
             _, top, _, bottom = range_boundaries(ref)
             for row in range(int(top or 0), int(bottom or 0) + 1):  # type: ignore[arg-type]
                 if row in rows:
@@ -222,7 +224,12 @@ def _list(
                 yield n, c
                 continue
             i, p = problem
-            column = cells[i] if i < len(cells) else get_column_letter(i + 1)
+            if i < len(cells):
+                column = cells[i]
+            else:
+                from openpyxl.utils import get_column_letter
+
+                column = get_column_letter(i + 1)
             refused.append(RowError(n, column.strip(), p.shown, p.reason_ja, p.reason_en, p.rule))
 
     result = count_list(rule, layout, keys, counted(), period)

@@ -22,12 +22,14 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from intake.canonical import ParsedUpload
 from intake.limits import DEFAULT_LIMITS, ReadLimits
 from intake.list_rule import DEFAULT_LIST_RULES, ListRule, check_rules
 from intake.messages import FileRejected, unreadable
+
+if TYPE_CHECKING:
+    from intake.canonical import ParsedUpload
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,14 @@ class _Server:
 
 
 _SERVER = _Server()
+
+
+def prestart() -> None:
+    """Start the parse server now, if it is not running, without waiting for it: its start-up
+    (a Python process importing the parser, about half a second) then overlaps with what
+    the caller does before its first upload is parsed."""
+    with _SERVER.lock:
+        _SERVER._start()
 
 
 def parse_isolated(

@@ -25,7 +25,6 @@ from intake.messages import CellProblems, FileRejected
 from intake.rows import XLSX_MAX_COLUMNS as XLSX_MAX_COLUMNS
 from intake.rows import XLSX_MAX_ROWS as XLSX_MAX_ROWS
 from intake.rows import csv_rows
-from intake.xlsx import read_sheet
 
 _XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xlam"}
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -80,6 +79,8 @@ def _read(
             from intake.xlsx_messages import macro_workbook
 
             raise macro_workbook()
+        from intake.xlsx import read_sheet  # openpyxl, only for a workbook
+
         sheet = read_sheet(data, limits)
         table = Table(
             sheet.rows, "xlsx", sheet.problems, sheet.filled, sheet.property_row, sheet.notes,

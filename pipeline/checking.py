@@ -40,6 +40,18 @@ class RowIssue:
     reason: str
     reason_en: str
 
+    def as_dict(self) -> dict:
+        """The issue as plain data (what dataclasses.asdict gives, without its deep copy:
+        tens of thousands of rejected rows are turned into dicts for a report)."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "rule": self.rule,
+            "reason": self.reason,
+            "reason_en": self.reason_en,
+        }
+
 
 def validation_context(
     catalog: Catalog, warehouse: Warehouse, parsed: ParsedUpload, today: dt.date, jump_factor: float

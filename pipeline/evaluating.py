@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from alerts.config import AlertConfig
-from alerts.engine import (
-    AlertPreview,
-    AlertReport,
-    Sender,
-    deliver,
-    preview_alerts,
-    run_alerts,
-)
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation, judge
 from warehouse import Warehouse
+
+if TYPE_CHECKING:  # the alert channels (Apprise) are imported when alerts are kept or sent
+    from alerts.config import AlertConfig
+    from alerts.engine import AlertPreview, AlertReport, Sender
 
 
 @dataclass(frozen=True)
@@ -37,6 +33,8 @@ class Evaluated:
 
     def summary(self) -> dict:
         """The evaluation's counts and the alerts' outcome, as plain data."""
+        from alerts.engine import AlertReport
+
         outcome = self.preview.as_dict() if self.preview else (self.report or AlertReport())
         data = outcome if isinstance(outcome, dict) else outcome.as_dict()
         return {
@@ -61,6 +59,8 @@ def evaluate_and_alert(
 ) -> Evaluated:
     """Judge every target as of `as_of`; when that is today, open and resolve alerts and send
     messages, else only say what would change."""
+    from alerts.engine import preview_alerts, run_alerts
+
     result = evaluation(warehouse, catalog, as_of)
     if as_of != now.date():
         return Evaluated(result, None, preview_alerts(result, warehouse, config))
@@ -83,4 +83,6 @@ def deliver_due(
     warehouse: Warehouse, config: AlertConfig, sender: Sender, now: dt.datetime
 ) -> Delivered:
     """Send every message in the outbox that is due now (never one already sent)."""
+    from alerts.engine import deliver
+
     return Delivered(*deliver(warehouse, config, sender, now))

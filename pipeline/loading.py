@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -34,8 +34,9 @@ from pipeline.storing import Kept, StorageUnwritable, keep
 from warehouse import FileRows, LoadRecord, Warehouse
 
 Progress = Callable[[str, str], None]  # (file name, stage)
-# A file this large takes long enough to read that importing Great Expectations beside it
-# pays; a small one is read before the import has got far.
+# Parsed in this process, a file this large takes long enough to read that importing Great
+# Expectations beside it pays; a small one is read before the import has got far. (A file
+# parsed by the parse server leaves this process waiting: the import always runs then.)
 WARM_UP_BYTES = 1 << 20
 LOCK_POLL = 0.01  # seconds between looks at a busy load lock
 STRICT_MESSAGE = "--strict: 1行でも不備があればファイル全体を受け付けません"
@@ -60,9 +61,9 @@ class FileResult:
 
     def as_dict(self, errors: bool = True) -> dict:
         """The result as plain data; the rejected rows and warnings only when `errors`."""
-        data = asdict(self)
-        data["errors"] = [asdict(e) for e in self.errors] if errors else []
-        data["warnings"] = [asdict(w) for w in self.warnings] if errors else []
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["errors"] = [e.as_dict() for e in self.errors] if errors else []
+        data["warnings"] = [w.as_dict() for w in self.warnings] if errors else []
         data["errors_count"] = len(self.errors)
         data["warnings_count"] = len(self.warnings)
         return data
@@ -204,14 +205,16 @@ class Loader:
             issue = RowIssue(None, "", "", "size", too_big.message_ja, too_big.message_en)
             whole = _Whole(handle, data, record, [issue], None, str(too_big))
             return self._reject_whole(whole, done, options, actor)
-        if len(data) >= WARM_UP_BYTES:
-            warm_up()  # Great Expectations' import (seconds) overlaps with parsing
         if self.warehouse.loaded_sha(sha) is not None:
             self._archive(data, sha, name)
             done()
             return FileResult(
                 name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
             )
+        if not options.trusted or len(data) >= WARM_UP_BYTES:
+            # Great Expectations' import (a second or two) runs in a thread while this one
+            # waits for the parse server, or, parsing here, while the file is long to read.
+            warm_up()
 
         checked = check_upload(
             data,
@@ -338,7 +341,7 @@ class Loader:
             whole.data or whole.handle,
             record.file_name,
             record.sha256,
-            [asdict(i) for i in whole.issues],
+            [i.as_dict() for i in whole.issues],
         )
         try:
             counts = self.warehouse.write_load(
@@ -368,7 +371,7 @@ class Loader:
         self, data: bytes, sha: str, name: str, issues: list[RowIssue] | None = None
     ) -> Kept:
         """Keep the raw bytes under archive/<sha256> (and the rejected rows beside them)."""
-        errors = [asdict(i) for i in issues] if issues else None
+        errors = [i.as_dict() for i in issues] if issues else None
         return keep(self.settings.archive, sha, data, name, sha, errors)
 
 

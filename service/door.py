@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -26,39 +27,29 @@ from access.roles import (
     require_uploader,
 )
 from access.sessions import Limits, SessionStore
-from access.users import UserStore
-from alerts.config import AlertConfig, load_alert_config
-from alerts.engine import AlertReport, AppriseSender, Sender, deliver
 from indicators.catalog import INDICATORS_FILE, Catalog, CatalogError, load_catalog
-from indicators.catalog_diff import catalog_changes
-from indicators.evaluation import Evaluation
 from kernel.clock import Clock
 from kernel.private import home_key
 from kernel.settings import Settings, load_settings
-from pipeline import (
-    Checked,
-    Delivered,
-    IngestOptions,
-    IngestReport,
-    Loader,
-    RowIssue,
-    check_upload,
-    deliver_due,
-    evaluate_and_alert,
-    evaluation,
-    run_ingestion,
-)
-from pipeline.checking import list_rules
-from pipeline.evaluating import Evaluated as EvaluateOutcome
-from pipeline.keeping import BackedUp, Backup, CheckReport, Restored
 from pipeline.limits import UploadTooLarge, check_size
-from pipeline.loading import Progress
 from pipeline.resources import Resources
 from pipeline.samples import read_sends
-from service import jobs, keeping
+from service import jobs
 from service.uploads import file_name_as_sent, safe_name
 from warehouse import AuditEntry, Migrated
-from warehouse.audit import Verification
+
+# Each command imports only what it runs (a cold `shihyo status` needs neither the parser,
+# Great Expectations, the alert channels nor Prefect): the steps are imported in the methods.
+if TYPE_CHECKING:
+    from access.users import UserStore
+    from alerts.config import AlertConfig
+    from alerts.engine import AlertReport, Sender
+    from indicators.evaluation import Evaluation
+    from pipeline import Checked, Delivered, IngestOptions, IngestReport, Loader
+    from pipeline.evaluating import Evaluated as EvaluateOutcome
+    from pipeline.keeping import BackedUp, Backup, CheckReport, Restored
+    from pipeline.loading import Progress
+    from warehouse.audit import Verification
 
 
 @dataclass(frozen=True)
@@ -97,6 +88,8 @@ class Evaluated:
     @classmethod
     def from_summary(cls, summary: dict, api: str | None) -> Evaluated:
         """The result from the evaluation's summary (what the flow returns)."""
+        from alerts.engine import AlertReport
+
         alerts = None
         if not summary.get("dry_run"):
             alerts = AlertReport(
@@ -179,6 +172,9 @@ class Service:
     def record_catalog(self, catalog: Catalog, actor: Actor) -> bool:
         """Put `catalog` in force from now (an administrator's act), each changed owner,
         indicator and target in the audit trail; False when it is in force already."""
+        from indicators.catalog_diff import catalog_changes
+        from pipeline.checking import list_rules
+
         require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
         try:
             list_rules(catalog)  # the open-data list of each indicator is one intake can read
@@ -211,6 +207,8 @@ class Service:
     def evaluation(self, as_of: dt.date | None = None) -> Evaluation:
         """Every target judged on the figures known at the end of `as_of` (None: today),
         against the catalog in force then: the one evaluation every face shows."""
+        from pipeline.evaluating import evaluation
+
         day = as_of or self.today()
         return evaluation(self._resources.warehouse, self.catalog(day), day)
 
@@ -324,6 +322,12 @@ class Service:
         a server answers (unless `direct`), else the same steps directly — then, if anything
         changed, evaluate and alert. Every file's rejected rows come back in the report."""
         files = list(files) if files else None
+        if files:
+            from intake.isolation import prestart
+
+            prestart()  # the parse server starts while the steps below are imported
+        from pipeline import IngestOptions, run_ingestion
+
         options = options or IngestOptions(keep_source=bool(files))
         if options.actor is not None:
             require_uploader(options.actor)
@@ -337,12 +341,16 @@ class Service:
         return Ingested(report, None)
 
     def _loader(self, progress: Progress | None = None) -> Loader:
+        from pipeline import Loader
+
         res = self._resources
         return Loader(res.settings, res.warehouse, res.catalog(), res.clock, progress)
 
     def _with_errors(self, report: IngestReport) -> IngestReport:
         """The report with each file's rejected rows read back from the quarantine (a flow
         returns counts only, so that Prefect does not walk every rejected row)."""
+        from pipeline import RowIssue
+
         warehouse = self._resources.warehouse
         for result in report.files:
             if result.rows_rejected and result.load_id is not None and not result.errors:
@@ -371,6 +379,8 @@ class Service:
     ) -> Checked:
         """The upload judged as a load by `actor` would judge it; nothing is written. Rows
         that would undo a correction are refused unless `allow_revert`."""
+        from pipeline import check_upload
+
         require_uploader(actor)
         check_size(self.settings, len(data))
         res = self._resources
@@ -398,6 +408,8 @@ class Service:
     ) -> IngestReport:
         """Load an uploaded file with the scheduled ingestion, then evaluate and alert. With
         `allow_revert`, rows that undo a correction are loaded (the sender confirmed)."""
+        from pipeline import IngestOptions
+
         require_uploader(actor)  # a viewer's upload is refused before anything is kept
         check_size(self.settings, len(data))
         # A folder of our own per upload; the file keeps the sender's (cleaned) base name,
@@ -425,6 +437,8 @@ class Service:
         """Load the synthetic sample figures as their schedule sends them: each file on its
         day, as its section's inbox would, so that replaying a past day shows the figures
         known then; `progress` hears (done, of, file name) after each file."""
+        from pipeline import IngestOptions, IngestReport, Loader
+
         # A file the schedule sends after today has not arrived yet.
         sends = [s for s in read_sends(schedule) if s.sent_at <= self.now()]
         folder = Path(tempfile.mkdtemp(prefix="samples-", dir=self._uploads()))
@@ -466,6 +480,9 @@ class Service:
         return Evaluated.from_summary(self._evaluate_directly(day).summary(), None)
 
     def _evaluate_directly(self, day: dt.date, sender: Sender | None = None) -> EvaluateOutcome:
+        from alerts.engine import AppriseSender
+        from pipeline.evaluating import evaluate_and_alert
+
         res = self._resources
         return evaluate_and_alert(
             res.warehouse,
@@ -478,6 +495,9 @@ class Service:
 
     def deliver(self, sender: Sender | None = None) -> Delivered:
         """Send what is due in the outbox now (the schedule does this every few minutes)."""
+        from alerts.engine import AppriseSender
+        from pipeline.evaluating import deliver_due
+
         res = self._resources
         return deliver_due(
             res.warehouse, self.alert_config(), sender or AppriseSender(), self.now()
@@ -485,6 +505,8 @@ class Service:
 
     def alert_config(self) -> AlertConfig:
         """The alert channels and options (AlertConfigError when the file is wrong)."""
+        from alerts.config import load_alert_config
+
         return load_alert_config(self.settings.alert_config_path)
 
     def resend(self, message_id: int, actor: Actor) -> tuple[int, int]:
@@ -497,6 +519,8 @@ class Service:
             raise PermissionDenied(
                 "この通知を再送する権限がありません", "you may not resend this message"
             )
+        from alerts.engine import AppriseSender, deliver
+
         now = self.now()
         warehouse.retry_message(message_id, now)
         sent, failed, _ = deliver(warehouse, self.alert_config(), AppriseSender(), now)
@@ -506,20 +530,28 @@ class Service:
 
     def backup(self, actor: Actor) -> BackedUp:
         """A consistent copy of the warehouse, kept with the last SHIHYO_BACKUP_KEEP."""
+        from service import keeping
+
         return keeping.backup(self._resources, actor)
 
     def backups(self, actor: Actor) -> list[Backup]:
         """The kept backups of the warehouse, newest first."""
+        from service import keeping
+
         return keeping.kept_backups(actor, self._resources)
 
     def restore(self, actor: Actor, name: str | None = None) -> Restored:
         """Put a backup (by name; else the newest that reads whole) in place of the
         warehouse; the file it replaces is set aside, never deleted."""
+        from service import keeping
+
         return keeping.restore(self._resources, actor, name)
 
     def check(self, actor: Actor) -> CheckReport:
         """The warehouse read whole and compared with the kept files: every load's file
         present with its SHA-256, every loaded file's figures found, the audit chain."""
+        from service import keeping
+
         return keeping.check(self._resources, actor)
 
     # ── the schedules ─────────────────────────────────────────────────────────
@@ -544,6 +576,8 @@ class Service:
 
     def user_store(self) -> UserStore:
         """The local users who sign in to the dashboard ($SHIHYO_HOME/users.json)."""
+        from access.users import UserStore
+
         return UserStore(self.settings.home / "users.json")
 
     def sessions(self) -> SessionStore:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
-from flows import runtime
 from flows.orchestration import LOCAL_API, choose_api, prefect_api, server_answers
-from pipeline import IngestOptions, IngestReport
-from pipeline.loading import Progress
-from pipeline.resources import Resources
+
+if TYPE_CHECKING:  # the flows and the steps they run are imported when a flow runs
+    from pipeline import IngestOptions, IngestReport
+    from pipeline.loading import Progress
+    from pipeline.resources import Resources
 
 __all__ = ["LOCAL_API", "choose_api", "evaluate_as_flow", "ingest_as_flow", "server_answers"]
 
@@ -25,7 +27,9 @@ def ingest_as_flow(
     progress: Progress | None,
 ) -> IngestReport:
     """Run the ingest flow on a job written for it; the run's report (counts per file)."""
+    from flows import runtime
     from flows.ingest import IngestRun, ingest
+    from pipeline import IngestReport
 
     actor = asdict(options.actor) if options.actor is not None else {}
     job_id = resources.warehouse.add_job(
@@ -50,6 +54,7 @@ def ingest_as_flow(
 
 def evaluate_as_flow(resources: Resources, api: str, as_of: dt.date) -> dict:
     """Run the evaluate flow for `as_of`; its summary."""
+    from flows import runtime
     from flows.evaluate import EvaluateRun, evaluate
 
     with prefect_api(api), runtime.handing_over(resources):

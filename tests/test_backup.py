@@ -21,6 +21,7 @@ from kernel.settings import Settings, load_settings
 from service import Service, WarehouseDamaged
 from shihyo.cli import app
 from tests.conftest import REPO, open_warehouse, ready_service
+from warehouse import release_all
 
 pytestmark = pytest.mark.clock
 
@@ -43,7 +44,9 @@ def _send(settings: Settings, tmp_path: Path, name: str, rows: str) -> None:
 
 
 def _damage(path: Path, how: str) -> None:
-    """The kinds of damage a disk, a copy cut short or a stray write leave."""
+    """The kinds of damage a disk, a copy cut short or a stray write leave; seen as another
+    process (or the next command) would see them, not through this process's open file."""
+    release_all()
     size = path.stat().st_size
     if how == "truncated":
         os.truncate(path, 5000)

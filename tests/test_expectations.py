@@ -389,3 +389,53 @@ def test_gx_judges_the_typed_frame_as_it_would_the_plain_one(validate):
     plain = verdicts(work, parameters)
     assert plain == verdicts(typed, typed_parameters)
     assert sum(not success for success, _, _ in plain.values()) >= 8
+
+
+def test_the_suite_validated_part_by_part_judges_as_it_does_whole(validate):
+    # A long frame is validated part by part, each part on the columns it reads: every check
+    # must flag exactly the rows, with the same counts, that it flags on the whole frame.
+    bad = frame(
+        row(10, "foo", dt.date(2024, 3, 1), 5),
+        row(11, None, dt.date(2024, 3, 1), 5),
+        row(12, "wifi", None, 5, period_text="2024年13月"),
+        row(13, "wifi", dt.date(2030, 4, 1), 600),
+        row(14, "wifi", dt.date(2023, 4, 1), 600, granularity="fiscal_year"),
+        row(15, "wifi", dt.date(2024, 4, 1), None, value_text="六百"),
+        row(16, "rate", dt.date(2022, 4, 1), 120, granularity="fiscal_year"),
+        row(17, "wifi", dt.date(2024, 3, 1), 600),
+        row(18, "cum", dt.date(2024, 4, 1), 125),
+        row(19, "wifi", dt.date(2024, 5, 1), 60001),
+        row(20, "rate", dt.date(2021, 4, 1), -3, granularity="fiscal_year"),
+    )
+    engine = shared_engine()
+    assert engine.row_parts is not None and len(engine.row_parts) > 1
+    parts = [check for _, suite in engine.row_parts for check in _checks(suite)]
+    assert sorted(parts) == sorted(_checks(engine.row_suite))
+    parameters = {
+        "today": CONTEXT.today,
+        "known_indicator_ids": sorted(CONTEXT.indicators),
+        "jump_factor": CONTEXT.jump_factor,
+    }
+    checked, parameters = suite_frame(
+        derive_helper_columns(bad, CONTEXT), engine.row_columns, parameters
+    )
+
+    def verdicts(results: list) -> dict[str, tuple]:
+        return {
+            r.expectation_config.meta["check"]: (
+                r.success,
+                r.result.get("unexpected_count"),
+                sorted(r.result.get("unexpected_index_list") or []),
+                r.exception_info.get("raised_exception", False),
+            )
+            for r in results
+        }
+
+    whole = verdicts(engine.run_rows(checked, parameters, split_from=len(checked) + 1))
+    split = verdicts(engine.run_rows(checked, parameters, split_from=0))
+    assert whole == split
+    assert sum(not success for success, *_ in whole.values()) >= 9
+
+
+def _checks(suite) -> list[str]:
+    return [e.meta["check"] for e in suite.expectations]

@@ -114,6 +114,65 @@ def test_older_file_is_migrated_without_losing_rows(tmp_path: Path) -> None:
         assert con.execute("SELECT file_name FROM load").fetchall() == [("jan.csv",)]
 
 
+def test_the_figures_lose_their_key_index_and_keep_every_revision(tmp_path: Path) -> None:
+    path = tmp_path / "seven.duckdb"
+    with connect(path, create=True) as con:
+        migrate.migrate(con, upto=7, now=now())
+        con.execute(
+            "INSERT INTO observation VALUES"
+            " ('etax_payments', DATE '2019-04-01', '', 1, 42000, NULL, 1, ?, ?),"
+            " ('etax_payments', DATE '2019-04-01', '', 2, 42437, '訂正', 2, ?, NULL),"
+            " ('etax_payments', DATE '2019-05-01', '横浜市', 1, 9, NULL, 2, ?, NULL)",
+            [now(), now(), now(), now()],
+        )
+        assert con.execute(
+            "SELECT count(*) FROM duckdb_constraints() WHERE table_name ="
+            " 'observation' AND constraint_type = 'PRIMARY KEY'"
+        ).fetchone()[0]
+        applied = migrate.migrate(con, now=now())
+        assert [m.version for m in applied] == [8]
+        keys = con.execute(
+            "SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'observation'"
+            " AND constraint_type IN ('PRIMARY KEY', 'UNIQUE')"
+        ).fetchone()[0]
+        indexes = "SELECT count(*) FROM duckdb_indexes() WHERE table_name = 'observation'"
+        assert keys == 0 and con.execute(indexes).fetchone()[0] == 0
+        rows = con.execute(
+            "SELECT period, org_unit, revision, value, note, superseded_at IS NULL"
+            " FROM observation ORDER BY period, org_unit, revision"
+        ).fetchall()
+        assert rows == [
+            (dt.date(2019, 4, 1), "", 1, 42000.0, None, False),
+            (dt.date(2019, 4, 1), "", 2, 42437.0, "訂正", True),
+            (dt.date(2019, 5, 1), "横浜市", 1, 9.0, None, True),
+        ]
+        assert con.execute("SELECT count(*) FROM observation_current").fetchone()[0] == 2
+
+
+def test_a_load_never_writes_one_figure_twice(service: Service) -> None:
+    import pandas as pd
+
+    from warehouse import FileRows, LoadRecord
+    from warehouse.loads import DuplicateFigure
+
+    warehouse = open_warehouse(service.settings)
+    twice = pd.DataFrame(
+        {
+            "row_number": [2, 3],
+            "indicator_id": ["etax_payments"] * 2,
+            "period": [dt.date(2019, 4, 1)] * 2,
+            "org_unit": [""] * 2,
+            "value": [1.0, 2.0],
+            "note": [None, None],
+        }
+    )
+    record = LoadRecord("twice.csv", "f" * 64, now())
+    with pytest.raises(DuplicateFigure, match="etax_payments"):
+        warehouse.write_load(record, twice, pd.DataFrame(), FileRows(2, 2, 0))
+    assert warehouse.table_counts()["observation"] == 0  # the whole load rolled back
+    assert warehouse.table_counts()["load"] == 0
+
+
 def test_a_failing_migration_leaves_the_file_as_it_was(tmp_path: Path) -> None:
     path = tmp_path / "broken.duckdb"
     good = migrate.bundled_migrations()[:1]

@@ -5,7 +5,7 @@ nothing of theirs."""
 
 from warehouse.backups import Digest, file_digest
 from warehouse.catalog_versions import CatalogVersion
-from warehouse.db import WarehouseBusy, WarehouseDamaged, WarehouseMissing
+from warehouse.db import WarehouseBusy, WarehouseDamaged, WarehouseMissing, release_all
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
 from warehouse.store import AuditEntry, Migrated, Warehouse
@@ -24,4 +24,5 @@ __all__ = [
     "WarehouseDamaged",
     "WarehouseMissing",
     "file_digest",
+    "release_all",
 ]

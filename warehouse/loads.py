@@ -52,6 +52,10 @@ class LoadCounts:
     rows_unchanged: int
 
 
+class DuplicateFigure(ValueError):
+    """A load that would write the same figure (indicator, period, org unit) twice."""
+
+
 def loaded_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     """The id of an earlier load of the same bytes that wrote figures, if any."""
     row = con.execute(
@@ -174,6 +178,20 @@ def _write_observations(
              AND c.org_unit = a.org_unit
             """
         )
+        # The table has no key index (migration 008): uniqueness is kept here. Each key in
+        # force has one current revision, and a load may write each key at most once.
+        found = con.execute(
+            """
+            SELECT indicator_id, period, org_unit, count(*) AS n
+            FROM classified GROUP BY ALL HAVING count(*) > 1 LIMIT 1
+            """
+        ).fetchall()
+        if found:
+            repeated = found[0]
+            raise DuplicateFigure(
+                f"a load may write each figure once: {repeated[0]} {repeated[1]} "
+                f"{repeated[2]!r} is in it {repeated[3]} times"
+            )
         con.execute(
             """
             UPDATE observation SET superseded_at = ?
