@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 export SHIHYO_HOME ?= $(CURDIR)/var
 
-.PHONY: run test install system-packages lint samples clean lock
+.PHONY: run test install system-packages lint samples clean lock shell
 
 # The main job: warehouse + sample figures on first start, the scheduled flows on a
 # local Prefect server, and the dashboard, until Ctrl-C.
@@ -18,6 +18,7 @@ run: install
 SHIFTED_CLOCK ?= 2024-02-29 23:50:00
 
 test: install system-packages
+	@echo "checks: ruff, the floors (lint-imports), then the suite (about 15 minutes on 2 cores)"
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest
@@ -51,6 +52,7 @@ $(BIN)/python:
 # Exactly the locked set, each file checked against its hash (requirements.lock), then shihyo
 # itself without resolving anything more, built with the locked setuptools.
 $(STAMP): pyproject.toml requirements.lock | $(BIN)/python
+	@echo "installing the locked Python packages into $(VENV) (a few minutes the first time) …"
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	rm -f $(VENV)/.installed-*
@@ -68,6 +70,12 @@ lock:
 		--generate-hashes --allow-unsafe --all-build-deps --extra test --strip-extras \
 		--no-emit-index-url --index-url https://pypi.org/simple $(LOCK_UPGRADE) \
 		--output-file requirements.lock pyproject.toml
+
+# A shell with the venv active: `shihyo` and the tools on PATH (exit returns).
+shell: install
+	@echo "shihyo is on PATH in this shell; exit to leave it"
+	@SHIHYO_HOME=$(SHIHYO_HOME) PATH=$(CURDIR)/$(BIN):$$PATH VIRTUAL_ENV=$(CURDIR)/$(VENV) \
+		$${SHELL:-/bin/bash} -i
 
 lint: install
 	$(BIN)/ruff check .

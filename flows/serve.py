@@ -26,8 +26,8 @@ def prefect_server(settings: Settings, startup_timeout: float = 120) -> Iterator
     if server_answers(LOCAL_API):
         yield LOCAL_API
         return
-    log_path = settings.home / "prefect-server.log"
-    settings.home.mkdir(parents=True, exist_ok=True)
+    log_path = settings.home / "logs" / "prefect-server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
     with log_path.open("ab") as log:
         server = subprocess.Popen(

@@ -117,6 +117,10 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
         wait_for(Service.scheduler_answers, 180, "the Prefect server", scheduler)
         say(f"Prefect UI: {Service.scheduler_ui()}")
         say(f"logs: {logs}   — Ctrl-C stops everything")
+        say(
+            "commands: `. .venv/bin/activate` (or `make shell`) puts `shihyo` on PATH; "
+            "`shihyo --help` lists them"
+        )
         while all(child.poll() is None for child in children):
             time.sleep(1)
         raise RuntimeError(f"a service stopped; see {logs}")

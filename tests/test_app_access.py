@@ -11,13 +11,14 @@ from streamlit.testing.v1 import AppTest
 
 from access.users import UserStore
 from kernel.settings import load_settings
+from kernel.vocabulary import Lang
 from tests import test_app
 from tests.conftest import open_warehouse
 from tests.test_app import APP, HEADER, USERS, add_users, frames, run_page, signed_in, texts
 from ui import auth
 from ui.door import now  # the dashboard's own clock, as its pages read it
 from ui.export import csv_bytes
-from ui.tables import audit_table
+from ui.tables import audit_table, audit_word, change_text
 from ui.text import md_escape
 from warehouse import Warehouse
 
@@ -258,14 +259,15 @@ def test_admin_sees_user_changes_in_the_audit_trail(app_home: Path) -> None:
     at = run_page("views/audit.py")
     trail = frames(at)[0]
     assert {"kanri", "yamada", "kanbu"} <= set(trail["対象ID"])
-    assert trail.iloc[0]["操作"] == "disable" and trail.iloc[0]["操作者"] == "kanri"
-    assert '"disabled": true' in trail.iloc[0]["変更後"]
-    assert "password_hash" not in " ".join(trail["変更後"])  # never a hash in the trail
+    assert trail.iloc[0]["操作"] == "無効化" and trail.iloc[0]["操作者"] == "kanri"
+    assert trail.iloc[0]["対象"] == "利用者"
+    assert "無効: いいえ → はい" in trail.iloc[0]["内容"]  # what changed, in words
+    assert "password_hash" not in " ".join(trail["内容"])  # never a hash in the trail
     assert at.get("download_button")
     at.selectbox(key="audit_actor").set_value("kanri").run()
-    assert frames(at)[0]["操作"].tolist() == ["disable", "edit"]
+    assert frames(at)[0]["操作"].tolist() == ["無効化", "編集"]
     at.date_input(key="audit_since").set_value(dt.date(2025, 1, 1)).run()
-    assert frames(at)[0]["操作"].tolist() == ["disable"]  # the 2020 edit is before
+    assert frames(at)[0]["操作"].tolist() == ["無効化"]  # the 2020 edit is before
     at.selectbox(key="audit_entity").set_value("target").run()
     assert "条件に合う記録はありません。" in [i.value for i in at.info]
 
@@ -288,6 +290,7 @@ def test_the_audit_download_is_safe_for_excel() -> None:
     text = data.decode("utf-8-sig")
     assert "2026-11-29 09:15:42" in text
     assert "'=HYPERLINK" in text and ",'@evil," in text
+    assert "役割: viewer" in text and '{""role"": ""viewer""}' in text  # words and the record
 
 
 def test_sign_ins_and_failed_attempts_are_audited(app_home: Path) -> None:
@@ -298,3 +301,18 @@ def test_sign_ins_and_failed_attempts_are_audited(app_home: Path) -> None:
     assert '"reason": "wrong"' in row["after"] and "not-the-password" not in trail.to_json(
         date_format="iso"
     )
+
+
+def test_audit_rows_say_in_words_what_changed() -> None:
+    changed = change_text(
+        '{"value": 700, "due": "2026-03-31"}', '{"value": 750, "due": "2026-03-31"}', "ja"
+    )
+    assert changed == "値: 700 → 750"  # only what differs
+    assert change_text('{"value": 700}', '{"value": 750}', Lang.en) == "value: 700 → 750"
+    added = '{"name": "sato", "role": "owner", "sections": ["a", "b"], "disabled": false}'
+    assert (
+        change_text(None, added, Lang.ja) == "名称: sato、役割: owner、担当課: a, b、無効: いいえ"
+    )
+    assert change_text(None, None, Lang.ja) == ""
+    assert audit_word("config-file", Lang.en) == "configuration file"
+    assert audit_word("kanri", Lang.ja) == "kanri"  # a name stays a name

@@ -29,9 +29,10 @@ def fmt(value: float | None, unit: str = "") -> str:
     return f"{number(value)} {unit}".strip()
 
 
-def fit_height(rows: int) -> int:
-    """A table height that shows every row (and the header) without scrolling."""
-    return 35 * (rows + 1) + 3
+def fit_height(rows: int, row: int = 35) -> int:
+    """A table height that shows every row (`row` pixels each, the header 35) without
+    scrolling."""
+    return row * rows + 35 + 3
 
 
 def fmt_day(day: dt.date | None) -> str:
@@ -119,7 +120,7 @@ def targets_frame(
         if ind.id not in indicator_ids:
             continue
         for s in result.target_statuses([ind.id]):
-            # What a reader acts on comes first; the list must fit a laptop screen.
+            # What a reader acts on comes first: at 1280 px the columns up to the forecast show.
             records.append(
                 {
                     "status": s.status,
@@ -127,16 +128,16 @@ def targets_frame(
                     "_rank": severity_rank(s.status),
                     "_due": s.target_date or dt.date.max,
                     t("status", lang): status_label(s.status, lang) + (" !" if s.late else ""),
-                    t("late_column", lang): late_text(ind, s, lang),
                     t("indicator", lang): pick(lang, ind.name, ind.name_en),
                     t("open", lang): link[ind.id],
                     t("actual_vs_expected", lang): (
                         f"{display.value(ind, s.actual, lang)}"
                         f" / {display.figure(ind, s.expected, lang)}"
                     ),
-                    t("gap", lang): fmt_gap(s.gap),
                     t("target_due", lang): _target_text(ind, s, lang),
                     t("forecast", lang): display.month(s.forecast_date, lang),
+                    t("late_column", lang): late_text(ind, s, lang),
+                    t("gap", lang): fmt_gap(s.gap),
                     t("owner", lang): owners.get(ind.owner, ind.owner),
                 }
             )

@@ -10,7 +10,7 @@ import pandas as pd
 from indicators import display
 from indicators.catalog import Catalog, Indicator
 from indicators.evaluation import Evaluation
-from kernel.vocabulary import Lang, rule_label, status_label
+from kernel.vocabulary import Lang, rule_label, status_label, word
 from ui.frames import fmt_gap, owner_names, section_names, times
 from ui.status import alert_color, alert_rank, plan_label
 from ui.text import pick, t
@@ -171,7 +171,11 @@ def outbox_table(frame: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.DataFr
             "id": frame["id"],
             t("created_at", lang): times(frame["created_at"]),
             t("recipient", lang): section_names(frame["recipient"], owners),
-            t("channel", lang): frame["channel"],
+            # A message with no channel configured says so in words (the warehouse keeps a mark).
+            t("channel", lang): [
+                t("no_channel", lang) if state == "no_channel" else channel
+                for channel, state in zip(frame["channel"], frame["state"], strict=True)
+            ],
             t("subject", lang): frame["subject"],
             t("state", lang): [t(s, lang) for s in frame["state"]],
             t("attempts", lang): frame["attempts"],
@@ -194,21 +198,22 @@ def checks_text(validation: object, lang: Lang) -> str:
 
 
 def loads_table(frame: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.DataFrame:
-    """Each load: file, hash, sender, counts and the validation summary."""
+    """Each load: what a reader checks first (when, which file, its state and checks, the
+    row counts), then who sent it and the start of its hash."""
     owners = owner_names(catalog, lang)
     return pd.DataFrame(
         {
             t("received_at", lang): times(frame["received_at"]),
             t("file", lang): frame["file_name"],
-            t("sha256", lang): frame["sha256"].str[:8],
-            t("uploaded_by", lang): frame["uploaded_by"].astype(object).fillna(""),
-            t("section", lang): section_names(frame["section"], owners),
             t("state", lang): [t(s, lang) for s in frame["status"]],
-            t("rows_total", lang): frame["rows_total"],
+            t("validation", lang): [checks_text(v, lang) for v in frame["validation"]],
             t("accepted_short", lang): frame["rows_accepted"],
             t("rejected_short", lang): frame["rows_rejected"],
             t("rows_unchanged", lang): frame["rows_unchanged"],
-            t("validation", lang): [checks_text(v, lang) for v in frame["validation"]],
+            t("rows_total", lang): frame["rows_total"],
+            t("uploaded_by", lang): frame["uploaded_by"].astype(object).fillna(""),
+            t("section", lang): section_names(frame["section"], owners),
+            t("sha256", lang): frame["sha256"].str[:8],
         }
     )
 
@@ -240,19 +245,88 @@ def quarantine_table(frame: pd.DataFrame, lang: Lang) -> pd.DataFrame:
 
 
 _AUDIT_COLUMNS = ("changed_at", "actor", "action", "entity", "entity_id", "before", "after")
+_AUDIT_SHOWN = 4  # fields listed for an addition; the CSV has the whole record
+
+
+def audit_word(code: object, lang: Lang) -> str:
+    """An audit code (action, entity, field, the actors "system" and "config-file") in
+    words; a code without a word (a user's name, an entity id) as it is."""
+    text = "" if code is None or (isinstance(code, float) and pd.isna(code)) else str(code)
+    return word(text, lang, context="audit") if text else ""
+
+
+def _field_value(value: object, lang: Lang) -> str:
+    if isinstance(value, bool):
+        return audit_word(str(value).lower(), lang)
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "–"
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    text = "–" if value is None or value == "" else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _record(raw: object) -> dict | None:
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return {"": raw}
+    return data if isinstance(data, dict) else {"": data}
+
+
+def change_text(before: object, after: object, lang: Lang) -> str:
+    """What an audit row changed, in words: each changed field as "名称: 旧 → 新" for a
+    change; the first fields of what was added or removed; the page's language."""
+    old, new = _record(before), _record(after)
+    sep = "; " if lang is Lang.en else "、"
+
+    def label(key: str) -> str:
+        return audit_word(key, lang) if key else ""
+
+    def pair(key: str, value: object) -> str:
+        shown = _field_value(value, lang)
+        return f"{label(key)}: {shown}" if key else shown
+
+    if old is not None and new is not None:
+        keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
+        return sep.join(
+            f"{label(k)}: {_field_value(old.get(k), lang)} → {_field_value(new.get(k), lang)}"
+            for k in keys
+        )
+    shown = new if new is not None else old
+    if not shown:
+        return ""
+    items = [(k, v) for k, v in shown.items() if v not in (None, "", [])]
+    text = sep.join(pair(k, v) for k, v in items[:_AUDIT_SHOWN])
+    return text + (f"{sep}…" if len(items) > _AUDIT_SHOWN else "")
 
 
 def audit_table(trail: pd.DataFrame, lang: Lang, seconds: bool = False) -> pd.DataFrame:
-    """Audit rows, labelled; times to the minute (to the second with `seconds`, for CSV)."""
-    table = pd.DataFrame({"id": trail["id"]})
-    for column in _AUDIT_COLUMNS:
-        values = trail[column]
-        if column == "changed_at":
-            stamps = pd.to_datetime(values, errors="coerce")
-            values = stamps.dt.strftime("%Y-%m-%d %H:%M:%S") if seconds else times(values)
-        else:
-            values = values.astype(object).fillna("")
-        table[t("audit_actor" if column == "actor" else column, lang)] = values
+    """Audit rows in words: who, what they did to what, and what changed. The CSV
+    (`seconds`: times to the second) keeps the codes and the whole record before and after
+    beside the words, for whoever checks it by machine."""
+    stamps = pd.to_datetime(trail["changed_at"], errors="coerce")
+    table = pd.DataFrame(
+        {
+            "id": trail["id"],
+            t("changed_at", lang): (
+                stamps.dt.strftime("%Y-%m-%d %H:%M:%S") if seconds else times(trail["changed_at"])
+            ),
+            t("audit_actor", lang): [audit_word(a, lang) for a in trail["actor"]],
+            t("action", lang): [audit_word(a, lang) for a in trail["action"]],
+            t("entity", lang): [audit_word(e, lang) for e in trail["entity"]],
+            t("entity_id", lang): trail["entity_id"].astype(object).fillna(""),
+            t("what_changed", lang): [
+                change_text(before, after, lang)
+                for before, after in zip(trail["before"], trail["after"], strict=True)
+            ],
+        }
+    )
+    if seconds:
+        for column in ("actor", "action", "entity", "before", "after"):
+            table[column] = trail[column].astype(object).fillna("").to_numpy()
     return table
 
 

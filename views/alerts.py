@@ -14,6 +14,18 @@ from ui.status import style_status
 from ui.tables import alerts_table, outbox_table
 from ui.text import t
 
+ALERT_ROW = 66  # pixels: three lines of a message
+
+
+def alert_columns(lang: Lang) -> dict:
+    """Widths that keep the message readable at 1280 px: the rest goes to the message."""
+    return {
+        t("rule", lang): st.column_config.TextColumn(width=120),
+        t("recipient", lang): st.column_config.TextColumn(width=130),
+        t("summary", lang): st.column_config.TextColumn(width="large"),
+        t("opened_at", lang): st.column_config.TextColumn(width=125),
+    }
+
 
 def _resend(outbox: pd.DataFrame, owners: dict[str, str], actor: Actor, lang: Lang) -> None:
     """A resend button for a waiting message (e.g. after a failed attempt) the actor may resend."""
@@ -96,7 +108,9 @@ def main() -> None:
         st.dataframe(
             style_status(table, t("rule", lang), colors),
             hide_index=True,
-            height=min(fit_height(len(table)), 420),
+            height=min(fit_height(len(table), row=ALERT_ROW), 480),
+            row_height=ALERT_ROW,  # the message wraps to three lines rather than running off
+            column_config=alert_columns(lang),
         )
 
     st.subheader(f"{t('outbox', lang)} ({len(outbox)})")
@@ -107,7 +121,12 @@ def main() -> None:
 
     with st.expander(f"{t('alert_history', lang)} ({len(alerts)})"):
         table, colors = alerts_table(alerts, catalog, lang, history=True)
-        st.dataframe(style_status(table, t("rule", lang), colors), hide_index=True)
+        st.dataframe(
+            style_status(table, t("rule", lang), colors),
+            hide_index=True,
+            row_height=ALERT_ROW,
+            column_config=alert_columns(lang),
+        )
 
 
 main()

@@ -10,7 +10,7 @@ import streamlit as st
 from kernel.vocabulary import Lang
 from ui import auth, door, state
 from ui.export import csv_bytes
-from ui.tables import audit_table
+from ui.tables import audit_table, audit_word
 from ui.text import t
 
 
@@ -20,13 +20,13 @@ def _filters(everything: pd.DataFrame, lang: Lang) -> tuple[str | None, str | No
     entity = left.selectbox(
         t("audit_entity", lang),
         [None, *sorted(everything["entity"].dropna().unique())],
-        format_func=lambda e: t("all", lang) if e is None else str(e),
+        format_func=lambda e: t("all", lang) if e is None else audit_word(e, lang),
         key="audit_entity",
     )
     actor = middle.selectbox(
         t("audit_actor", lang),
         [None, *sorted(everything["actor"].dropna().unique())],
-        format_func=lambda a: t("all", lang) if a is None else str(a),
+        format_func=lambda a: t("all", lang) if a is None else audit_word(a, lang),
         key="audit_actor",
     )
     since = right.date_input(
@@ -53,7 +53,15 @@ def main() -> None:
     if trail.empty:
         st.info(t("audit_none", lang))
         return
-    st.dataframe(audit_table(trail, lang), hide_index=True)
+    st.dataframe(
+        audit_table(trail, lang),
+        hide_index=True,
+        row_height=56,  # two lines: what changed wraps rather than running off the page
+        column_config={
+            "id": st.column_config.NumberColumn(width=50),
+            t("what_changed", lang): st.column_config.TextColumn(width="large"),
+        },
+    )
     st.download_button(
         t("download_csv", lang),
         csv_bytes(audit_table(trail, lang, seconds=True)),

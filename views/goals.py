@@ -77,6 +77,9 @@ def _plan_section(catalog: Catalog, lang: Lang, policy: str | None, area: str | 
         st.caption(t(key, lang, **values))
 
 
+TARGET_ROW = 48  # pixels: two lines
+
+
 def _targets_section(result: Evaluation, lang: Lang, indicator_ids: set[str]) -> None:
     st.subheader(t("status_table", lang))
     links = {i: "indicator?" + urlencode(state.link_params(id=i)) for i in indicator_ids}
@@ -114,11 +117,18 @@ def _targets_section(result: Evaluation, lang: Lang, indicator_ids: set[str]) ->
     st.dataframe(
         style_status(frame, t("status", lang), meta["status"]),
         hide_index=True,
-        height=fit_height(len(frame)),
+        height=fit_height(len(frame), row=TARGET_ROW),
+        row_height=TARGET_ROW,  # a long indicator name wraps to a second line
         column_config={
+            t("status", lang): st.column_config.TextColumn(width=100),
+            t("indicator", lang): st.column_config.TextColumn(width=210),
             t("open", lang): st.column_config.LinkColumn(
-                display_text=t("open", lang) + " →", width="small"
+                display_text=t("open", lang) + " →", width=64
             ),
+            t("actual_vs_expected", lang): st.column_config.TextColumn(width=165),
+            t("target_due", lang): st.column_config.TextColumn(width=185),
+            t("forecast", lang): st.column_config.TextColumn(width=95),
+            t("late_column", lang): st.column_config.TextColumn(width=170),
         },
     )
     st.caption(t("illustrative_note", lang))

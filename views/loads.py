@@ -54,7 +54,17 @@ def main() -> None:
     st.dataframe(
         loads_table(loads, catalog, lang),
         hide_index=True,
-        column_config={t("uploaded_by", lang): st.column_config.TextColumn(width=130)},
+        column_config={
+            t("received_at", lang): st.column_config.TextColumn(width=125),
+            t("file", lang): st.column_config.TextColumn(width=210),
+            t("state", lang): st.column_config.TextColumn(width=90),
+            t("validation", lang): st.column_config.TextColumn(width=150),
+            **{
+                t(count, lang): st.column_config.NumberColumn(width=70)
+                for count in ("accepted_short", "rejected_short", "rows_unchanged", "rows_total")
+            },
+            t("uploaded_by", lang): st.column_config.TextColumn(width=110),
+        },
     )
 
     records = {int(row.id): row for row in loads.itertuples()}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from dataclasses import asdict
 
@@ -76,6 +77,21 @@ def _show_preview(checked: Checked, lang: Lang) -> None:
             st.dataframe(_rows_read(checked, lang), hide_index=True)
 
 
+def _uploader_words(max_mb: float, lang: Lang) -> None:
+    """The uploader's own labels are English only: its button and its size-and-types line
+    are replaced, by style, with the page's words."""
+    limits = json.dumps(t("upload_limits", lang, mb=f"{max_mb:g}"), ensure_ascii=False)
+    button = json.dumps(t("upload_button", lang), ensure_ascii=False)  # as CSS strings
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    hint = f'{zone} [data-testid="stFileUploaderDropzoneInstructions"]'
+    st.html(
+        f"<style>{hint} {{font-size: 0}}"
+        f"{hint}::after {{content: {limits}; font-size: 0.875rem}}"
+        f"{zone} button {{font-size: 0}}"
+        f"{zone} button::after {{content: {button}; font-size: 1rem}}</style>"
+    )
+
+
 def _show_result(report: IngestReport, lang: Lang) -> None:
     st.subheader(t("result", lang))
     for result in report.files:
@@ -133,6 +149,7 @@ def main() -> None:
     with st.expander(t("options", lang)):
         period = st.text_input(t("open_data_period", lang), key="upload_period").strip() or None
     max_mb = door.settings().max_upload_mb  # SHIHYO_MAX_UPLOAD_MB, as the service checks
+    _uploader_words(max_mb, lang)
     upload = st.file_uploader(
         t("upload_file", lang),
         type=["csv", "txt", "xlsx", "xlsm"],
