@@ -12,7 +12,6 @@ from indicators.catalog import Catalog, Indicator, Initiative, Owner
 from indicators.evaluation import Evaluation, indicator_series
 from indicators.plan import PlanSummary, plan_summary
 from indicators.status import Figure, InitiativeStatus
-from indicators.trend import period_text
 from kernel.vocabulary import Lang, status_label
 from report import method
 from report.model import (
@@ -24,7 +23,7 @@ from report.model import (
     TargetRow,
 )
 from report.summary import row_counts, summarise
-from report.words import area_mark, fiscal_span, named, word
+from report.words import area_mark, fiscal_span, named, period, word
 from warehouse import Warehouse
 
 # A handful of the senders' notes on the latest figures is enough to read them by.
@@ -61,8 +60,8 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
     )
 
 
-def _period_text(ind: Indicator, period: dt.date | None) -> str | None:
-    return period_text(ind, period) if period else None
+def _period_text(ind: Indicator, day: dt.date | None, lang: Lang) -> str | None:
+    return period(ind, day, lang) if day else None
 
 
 def _indicator(
@@ -88,7 +87,7 @@ def _indicator(
                 illustrative=bool(target and target.illustrative),
                 note=target.note if target else None,
                 actual=status.actual,
-                actual_period=_period_text(ind, status.actual_period),
+                actual_period=_period_text(ind, status.actual_period, lang),
                 expected=status.expected,
                 status=status.status,
                 status_label=status_label(status.status, lang),
@@ -109,7 +108,7 @@ def _indicator(
         status_label=status_label(headline.status, lang),
         targets=rows,
         series=known,
-        last_period=_period_text(ind, last),
+        last_period=_period_text(ind, last, lang),
         last_period_start=last,
         latest=next((v for p, v in reversed(known) if p == last), None),
         notes=_notes(warehouse, ind.id, last, day),
@@ -150,7 +149,7 @@ def _policies(
         for area in sorted(policy.areas, key=lambda a: a.seq):
             name = named(area.name, area.name_en, lang)
             items = [
-                _initiative(item, chapter, name, rollup[item.id], lang)
+                _initiative(item, chapter, area.id, name, rollup[item.id], lang)
                 for item in catalog.initiatives
                 if item.area == area.id
             ]
@@ -177,13 +176,14 @@ def _policies(
 
 
 def _initiative(
-    item: Initiative, chapter: str, area: str, rollup: InitiativeStatus, lang: Lang
+    item: Initiative, chapter: str, area_id: str, area: str, rollup: InitiativeStatus, lang: Lang
 ) -> InitiativeRow:
-    """One initiative's row of section 2 and the 別紙."""
+    """One initiative's row of the 別紙 (and its count, change or gap in section 2)."""
     return InitiativeRow(
         id=item.id,
         number=item.number,
         chapter=chapter,
+        area_id=area_id,
         area=area,
         subitem=item.subitem,
         group=item.group,

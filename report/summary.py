@@ -10,11 +10,10 @@ import pandas as pd
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
-from indicators.trend import period_text
 from kernel.vocabulary import Lang, status_label
 from report import method
 from report.model import AlertRow, AttentionRow, Counts, CoverageRow, MismatchRow, Summary
-from report.words import named, num, word
+from report.words import named, num, period, word
 
 
 def row_counts(row: Row) -> Counts:
@@ -120,7 +119,7 @@ def attention_rows(result: Evaluation, lang: Lang) -> list[AttentionRow]:
         head = result.headlines[ind.id]
         if not head.late:
             continue
-        periods = "、".join(period_text(ind, p) for p in head.missing[:3])
+        periods = word("number_sep", lang).join(period(ind, p, lang) for p in head.missing[:3])
         if len(head.missing) > 3:
             periods += f" (+{len(head.missing) - 3})"
         name = named(ind.name, ind.name_en, lang)
