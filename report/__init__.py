@@ -23,6 +23,13 @@ from warehouse import Warehouse
 Format = Literal["pdf", "html", "xlsx", "md"]
 # In the order a reader would choose them: the dashboard offers the first by default.
 FORMATS: tuple[Format, ...] = ("pdf", "html", "xlsx", "md")
+# What the formats are called where a reader chooses one (the same in both languages).
+FORMAT_NAMES: dict[str, str] = {
+    "pdf": "PDF (A4)",
+    "html": "HTML",
+    "xlsx": "Excel (A4)",
+    "md": "Markdown",
+}
 MEDIA_TYPES: dict[str, str] = {
     "pdf": "application/pdf",
     "md": "text/markdown; charset=utf-8",
@@ -32,6 +39,7 @@ MEDIA_TYPES: dict[str, str] = {
 
 __all__ = [
     "FORMATS",
+    "FORMAT_NAMES",
     "MEDIA_TYPES",
     "Format",
     "ReportData",

@@ -76,39 +76,25 @@ def _results(data: ReportData) -> list[str]:
 
 
 def _area(data: ReportData, area: AreaSection) -> list[str]:
+    """An area as the HTML's card: its counts, where its initiatives are listed (the 別紙),
+    its changed initiatives with their reasons, those still without an indicator, and then
+    its indicators."""
     out = [f"**{data.t('initiatives_count')}**", ""]
     if area.counts is None or not area.initiatives:
         return [*out, data.t("no_items"), ""]
     out += table(_count_header(data), [_counts(area.counts)], right=4)
-    out += [f"**{data.t('area_initiatives')}**", ""]
-    header = [data.t(k) for k in ("number", "content", "result", "indicator_status")]
-    rows = [
-        (
-            md(i.number or "—"),
-            md(i.text),
-            i.result,
-            i.indicator_label + (" ※" if i.inconsistent else ""),
-        )
-        for i in area.initiatives
-    ]
-    out += table(header, rows)
-    if any(i.inconsistent for i in area.initiatives):
-        out += [data.t("inconsistent"), ""]
+    out += [f"**{data.t('area_initiatives')}**", "", md(data.area_listed(area)), ""]
     out += [f"**{data.t('changed_items')}**", ""]
     if not area.changed:
         out += [f"- {data.t('none')}"]
     for item in area.changed:
-        out += [f"- {md(item.text)}", f"  {data.t('reason')} {md(item.reason)}"]
-    out += ["", f"**{data.t('area_indicators')}**", ""]
-    if area.indicators:
-        out += _indicators(data, area.indicators)
-    else:
-        out += [data.t("no_area_indicators"), ""]
-    out += [f"**{data.t('without_indicator')}**", ""]
-    out += [f"- {md(i.number or '—')} {md(i.text)}" for i in area.uncovered] or [
-        f"- {data.t('none')}"
-    ]
-    return [*out, ""]
+        out += [f"- {md(item.number or '—')} {md(item.text)}"]
+        out += [f"  {data.t('reason')} {md(item.reason)}"]
+    out += [""]
+    if not area.indicators:
+        return [*out, f"**{data.t('area_indicators')}**", "", data.t("no_area_indicators"), ""]
+    out += [f"**{data.t('without_indicator')}**", "", md(data.area_gaps(area)), ""]
+    return [*out, f"**{data.t('area_indicators')}**", "", *_indicators(data, area.indicators)]
 
 
 def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
@@ -188,12 +174,14 @@ def _attention(data: ReportData) -> list[str]:
 
 
 def _appendix(data: ReportData) -> list[str]:
+    """The 別紙: the one full list of the initiatives, with their results and indicators."""
     out = [f"## {data.t('s4')}", ""]
-    header = [
-        data.t(k) for k in ("chapter", "section", "subsection", "number", "content", "result")
-    ]
+    keys = ("chapter", "section", "subsection", "number", "content", "result", "indicator_status")
     rows = [
-        (md(x.chapter), md(x.area), md(x.subitem), md(x.number), md(x.text), x.result)
+        (md(x.chapter), md(x.area), md(x.subitem), md(x.number), md(x.text), x.result, x.indicator)
         for x in appendix_lines(data)
     ]
-    return out + table(header, rows)
+    out += table([data.t(k) for k in keys], rows)
+    if any(i.inconsistent for i in data.initiatives):
+        out += [data.t("inconsistent"), ""]
+    return out
