@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from access.roles import Actor
 from kernel.private import private_umask
-from ui import auth, data
+from ui import auth, data, state
 from ui.frames import owner_names
-from ui.state import sidebar
 from ui.text import t
 
-private_umask()  # what the dashboard writes (uploads, users.json) is private to its user
-st.set_page_config(page_title="shihyo 指標", page_icon=":material/flag:", layout="wide")
+ICON = Path(__file__).resolve().parent / "ui" / "assets" / "shihyo.png"  # served by us, no CDN
 
-lang, _ = sidebar()
+private_umask()  # what the dashboard writes (uploads, users.json) is private to its user
+st.set_page_config(page_title="shihyo 指標", page_icon=str(ICON), layout="wide")
+
+lang = state.language_switch()  # before sign-in too; the as-of day only once signed in
 PAGES = [
     ("views/goals.py", "page_goals", "goals", ":material/flag:"),
     ("views/indicator.py", "page_indicator", "indicator", ":material/show_chart:"),
@@ -26,6 +29,12 @@ PAGES = [
 ADMIN_PAGES = [("views/audit.py", "page_audit", "audit", ":material/policy:")]
 
 actor: Actor | None = auth.require_sign_in(lang) if data.ready(lang) else None
+auth.set_cookie_in_browser()
+if actor is not None and auth.must_change(actor):
+    auth.forced_change(actor, lang)
+    st.stop()
+if actor is not None:
+    state.as_of_picker(lang)
 # Signed out, every page is registered but hidden, so that a deep link such as
 # /indicator?id=… keeps its path and parameters through the sign-in.
 shown = PAGES + ADMIN_PAGES if actor is None or actor.is_admin else PAGES
@@ -41,6 +50,7 @@ navigation = st.navigation(
 def _signed_in_page(who: Actor) -> None:
     """The user's box in the sidebar, then the chosen page."""
     auth.sidebar_user(who, owner_names(data.catalog(data.key()), lang), lang)
+    auth.notice(lang)
     navigation.run()
 
 

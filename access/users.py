@@ -67,6 +67,7 @@ class User:
     password_hash: str
     disabled: bool = False
     updated_at: str = field(default="")
+    must_change: bool = False  # the password was given to them (the first admin's): change it
 
     def actor(self) -> Actor:
         return Actor(self.name, self.role, self.sections)
@@ -128,10 +129,17 @@ class UserStore:
             return self._read().get(name)
 
     def add(
-        self, name: str, password: str | None, role: Role, sections: list[str], now: dt.datetime
+        self,
+        name: str,
+        password: str | None,
+        role: Role,
+        sections: list[str],
+        now: dt.datetime,
+        must_change: bool = False,
     ) -> User:
         """Add a user; without a password (None) only the organisation's identity provider
-        (OIDC) signs them in, never the local form."""
+        (OIDC) signs them in, never the local form; `must_change`: the password was handed
+        to them and they change it at their first sign-in."""
         if role not in ROLES:
             raise UserError(f"role must be one of {', '.join(ROLES)}")
         if role == "owner" and not sections:
@@ -149,15 +157,22 @@ class UserStore:
                 tuple(sections),
                 HASHER.hash(password) if password is not None else "",
                 updated_at=now.isoformat(),
+                must_change=must_change,
             )
             return users[name]
 
-    def set_password(self, name: str, password: str, now: dt.datetime) -> User:
+    def set_password(
+        self, name: str, password: str, now: dt.datetime, must_change: bool = False
+    ) -> User:
+        """Set a user's password; `must_change` when an administrator set it for them."""
         _check_password(password)
         with self._editing() as users:
             user = self._existing(users, name)
             users[name] = replace(
-                user, password_hash=HASHER.hash(password), updated_at=now.isoformat()
+                user,
+                password_hash=HASHER.hash(password),
+                updated_at=now.isoformat(),
+                must_change=must_change,
             )
         self.throttle.clear(name, now)
         return users[name]

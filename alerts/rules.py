@@ -7,12 +7,11 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from indicators import display
 from indicators.catalog import Catalog, Indicator
 from indicators.coverage import covered_initiatives
 from indicators.evaluation import Evaluation
 from indicators.status import TargetStatus
-from indicators.trend import period_text
-from kernel.formatting import number
 from kernel.vocabulary import Lang, rule_label, word
 
 TARGET_RULES = ("missed", "off_track", "at_risk")
@@ -35,10 +34,19 @@ class Condition:
     details: dict = field(default_factory=dict, compare=False)
 
 
-def _target_condition(rule: str, ind, status: TargetStatus) -> Condition:
-    unit, unit_en = ind.unit, ind.unit_en
-    actual, expected = number(status.actual), number(status.expected)
-    target = f"{number(status.target_value)}{unit}（{status.target_date}まで）"
+def _target_condition(rule: str, ind: Indicator, status: TargetStatus) -> Condition:
+    def text(lang: Lang) -> tuple[str, str, str, str]:
+        goal = display.target(ind, status.target_id, lang)
+        by = display.day(status.target_date, lang)
+        return (
+            goal,
+            by,
+            display.figure(ind, status.actual, lang),
+            display.figure(ind, status.expected, lang),
+        )
+
+    goal, by, actual, expected = text(Lang.ja)
+    goal_en, by_en, actual_en, expected_en = text(Lang.en)
     words = (rule_label(rule, Lang.ja, icon=False), rule_label(rule, Lang.en, icon=False))
     return Condition(
         key=f"{rule}|{ind.id}|{status.target_id}",
@@ -46,11 +54,10 @@ def _target_condition(rule: str, ind, status: TargetStatus) -> Condition:
         recipient=ind.owner,
         indicator_id=ind.id,
         target_id=status.target_id,
-        summary=f"{ind.name}: {words[0]}。目標 {target}、実績 {actual}{unit}"
-        f"（想定 {expected}{unit}）",
-        summary_en=f"{ind.name_en}: {words[1]}. Target {number(status.target_value)} {unit_en} "
-        f"by {status.target_date}, actual {actual} {unit_en} "
-        f"(expected {expected} {unit_en})",
+        summary=f"{ind.name}: {words[0]}。目標 {goal}（{by}まで）、"
+        f"実績 {actual}（想定 {expected}）",
+        summary_en=f"{ind.name_en}: {words[1]}. Target {goal_en} by {by_en}, "
+        f"actual {actual_en} (expected {expected_en})",
         details={
             "actual": status.actual,
             "expected": status.expected,
@@ -82,20 +89,22 @@ MISSING_NAMED = 3
 
 def _late_condition(ind: Indicator, status: TargetStatus) -> Condition:
     """The figures overdue for an indicator, naming the missing periods."""
-    names = [period_text(ind, p) for p in status.missing[:MISSING_NAMED]]
-    more = len(status.missing) - len(names)
-    ja = "、".join(names) + (f" ほか{more}期間" if more else "")
-    en = ", ".join(names) + (f" and {more} more" if more else "")
-    due = status.next_due
+    shown = status.missing[:MISSING_NAMED]
+    more = len(status.missing) - len(shown)
+    ja = "、".join(display.period(ind, p, Lang.ja) for p in shown)
+    ja += f" ほか{more}期間" if more else ""
+    en = ", ".join(display.period(ind, p, Lang.en) for p in shown)
+    en += f" and {more} more" if more else ""
+    due, due_en = display.day(status.next_due, Lang.ja), display.day(status.next_due, Lang.en)
     return Condition(
         key=f"late|{ind.id}|",
         rule="late",
         recipient=ind.owner,
         indicator_id=ind.id,
         summary=f"{ind.name}: {ja} の実績が届いていません（報告期限 {due}）",
-        summary_en=f"{ind.name_en}: the figures for {en} have not arrived (due {due})",
+        summary_en=f"{ind.name_en}: the figures for {en} have not arrived (due {due_en})",
         details={
-            "next_due": str(due),
+            "next_due": str(status.next_due),
             "missing_periods": [p.isoformat() for p in status.missing],
         },
     )

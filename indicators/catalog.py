@@ -103,6 +103,15 @@ class Initiative(_Model):
     note: str | None = None
     reconstructed: bool = False
 
+    @property
+    def title(self) -> str:
+        """The row in one line a reader can place: rows of a group that name only their
+        object, "(人事給与システム)", are read under the group's text."""
+        text = self.text.strip()
+        if self.group and text[:1] in "(（" and text[-1:] in ")）":
+            return f"{self.group}（{text[1:-1]}）"
+        return text
+
     @model_validator(mode="after")
     def _reason_only_for_changed(self) -> Initiative:
         if self.status == "changed" and not self.reason:
@@ -172,6 +181,11 @@ class Indicator(_Model):
     name_en: str
     unit: str = Field(min_length=1)
     unit_en: str
+    unit_en_scale: float = Field(1.0, gt=0)
+    """How many `unit_en` one `unit` is, where English counts in a larger unit: 億円 (10^8
+    yen) is 0.1 billion yen. Stored figures are always in `unit`."""
+    decimals: int = Field(0, ge=0, le=4)
+    """Decimal places figures and expectations are written with in `unit` (a count: 0)."""
     frequency: Frequency
     kind: Kind
     direction: Direction

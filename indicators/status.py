@@ -309,6 +309,10 @@ def evaluate_target(
         if status == "achieved" or point.final
         else forecast(indicator, target.value, known, trend_window, annual)
     )
+    if predicted is not None and predicted <= as_of:
+        # A trend that "reached" the goal on a day already past, while the figures have not,
+        # forecasts nothing: a date in the past is no forecast.
+        predicted = None
     return replace(
         base,
         actual=point.actual,

@@ -31,6 +31,10 @@ class Settings:
     """The address the dashboard listens on: loopback, behind a TLS reverse proxy; 0.0.0.0
     for every interface, over plain HTTP (SHIHYO_DASHBOARD_ADDRESS)."""
 
+    session_max_hours: float = 12.0
+    """A dashboard session ends this many hours after it began, however active
+    (SHIHYO_SESSION_MAX_HOURS)."""
+
     max_upload_mb: float = 20.0
     """Files above this size are rejected whole, unread (SHIHYO_MAX_UPLOAD_MB)."""
 

@@ -24,6 +24,7 @@ from access.roles import (
     require_admin,
     require_uploader,
 )
+from access.sessions import Limits, SessionStore
 from access.users import UserStore
 from alerts.config import AlertConfig, load_alert_config
 from alerts.engine import AlertReport, AppriseSender, Sender, deliver
@@ -31,6 +32,7 @@ from indicators.catalog import INDICATORS_FILE, Catalog, CatalogError, load_cata
 from indicators.catalog_diff import catalog_changes
 from indicators.evaluation import Evaluation
 from kernel.clock import Clock
+from kernel.private import home_key
 from kernel.settings import Settings, load_settings
 from pipeline import (
     Checked,
@@ -499,6 +501,51 @@ class Service:
     def user_store(self) -> UserStore:
         """The local users who sign in to the dashboard ($SHIHYO_HOME/users.json)."""
         return UserStore(self.settings.home / "users.json")
+
+    def sessions(self) -> SessionStore:
+        """The dashboard's sessions, kept on the server ($SHIHYO_HOME/sessions.sqlite)."""
+        home = self.settings.home
+        limits = Limits(
+            idle=dt.timedelta(minutes=self.settings.session_minutes),
+            absolute=dt.timedelta(hours=self.settings.session_max_hours),
+        )
+        return SessionStore(home / "sessions.sqlite", home_key(home / "session.key"), limits)
+
+    def change_password(self, actor: Actor, current: str, new: str, client: str) -> None:
+        """The signed-in user changes their own password (the current one checked as a
+        sign-in is); every session of theirs ends, this one included, and it is audited.
+        SignInFailed for a wrong current password, UserError for a weak new one."""
+        store, now = self.user_store(), self.now()
+        store.authenticate(actor.name, current, now, client)
+        user = store.set_password(actor.name, new, now)
+        self.sessions().end_all(actor.name, now, "password_changed")
+        self.record(actor.name, "passwd", "user", actor.name, None, user.public())
+
+    def set_password(self, actor: Actor, name: str, password: str, stated_by: str | None) -> None:
+        """An administrator sets a user's password (the user changes it at the next sign-in);
+        the user's sessions end; audited."""
+        require_admin(actor, "パスワードの設定", "set a user's password")
+        store, now = self.user_store(), self.now()
+        user = store.set_password(name, password, now, must_change=name != actor.name)
+        self.sessions().end_all(name, now, "password_changed")
+        self.record(actor.name, "passwd", "user", name, None, user.public(), stated_by=stated_by)
+
+    def disable_user(self, actor: Actor, name: str, stated_by: str | None) -> None:
+        """An administrator disables a user: their sessions end at once; audited."""
+        require_admin(actor, "利用者の無効化", "disable a user")
+        store, now = self.user_store(), self.now()
+        before = store.get(name)
+        user = store.disable(name, now)
+        self.sessions().end_all(name, now, "account_gone")
+        self.record(
+            actor.name,
+            "disable",
+            "user",
+            name,
+            before.public() if before else None,
+            user.public(),
+            stated_by=stated_by,
+        )
 
     # ── what is handed out ────────────────────────────────────────────────────
 

@@ -30,6 +30,8 @@ from ui.template import section_template
 from ui.text import md_escape
 from warehouse import Warehouse, WarehouseBusy
 
+SIGN_IN = "shihyo 指標 — サインイン"  # the sign-in page's title
+
 APP = str(REPO / "app.py")
 SCHEDULE = REPO / "data" / "sample" / "synthetic_sends.csv"
 HEADER = "indicator_id,period,value,org_unit,note\n"
@@ -270,8 +272,9 @@ def test_the_template_lists_a_sections_indicators_for_excel() -> None:
     data = section_template(catalog, "zeimu-shido", dt.date(2026, 11, 29))
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    assert lines[0] == "indicator_id,period,value,org_unit,note"
-    assert lines[1].startswith("etax_payments,2026-10,,,電子納税件数")
+    header = lines.index("indicator_id,period,value,org_unit,note")
+    assert "# etax_payments: 電子納税件数（単位: 件）" in lines[:header]
+    assert lines[header + 1] == "etax_payments,2026-10,,,"
 
 
 def test_markdown_escaping_keeps_text_literal() -> None:
@@ -331,7 +334,7 @@ def test_sign_in_through_the_form_keeps_the_deep_link(app_home: Path) -> None:
     at.query_params["id"] = "tablets_deployed"
     at.run()
     at.switch_page("views/indicator.py").run()  # as /indicator?id=… arrives from a link
-    assert at.title[0].value == "サインイン"
+    assert at.title[0].value == SIGN_IN
     assert not at.dataframe  # nothing of the data before signing in
     at.text_input(key="sign_in_name").input("yamada")
     at.text_input(key="sign_in_password").input(USERS["yamada"][2])
@@ -340,7 +343,7 @@ def test_sign_in_through_the_form_keeps_the_deep_link(app_home: Path) -> None:
     assert at.title[0].value == "共通利用タブレット型端末の台数"
     assert md_escape("担当課（情報企画課）") in texts(at)  # the sidebar: role and section
     at.button(key="sign_out").click().run()
-    assert at.title[0].value == "サインイン"
+    assert at.title[0].value == SIGN_IN
     assert "サインアウトしました。" in [i.value for i in at.info]
 
 

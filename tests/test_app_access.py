@@ -21,6 +21,8 @@ from ui.tables import audit_table
 from ui.text import md_escape
 from warehouse import Warehouse
 
+SIGN_IN = "shihyo 指標 — サインイン"  # the sign-in page's title
+
 # The sample home with its users, as in test_app.
 template_home = test_app.template_home
 app_home = test_app.app_home
@@ -45,7 +47,7 @@ def sign_in(at: AppTest, name: str, password: str) -> AppTest:
 def form() -> AppTest:
     """The app run by nobody: the sign-in page."""
     at = AppTest.from_file(APP, default_timeout=60).run()
-    assert at.title[0].value == "サインイン"
+    assert at.title[0].value == SIGN_IN
     return at
 
 
@@ -79,7 +81,7 @@ def test_failures_hold_the_form_back_for_a_while_with_the_same_message(app_home:
         assert errors(at) == [WRONG]
     sign_in(at, "yamada", USERS["yamada"][2])  # even the right password, for a few seconds
     assert errors(at) == [WRONG]  # held back, and not told apart from a wrong password
-    assert at.title[0].value == "サインイン"
+    assert at.title[0].value == SIGN_IN
     held = UserStore(app_home / "users.json").throttle.held_until("yamada")
     assert held is not None and held - now() <= dt.timedelta(minutes=1)
 
@@ -112,7 +114,7 @@ def test_a_session_expires_after_inactivity(
     at = signed_in("yamada")
     at.session_state[auth.LAST_SEEN] = now() - dt.timedelta(minutes=481)
     at.run()
-    assert at.title[0].value == "サインイン"
+    assert at.title[0].value == SIGN_IN
     assert "480 分間操作がなかったため" in at.info[0].value
     assert auth.ACTOR not in at.session_state
 
@@ -130,7 +132,7 @@ def test_a_user_disabled_meanwhile_is_signed_out_at_once(app_home: Path) -> None
     assert at.title[0].value == "目標ダッシュボード"
     UserStore(app_home / "users.json").disable("kanbu", now())
     at.run()
-    assert at.title[0].value == "サインイン"
+    assert at.title[0].value == SIGN_IN
     assert "無効になったか削除された" in at.info[0].value
 
 

@@ -152,12 +152,15 @@ def test_sign_in_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -
     dialogs: list[str] = []
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": WIDTH, "height": 900})
+        # One browser profile: its tabs share the session cookie, as a user's tabs do.
+        context = browser.new_context(viewport={"width": WIDTH, "height": 900})
+        page = context.new_page()
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         try:
             page.goto(f"{server}/")
-            _settle(page, "指標モニタリングを利用するにはサインインしてください。")
+            _settle(page, "電子化全開宣言行動計画の目標と指標のモニタリングです。")
             assert not page.locator("[data-testid=stDataFrame]").count()
+            assert not page.get_by_text("基準日 / As of").count()  # no as-of before sign-in
             _shoot(page, "0-sign-in")
             _sign_in(page, OWNER[0], "not-the-password")
             _settle(page, "名前またはパスワードが違います")
@@ -166,12 +169,24 @@ def test_sign_in_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -
             # A deep link, as an alert's link arrives: signed in, the page and its
             # parameters are kept.
             page.goto(f"{server}/indicator?id=wifi_access_points&lang=en")
-            _settle(page, "Sign in to use KPI monitoring.")
+            _settle(page, "Please sign in.")
             _sign_in(page, *OWNER, label="Sign in")
             _settle(page, "Figures and targets")
             title = page.locator("h1").first.inner_text()
             assert title == "Public Wi-Fi access points at prefectural facilities"
             assert "id=wifi_access_points" in page.url and "lang=en" in page.url
+
+            # The sign-in lasts: a reload, a new tab, and a link from an alert message.
+            page.reload()
+            _settle(page, "Figures and targets")
+            assert not page.get_by_label("Password", exact=True).count()
+            tab = context.new_page()
+            tab.goto(f"{server}/indicator?id=etax_payments")  # as a message's link reads
+            _settle(tab, "推移と目標")
+            assert tab.locator("h1").first.inner_text() == "電子納税件数"
+            cookie = next(c for c in context.cookies() if c["name"] == "shihyo_session")
+            assert cookie["sameSite"] == "Lax" and cookie["secure"]  # loopback counts as secure
+            tab.close()
             page.get_by_role("radio", name="日本語").click()
             _settle(page, "推移と目標")
 
@@ -211,6 +226,8 @@ def test_sign_in_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -
 
             page.get_by_role("button", name="サインアウト").click()
             _settle(page, "サインアウトしました。")
+            page.reload()  # signed out for good: the cookie no longer opens a session
+            _settle(page, "サインインしてください。")
             _sign_in(page, "kanri", USERS["kanri"][2])
             _settle(page, "取込の記録")  # back where the owner left, now as the admin
             _go(page, "監査ログ", "件の記録")

@@ -356,11 +356,18 @@ def test_template_round_trip(settings: Settings, catalog: Catalog) -> None:
     # the newest period each can send: October; FY2026's count as of April; FY2025's total
     assert [r[1] for r in rows[:5]] == ["2026-10", "2026-10", "FY2026", "FY2026", "FY2025"]
     data = template_csv(catalog, owner="joho-kikaku", as_of=TODAY)
-    assert data.startswith(b"\xef\xbb\xbfindicator_id,period,value,org_unit,note")
+    assert data.startswith(b"\xef\xbb\xbf# ")  # help above the header, skipped by the reader
+    lines = data.decode("utf-8-sig").splitlines()
+    header = lines.index("indicator_id,period,value,org_unit,note")
+    assert all(line.startswith("# ") for line in lines[:header])
+    assert any(line.startswith("# system_count: ") for line in lines[:header])
+    assert all(line.endswith(",,,") for line in lines[header + 1 :])  # the notes are empty
     filled = data.decode("utf-8-sig").replace("2026-10,,", "2026-10,700,", 1)
     result = load(settings, drop(settings, "filled.csv", filled))
     assert result.rows_accepted == 1  # the one filled in; the empty ones say why
     assert all("空" in e.reason for e in result.errors)
+    stored = open_warehouse(settings).figures(rows[0][0])
+    assert stored["note"].fillna("").tolist() == [""]  # no indicator name as the note
 
 
 def test_the_warehouse_is_asked_for_each_key_once_with_the_same_answer(

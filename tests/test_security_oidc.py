@@ -61,6 +61,6 @@ def test_the_dashboard_refuses_an_unverified_address_of_an_administrator(app_hom
         {"is_logged_in": True, "email": "Kanri@Example.lg.jp", "email_verified": False}
     )
     assert errors(at) == [NOT_REGISTERED]  # the old code signed this in as the administrator
-    assert at.title[0].value == "サインイン" and not at.dataframe
+    assert at.title[0].value == "shihyo 指標 — サインイン" and not at.dataframe
     at = oidc({"is_logged_in": True, "email": "Kanri@Example.lg.jp", "email_verified": True})
     assert at.title[0].value == "目標ダッシュボード"

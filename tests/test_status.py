@@ -460,6 +460,15 @@ def test_forecast_of_a_flow_fits_complete_year_totals() -> None:
     assert result.forecast_date == D(2026, 3, 31)
 
 
+def test_a_crossing_already_past_is_no_forecast() -> None:
+    """1000, 1056, 1118, 1178 from January to April reach 1300 on 2026-06-30 by the line; on
+    2026-08-15, with no figure since April, that day is past and nothing is forecast."""
+    indicator = make("stock", "higher", 900, 1300, baseline_date=D(2025, 12, 31))
+    figures = monthly(D(2026, 1, 1), LINE_UP)
+    assert judge(indicator, figures, D(2026, 6, 29)).forecast_date == D(2026, 6, 30)
+    assert judge(indicator, figures, D(2026, 8, 15)).forecast_date is None
+
+
 def test_crossing_date_is_exact_far_from_the_epoch() -> None:
     points = [(D(2100, 1, 1), 0.0), (D(2100, 1, 11), 1.0), (D(2100, 1, 21), 2.0)]
     assert crossing_date(points, 10.0, "higher") == D(2100, 4, 11)

@@ -9,7 +9,9 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from indicators import display
 from indicators.catalog import Indicator, Target
+from indicators.periods import FISCAL_YEAR_START_MONTH, fiscal_year_of
 from indicators.status import SEVERITY, TargetStatus, glide
 from indicators.trend import (
     fiscal_year_end,
@@ -19,9 +21,8 @@ from indicators.trend import (
     shift_period,
 )
 from kernel.vocabulary import Lang, status_label
-from ui.frames import fmt
 from ui.status import color_scale
-from ui.text import pick, t
+from ui.text import t
 
 SERIES_COLOR = "#0B3D91"
 PATH_COLOR = "#6B6B6B"
@@ -93,7 +94,7 @@ def _paths(indicator: Indicator) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["target", "day", "value", "low", "high"])
 
 
-def _forecasts(statuses: Sequence[TargetStatus], series: pd.DataFrame) -> pd.DataFrame:
+def _forecasts(statuses: Sequence[TargetStatus], series: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """Dashed lines from the last figure to where the trend meets each target."""
     if series.empty:
         return pd.DataFrame(columns=["target", "day", "value", "when"])
@@ -108,12 +109,38 @@ def _forecasts(statuses: Sequence[TargetStatus], series: pd.DataFrame) -> pd.Dat
         if end_day > horizon:  # clip the line, keeping its slope
             share = (horizon - start_day).days / (end_day - start_day).days
             end_day, end_value = horizon, start_value + (end_value - start_value) * share
-        when = s.forecast_date.isoformat()
+        when = display.month(s.forecast_date, lang)
         rows += [
             {"target": s.target_id, "day": start_day, "value": start_value, "when": when},
             {"target": s.target_id, "day": end_day, "value": end_value, "when": when},
         ]
     return pd.DataFrame(rows, columns=["target", "day", "value", "when"])
+
+
+def _period_of_point(indicator: Indicator, day: dt.date, lang: Lang) -> str:
+    """The period a drawn point stands for: a fiscal year's total, or the indicator's period."""
+    if annual(indicator):
+        return display.fiscal_year(day.year - 1, lang)  # drawn on 31 March
+    return display.period(indicator, day, lang)
+
+
+def _time_axis(
+    indicator: Indicator, series: pd.DataFrame, paths: pd.DataFrame, lang: Lang
+) -> alt.Axis:
+    """Months for monthly and quarterly figures; fiscal years, ticked on 1 April, for yearly
+    ones, so that no label names a calendar year the figures do not count by."""
+    if indicator.frequency != "fiscal_year" and not annual(indicator):
+        return alt.Axis(format="%Y-%m", labelAngle=0)
+    days = [indicator.baseline.date, *series["day"], *paths["day"]]
+    days += [x.due for x in indicator.targets]
+    first, last = fiscal_year_of(min(days)), fiscal_year_of(max(days))
+    step = max(1, (last - first + 1) // 8)  # at most about eight labels
+    ticks = [
+        alt.DateTime(year=y, month=FISCAL_YEAR_START_MONTH, date=1)
+        for y in range(first, last + 2, step)
+    ]
+    label = "year(datum.value) + '年度'" if lang is Lang.ja else "'FY' + year(datum.value)"
+    return alt.Axis(values=ticks, labelExpr=label, labelAngle=0)
 
 
 def indicator_chart(
@@ -124,27 +151,42 @@ def indicator_chart(
     lang: Lang,
 ) -> alt.LayerChart:
     """The series with its targets (points), paths, tolerance band and forecasts."""
-    unit = pick(lang, indicator.unit, indicator.unit_en)
+    unit = display.unit(indicator, lang)
+    factor = display.scale(indicator, lang)  # English may count in a larger unit
     series = series_points(indicator, totals)
-    series["label"] = [fmt(v, unit) for v in series["value"]]
+    series["label"] = [display.figure(indicator, v, lang) for v in series["value"]]
+    series["period"] = [_period_of_point(indicator, d, lang) for d in series["day"]]
+    series["value"] = series["value"] * factor
     paths = _paths(indicator)
-    forecasts = _forecasts(statuses, series)
+    paths[["value", "low", "high"]] = paths[["value", "low", "high"]] * factor
+    forecasts = _forecasts(statuses, series, lang)
     by_id = {s.target_id: s for s in statuses}
     present = [c for c in SEVERITY if any(s.status == c for s in statuses if s.target_id)]
     targets = pd.DataFrame(
         [
             {
                 "day": x.due,
-                "value": x.value,
+                "value": x.value * factor,
                 "status": status_label(by_id[x.id].status, lang) if x.id in by_id else "",
-                "label": fmt(x.value) + ("*" if x.illustrative else ""),
+                "label": display.target(indicator, x.id, lang),
+                "period": display.day(x.due, lang),
             }
             for x in indicator.targets
         ],
-        columns=["day", "value", "status", "label"],
+        columns=["day", "value", "status", "label", "period"],
     )
-    baseline = pd.DataFrame([{"day": indicator.baseline.date, "value": indicator.baseline.value}])
-    x = alt.X("day:T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0))
+    base = indicator.baseline
+    baseline = pd.DataFrame(
+        [
+            {
+                "day": base.date,
+                "value": base.value * factor,
+                "label": display.figure(indicator, base.value, lang),
+                "period": display.day(base.date, lang),
+            }
+        ]
+    )
+    x = alt.X("day:T", title=None, axis=_time_axis(indicator, series, paths, lang))
     # The unit reads across, above the axis: a rotated Japanese title reads sideways.
     y = alt.Y(
         "value:Q",
@@ -153,8 +195,8 @@ def indicator_chart(
         axis=alt.Axis(titleAngle=0, titleAnchor="end", titleAlign="right", titleY=-12, titleX=0),
     )
     value_tip = [
-        alt.Tooltip("day:T", title=t("period", lang), format="%Y-%m-%d"),
-        alt.Tooltip("value:Q", title=t("value", lang), format=",.2~f"),
+        alt.Tooltip("period:N", title=t("period", lang)),
+        alt.Tooltip("label:N", title=t("value", lang)),
     ]
     layers = [
         alt.Chart(paths)
@@ -196,7 +238,11 @@ def indicator_chart(
                 if present
                 else None,
             ),
-            tooltip=[*value_tip, alt.Tooltip("status:N", title=t("status", lang))],
+            tooltip=[
+                alt.Tooltip("period:N", title=t("due", lang)),
+                alt.Tooltip("label:N", title=t("target", lang)),
+                alt.Tooltip("status:N", title=t("status", lang)),
+            ],
         ),
         alt.Chart(targets)
         .mark_text(dy=-16, fontSize=12, fontWeight="bold", color="#111111")

@@ -8,12 +8,12 @@ from collections.abc import Collection
 
 import pandas as pd
 
+from indicators import display
 from indicators.catalog import Catalog, Indicator
 from indicators.coverage import Coverage
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
 from indicators.status import TargetStatus
-from indicators.trend import period_text
 from kernel.formatting import number
 from kernel.vocabulary import Lang, status_label
 from ui.status import severity_rank
@@ -101,8 +101,11 @@ def area_frame(summary: PlanSummary, lang: Lang, policy_id: str | None) -> pd.Da
     return pd.DataFrame(rows)
 
 
-def _target_text(value: float | None, unit: str, mark: str, due: dt.date | None) -> str:
-    return "–" if value is None else f"{fmt(value, unit)}{mark} ({fmt_day(due)})"
+def _target_text(indicator: Indicator, status: TargetStatus, lang: Lang) -> str:
+    if status.target_value is None:
+        return "–"
+    due = display.day(status.target_date, lang)
+    return f"{display.target(indicator, status.target_id, lang)} ({due})"
 
 
 def targets_frame(
@@ -115,10 +118,7 @@ def targets_frame(
     for ind in result.catalog.indicators:
         if ind.id not in indicator_ids:
             continue
-        unit = pick(lang, ind.unit, ind.unit_en)
         for s in result.target_statuses([ind.id]):
-            target = next((x for x in ind.targets if x.id == s.target_id), None)
-            mark = "*" if target is not None and target.illustrative else ""
             # What a reader acts on comes first; the list must fit a laptop screen.
             records.append(
                 {
@@ -130,10 +130,13 @@ def targets_frame(
                     t("late_column", lang): late_text(ind, s, lang),
                     t("indicator", lang): pick(lang, ind.name, ind.name_en),
                     t("open", lang): link[ind.id],
-                    t("actual_vs_expected", lang): f"{fmt(s.actual)} / {fmt(s.expected, unit)}",
+                    t("actual_vs_expected", lang): (
+                        f"{display.value(ind, s.actual, lang)}"
+                        f" / {display.figure(ind, s.expected, lang)}"
+                    ),
                     t("gap", lang): fmt_gap(s.gap),
-                    t("target_due", lang): _target_text(s.target_value, unit, mark, s.target_date),
-                    t("forecast", lang): fmt_day(s.forecast_date),
+                    t("target_due", lang): _target_text(ind, s, lang),
+                    t("forecast", lang): display.month(s.forecast_date, lang),
                     t("owner", lang): owners.get(ind.owner, ind.owner),
                 }
             )
@@ -150,7 +153,7 @@ def late_text(indicator: Indicator, status: TargetStatus, lang: Lang) -> str:
     none is."""
     if not status.late:
         return ""
-    names = [period_text(indicator, p) for p in status.missing[:3]]
+    names = [display.period(indicator, p, lang) for p in status.missing[:3]]
     more = len(status.missing) - len(names)
     listed = ", ".join(names) + (f" (+{more})" if more else "")
     return t("missing_text", lang, periods=listed)

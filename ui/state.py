@@ -42,8 +42,8 @@ def to_url(param: str, widget: str | None = None, default: str | None = None) ->
         st.query_params[param] = value
 
 
-def sidebar() -> tuple[Lang, dt.date]:
-    """Draw the language switch and the as-of day in the sidebar; return both."""
+def language_switch() -> Lang:
+    """Draw the language switch in the sidebar (before sign-in too); the language chosen."""
     # Kept by hand in ?lang=ja|en: a widget bound to the URL would write the shown name there.
     synced_choice("lang", list(_LANG_NAMES))
     with st.sidebar:
@@ -58,6 +58,12 @@ def sidebar() -> tuple[Lang, dt.date]:
         )
         lang = Lang(choice or Lang.ja.value)
         to_url("lang", default=Lang.ja.value)
+    return lang
+
+
+def as_of_picker(lang: Lang) -> dt.date:
+    """Draw the as-of day in the sidebar (once signed in); the day chosen."""
+    with st.sidebar:
         # Bound to ?as_of=2025-03-31 (ISO), so that a link replays the same day.
         day = st.date_input(
             t("as_of_input", lang),
@@ -70,7 +76,7 @@ def sidebar() -> tuple[Lang, dt.date]:
     as_of = day if isinstance(day, dt.date) else today()
     if as_of != today():
         st.sidebar.info(t("replay", lang, day=as_of.isoformat()))
-    return lang, as_of
+    return as_of
 
 
 def lang() -> Lang:

@@ -7,11 +7,11 @@ import json
 
 import pandas as pd
 
-from indicators import trend
+from indicators import display
 from indicators.catalog import Catalog, Indicator
 from indicators.evaluation import Evaluation
 from kernel.vocabulary import Lang, rule_label, status_label
-from ui.frames import fmt, owner_names, section_names, times
+from ui.frames import fmt_gap, owner_names, section_names, times
 from ui.status import alert_color, alert_rank, plan_label
 from ui.text import pick, t
 
@@ -24,10 +24,15 @@ def _blank_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(**{c: frame[c].astype(object).fillna("") for c in _TEXT_COLUMNS})
 
 
-def period_text(indicator: Indicator, value: object) -> str:
-    """A period as senders write it: 2026-10, FY2025 or FY2026Q2."""
+def period_label(indicator: Indicator, value: object, lang: Lang) -> str:
+    """A period for reading: 2026年10月, 2025年度 (Oct 2026, FY2025)."""
     day = value.date() if isinstance(value, pd.Timestamp) else value
-    return trend.period_text(indicator, day)  # type: ignore[arg-type]
+    return display.period(indicator, day, lang)  # type: ignore[arg-type]
+
+
+def value_header(indicator: Indicator, lang: Lang) -> str:
+    """The figures' column, named with the unit they are shown in."""
+    return f"{t('value', lang)} ({display.unit(indicator, lang)})"
 
 
 def figures_table(
@@ -42,9 +47,9 @@ def figures_table(
     merged = _blank_text(merged.sort_values(["period", "org_unit"], ascending=[False, True]))
     return pd.DataFrame(
         {
-            t("period", lang): [period_text(indicator, p) for p in merged["period"]],
+            t("period", lang): [period_label(indicator, p, lang) for p in merged["period"]],
             t("org_unit", lang): merged["org_unit"],
-            t("value", lang): merged["value"],
+            value_header(indicator, lang): merged["value"] * display.scale(indicator, lang),
             t("revision", lang): merged["revision"],
             t("note", lang): merged["note"],
             t("recorded_at", lang): times(merged["recorded_at"]),
@@ -64,10 +69,10 @@ def revisions_table(
     )
     return pd.DataFrame(
         {
-            t("period", lang): [period_text(indicator, p) for p in ordered["period"]],
+            t("period", lang): [period_label(indicator, p, lang) for p in ordered["period"]],
             t("org_unit", lang): ordered["org_unit"],
             t("revision", lang): ordered["revision"],
-            t("value", lang): ordered["value"],
+            value_header(indicator, lang): ordered["value"] * display.scale(indicator, lang),
             t("note", lang): ordered["note"],
             t("recorded_at", lang): times(ordered["recorded_at"]),
             t("superseded_at", lang): times(ordered["superseded_at"]),
@@ -82,23 +87,20 @@ def target_table(
     result: Evaluation, indicator: Indicator, lang: Lang
 ) -> tuple[pd.DataFrame, pd.Series]:
     """One line per target of the indicator, with its status; and the status codes."""
-    unit = pick(lang, indicator.unit, indicator.unit_en)
     rows, codes = [], []
     for s in result.targets[indicator.id]:
-        target = next((x for x in indicator.targets if x.id == s.target_id), None)
-        mark = "*" if target is not None and target.illustrative else ""
         codes.append(s.status)
         rows.append(
             {
                 t("status", lang): status_label(s.status, lang),
-                t("target", lang): fmt(s.target_value, unit) + mark,
-                t("due", lang): s.target_date.isoformat() if s.target_date else "–",
-                t("actual", lang): fmt(s.actual, unit),
-                t("expected", lang): fmt(s.expected, unit),
-                t("gap", lang): "–" if s.gap is None else f"{s.gap:+.1%}",
-                t("last_period", lang): s.last_period.isoformat() if s.last_period else "–",
-                t("next_due", lang): s.next_due.isoformat() if s.next_due else "–",
-                t("forecast", lang): s.forecast_date.isoformat() if s.forecast_date else "–",
+                t("target", lang): display.target(indicator, s.target_id, lang),
+                t("due", lang): display.day(s.target_date, lang),
+                t("actual", lang): display.figure(indicator, s.actual, lang),
+                t("expected", lang): display.figure(indicator, s.expected, lang),
+                t("gap", lang): fmt_gap(s.gap),
+                t("last_period", lang): display.period(indicator, s.last_period, lang),
+                t("next_due", lang): display.day(s.next_due, lang),
+                t("forecast", lang): display.month(s.forecast_date, lang),
             }
         )
     return pd.DataFrame(rows), pd.Series(codes, dtype=str)
@@ -252,3 +254,41 @@ def audit_table(trail: pd.DataFrame, lang: Lang, seconds: bool = False) -> pd.Da
             values = values.astype(object).fillna("")
         table[t("audit_actor" if column == "actor" else column, lang)] = values
     return table
+
+
+def initiatives_table(result: Evaluation, lang: Lang) -> pd.DataFrame:
+    """Every initiative in the plan's order, one line each: its number, area, what it is, its
+    status in the plan and by its indicators, and the indicators' names. The columns
+    "id", "policy" and "search" are for the page, not for reading."""
+    catalog = result.catalog
+    rollup = {i.initiative_id: i for i in result.initiatives}
+    names = {ind.id: pick(lang, ind.name, ind.name_en) for ind in catalog.indicators}
+    areas = {item.id: (policy, item) for policy, item in catalog.areas()}
+    place = {
+        area.id: (policy.seq, area.seq) for policy in catalog.policies for area in policy.areas
+    }
+    rows = []
+    for order, item in enumerate(catalog.initiatives):
+        policy, area = areas[item.area]
+        status = rollup[item.id]
+        title = item.title + (t("reconstructed_mark", lang) if item.reconstructed else "")
+        linked = " / ".join(names[i] for i in status.indicator_ids)
+        rows.append(
+            {
+                "id": item.id,
+                "policy": policy.id,
+                "_order": (*place[item.area], order),
+                "search": " ".join(
+                    filter(None, [item.number, item.title, item.subitem, item.note, linked])
+                ).casefold(),
+                t("number", lang): item.number or "–",
+                t("area", lang): pick(lang, area.name, area.name_en),
+                t("initiative", lang): title,
+                t("plan_status", lang): plan_label(item.status, lang),
+                t("indicator_status", lang): status_label(status.status, lang)
+                + (" ⚠" if status.inconsistent else ""),
+                t("indicators", lang): linked,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    return frame.sort_values("_order", kind="stable").drop(columns="_order")

@@ -2,30 +2,39 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import streamlit as st
 
+from indicators import display
 from indicators.catalog import Indicator
 from kernel.vocabulary import Lang
 from ui import data, state
 from ui.charts import annual, indicator_chart, org_unit_chart
 from ui.export import csv_bytes
-from ui.frames import find_indicator, fmt, indicator_choices, owner_names
+from ui.frames import find_indicator, indicator_choices, owner_names
 from ui.status import style_status
-from ui.tables import evidenced_table, figures_table, period_text, revisions_table, target_table
-from ui.text import md_escape, pick, t
+from ui.tables import (
+    evidenced_table,
+    figures_table,
+    revisions_table,
+    target_table,
+    value_header,
+)
+from ui.text import md_escape, t
 
 
 def _facts(indicator: Indicator, owner: str, lang: Lang) -> None:
-    unit = pick(lang, indicator.unit, indicator.unit_en)
     base = indicator.baseline
     facts = [
         f"{t('owner', lang)}: {owner}",
-        f"{t('unit', lang)}: {unit}",
+        f"{t('unit', lang)}: {display.unit(indicator, lang)}",
         f"{t('frequency', lang)}: {t(indicator.frequency, lang)}",
         f"{t('kind', lang)}: {t(indicator.kind, lang)}",
         f"{t('direction', lang)}: {t(indicator.direction, lang)}",
-        f"{t('baseline', lang)}: {fmt(base.value, unit)} ({base.date.isoformat()})",
+        f"{t('baseline', lang)}: {display.figure(indicator, base.value, lang)}"
+        f" ({display.day(base.date, lang)})",
     ]
     st.caption(md_escape(" · ".join(facts)))
     if indicator.description:
@@ -38,13 +47,22 @@ def _org_units(indicator: Indicator, figures: pd.DataFrame, lang: Lang) -> None:
         return
     st.subheader(t("org_units", lang))
     latest = units[units["period"] == units["period"].max()]
-    st.caption(f"{t('period', lang)}: {period_text(indicator, latest['period'].iloc[0])}")
-    unit = pick(lang, indicator.unit, indicator.unit_en)
+    newest = latest["period"].iloc[0]
+    st.caption(f"{t('period', lang)}: {display.period(indicator, _day(newest), lang)}")
+    bars = latest[["org_unit", "value"]].assign(
+        value=latest["value"] * display.scale(indicator, lang)
+    )
     left, right = st.columns([3, 2])
-    left.altair_chart(org_unit_chart(latest[["org_unit", "value"]], unit), width="stretch")
+    left.altair_chart(org_unit_chart(bars, display.unit(indicator, lang)), width="stretch")
     pivot = units.pivot_table(index="org_unit", columns="period", values="value", aggfunc="sum")
-    pivot.columns = [period_text(indicator, p) for p in pivot.columns]
-    right.dataframe(pivot.map(fmt).rename_axis(t("org_unit", lang)))
+    pivot.columns = [display.period(indicator, _day(p), lang) for p in pivot.columns]
+    shown = pivot.map(lambda v: display.value(indicator, v, lang))
+    right.dataframe(shown.rename_axis(t("org_unit", lang)))
+
+
+def _day(value: object) -> dt.date:
+    """A period cell (a Timestamp from the warehouse) as a date."""
+    return value.date() if isinstance(value, pd.Timestamp) else value  # type: ignore[return-value]
 
 
 def main() -> None:
@@ -94,7 +112,7 @@ def main() -> None:
     if figures.empty:
         st.info(t("no_figures", lang))
     else:
-        number = {t("value", lang): st.column_config.NumberColumn(format="localized")}
+        number = {value_header(indicator, lang): st.column_config.NumberColumn(format="localized")}
         st.dataframe(
             figures_table(indicator, figures, revisions, owners, lang),
             hide_index=True,

@@ -1,70 +1,57 @@
-"""取組 / Initiatives: the plan as a tree policy → area → initiative, with indicator statuses."""
+"""取組 / Initiatives: the plan's initiatives as one searchable table per policy (the tree as
+grouping), each with its status in the plan and by its indicators; a chosen row opens its
+details and links to its indicators."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from indicators.catalog import Initiative
 from indicators.evaluation import Evaluation
 from indicators.plan import plan_summary
-from indicators.status import InitiativeStatus
 from kernel.vocabulary import Lang, status_label
 from ui import data, state
-from ui.frames import indicator_choices
-from ui.status import badge, plan_badge, plan_label
+from ui.frames import fit_height, indicator_choices
+from ui.status import badge, plan_badge
+from ui.tables import initiatives_table
 from ui.text import md_escape, pick, t
 
-
-def _initiative(
-    item: Initiative,
-    rollup: InitiativeStatus,
-    names: dict[str, str],
-    result: Evaluation,
-    lang: Lang,
-) -> None:
-    """One initiative: number, plan status, text, reason, note and its indicators."""
-    number = md_escape(item.number or "–")
-    line = f"**{number}** {plan_badge(item.status, lang)} {badge(rollup.status, lang)}"
-    if rollup.inconsistent:
-        line += f" :red[**{md_escape(t('inconsistent', lang))}**]"
-    st.markdown(line)
-    st.markdown(
-        md_escape(item.text + (t("reconstructed_mark", lang) if item.reconstructed else ""))
-    )
-    if item.reconstructed:
-        st.caption(t("reconstructed_note", lang))
-    details = []
-    if item.subitem:
-        details.append(md_escape(item.subitem))
-    if item.reason:
-        details.append(f"{t('reason', lang)}: {md_escape(item.reason)}")
-    if item.note:
-        details.append(f"{t('note', lang)}: {md_escape(item.note)}")
-    if details:
-        st.caption("  \n".join(details))
-    for ind_id in rollup.indicator_ids:
-        status = result.headlines[ind_id].status
-        st.page_link(
-            "views/indicator.py",
-            label=f"{md_escape(names[ind_id])} — {t('status', lang)}: {status_label(status, lang)}",
-            icon=":material/show_chart:",
-            query_params=state.link_params(id=ind_id),
-        )
+# Columns the page uses to filter and find rows; never shown.
+_HIDDEN = ["id", "policy", "search"]
 
 
-def _area_title(
-    name: str, items: list[Initiative], rollup: dict[str, InitiativeStatus], lang: Lang
-) -> str:
-    """An area's expander title: its name, count, plan statuses and the uncovered ones."""
-    counts = " ".join(
-        f"{plan_label(s, lang)} {n}"
-        for s in ("achieved", "in_progress", "changed")
-        if (n := sum(item.status == s for item in items))
-    )
-    without = sum(not rollup[item.id].indicator_ids for item in items)
-    flag = " ⚠" if any(rollup[item.id].inconsistent for item in items) else ""
-    uncovered = f"{status_label('no_indicator', lang)} {without}"
-    return f"{md_escape(name)} ({len(items)}) — {counts} · {uncovered}{flag}"
+def _details(item: Initiative, result: Evaluation, lang: Lang) -> None:
+    """One initiative in full: statuses, text, the report's sub-heading, reason, note, and a
+    link to each indicator evidencing it."""
+    rollup = next(i for i in result.initiatives if i.initiative_id == item.id)
+    names = indicator_choices(result.catalog, lang)
+    with st.container(border=True):
+        line = f"**{md_escape(item.number or '–')}** {plan_badge(item.status, lang)} "
+        line += badge(rollup.status, lang)
+        if rollup.inconsistent:
+            line += f" :red[**{md_escape(t('inconsistent', lang))}**]"
+        st.markdown(line)
+        st.markdown(md_escape(item.title))
+        if item.reconstructed:
+            st.caption(t("reconstructed_note", lang))
+        details = [md_escape(item.subitem)] if item.subitem else []
+        if item.reason:
+            details.append(f"{t('reason', lang)}: {md_escape(item.reason)}")
+        if item.note:
+            details.append(f"{t('note', lang)}: {md_escape(item.note)}")
+        if details:
+            st.caption("  \n".join(details))
+        if not rollup.indicator_ids:
+            st.caption(t("no_indicator_yet", lang))
+        for ind_id in rollup.indicator_ids:
+            status = status_label(result.headlines[ind_id].status, lang)
+            st.page_link(
+                "views/indicator.py",
+                label=f"{md_escape(names[ind_id])} — {t('status', lang)}: {status}",
+                icon=":material/show_chart:",
+                query_params=state.link_params(id=ind_id),
+            )
 
 
 def _mismatches(result: Evaluation, lang: Lang) -> None:
@@ -88,14 +75,22 @@ def _mismatches(result: Evaluation, lang: Lang) -> None:
     )
 
 
+def _filtered(frame: pd.DataFrame, query: str, only_without: bool, lang: Lang) -> pd.DataFrame:
+    """The rows matching every word of the query (number, text, heading, note, indicator)."""
+    keep = pd.Series(True, index=frame.index)
+    for term in query.casefold().split():
+        keep &= frame["search"].str.contains(term, regex=False)
+    if only_without:
+        keep &= frame[t("indicators", lang)] == ""
+    return frame[keep]
+
+
 def main() -> None:
-    """Lay out the plan's tree of initiatives."""
+    """Lay out the plan's initiatives."""
     lang = state.lang()
     k = data.key()
     result = data.evaluation(k)
     catalog = result.catalog
-    rollup = {i.initiative_id: i for i in result.initiatives}
-    names = indicator_choices(catalog, lang)
     st.title(t("page_initiatives", lang))
 
     without = [i for i in result.initiatives if not i.indicator_ids]
@@ -110,23 +105,37 @@ def main() -> None:
     # ?without=1 (the link in the administrator's digest) opens the list of those without one.
     if "only_without" not in st.session_state:
         st.session_state["only_without"] = st.query_params.get("without") == "1"
-    only_without = st.toggle(t("only_without", lang), key="only_without")
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    query = left.text_input(
+        t("search_initiatives", lang), placeholder=t("search_placeholder", lang), key="query"
+    )
+    only_without = right.toggle(t("only_without", lang), key="only_without")
+
+    frame = _filtered(initiatives_table(result, lang), query, only_without, lang)
+    st.caption(t("initiatives_shown", lang, n=len(frame), total=len(catalog.initiatives)))
+    by_id = {item.id: item for item in catalog.initiatives}
     for policy in sorted(catalog.policies, key=lambda p: p.seq):
-        st.subheader(md_escape(pick(lang, policy.name, policy.name_en)))
-        for area in sorted(policy.areas, key=lambda a: a.seq):
-            items = [
-                item
-                for item in catalog.initiatives
-                if item.area == area.id and not (only_without and rollup[item.id].indicator_ids)
-            ]
-            if not items:
-                continue
-            flagged = any(rollup[item.id].inconsistent for item in items)
-            title = _area_title(pick(lang, area.name, area.name_en), items, rollup, lang)
-            with st.expander(title, expanded=only_without or flagged):
-                for item in items:
-                    with st.container(border=True):
-                        _initiative(item, rollup[item.id], names, result, lang)
+        rows = frame[frame["policy"] == policy.id]
+        if rows.empty:
+            continue
+        st.subheader(md_escape(f"{pick(lang, policy.name, policy.name_en)} ({len(rows)})"))
+        picked = st.dataframe(
+            rows.drop(columns=_HIDDEN),
+            hide_index=True,
+            height=min(fit_height(len(rows)), 560),
+            on_select="rerun",
+            selection_mode="single-row",
+            key=f"initiatives_{policy.id}_{lang.value}",
+            column_config={
+                t("number", lang): st.column_config.TextColumn(width="small"),
+                t("initiative", lang): st.column_config.TextColumn(width="large"),
+            },
+        )
+        chosen = picked.selection.rows if picked else []  # type: ignore[attr-defined]
+        if chosen:
+            _details(by_id[rows.iloc[chosen[0]]["id"]], result, lang)
+        else:
+            st.caption(t("choose_row_hint", lang))
 
 
 main()

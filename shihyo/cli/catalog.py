@@ -8,15 +8,16 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
+from indicators import display
 from indicators.catalog import CatalogError
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
-from kernel.formatting import number
 from kernel.vocabulary import Lang, word
 from service import WarehouseBusy
 from shihyo.cli.common import (
     JsonOption,
     LangOption,
+    WideOption,
     app,
     cli_actor,
     console,
@@ -24,6 +25,7 @@ from shihyo.cli.common import (
     fail,
     print_json,
     synced_catalog,
+    table,
 )
 
 
@@ -42,9 +44,11 @@ def init() -> None:
     except WarehouseBusy as exc:
         fail(str(exc))
     migrated, catalog = result.migrated, result.catalog
-    applied = ", ".join(migrated.applied) or "none (schema up to date)"
     console.print(f"warehouse: {migrated.path}  schema v{migrated.schema_version}")
-    console.print(f"migrations applied: {applied}")
+    # One migration a line: a list joined by commas wraps mid-name in a narrow console.
+    console.print(f"migrations applied: {len(migrated.applied) or 'none (schema up to date)'}")
+    for name in migrated.applied:
+        console.print(f"  {name}", highlight=False)
     synced = "synced" if result.catalog_recorded else "unchanged"
     console.print(
         f"catalog {synced}: {len(catalog.policies)} policies, {len(catalog.areas())} areas, "
@@ -134,10 +138,13 @@ def coverage_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) ->
 
 
 @app.command("indicators")
-def indicators_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
-    """The indicator catalog: unit, frequency, kind, direction, owner, baseline and targets.
+def indicators_command(
+    as_json: JsonOption = False, lang: LangOption = Lang.ja, wide: WideOption = False
+) -> None:
+    """The indicator catalog: each indicator's id (what upload files name in indicator_id),
+    its section's id, unit, frequency and targets; --wide adds names, kind and baseline.
 
-    Example: shihyo indicators
+    Example: shihyo indicators --wide
     """
     catalog = synced_catalog(context())
     owners = {owner.id: owner for owner in catalog.owners}
@@ -149,28 +156,35 @@ def indicators_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) 
             ]
         )
         return
-    table = Table(title=word("indicator_table", lang), expand=True)
-    for key in ("indicator", "unit", "frequency", "kind", "owner", "baseline", "targets"):
-        table.add_column(word(key, lang))
+    keys = ["indicator_id", "owner_id", "unit", "frequency", "targets"]
+    if wide:
+        keys[1:1] = ["indicator", "owner"]
+        keys[-1:-1] = ["kind", "baseline"]
+    shown = table(word("indicator_table", lang), [(word(k, lang), "left") for k in keys])
     for ind in catalog.indicators:
         owner = owners[ind.owner]
-        targets = (
-            "\n".join(
-                f"{number(t.value)} ({t.due}){'*' if t.illustrative else ''}" for t in ind.targets
-            )
-            or "—"
-        )
-        table.add_row(
-            ind.name if lang is Lang.ja else ind.name_en,
-            ind.unit if lang is Lang.ja else ind.unit_en,
-            word(ind.frequency, lang),
-            f"{word(ind.kind, lang)} {'↑' if ind.direction == 'higher' else '↓'}",
-            owner.name if lang is Lang.ja else owner.name_en,
-            f"{number(ind.baseline.value)} ({ind.baseline.date})",
-            targets,
-        )
-    console.print(table)
-    console.print(word("illustrative_note", lang))
+        goals = [
+            f"{display.target(ind, goal.id, lang)} {display.day(goal.due, lang)}"
+            for goal in ind.targets
+        ]
+        base = ind.baseline
+        cells = {
+            "indicator_id": ind.id,
+            "owner_id": ind.owner,
+            "indicator": ind.name if lang is Lang.ja else ind.name_en,
+            "owner": owner.name if lang is Lang.ja else owner.name_en,
+            "unit": display.unit(ind, lang),
+            "frequency": word(ind.frequency, lang),
+            "kind": f"{word(ind.kind, lang)} {'↑' if ind.direction == 'higher' else '↓'}",
+            "baseline": f"{display.figure(ind, base.value, lang)} {display.day(base.date, lang)}",
+            "targets": "\n".join(goals) or "—",
+        }
+        shown.add_row(*(cells[k] for k in keys))
+    console.print(shown)
+    if any(goal.illustrative for ind in catalog.indicators for goal in ind.targets):
+        console.print(word("illustrative_note", lang), highlight=False)
+    if not wide:
+        console.print(word("wide_hint", lang), highlight=False)
 
 
 @app.command()

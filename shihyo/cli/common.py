@@ -9,7 +9,9 @@ from datetime import datetime
 from typing import Annotated, Any, NoReturn
 
 import typer
+from rich import box
 from rich.console import Console
+from rich.table import Table
 
 from access.roles import Actor
 from indicators.catalog import Catalog
@@ -28,6 +30,19 @@ console = Console()
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of the table headings.")]
+WideOption = Annotated[
+    bool, typer.Option("--wide", help="Every column (names, dates); wider than 80 columns.")
+]
+
+
+def table(title: str, columns: list[tuple[str, str]]) -> Table:
+    """A table that reads in a terminal 80 columns wide: a rule under the heading instead of
+    a box (two characters a column, not three), cells not wrapped mid-number. `columns` are
+    (heading, "left" | "right")."""
+    made = Table(title=title, box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+    for heading, justify in columns:
+        made.add_column(heading, justify=justify)  # type: ignore[arg-type]
+    return made
 
 
 @dataclass(frozen=True)

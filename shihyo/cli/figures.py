@@ -8,30 +8,36 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from indicators import display
 from indicators.evaluation import Counts
-from kernel.formatting import number
 from kernel.vocabulary import Lang, status_label, word
 from service import WarehouseBusy
 from shihyo.cli.common import (
     AsOfOption,
     JsonOption,
     LangOption,
+    WideOption,
     app,
     console,
     context,
     fail,
     print_json,
     synced_catalog,
+    table,
 )
 
 
 @app.command()
 def status(
-    as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption = Lang.ja
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    lang: LangOption = Lang.ja,
+    wide: WideOption = False,
 ) -> None:
     """Every target's status (achieved, on track, at risk, off track, missed, incomplete, no
-    data) with actual against the glide path and a forecast, ! beside it when a figure is
-    late; initiatives rolled up. The counts are of targets.
+    data) with actual against the glide path, ! beside it when a figure is late; --wide adds
+    the indicator's name, the due day, the forecast and the newest period. The counts are of
+    targets.
 
     Example: shihyo status --as-of 2024-03-31
     """
@@ -41,34 +47,29 @@ def status(
     if as_json:
         print_json(result.as_dict())
         return
-    table = Table(title=f"{word('status_table', lang)} ({word('as_of', lang)} {result.as_of})")
-    for key in (
-        "indicator",
-        "status",
-        "actual",
-        "expected",
-        "target",
-        "due",
-        "forecast",
-        "last_period",
-    ):
-        table.add_column(
-            word(key, lang), justify="left" if key in ("indicator", "status") else "right"
-        )
+    columns = [("indicator_id", "left"), ("status", "left")]
+    columns += [("indicator", "left")] if wide else []
+    columns += [("actual", "right"), ("expected", "right"), ("target", "right")]
+    columns += [("due", "right"), ("forecast", "right"), ("last_period", "right")] if wide else []
+    title = f"{word('status_table', lang)} ({word('as_of', lang)} {result.as_of})"
+    shown = table(title, [(word(key, lang), justify) for key, justify in columns])
     for ind in result.catalog.indicators:
         for item in result.targets[ind.id]:
-            table.add_row(
-                ind.name if lang is Lang.ja else ind.name_en,
-                status_label(item.status, lang) + (" !" if item.late else ""),
-                _num(item.actual),
-                _num(item.expected),
-                _num(item.target_value),
-                str(item.target_date or "—"),
-                str(item.forecast_date or "—"),
-                str(item.last_period or "—"),
-            )
-    console.print(table)
+            cells = {
+                "indicator_id": ind.id,
+                "status": status_label(item.status, lang) + (" !" if item.late else ""),
+                "indicator": ind.name if lang is Lang.ja else ind.name_en,
+                "actual": display.value(ind, item.actual, lang),
+                "expected": display.value(ind, item.expected, lang),
+                "target": display.target(ind, item.target_id, lang),
+                "due": display.day(item.target_date, lang),
+                "forecast": display.month(item.forecast_date, lang),
+                "last_period": display.period(ind, item.last_period, lang),
+            }
+            shown.add_row(*(cells[key] for key, _ in columns))
+    console.print(shown)
     console.print(count_line(result.target_counts(), lang), highlight=False)
+    console.print(word("status_legend", lang), highlight=False)
     if result.late_indicators:
         console.print(word("late_legend", lang), highlight=False)
 
@@ -78,10 +79,6 @@ def count_line(counts: Counts, lang: Lang) -> str:
     parts = [f"{status_label(k, lang)} {v}" for k, v in counts.by_status.items()]
     late = f"{word('late_mark', lang)} {counts.late}"
     return f"{word(f'n_{counts.unit}', lang, n=counts.total)}: " + "  ".join(parts) + f" ({late})"
-
-
-def _num(value: float | None) -> str:
-    return number(value)
 
 
 @app.command()

@@ -96,10 +96,10 @@ def first_admin(service: Service) -> None:
     if store.list():
         return
     password = secrets.token_urlsafe(12)
-    user = store.add("admin", password, "admin", [], service.now())
+    user = store.add("admin", password, "admin", [], service.now(), must_change=True)
     service.record("system", "add", "user", user.name, None, user.public())
     console.print(
         f"first sign-in / 初回のサインイン: admin / {password}\n"
-        "  change it with `shihyo users passwd admin`; add people with `shihyo users add`",
+        "  you choose your own at the first sign-in; add people with `shihyo users add`",
         highlight=False,
     )

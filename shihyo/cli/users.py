@@ -6,13 +6,13 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from access.roles import ROLES
 from access.users import UserError, UserStore
 from kernel.identity import os_user
+from kernel.vocabulary import Lang, word
 from service import Service
-from shihyo.cli.common import app, console, context, fail
+from shihyo.cli.common import LangOption, app, cli_actor, console, context, fail, table
 
 users_app = typer.Typer(
     help="Manage the local users who sign in to the dashboard.",
@@ -96,17 +96,17 @@ def add(
 
 @users_app.command("passwd")
 def passwd(name: str, password_stdin: PasswordStdin = False, stated_by: StatedBy = None) -> None:
-    """Set a user's password (and lift a lock-out).
+    """Set a user's password: their open sessions end, and they choose their own at the
+    next sign-in.
 
     Example: shihyo users passwd yamada
     """
-    store, service = _store_and_service()
+    _, service = _store_and_service()
     try:
-        user = store.set_password(name, _password(password_stdin), service.now())
+        service.set_password(cli_actor(), name, _password(password_stdin), stated_by)
     except UserError as exc:
         fail(str(exc), code=2)
-    service.record(os_user(), "passwd", "user", name, None, user.public(), stated_by=stated_by)
-    console.print(f"password of {name} set")
+    console.print(f"password of {name} set (to be changed at the next sign-in)")
 
 
 @users_app.command("disable")
@@ -115,41 +115,32 @@ def disable(name: str, stated_by: StatedBy = None) -> None:
 
     Example: shihyo users disable yamada
     """
-    store, service = _store_and_service()
-    before = store.get(name)
+    _, service = _store_and_service()
     try:
-        user = store.disable(name, service.now())
+        service.disable_user(cli_actor(), name, stated_by)
     except UserError as exc:
         fail(str(exc), code=2)
-    service.record(
-        os_user(),
-        "disable",
-        "user",
-        name,
-        before.public() if before else None,
-        user.public(),
-        stated_by=stated_by,
-    )
-    console.print(f"disabled {name}")
+    console.print(f"disabled {name} (their sessions ended)")
 
 
 @users_app.command("list")
-def list_users() -> None:
+def list_users(lang: LangOption = Lang.ja) -> None:
     """The users, their roles and sections (never their password hashes).
 
-    Example: shihyo users list
+    Example: shihyo users list --lang en
     """
     store, _ = _store_and_service()
-    table = Table(title="users")
-    for column in ("name", "role", "sections", "disabled", "sign-in held until"):
-        table.add_column(column)
+    keys = ("user_name", "role", "sections", "account_state", "sign_in_held_until")
+    shown = table(word("users_table", lang), [(word(k, lang), "left") for k in keys])
     for user in store.list():
         held = store.throttle.held_until(user.name)
-        table.add_row(
+        flags = [word("disabled", lang)] if user.disabled else []
+        flags += [word("must_change_password", lang)] if user.must_change else []
+        shown.add_row(
             user.name,
-            user.role,
+            word(f"role_{user.role}", lang),
             ", ".join(user.sections),
-            str(user.disabled),
-            held.isoformat(timespec="seconds") if held else "",
+            " ".join(flags),
+            held.strftime("%Y/%m/%d %H:%M") if held else "",
         )
-    console.print(table)
+    console.print(shown)
