@@ -48,9 +48,3 @@ def long_date(day: dt.date, lang: Lang | str = Lang.ja) -> str:
     """A date in running text: 2026年11月29日, or 29 November 2026."""
     pattern = "y年M月d日" if Lang(lang) is Lang.ja else "d MMMM y"
     return format_date(day, pattern, locale=LOCALES[Lang(lang)])
-
-
-def month(day: dt.date, lang: Lang | str = Lang.ja) -> str:
-    """A month as a period: 2026年10月, or Oct 2026."""
-    pattern = "y年M月" if Lang(lang) is Lang.ja else "MMM y"
-    return format_date(day, pattern, locale=LOCALES[Lang(lang)])

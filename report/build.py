@@ -8,6 +8,7 @@ import datetime as dt
 
 import pandas as pd
 
+from indicators import display
 from indicators.catalog import Catalog, Indicator, Initiative, Owner
 from indicators.evaluation import Evaluation, indicator_series
 from indicators.plan import PlanSummary, plan_summary
@@ -23,7 +24,7 @@ from report.model import (
     TargetRow,
 )
 from report.summary import row_counts, summarise
-from report.words import area_mark, fiscal_span, named, period, word
+from report.words import area_mark, fiscal_span, named, word
 from warehouse import Warehouse
 
 # A handful of the senders' notes on the latest figures is enough to read them by.
@@ -61,7 +62,7 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
 
 
 def _period_text(ind: Indicator, day: dt.date | None, lang: Lang) -> str | None:
-    return period(ind, day, lang) if day else None
+    return display.period(ind, day, lang) if day else None
 
 
 def _indicator(
@@ -79,6 +80,8 @@ def _indicator(
     rows = []
     for status in result.targets[ind.id]:
         target = targets.get(status.target_id or "")
+        # the unit is beside the indicator's name; the mark reads as a word on every face
+        mark = word("illustrative_mark", lang) if target and target.illustrative else ""
         rows.append(
             TargetRow(
                 target_id=status.target_id,
@@ -94,6 +97,11 @@ def _indicator(
                 late=status.late,
                 forecast=status.forecast_date,
                 headline=status is headline,
+                value_text=display.value(ind, status.target_value, lang) + mark,
+                due_text=display.day(status.target_date, lang),
+                actual_text=display.value(ind, status.actual, lang),
+                expected_text=display.value(ind, status.expected, lang),
+                forecast_text=display.month(status.forecast_date, lang),
             )
         )
     # Figures of periods after the day are not known on it (as the evaluation has it).
@@ -102,7 +110,7 @@ def _indicator(
     return IndicatorRow(
         id=ind.id,
         name=named(ind.name, ind.name_en, lang),
-        unit=ind.unit if lang is Lang.ja else ind.unit_en,
+        unit=display.unit(ind, lang),
         owner=named(owner.name, owner.name_en, lang) if owner else ind.owner,
         status=headline.status,
         status_label=status_label(headline.status, lang),
@@ -112,6 +120,8 @@ def _indicator(
         last_period_start=last,
         latest=next((v for p, v in reversed(known) if p == last), None),
         notes=_notes(warehouse, ind.id, last, day),
+        scale=display.scale(ind, lang),
+        decimals=display.decimals(ind, lang),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from report.charts import text_sparkline
 from report.model import AreaSection, Counts, IndicatorRow, ReportData, appendix_lines
-from report.words import num, percent
+from report.words import percent
 
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _MARKUP = re.compile(r"([\\`*_\[\]|])")
@@ -108,10 +108,10 @@ def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
             first = n == 0
             rows.append(
                 (
-                    f"{md(ind.name)}（{md(ind.unit)}）" if first else "",
-                    num(t.value) + ("*" if t.illustrative else ""),
-                    t.due.isoformat() if t.due else "—",
-                    num(t.actual),
+                    f"{md(ind.name)}{_gap(data)}{data.t('paren', x=md(ind.unit))}" if first else "",
+                    t.value_text,
+                    t.due_text,
+                    t.actual_text,
                     t.actual_period or "—",
                     t.status_label,
                     text_sparkline(ind.series) if first else "",
@@ -122,6 +122,11 @@ def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
     if any(t.illustrative for ind in indicators for t in ind.targets):
         out += [md(data.illustrative_note), ""]
     return out
+
+
+def _gap(data: ReportData) -> str:
+    """Between a name and its parenthesis: none in Japanese, a space in English."""
+    return "" if data.lang == "ja" else " "
 
 
 def _summary(data: ReportData) -> list[str]:

@@ -57,6 +57,13 @@ class TargetRow:
     late: bool
     forecast: dt.date | None
     headline: bool
+    # As the indicator's readers write them (indicators.display): at the unit's precision,
+    # in the unit read in the report's language, the target marked where it is illustrative.
+    value_text: str = "—"
+    due_text: str = "—"
+    actual_text: str = "—"
+    expected_text: str = "—"
+    forecast_text: str = "—"
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,8 @@ class IndicatorRow:
     last_period_start: dt.date | None
     latest: float | None
     notes: list[str]  # the senders' notes on the latest figures, as sent
+    scale: float = 1.0  # from stored figures to the unit read in the report's language
+    decimals: int = 0  # the decimals its figures are written with in the report's language
 
 
 @dataclass(frozen=True)

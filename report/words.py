@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from indicators.catalog import Indicator
-from indicators.periods import FISCAL_YEAR_START_MONTH, fiscal_year_of
-from indicators.trend import GRANULARITY, period_of
 from kernel import formatting, vocabulary
 from kernel.vocabulary import Lang
 
@@ -51,20 +48,6 @@ def fiscal_span(start_fy: int, end_fy: int, lang: Lang | str) -> str:
 
     end = f"{year(y2)}年度" if era1 == era2 else f"{era2}{year(y2)}年度"
     return f"{era1}{year(y1)}年度～{end}"
-
-
-def period(indicator: Indicator, day: dt.date, lang: Lang | str) -> str:
-    """The indicator's period containing `day` in the report's language: 2026年10月,
-    2025年度, 2026年度第2四半期 (Oct 2026, FY2025, FY2026 Q2 in English)."""
-    start = period_of(indicator, day)
-    granularity = GRANULARITY[indicator.frequency]
-    if granularity == "month":
-        return formatting.month(start, lang)
-    year = fiscal_year_of(start)
-    if granularity == "fiscal_year":
-        return word("period_fiscal_year", lang, year=year)
-    quarter = (start.month - FISCAL_YEAR_START_MONTH) % 12 // 3 + 1
-    return word("period_quarter", lang, year=year, quarter=quarter)
 
 
 def long_date(day: dt.date, lang: Lang | str) -> str:

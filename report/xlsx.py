@@ -21,6 +21,7 @@ _TITLE = Font(bold=True, size=13)
 _HEAD_FILL = PatternFill("solid", fgColor="E6EDF5")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD = Alignment(wrap_text=True, vertical="center")
+_TOP = Alignment(vertical="top")
 _MAX_WIDTH = 50  # wider text wraps instead, unless the table says otherwise for a column
 # Column widths that still read when a sheet is fitted to the width of A4: past about 100
 # columns of width a portrait page shrinks its print, past about 150 a landscape one.
@@ -60,8 +61,11 @@ class _Sheet:
                 cell.number_format = "yyyy-mm-dd hh:mm"
             elif isinstance(value, dt.date):
                 cell.number_format = "yyyy-mm-dd"
-            elif isinstance(value, str) and _width(value) + 2 > cap:
+            # A table's text wraps within its column; a title runs across the columns.
+            if measure and isinstance(value, str) and _width(value) + 2 > cap:
                 cell.alignment = _WRAP
+            else:  # beside a wrapped cell, a row's other cells start at its top too
+                cell.alignment = _TOP
             if font:
                 cell.font = font
             if measure:
@@ -224,31 +228,44 @@ def _indicators(data: ReportData, sheet: _Sheet) -> None:
     sheet.title(data.t("sheet_s2_indicators"))
     keys = ("policy", "area", "indicator", "unit", "owner", "target", "illustrative", "due")
     keys += ("actual", "last_period", "expected", "status", "forecast", "trend", "note")
-    rows = [
-        (
-            p.name,
-            a.name,
-            ind.name,
-            ind.unit,
-            ind.owner,
-            t.value,
-            "*" if t.illustrative else "",
-            t.due,
-            t.actual,
-            t.actual_period,
-            t.expected,
-            t.status_label,
-            t.forecast,
-            text_sparkline(ind.series),
-            "; ".join(x for x in [*ind.notes, t.note] if x),
-        )
-        for p, a in _areas(data)
-        for ind in a.indicators
-        for t in ind.targets
-    ]
-    caps = (16, 18, 28, 8, 14, 12, 6, 11, 12, 12, 12, 12, 11, 14, 24)
+    mark = data.t("illustrative_mark").strip()
+    rows = []
+    formats: list[str] = []  # each row's number format, from its indicator's precision
+    for p, a in _areas(data):
+        for ind in a.indicators:
+            for t in ind.targets:
+                rows.append(
+                    (
+                        p.name,
+                        a.name,
+                        ind.name,
+                        ind.unit,
+                        ind.owner,
+                        _scaled(t.value, ind.scale),
+                        mark if t.illustrative else "",
+                        t.due,
+                        _scaled(t.actual, ind.scale),
+                        t.actual_period,
+                        _scaled(t.expected, ind.scale),
+                        t.status_label,
+                        t.forecast_text,
+                        text_sparkline(ind.series),
+                        "; ".join(x for x in [*ind.notes, t.note] if x),
+                    )
+                )
+                formats.append("#,##0" + ("." + "0" * ind.decimals if ind.decimals else ""))
+    caps = (16, 18, 28, 8, 14, 12, 8, 11, 12, 12, 12, 12, 11, 14, 24)
+    start = sheet.row + 1
     sheet.table([data.t(k) for k in keys], rows, caps=caps, repeat=True)
+    for row, number_format in enumerate(formats, start):
+        for col in (6, 9, 11):  # target, actual, expected
+            sheet.ws.cell(row, col).number_format = number_format
     sheet.note(data.illustrative_note)
+
+
+def _scaled(value: float | None, scale: float) -> float | None:
+    """A stored figure in the unit read in the report's language."""
+    return None if value is None else value * scale
 
 
 def _areas(data: ReportData) -> list[tuple[PolicySection, AreaSection]]:
@@ -322,7 +339,7 @@ def _appendix(data: ReportData, sheet: _Sheet) -> None:
         )
         for i in data.initiatives
     ]
-    caps = (16, 18, 18, 16, 8, 50, 16, 12)
+    caps = (16, 18, 18, 16, 8, 46, 26, 12)
     header = [*(data.t(k) for k in keys), data.t("indicator_status")]
     sheet.table(header, rows, caps=caps, repeat=True)
     if any(i.inconsistent for i in data.initiatives):
