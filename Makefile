@@ -5,11 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml requirements.lock | cksum | cut -d' ' -f1)
 export SHIHYO_HOME ?= $(CURDIR)/var
 
-.PHONY: run test install system-packages lint samples clean lock shell
+.PHONY: run test install system-packages report-packages lint samples clean lock shell
 
 # The main job: warehouse + sample figures on first start, the scheduled flows on a
 # local Prefect server, and the dashboard, until Ctrl-C.
-run: install
+run: install report-packages
 	$(BIN)/shihyo up
 
 # The suite on the tests' own day (SHIHYO_NOW in tests/conftest.py), then the date-sensitive
@@ -17,7 +17,7 @@ run: install
 # judgement is the same, since nothing in shihyo reads the wall clock but its one clock.
 SHIFTED_CLOCK ?= 2024-02-29 23:50:00
 
-test: install system-packages
+test: install system-packages report-packages
 	@echo "checks: ruff, the floors (lint-imports), then the suite (about 15 minutes on 2 cores)"
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
@@ -27,12 +27,14 @@ test: install system-packages
 
 # Debian packages the tests use: headless Chromium and Japanese fonts for the browser test,
 # faketime for the shifted-clock run, nginx and openssl for the reverse-proxy test
-# (deploy/nginx/shihyo.conf). Installed with apt when missing and run as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime nginx openssl
+# (deploy/nginx/shihyo.conf), poppler-utils (pdftoppm) to look at the PDF report's pages.
+# Installed with apt when missing and run as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime nginx openssl poppler-utils
 system-packages:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v faketime >/dev/null 2>&1 \
 		|| ! [ -x /usr/sbin/nginx ] \
 		|| ! command -v openssl >/dev/null 2>&1 \
+		|| ! command -v pdftoppm >/dev/null 2>&1 \
 		|| ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
 			echo "installing Debian packages: $(SYSTEM_PACKAGES) (a minute or two) …"; \
@@ -40,6 +42,22 @@ system-packages:
 		else \
 			echo "missing one of $(SYSTEM_PACKAGES) and cannot install it here (needs root and apt)"; \
 			exit 1; \
+		fi; \
+	fi
+
+# What the PDF report needs at run time: WeasyPrint lays out with Pango (and HarfBuzz's
+# subsetter), in the Noto CJK fonts. Installed with apt when missing and run as root; else
+# only the PDF format is missing, so say so and go on.
+REPORT_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+report-packages:
+	@if ! ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0.so.0 \
+		|| ! ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset.so.0 \
+		|| ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "installing Debian packages for the PDF report: $(REPORT_PACKAGES) …"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(REPORT_PACKAGES) >/dev/null; \
+		else \
+			echo "the PDF report needs $(REPORT_PACKAGES) (apt, as root); other formats work without"; \
 		fi; \
 	fi
 

@@ -29,11 +29,15 @@ def value(indicator: Indicator, amount: float | None, lang: Lang | str) -> str:
     """A figure of the indicator without its unit, at the unit's precision in `lang`."""
     if amount is None or amount != amount:
         return MISSING
+    return number(amount * scale(indicator, lang), lang, decimals(indicator, lang))
+
+
+def decimals(indicator: Indicator, lang: Lang | str) -> int:
+    """The decimals a figure is written with in `lang` (for a spreadsheet's number format)."""
     if Lang(lang) is Lang.ja or indicator.unit_en_scale == 1:
-        return number(amount, lang, indicator.decimals)
+        return indicator.decimals
     # Counting in a larger unit moves the point: 50 億円 × 0.1 = 5.0 billion yen.
-    extra = max(0, round(-math.log10(indicator.unit_en_scale)))
-    return number(amount * indicator.unit_en_scale, lang, indicator.decimals + extra)
+    return indicator.decimals + max(0, round(-math.log10(indicator.unit_en_scale)))
 
 
 def figure(indicator: Indicator, amount: float | None, lang: Lang | str) -> str:

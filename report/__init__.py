@@ -1,6 +1,7 @@
 """The review report (点検報告書) drafted from the data as of any day, in the structure of
 the prefecture's own report: 1 趣旨・考え方, 2 取組項目ごとの点検結果, 3 全体総括 and
-the 別紙, as Markdown, one self-contained HTML file, or an Excel workbook.
+the 別紙, as a PDF for the briefing book, one self-contained HTML file, an Excel workbook or
+Markdown.
 
     data = report.build(evaluation, warehouse, "ja")      # what the report says
     body = report.render(data, "html")                     # bytes to write or download
@@ -19,9 +20,18 @@ from report.build import build
 from report.model import ReportData
 from warehouse import Warehouse
 
-Format = Literal["md", "html", "xlsx"]
-FORMATS: tuple[Format, ...] = ("md", "html", "xlsx")
+Format = Literal["pdf", "html", "xlsx", "md"]
+# In the order a reader would choose them: the dashboard offers the first by default.
+FORMATS: tuple[Format, ...] = ("pdf", "html", "xlsx", "md")
+# What the formats are called where a reader chooses one (the same in both languages).
+FORMAT_NAMES: dict[str, str] = {
+    "pdf": "PDF (A4)",
+    "html": "HTML",
+    "xlsx": "Excel (A4)",
+    "md": "Markdown",
+}
 MEDIA_TYPES: dict[str, str] = {
+    "pdf": "application/pdf",
     "md": "text/markdown; charset=utf-8",
     "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -29,6 +39,7 @@ MEDIA_TYPES: dict[str, str] = {
 
 __all__ = [
     "FORMATS",
+    "FORMAT_NAMES",
     "MEDIA_TYPES",
     "Format",
     "ReportData",
@@ -40,7 +51,11 @@ __all__ = [
 
 
 def _renderer(fmt: str) -> Callable[[ReportData], bytes]:
-    # Imported on demand: the CLI asking for Markdown need not load openpyxl or Jinja.
+    # Imported on demand: the CLI asking for Markdown need not load WeasyPrint or openpyxl.
+    if fmt == "pdf":
+        from report.pdf import render_pdf
+
+        return render_pdf
     if fmt == "md":
         from report.markdown import render_markdown
 
@@ -57,7 +72,7 @@ def _renderer(fmt: str) -> Callable[[ReportData], bytes]:
 
 
 def render(data: ReportData, fmt: Format | str = "md") -> bytes:
-    """The report in `fmt` (md, html or xlsx) as bytes; ValueError for another format."""
+    """The report in `fmt` (pdf, html, xlsx or md) as bytes; ValueError for another format."""
     return _renderer(fmt)(data)
 
 

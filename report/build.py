@@ -8,11 +8,11 @@ import datetime as dt
 
 import pandas as pd
 
+from indicators import display
 from indicators.catalog import Catalog, Indicator, Initiative, Owner
 from indicators.evaluation import Evaluation, indicator_series
 from indicators.plan import PlanSummary, plan_summary
 from indicators.status import Figure, InitiativeStatus
-from indicators.trend import period_text
 from kernel.vocabulary import Lang, status_label
 from report import method
 from report.model import (
@@ -61,8 +61,8 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
     )
 
 
-def _period_text(ind: Indicator, period: dt.date | None) -> str | None:
-    return period_text(ind, period) if period else None
+def _period_text(ind: Indicator, day: dt.date | None, lang: Lang) -> str | None:
+    return display.period(ind, day, lang) if day else None
 
 
 def _indicator(
@@ -80,6 +80,8 @@ def _indicator(
     rows = []
     for status in result.targets[ind.id]:
         target = targets.get(status.target_id or "")
+        # the unit is beside the indicator's name; the mark reads as a word on every face
+        mark = word("illustrative_mark", lang) if target and target.illustrative else ""
         rows.append(
             TargetRow(
                 target_id=status.target_id,
@@ -88,13 +90,18 @@ def _indicator(
                 illustrative=bool(target and target.illustrative),
                 note=target.note if target else None,
                 actual=status.actual,
-                actual_period=_period_text(ind, status.actual_period),
+                actual_period=_period_text(ind, status.actual_period, lang),
                 expected=status.expected,
                 status=status.status,
                 status_label=status_label(status.status, lang),
                 late=status.late,
                 forecast=status.forecast_date,
                 headline=status is headline,
+                value_text=display.value(ind, status.target_value, lang) + mark,
+                due_text=display.day(status.target_date, lang),
+                actual_text=display.value(ind, status.actual, lang),
+                expected_text=display.value(ind, status.expected, lang),
+                forecast_text=display.month(status.forecast_date, lang),
             )
         )
     # Figures of periods after the day are not known on it (as the evaluation has it).
@@ -103,16 +110,18 @@ def _indicator(
     return IndicatorRow(
         id=ind.id,
         name=named(ind.name, ind.name_en, lang),
-        unit=ind.unit if lang is Lang.ja else ind.unit_en,
+        unit=display.unit(ind, lang),
         owner=named(owner.name, owner.name_en, lang) if owner else ind.owner,
         status=headline.status,
         status_label=status_label(headline.status, lang),
         targets=rows,
         series=known,
-        last_period=_period_text(ind, last),
+        last_period=_period_text(ind, last, lang),
         last_period_start=last,
         latest=next((v for p, v in reversed(known) if p == last), None),
         notes=_notes(warehouse, ind.id, last, day),
+        scale=display.scale(ind, lang),
+        decimals=display.decimals(ind, lang),
     )
 
 
@@ -150,7 +159,7 @@ def _policies(
         for area in sorted(policy.areas, key=lambda a: a.seq):
             name = named(area.name, area.name_en, lang)
             items = [
-                _initiative(item, chapter, name, rollup[item.id], lang)
+                _initiative(item, chapter, area.id, name, rollup[item.id], lang)
                 for item in catalog.initiatives
                 if item.area == area.id
             ]
@@ -177,13 +186,14 @@ def _policies(
 
 
 def _initiative(
-    item: Initiative, chapter: str, area: str, rollup: InitiativeStatus, lang: Lang
+    item: Initiative, chapter: str, area_id: str, area: str, rollup: InitiativeStatus, lang: Lang
 ) -> InitiativeRow:
-    """One initiative's row of section 2 and the 別紙."""
+    """One initiative's row of the 別紙 (and its count, change or gap in section 2)."""
     return InitiativeRow(
         id=item.id,
         number=item.number,
         chapter=chapter,
+        area_id=area_id,
         area=area,
         subitem=item.subitem,
         group=item.group,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 from report.charts import text_sparkline
 from report.model import AreaSection, Counts, IndicatorRow, ReportData, appendix_lines
-from report.words import num, percent
+from report.words import percent
 
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _MARKUP = re.compile(r"([\\`*_\[\]|])")
@@ -76,39 +76,25 @@ def _results(data: ReportData) -> list[str]:
 
 
 def _area(data: ReportData, area: AreaSection) -> list[str]:
+    """An area as the HTML's card: its counts, where its initiatives are listed (the 別紙),
+    its changed initiatives with their reasons, those still without an indicator, and then
+    its indicators."""
     out = [f"**{data.t('initiatives_count')}**", ""]
     if area.counts is None or not area.initiatives:
         return [*out, data.t("no_items"), ""]
     out += table(_count_header(data), [_counts(area.counts)], right=4)
-    out += [f"**{data.t('area_initiatives')}**", ""]
-    header = [data.t(k) for k in ("number", "content", "result", "indicator_status")]
-    rows = [
-        (
-            md(i.number or "—"),
-            md(i.text),
-            i.result,
-            i.indicator_label + (" ※" if i.inconsistent else ""),
-        )
-        for i in area.initiatives
-    ]
-    out += table(header, rows)
-    if any(i.inconsistent for i in area.initiatives):
-        out += [data.t("inconsistent"), ""]
+    out += [f"**{data.t('area_initiatives')}**", "", md(data.area_listed(area)), ""]
     out += [f"**{data.t('changed_items')}**", ""]
     if not area.changed:
         out += [f"- {data.t('none')}"]
     for item in area.changed:
-        out += [f"- {md(item.text)}", f"  {data.t('reason')} {md(item.reason)}"]
-    out += ["", f"**{data.t('area_indicators')}**", ""]
-    if area.indicators:
-        out += _indicators(data, area.indicators)
-    else:
-        out += [data.t("no_area_indicators"), ""]
-    out += [f"**{data.t('without_indicator')}**", ""]
-    out += [f"- {md(i.number or '—')} {md(i.text)}" for i in area.uncovered] or [
-        f"- {data.t('none')}"
-    ]
-    return [*out, ""]
+        out += [f"- {md(item.number or '—')} {md(item.text)}"]
+        out += [f"  {data.t('reason')} {md(item.reason)}"]
+    out += [""]
+    if not area.indicators:
+        return [*out, f"**{data.t('area_indicators')}**", "", data.t("no_area_indicators"), ""]
+    out += [f"**{data.t('without_indicator')}**", "", md(data.area_gaps(area)), ""]
+    return [*out, f"**{data.t('area_indicators')}**", "", *_indicators(data, area.indicators)]
 
 
 def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
@@ -122,10 +108,10 @@ def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
             first = n == 0
             rows.append(
                 (
-                    f"{md(ind.name)}（{md(ind.unit)}）" if first else "",
-                    num(t.value) + ("*" if t.illustrative else ""),
-                    t.due.isoformat() if t.due else "—",
-                    num(t.actual),
+                    f"{md(ind.name)}{_gap(data)}{data.t('paren', x=md(ind.unit))}" if first else "",
+                    t.value_text,
+                    t.due_text,
+                    t.actual_text,
                     t.actual_period or "—",
                     t.status_label,
                     text_sparkline(ind.series) if first else "",
@@ -136,6 +122,11 @@ def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
     if any(t.illustrative for ind in indicators for t in ind.targets):
         out += [md(data.illustrative_note), ""]
     return out
+
+
+def _gap(data: ReportData) -> str:
+    """Between a name and its parenthesis: none in Japanese, a space in English."""
+    return "" if data.lang == "ja" else " "
 
 
 def _summary(data: ReportData) -> list[str]:
@@ -188,12 +179,14 @@ def _attention(data: ReportData) -> list[str]:
 
 
 def _appendix(data: ReportData) -> list[str]:
+    """The 別紙: the one full list of the initiatives, with their results and indicators."""
     out = [f"## {data.t('s4')}", ""]
-    header = [
-        data.t(k) for k in ("chapter", "section", "subsection", "number", "content", "result")
-    ]
+    keys = ("chapter", "section", "subsection", "number", "content", "result", "indicator_status")
     rows = [
-        (md(x.chapter), md(x.area), md(x.subitem), md(x.number), md(x.text), x.result)
+        (md(x.chapter), md(x.area), md(x.subitem), md(x.number), md(x.text), x.result, x.indicator)
         for x in appendix_lines(data)
     ]
-    return out + table(header, rows)
+    out += table([data.t(k) for k in keys], rows)
+    if any(i.inconsistent for i in data.initiatives):
+        out += [data.t("inconsistent"), ""]
+    return out

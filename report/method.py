@@ -61,6 +61,7 @@ def intro(catalog: Catalog, as_of: dt.date, lang: Lang) -> list[Part]:
     n_areas, n_indicators = len(catalog.areas()), len(catalog.indicators)
     targets = [t for ind in catalog.indicators for t in ind.targets]
     illustrative = sum(t.illustrative for t in targets)
+    mark = word("illustrative_mark", lang)  # as the targets are marked in the tables
     steps = any(t.path == "step" for t in targets)
     if lang is Lang.ja:
         about = [
@@ -90,8 +91,8 @@ def intro(catalog: Catalog, as_of: dt.date, lang: Lang) -> list[Part]:
             "一つの指標に複数の目標がある場合は、期限が基準日以降で最も近い目標"
             "（全て期限を過ぎている場合は最後の目標）の判定を、その指標の状況とします。"
             "取組の「指標の状況」は、その取組に設定された指標のうち最も厳しい状況です。",
-            f"目標{len(targets)}件のうち{illustrative}件（* 印）は説明用の仮の値であり、"
-            "県が定めた目標ではありません。",
+            f"目標{len(targets)}件のうち「{mark}」と記した{illustrative}件は説明用の仮の値"
+            "であり、県が定めた目標ではありません。",
         ]
     else:
         about = [
@@ -119,8 +120,8 @@ def intro(catalog: Catalog, as_of: dt.date, lang: Lang) -> list[Part]:
             "Where an indicator has several targets, the nearest one due on or after the as-of "
             "date (else the last one) gives the indicator's status. An initiative's indicator "
             "status is the most severe status among its indicators.",
-            f"{illustrative} of the {len(targets)} targets (marked *) are illustrative, "
-            "not targets set by the prefecture.",
+            f"{illustrative} of the {len(targets)} targets, marked {mark.strip()}, are "
+            "placeholders for demonstration, not targets set by the prefecture.",
         ]
     return [
         Part(word("s1_plan", lang).format(plan=plan.name if lang is Lang.ja else name), about),

@@ -27,6 +27,7 @@ class InitiativeRow:
     id: str
     number: str | None
     chapter: str  # 大項目: 第1章 スマート神奈川の推進
+    area_id: str
     area: str  # 中項目
     subitem: str | None  # 小項目
     group: str | None  # the grouping row printed above it in the 別紙
@@ -56,6 +57,13 @@ class TargetRow:
     late: bool
     forecast: dt.date | None
     headline: bool
+    # As the indicator's readers write them (indicators.display): at the unit's precision,
+    # in the unit read in the report's language, the target marked where it is illustrative.
+    value_text: str = "—"
+    due_text: str = "—"
+    actual_text: str = "—"
+    expected_text: str = "—"
+    forecast_text: str = "—"
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,8 @@ class IndicatorRow:
     last_period_start: dt.date | None
     latest: float | None
     notes: list[str]  # the senders' notes on the latest figures, as sent
+    scale: float = 1.0  # from stored figures to the unit read in the report's language
+    decimals: int = 0  # the decimals its figures are written with in the report's language
 
 
 @dataclass(frozen=True)
@@ -94,6 +104,11 @@ class AreaSection:
     @property
     def uncovered(self) -> list[InitiativeRow]:
         return [i for i in self.initiatives if i.indicator_status == "no_indicator"]
+
+    @property
+    def numbers(self) -> list[str]:
+        """The initiatives' numbers in the 別紙's order, each once (several share one)."""
+        return list(dict.fromkeys(i.number for i in self.initiatives if i.number))
 
 
 @dataclass(frozen=True)
@@ -207,6 +222,28 @@ class ReportData:
         text = word(key, self.lang)
         return text.format(**values) if values else text
 
+    def number_range(self, area: AreaSection) -> str:
+        """The span of an area's initiative numbers, e.g. 1～5 (one number alone)."""
+        numbers = area.numbers
+        if len(numbers) == 1:
+            return numbers[0]
+        return self.t("number_range", first=numbers[0], last=numbers[-1]) if numbers else ""
+
+    def area_listed(self, area: AreaSection) -> str:
+        """Section 2's pointer to the 別紙, where the area's initiatives are listed once."""
+        n, span = len(area.initiatives), self.number_range(area)
+        return self.t("area_listed", n=n, range=span) if span else self.t("area_listed_plain", n=n)
+
+    def area_gaps(self, area: AreaSection) -> str:
+        """Which of an area's initiatives have no indicator yet, by number."""
+        gaps = area.uncovered
+        if not gaps:
+            return self.t("none")
+        if len(gaps) == len(area.initiatives):
+            return self.t("uncovered_all", n=len(gaps))
+        numbers = dict.fromkeys(i.number or "—" for i in gaps)
+        return self.t("uncovered_some", n=len(gaps), numbers=self.t("number_sep").join(numbers))
+
     @property
     def initiatives(self) -> list[InitiativeRow]:
         """Every initiative in the order of the 別紙."""
@@ -234,6 +271,9 @@ class AppendixLine:
     text: str
     result: str
     group: bool
+    area_id: str = ""
+    indicator: str = ""  # the indicator status' label, ※ where it contradicts the result
+    indicator_status: str = ""
 
 
 def appendix_lines(data: ReportData) -> list[AppendixLine]:
@@ -247,8 +287,20 @@ def appendix_lines(data: ReportData) -> list[AppendixLine]:
         changed = next((n for n in range(4) if place[n] != last[n]), 4)
         shown = [(v or "") if n >= changed else "" for n, v in enumerate(place[:3])]
         if item.group and changed <= 3:
-            lines.append(AppendixLine(*shown, "", item.group, "", True))
+            lines.append(AppendixLine(*shown, "", item.group, "", True, item.area_id))
             shown = ["", "", ""]
-        lines.append(AppendixLine(*shown, item.number or "—", item.text, item.result, False))
+        label = item.indicator_label + (" ※" if item.inconsistent else "")
+        lines.append(
+            AppendixLine(
+                *shown,
+                item.number or "—",
+                item.text,
+                item.result,
+                False,
+                item.area_id,
+                label,
+                item.indicator_status,
+            )
+        )
         last = place
     return lines

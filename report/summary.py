@@ -7,14 +7,14 @@ import datetime as dt
 
 import pandas as pd
 
+from indicators import display
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
-from indicators.trend import period_text
 from kernel.vocabulary import Lang, status_label
 from report import method
 from report.model import AlertRow, AttentionRow, Counts, CoverageRow, MismatchRow, Summary
-from report.words import named, num, word
+from report.words import named, word
 
 
 def row_counts(row: Row) -> Counts:
@@ -101,11 +101,11 @@ def attention_rows(result: Evaluation, lang: Lang) -> list[AttentionRow]:
             for judged in result.target_statuses([ind.id]):
                 if judged.status != status:
                     continue
-                unit = ind.unit if lang is Lang.ja else ind.unit_en
                 detail = (
-                    f"{word('target', lang)} {num(judged.target_value)}{_sep(lang)}{unit} "
-                    f"({judged.target_date}) · {word('actual', lang)} {num(judged.actual)}"
-                    f"{_sep(lang)}{unit}"
+                    f"{word('target', lang)} "
+                    f"{display.target(ind, judged.target_id, lang)} "
+                    f"({display.day(judged.target_date, lang)}) · "
+                    f"{word('actual', lang)} {display.figure(ind, judged.actual, lang)}"
                 )
                 rows.append(
                     AttentionRow(
@@ -120,7 +120,9 @@ def attention_rows(result: Evaluation, lang: Lang) -> list[AttentionRow]:
         head = result.headlines[ind.id]
         if not head.late:
             continue
-        periods = "、".join(period_text(ind, p) for p in head.missing[:3])
+        periods = word("number_sep", lang).join(
+            display.period(ind, p, lang) for p in head.missing[:3]
+        )
         if len(head.missing) > 3:
             periods += f" (+{len(head.missing) - 3})"
         name = named(ind.name, ind.name_en, lang)
@@ -130,14 +132,16 @@ def attention_rows(result: Evaluation, lang: Lang) -> list[AttentionRow]:
                 word("late_mark", lang),
                 name,
                 owners.get(ind.owner, ind.owner),
-                word("late_of", lang, indicator=name, periods=periods, due=head.next_due),
+                word(
+                    "late_of",
+                    lang,
+                    indicator=name,
+                    periods=periods,
+                    due=display.day(head.next_due, lang),
+                ),
             )
         )
     return rows
-
-
-def _sep(lang: Lang) -> str:
-    return "" if lang is Lang.ja else " "
 
 
 def _when(value: object) -> dt.datetime | None:

@@ -1,22 +1,29 @@
 """The review report (点検報告書) drafted from a real warehouse on disk: its sections, the
-plan's numbers in each format, the as-of replay, escaping and formula neutralisation."""
+plan's numbers in each format, the as-of replay, escaping and formula neutralisation, the
+PDF read back page by page, print set-up of the workbook, one language per report."""
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 import io
 import os
 import re
+import shutil
+import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import openpyxl
 import pytest
+from PIL import Image
+from pypdf import PdfReader
 
 import report
 from indicators.catalog import Catalog
 from kernel.settings import Settings
 from kernel.vocabulary import Lang
+from kernel.vocabulary import catalog as vocabulary
 from pipeline import IngestOptions, ingest_files
 from report.charts import svg_sparkline, text_sparkline
 from report.words import fiscal_span
@@ -45,7 +52,12 @@ SECTIONS_JA = [
     "3 全体総括",
     "【別紙】行動計画の取組実施結果一覧",
 ]
-SECTIONS_EN = ["1 Purpose and approach", "2 Results by area", "3 Overall review", "Appendix"]
+SECTIONS_EN = [
+    "1 Purpose and approach",
+    "2 Results by area",
+    "3 Overall review",
+    "Appendix: Results of the plan's initiatives",
+]
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +92,8 @@ def drafts(service: Service) -> dict[tuple[dt.date, str, str], bytes]:
         (TODAY, "en", "md"),
         (TODAY, "en", "html"),
         (TODAY, "en", "xlsx"),
+        (TODAY, "ja", "pdf"),
+        (TODAY, "en", "pdf"),
         (YESTERDAY, "ja", "md"),
     ]:
         cache[day, lang, fmt] = service.report(day, lang, fmt)
@@ -152,12 +166,37 @@ def test_html_is_one_self_contained_file_with_the_numbers_in_its_cells(drafts) -
     assert not re.search(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", page, re.I)
     assert "url(" not in page and "@import" not in page and "<link" not in page
     assert "<svg" in page and "<polyline" in page
-    assert "@page { size: A4; margin: 15mm; }" in page
+    assert "size: A4; margin: 15mm;" in page and "counter(page)" in page
     assert '"Noto Sans CJK JP", "Hiragino Sans", "Yu Gothic", sans-serif' in page
     starts = _positions(page, SECTIONS_JA, "<h2>")
     assert starts == sorted(starts)
     appendix = parser.tables["appendix"]
-    assert sum(row[-1].startswith(("①", "②", "③")) for row in appendix) == 101
+    header = appendix[0]
+    result = header.index("取組の実施結果")
+    assert header[-1] == "指標の状況"
+    items = [row for row in appendix if len(row) == len(header) and row[result][:1] in "①②③"]
+    assert len(items) == 101
+    wifi = [row for row in items if row[1] == "28"]
+    assert [row[2] for row in wifi] == ["県有施設への公衆無線LANアクセスポイントの設置"]
+
+
+def test_section_2_points_to_the_appendix_instead_of_listing_the_initiatives_again(
+    drafts,
+) -> None:
+    page = drafts[TODAY, "ja", "html"].decode("utf-8")
+    s2, s4 = page.index('id="s2"'), page.index('id="s4"')
+    # an initiative is listed once, in the 別紙; section 2 gives its area's counts and number
+    assert page.count("県有施設への公衆無線LANアクセスポイントの設置") == 1
+    assert page.index("県有施設への公衆無線LANアクセスポイントの設置") > s4
+    # a changed initiative is also named in its area, with its reason
+    assert "(理由) 共通利用タブレットに代わるツール" in page[s2:s4]
+    # each area's pointer leads to its rows of the 別紙 (with the page number in the PDF)
+    targets = re.findall(r'href="#(apx-[\w-]+)"', page[s2:s4])
+    assert len(targets) >= 15 and all(f'id="{t}"' in page[s4:] for t in targets)
+    assert "取組1件（取組No 28）の実施結果と指標の状況は、別紙のとおり" in page
+    assert "target-counter(attr(href), page)" in page
+    text = drafts[TODAY, "ja", "md"].decode("utf-8")
+    assert text.count("県有施設への公衆無線LANアクセスポイントの設置") == 1
 
 
 def test_figure_notes_are_escaped_in_html_and_markdown(drafts) -> None:
@@ -173,6 +212,7 @@ def test_xlsx_has_a_sheet_per_section_with_typed_cells_and_no_formulas(drafts) -
     assert book.sheetnames == [
         "1 趣旨・考え方",
         "2 取組項目ごとの点検結果",
+        "2 取組項目ごとの指標",
         "3 全体総括",
         "別紙 取組実施結果一覧",
     ]
@@ -186,10 +226,45 @@ def test_xlsx_has_a_sheet_per_section_with_typed_cells_and_no_formulas(drafts) -
     cells = [c for ws in book for row in ws.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert "'" + FORMULA in [c.value for c in cells]
-    assert book["別紙 取組実施結果一覧"].column_dimensions["F"].width >= 40
-    results = book["2 取組項目ごとの点検結果"]
-    dues = [c.value for row in results.iter_rows() for c in row if c.number_format == "yyyy-mm-dd"]
+    appendix = book["別紙 取組実施結果一覧"]
+    assert appendix.column_dimensions["F"].width >= 40
+    assert [c.value for c in appendix[2]][-2:] == ["取組の実施結果", "指標の状況"]
+    assert appendix.max_row - 2 >= 101  # the one full list of the initiatives
+    indicators = book["2 取組項目ごとの指標"]
+    dues = [
+        c.value for row in indicators.iter_rows() for c in row if c.number_format == "yyyy-mm-dd"
+    ]
     assert dt.datetime(2028, 3, 31) in dues  # a target's due date, as a date
+    # section 2 lists no initiative again, only its area's counts and changes
+    results = book["2 取組項目ごとの点検結果"]
+    texts = [c.value for row in results.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "県有施設への公衆無線LANアクセスポイントの設置" not in texts
+
+
+def test_xlsx_prints_on_a4_fitted_to_the_width_with_headers_on_every_page(drafts) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(drafts[TODAY, "ja", "xlsx"]))
+    for ws in book:
+        setup = ws.page_setup
+        assert str(setup.paperSize) == ws.PAPERSIZE_A4, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert (int(setup.fitToWidth), int(setup.fitToHeight)) == (1, 0), ws.title
+        widths = [d.width for d in ws.column_dimensions.values() if d.width]
+        assert max(widths) <= 72, ws.title  # long text wraps instead of spilling
+        assert setup.orientation == ("landscape" if sum(widths) > 100 else "portrait")
+    assert book["1 趣旨・考え方"].page_setup.orientation == "portrait"
+    assert book["別紙 取組実施結果一覧"].page_setup.orientation == "landscape"
+    assert book["別紙 取組実施結果一覧"].print_title_rows == "$2:$2"
+    assert book["2 取組項目ごとの指標"].print_title_rows == "$2:$2"
+    appendix = book["別紙 取組実施結果一覧"]
+    long_text = [
+        c
+        for row in appendix.iter_rows(min_row=3)
+        for c in row
+        if isinstance(c.value, str) and len(c.value) > 40
+    ]
+    assert long_text and all(c.alignment.wrap_text for c in long_text)
+    # a wrapped row is as tall as its lines: neither Excel nor LibreOffice fits it on opening
+    assert all((appendix.row_dimensions[c.row].height or 0) >= 30 for c in long_text)
 
 
 def test_english_translates_headings_and_keeps_the_japanese_names(drafts) -> None:
@@ -202,7 +277,7 @@ def test_english_translates_headings_and_keeps_the_japanese_names(drafts) -> Non
     page = drafts[TODAY, "en", "html"].decode("utf-8")
     assert '<html lang="en">' in page and "<h2>3 Overall review</h2>" in page
     book = openpyxl.load_workbook(io.BytesIO(drafts[TODAY, "en", "xlsx"]))
-    assert book.sheetnames[2] == "3 Overall review"
+    assert book.sheetnames[3] == "3 Overall review"
 
 
 def test_a_figure_recorded_after_the_as_of_day_is_not_in_the_report(
@@ -255,8 +330,10 @@ def test_catalog_text_is_escaped_and_mismatches_are_listed(
 
 
 def test_formats_and_file_names(service: Service) -> None:
-    with pytest.raises(ValueError, match="pdf"):
-        service.report(TODAY, "ja", "pdf")
+    with pytest.raises(ValueError, match="pdf, html, xlsx, md"):
+        service.report(TODAY, "ja", "docx")
+    assert report.FORMATS[0] == "pdf"  # the dashboard offers the first by default
+    assert report.file_name(dt.date(2026, 3, 31), "pdf") == "shihyo-report-2026-03-31.pdf"
     assert report.file_name(dt.date(2026, 3, 31), "html") == "shihyo-report-2026-03-31.html"
     assert report.file_name(dt.date(2026, 3, 31), "xlsx", "en").endswith("-en.xlsx")
     assert set(report.MEDIA_TYPES) == set(report.FORMATS)
@@ -301,3 +378,119 @@ def test_alerts_are_shown_in_the_state_they_had_on_the_day(catalog: Catalog) -> 
     assert [(a.id, a.state) for a in later] == [(1, "resolved"), (2, "open"), (3, "open")]
     assert later[0].recipient == "情報企画課 (Information Planning Division)"
     assert later[0].summary == "summary" and later[1].state_label == "Open"
+
+
+def _pdf_pages(body: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(io.BytesIO(body)).pages]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "headings"),
+    [
+        ("ja", "電子化全開宣言行動計画 点検報告書", SECTIONS_JA),
+        ("en", "Review report", SECTIONS_EN),
+    ],
+)
+def test_pdf_opens_on_a4_with_page_numbers_contents_and_bookmarks(
+    drafts, lang: str, title: str, headings: list[str]
+) -> None:
+    body = drafts[TODAY, lang, "pdf"]
+    assert body.startswith(b"%PDF-")
+    reader = PdfReader(io.BytesIO(body))
+    pages = _pdf_pages(body)
+    total = len(pages)
+    assert 8 <= total <= 30
+    for page in reader.pages:  # A4: 210 × 297 mm
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+    assert title in pages[0] and title in (reader.metadata.title or "")
+    # the page number at the foot of every page but the cover
+    for number, text in enumerate(pages[1:], 2):
+        assert re.search(rf"(?<!\d){number} / {total}(?!\d)", text), number
+    # bookmarks for the four sections, and the contents on the cover with their page numbers
+    marks = {m.title: reader.get_destination_page_number(m) + 1 for m in _flat(reader.outline)}
+    for heading in headings:
+        page = marks[heading]
+        assert heading in pages[page - 1]
+        assert re.search(rf"{re.escape(heading)}[\s.·…]*{page}(?!\d)", pages[0]), heading
+    # the Japanese names in both languages (the English report keeps them beside its own)
+    assert "スマート神奈川の推進" in "".join(pages)
+    # the appendix repeats its header on each of its pages
+    appendix = marks[headings[-1]]
+    header = "取組内容" if lang == "ja" else "Initiative"
+    assert all(header in text for text in pages[appendix - 1 :])
+
+
+def _flat(outline: list) -> list:
+    out = []
+    for item in outline:
+        out += _flat(item) if isinstance(item, list) else [item]
+    return out
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils (make test)")
+def test_no_pdf_page_is_blank(drafts, tmp_path: Path) -> None:
+    for lang in ("ja", "en"):
+        pdf = tmp_path / f"{lang}.pdf"
+        pdf.write_bytes(drafts[TODAY, lang, "pdf"])
+        subprocess.run(["pdftoppm", "-r", "20", "-gray", "-png", pdf, tmp_path / lang], check=True)
+        pages = sorted(tmp_path.glob(f"{lang}-*.png"))
+        assert len(pages) == len(PdfReader(pdf).pages)
+        for png in pages:
+            image = Image.open(png)
+            # what is printed above the footer: more than a page number's worth of ink
+            body = image.crop((0, 0, image.width, int(image.height * 0.92)))
+            ink = sum(n for value, n in enumerate(body.histogram()) if value < 200)
+            assert ink > 0.01 * body.width * body.height, png.name
+
+
+# Latin letters a Japanese reader may meet: those of the catalog's own Japanese text (ICT,
+# Wi-Fi, ME-BYO …) and of the Japanese vocabulary (取組No, shihyo), and the senders' notes.
+_LATIN = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Za-z0-9\-]*")
+_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+def _japanese_latin(catalog: Catalog) -> set[str]:
+    texts: list[str] = []
+
+    def walk(value: object) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if not str(key).endswith("_en"):
+                    walk(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str) and _CJK.search(value):
+            texts.append(value)
+
+    walk(catalog.model_dump())
+    texts += [t for t in vocabulary(Lang.ja).values() if _CJK.search(t)]
+    return {w for t in [*texts, SCRIPT, FORMULA] for w in _LATIN.findall(t)}
+
+
+def _visible_html(page: str) -> str:
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_japanese_report_reads_in_japanese_in_every_format(drafts, catalog: Catalog) -> None:
+    allowed = _japanese_latin(catalog)
+    book = openpyxl.load_workbook(io.BytesIO(drafts[TODAY, "ja", "xlsx"]))
+    texts = {
+        "md": html.unescape(drafts[TODAY, "ja", "md"].decode("utf-8")),
+        "html": _visible_html(drafts[TODAY, "ja", "html"].decode("utf-8")),
+        "xlsx": " ".join(
+            c
+            for ws in book
+            for row in ws.iter_rows(values_only=True)
+            for c in row
+            if isinstance(c, str)
+        ),
+        "pdf": " ".join(_pdf_pages(drafts[TODAY, "ja", "pdf"])),
+    }
+    for fmt, text in texts.items():
+        foreign = set(_LATIN.findall(text)) - allowed
+        assert not foreign, (fmt, sorted(foreign))
+    # periods are written as a Japanese reader writes them, in English as an English one
+    assert "年度" in texts["md"] or "年" in texts["md"]
+    assert "FY" not in texts["md"] and "FY" not in texts["pdf"]

@@ -195,7 +195,9 @@ def _report_section(k: data.Key, lang: Lang) -> None:
         t("report_format", lang),
         report.FORMATS,
         horizontal=True,
-        format_func=lambda f: {"md": "Markdown", "html": "HTML (A4)", "xlsx": "Excel"}[f],
+        index=0,  # the PDF for the briefing book, ready to print
+        format_func=lambda f: report.FORMAT_NAMES[f],
+        key="report_format",
     )
     if st.button(t("report_prepare", lang), icon=":material/description:", key="report_prepare"):
         st.session_state["report"] = (k, fmt)

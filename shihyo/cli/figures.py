@@ -239,7 +239,7 @@ def _print_ingest(report: dict, api: str | None, mode: str) -> None:
 @app.command()
 def report(
     as_of: AsOfOption = None,
-    fmt: Annotated[str, typer.Option("--format", help="md, html or xlsx.")] = "md",
+    fmt: Annotated[str, typer.Option("--format", help="md, html, xlsx or pdf.")] = "md",
     lang: LangOption = Lang.ja,
     out: Annotated[
         Path | None,
