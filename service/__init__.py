@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pipeline.limits import UploadTooLarge
-from service.door import Evaluated, Ingested, Initialised, LoadFiles, Service
+from service.door import EarlierLoad, Evaluated, Ingested, Initialised, LoadFiles, Service
 from warehouse import WarehouseBusy, WarehouseDamaged, WarehouseMissing
 
 if TYPE_CHECKING:
@@ -47,6 +47,7 @@ __all__ = [
     "Backup",
     "CheckReport",
     "Checked",
+    "EarlierLoad",
     "Evaluated",
     "FileResult",
     "Finding",

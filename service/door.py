@@ -120,6 +120,16 @@ class Evaluated:
 
 
 @dataclass(frozen=True)
+class EarlierLoad:
+    """A load that already brought in a file's exact bytes: which, when and from whom."""
+
+    load_id: int
+    file_name: str
+    received_at: dt.datetime
+    uploaded_by: str
+
+
+@dataclass(frozen=True)
 class LoadFiles:
     """The kept files of one load: the raw bytes as sent (None when not kept, or withheld
     from the reader: `raw_withheld`), and the errors file."""
@@ -237,6 +247,26 @@ class Service:
         rows = self._resources.warehouse.quarantine(load_id)
         visible = set(self.loads(actor)["id"])
         return rows[rows["load_id"].isin(visible)]
+
+    def earlier_load(self, sha256: str) -> EarlierLoad | None:
+        """The load that already brought in these exact bytes, if one did: sending them again
+        changes nothing, and the upload desk says so before the sender commits."""
+        warehouse = self._resources.warehouse
+        load_id = warehouse.loaded_sha(sha256)
+        if load_id is None:
+            return None
+        every = warehouse.loads()
+        row = every[every["id"] == load_id]
+        if row.empty:
+            return None
+        first = row.iloc[0]
+        sender = first["uploaded_by"] if isinstance(first["uploaded_by"], str) else ""
+        return EarlierLoad(
+            int(load_id),
+            str(first["file_name"]),
+            pd.Timestamp(first["received_at"]).to_pydatetime(),
+            sender,
+        )
 
     def load_files(self, actor: Actor, sha256: str) -> LoadFiles:
         """Where the raw file and the errors file of a load are kept, if they are and the

@@ -227,6 +227,17 @@ def test_upload_previews_a_bad_row_with_its_reason_then_loads(app_home: Path) ->
     assert (tiles["新規"], tiles["受け付けない行"]) == ("1", "1")
     loads = open_warehouse(load_settings()).loads()
     assert (loads.iloc[0]["uploaded_by"], loads.iloc[0]["section"]) == ("yamada", "joho-kikaku")
+    # the next step: a link to each indicator the file brought figures for
+    links = [link.label for link in at.get("page_link")]
+    assert links == [md_escape("県有施設の公衆無線LANアクセスポイント設置台数")], links
+
+    # The same file again, in a new session: said in the preview, with when and from whom.
+    again = run_page("views/upload.py", user="yamada")
+    again.file_uploader(key="upload_file").set_value(("copy.csv", ONE_BAD_ROW, "text/csv"))
+    again.run()
+    warned = " ".join(w.value for w in again.warning)
+    assert "読込済み" in warned and "yamada" in warned and "november.csv" in warned, warned
+    assert again.button(key="commit").disabled
 
 
 def test_alerts_show_open_alerts_the_outbox_and_resend(app_home: Path) -> None:

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Actor, PermissionDenied
+from indicators.catalog import Catalog
 from kernel.vocabulary import Lang
 from service import Checked, IngestBusy, IngestReport, UploadTooLarge
 from ui import auth, data, door, state
@@ -92,8 +93,37 @@ def _uploader_words(max_mb: float, lang: Lang) -> None:
     )
 
 
-def _show_result(report: IngestReport, lang: Lang) -> None:
+def _indicators_of(checked: Checked) -> list[str]:
+    """The indicators the file's accepted rows carry figures for, in the file's order."""
+    frame = checked.frame
+    if frame.empty or "indicator_id" not in frame.columns:
+        return []
+    kept = frame.drop(index=[i for i in checked.refused if i in frame.index])
+    return [str(i) for i in dict.fromkeys(kept["indicator_id"].dropna())]
+
+
+def _next_steps(indicator_ids: list[str], catalog: Catalog, lang: Lang) -> None:
+    """A link to each indicator the file brought figures for: where to see what changed."""
+    names = {ind.id: pick(lang, ind.name, ind.name_en) for ind in catalog.indicators}
+    shown = [i for i in indicator_ids if i in names]
+    if not shown:
+        return
+    st.markdown(f"**{t('see_changed', lang)}**")
+    for ind_id in shown:
+        st.page_link(
+            "views/indicator.py",
+            label=md_escape(names[ind_id]),
+            icon=":material/show_chart:",
+            query_params=state.link_params(id=ind_id),
+        )
+
+
+def _show_result(
+    report: IngestReport, indicator_ids: list[str], catalog: Catalog, lang: Lang
+) -> None:
     st.subheader(t("result", lang))
+    if any(r.status in ("loaded", "partial") for r in report.files):
+        _next_steps(indicator_ids, catalog, lang)
     for result in report.files:
         st.text(f"{t('file', lang)}: {result.name}")
         if result.status == "duplicate":
@@ -165,7 +195,7 @@ def main() -> None:
     sha = hashlib.sha256(content).hexdigest()
     done = st.session_state.get("upload_result")
     if done and done[0] == sha:
-        _show_result(done[1], lang)
+        _show_result(done[1], done[2], catalog, lang)
         return
     who = (actor.name, actor.role, tuple(actor.sections))
     try:
@@ -175,8 +205,20 @@ def main() -> None:
         st.error(pick(lang, denied.message_ja, denied.message_en))
         return
     _show_preview(checked, lang)
-    ready = checked.rows_accepted > 0
-    if not ready:
+    earlier = door.service().earlier_load(sha)
+    if earlier is not None:  # said now, not only after the commit
+        st.warning(
+            t(
+                "duplicate_preview",
+                lang,
+                file=md_escape(earlier.file_name),
+                when=earlier.received_at.strftime("%Y/%m/%d %H:%M"),
+                who=md_escape(earlier.uploaded_by or "–"),
+                id=earlier.load_id,
+            )
+        )
+    ready = checked.rows_accepted > 0 and earlier is None
+    if not ready and earlier is None:
         st.caption(t("nothing_to_load", lang))
     if st.button(t("commit", lang), type="primary", disabled=not ready, key="commit"):
         try:
@@ -190,7 +232,7 @@ def main() -> None:
         except (PermissionDenied, UploadTooLarge) as denied:
             st.error(pick(lang, denied.message_ja, denied.message_en))
             return
-        st.session_state["upload_result"] = (sha, report)
+        st.session_state["upload_result"] = (sha, report, _indicators_of(checked))
         st.rerun()
 
 
