@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from access.roles import Actor, may_resend
+from indicators import display
 from indicators.evaluation import Evaluation
 from kernel.vocabulary import Lang, rule_label, status_label
 from ui import auth, data, door, state
@@ -14,13 +15,13 @@ from ui.status import style_status
 from ui.tables import alerts_table, outbox_table
 from ui.text import t
 
-ALERT_ROW = 66  # pixels: three lines of a message
+ALERT_ROW = 90  # pixels: three lines of a message (the grid wraps text from 70 px up)
 
 
 def alert_columns(lang: Lang) -> dict:
     """Widths that keep the message readable at 1280 px: the rest goes to the message."""
     return {
-        t("rule", lang): st.column_config.TextColumn(width=120),
+        t("rule", lang): st.column_config.TextColumn(width=150),
         t("recipient", lang): st.column_config.TextColumn(width=130),
         t("summary", lang): st.column_config.TextColumn(width="large"),
         t("opened_at", lang): st.column_config.TextColumn(width=125),
@@ -72,13 +73,14 @@ def _summary(result: Evaluation, lang: Lang) -> None:
         (t("late_tile", lang), result.indicator_counts.late),
         (rule_label("no_indicator", lang), result.initiative_counts.by_status["no_indicator"]),
     ]
-    for col, (label, n) in zip(st.columns(len(tiles)), tiles, strict=True):
+    # Three to a row: the labels stay whole on a laptop screen.
+    for col, (label, n) in zip([*st.columns(3), *st.columns(3)], tiles, strict=False):
         col.metric(label, n, border=True)
     st.caption(
         t(
             "alerts_summary",
             lang,
-            day=result.as_of.isoformat(),
+            day=display.day(result.as_of, lang),
             targets=result.target_counts().total,
             missed=counts["missed"],
             off_track=counts["off_track"],

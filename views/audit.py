@@ -56,10 +56,15 @@ def main() -> None:
     st.dataframe(
         audit_table(trail, lang),
         hide_index=True,
-        row_height=56,  # two lines: what changed wraps rather than running off the page
+        row_height=70,  # two lines (the grid wraps text from 70 px up)
         column_config={
             "id": st.column_config.NumberColumn(width=50),
-            t("what_changed", lang): st.column_config.TextColumn(width="large"),
+            t("changed_at", lang): st.column_config.TextColumn(width=120),
+            t("audit_actor", lang): st.column_config.TextColumn(width=110),
+            t("action", lang): st.column_config.TextColumn(width=90),
+            t("entity", lang): st.column_config.TextColumn(width=90),
+            t("entity_id", lang): st.column_config.TextColumn(width=90),
+            t("what_changed", lang): st.column_config.TextColumn(width=240),
         },
     )
     st.download_button(

@@ -126,9 +126,13 @@ def main() -> None:
             on_select="rerun",
             selection_mode="single-row",
             key=f"initiatives_{policy.id}_{lang.value}",
-            column_config={
-                t("number", lang): st.column_config.TextColumn(width="small"),
-                t("initiative", lang): st.column_config.TextColumn(width="large"),
+            column_config={  # widths that fit 1280 px; the text shows whole on hover
+                t("number", lang): st.column_config.TextColumn(width=60),
+                t("area", lang): st.column_config.TextColumn(width=120),
+                t("initiative", lang): st.column_config.TextColumn(width=260),
+                t("plan_status", lang): st.column_config.TextColumn(width=90),
+                t("indicator_status", lang): st.column_config.TextColumn(width=100),
+                t("indicators", lang): st.column_config.TextColumn(width=130),
             },
         )
         chosen = picked.selection.rows if picked else []  # type: ignore[attr-defined]

@@ -55,12 +55,12 @@ def main() -> None:
         loads_table(loads, catalog, lang),
         hide_index=True,
         column_config={
-            t("received_at", lang): st.column_config.TextColumn(width=125),
-            t("file", lang): st.column_config.TextColumn(width=210),
+            t("received_at", lang): st.column_config.TextColumn(width=120),
+            t("file", lang): st.column_config.TextColumn(width=190),
             t("state", lang): st.column_config.TextColumn(width=90),
-            t("validation", lang): st.column_config.TextColumn(width=150),
+            t("validation", lang): st.column_config.TextColumn(width=100),
             **{
-                t(count, lang): st.column_config.NumberColumn(width=70)
+                t(count, lang): st.column_config.NumberColumn(width=62)
                 for count in ("accepted_short", "rejected_short", "rows_unchanged", "rows_total")
             },
             t("uploaded_by", lang): st.column_config.TextColumn(width=110),

@@ -86,10 +86,9 @@ def _uploader_words(max_mb: float, lang: Lang) -> None:
     zone = '[data-testid="stFileUploaderDropzone"]'
     hint = f'{zone} [data-testid="stFileUploaderDropzoneInstructions"]'
     st.html(
-        f"<style>{hint} {{font-size: 0}}"
+        f"<style>{hint} > *, {zone} button > * {{display: none}}"
         f"{hint}::after {{content: {limits}; font-size: 0.875rem}}"
-        f"{zone} button {{font-size: 0}}"
-        f"{zone} button::after {{content: {button}; font-size: 1rem}}</style>"
+        f"{zone} button::after {{content: {button}}}</style>"
     )
 
 
