@@ -5,7 +5,7 @@ flow or direct, applies who may do what and answers with typed results."""
 from pipeline import Checked, FileResult, IngestBusy, IngestOptions, IngestReport, RowIssue
 from pipeline.limits import UploadTooLarge
 from pipeline.loading import Progress
-from service.door import Evaluated, Ingested, Initialised, LoadFiles, Service
+from service.door import Evaluated, Ingested, Initialised, LoadFiles, Service, WordsRefused
 from warehouse import WarehouseBusy, WarehouseMissing
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "UploadTooLarge",
     "WarehouseBusy",
     "WarehouseMissing",
+    "WordsRefused",
 ]

@@ -8,6 +8,7 @@ from warehouse.db import WarehouseBusy, WarehouseMissing
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
 from warehouse.store import AuditEntry, Migrated, Warehouse
+from warehouse.words import NewAction
 
 __all__ = [
     "AuditEntry",
@@ -17,6 +18,7 @@ __all__ = [
     "LoadCounts",
     "LoadRecord",
     "Migrated",
+    "NewAction",
     "Warehouse",
     "WarehouseBusy",
     "WarehouseMissing",
