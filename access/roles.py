@@ -42,6 +42,17 @@ def may_send_figures_for(actor: Actor, owner_section: str) -> bool:
     return actor.is_admin or (actor.role == "owner" and owner_section in actor.sections)
 
 
+def require_owner_of(actor: Actor, owner_section: str) -> None:
+    """The owner's words on an indicator (commentary, improvement actions) are its section's
+    to write, or an administrator's; everyone reads them."""
+    if not may_send_figures_for(actor, owner_section):
+        raise PermissionDenied(
+            "担当外の指標です（コメント・改善策は担当課または管理者のみ記入できます）",
+            "not your indicator: only its owner section or an administrator may write its "
+            "commentary and actions",
+        )
+
+
 def require_uploader(actor: Actor) -> None:
     if actor.role == "viewer":
         raise PermissionDenied("閲覧者は実績を登録できません", "a viewer cannot upload figures")

@@ -39,6 +39,8 @@ class AlertConfig:
     # or after this weekday (0 = Monday) of each calendar week
     digest_weekday: int = 0
     retry_minutes: float = 5.0  # first back-off after a failed delivery, doubling each time
+    # days before a due day that reminders go out (SHIHYO_REMIND_DAYS_BEFORE); 0: none
+    remind_days_before: int = 3
     key_file: Path | None = field(default=None, compare=False, repr=False)
 
     @cached_property
@@ -75,6 +77,7 @@ class AlertConfig:
             "renotify_hours": self.renotify_hours,
             "digest_weekday": self.digest_weekday,
             "retry_minutes": self.retry_minutes,
+            "remind_days_before": self.remind_days_before,
         }
 
     def channels(self, recipient: str, admin_section: str | None = None) -> list[str]:
@@ -105,7 +108,8 @@ def load_alert_config(
     """The configuration from `path` (optional) and the environment; the channels' hash key
     is kept in `home` (default $SHIHYO_HOME)."""
     env = os.environ if environ is None else environ
-    key_home = home if home is not None else load_settings(dict(env)).home
+    settings = load_settings(dict(env))
+    key_home = home if home is not None else settings.home
     raw: dict = {}
     if path.is_file():
         try:
@@ -146,6 +150,7 @@ def load_alert_config(
             renotify_hours=(float(raw["renotify_hours"]) if raw.get("renotify_hours") else None),
             digest_weekday=_weekday(raw.get("digest_weekday", 0), path.name),
             retry_minutes=float(raw.get("retry_minutes", 5.0)),
+            remind_days_before=settings.remind_days_before,
             key_file=key_home / CHANNEL_KEY,
         )
     except (TypeError, ValueError) as exc:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from alerts.config import AlertConfig, mask
 from alerts.messages import AlertLine, compose
+from alerts.reminders import plan_reminders
 from alerts.rules import (
     RULES,
     Condition,
@@ -20,7 +21,9 @@ from alerts.rules import (
     target_conditions,
     validation_conditions,
 )
+from indicators import display
 from indicators.evaluation import Evaluation
+from kernel.vocabulary import Lang
 from warehouse import Warehouse
 from warehouse.alerts import Outgoing
 
@@ -147,6 +150,62 @@ def _names(evaluation: Evaluation) -> dict[str, tuple[str, str]]:
     return names
 
 
+def open_actions(warehouse: Warehouse) -> pd.DataFrame:
+    """The improvement actions still open, soonest due first."""
+    found = warehouse.actions()
+    return found[found["state"] == "open"].sort_values(["due", "id"])
+
+
+def _action_notes(actions: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """Per indicator with an open action, what an alert says of it: the soonest due day."""
+    notes: dict[str, tuple[str, str]] = {}
+    for row in actions.itertuples():
+        if row.indicator_id in notes:
+            continue
+        due = pd.Timestamp(row.due).date()
+        notes[row.indicator_id] = (
+            f"改善策を記録済み（期限 {display.day(due, Lang.ja)}）",
+            f"action recorded, due {display.day(due, Lang.en)}",
+        )
+    return notes
+
+
+def _note(
+    evaluation: Evaluation,
+    rule: str,
+    indicator_id: str | None,
+    resolved: bool,
+    actions: dict[str, tuple[str, str]],
+) -> tuple[str, str]:
+    """What a line adds to its alert's summary: for a resolution, the figure that stands now
+    (the summary repeats the figures of the day it opened); for an off-track, missed or late
+    indicator, the action recorded and its due day, or that one is asked for."""
+    indicator = next((i for i in evaluation.catalog.indicators if i.id == indicator_id), None)
+    if indicator is None:
+        return "", ""
+    if resolved:
+        now = evaluation.headlines.get(indicator.id)
+        if now is None or now.last_period is None:
+            return "", ""
+        amount = now.actual if now.actual is not None else None
+        period = now.actual_period or now.last_period
+        return (
+            f"現在の実績 {display.figure(indicator, amount, Lang.ja)}"
+            f"（{display.period(indicator, period, Lang.ja)}）",
+            f"now {display.figure(indicator, amount, Lang.en)}"
+            f" ({display.period(indicator, period, Lang.en)})",
+        )
+    if rule in ("missed", "off_track", "late"):
+        if indicator.id in actions:
+            return actions[indicator.id]
+        if rule != "late":
+            return (
+                "原因と改善策（何を・誰が・いつまでに）を指標ページで記録してください",
+                "please record the cause and an action (what, who, by when) on its page",
+            )
+    return "", ""
+
+
 def plan_messages(
     evaluation: Evaluation, warehouse: Warehouse, config: AlertConfig, now: dt.datetime
 ) -> list[Outgoing]:
@@ -161,19 +220,24 @@ def plan_messages(
     if not digest_due(last_digest, now, config.digest_weekday):
         pending = pending[~((pending["rule"] == "no_indicator") & ~pending["resolved"])]
     names = _names(evaluation)
+    actions = _action_notes(open_actions(warehouse))
     outgoing: list[Outgoing] = []
     for recipient, rows in pending.groupby("recipient", sort=True):
-        lines = [
-            AlertLine(
-                int(r.id),
-                r.rule,
-                r.summary,
-                r.summary_en,
-                r.indicator_id if isinstance(r.indicator_id, str) else None,
-                bool(r.resolved),
+        lines = []
+        for r in rows.itertuples():
+            indicator_id = r.indicator_id if isinstance(r.indicator_id, str) else None
+            note = _note(evaluation, r.rule, indicator_id, bool(r.resolved), actions)
+            lines.append(
+                AlertLine(
+                    int(r.id),
+                    r.rule,
+                    r.summary,
+                    r.summary_en,
+                    indicator_id,
+                    bool(r.resolved),
+                    *note,
+                )
             )
-            for r in rows.itertuples()
-        ]
         name, name_en = names.get(recipient, (recipient, recipient))
         message = compose(recipient, name, name_en, lines, config.dashboard_url)
         channels = config.channels(recipient, admin)
@@ -254,6 +318,23 @@ def run_alerts(
         ],
         now,
     )
-    report.messages_written = len(messages)
+    report.messages_written = len(messages) + send_reminders(evaluation, warehouse, config, now)
     report.sent, report.failed, report.errors = deliver(warehouse, config, sender, now)
     return report
+
+
+def send_reminders(
+    evaluation: Evaluation, warehouse: Warehouse, config: AlertConfig, now: dt.datetime
+) -> int:
+    """Write to the outbox the reminders due on the evaluation's day not written before (a
+    section's figures due soon, an action due soon); the messages written."""
+    if config.remind_days_before <= 0:
+        return 0
+    totals = warehouse.indicator_totals(as_of=evaluation.as_of)
+    known = {(row.indicator_id, pd.Timestamp(row.period).date()) for row in totals.itertuples()}
+    actions = open_actions(warehouse)
+    planned = plan_reminders(evaluation.catalog, known, actions, config, evaluation.as_of)
+    if not planned:
+        return 0
+    written = set(warehouse.enqueue_reminders(planned, now))
+    return sum(len(r.messages) for r in planned if r.key in written)

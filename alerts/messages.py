@@ -24,6 +24,10 @@ class AlertLine:
     summary_en: str
     indicator_id: str | None
     resolved: bool
+    # what the owner has done or should do, said after the summary: an action recorded and
+    # its due day, or (for a resolution) the figure that stands now
+    note: str = ""
+    note_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,11 @@ class Message:
 def indicator_link(dashboard_url: str, indicator_id: str) -> str:
     """The dashboard page of one indicator."""
     return f"{dashboard_url.rstrip('/')}/indicator?id={quote(indicator_id)}"
+
+
+def upload_page(dashboard_url: str, section: str) -> str:
+    """The upload desk with the section chosen (and its template to download)."""
+    return f"{dashboard_url.rstrip('/')}/upload?section={quote(section)}"
 
 
 def list_link(dashboard_url: str, rule: str) -> str:
@@ -54,8 +63,10 @@ def _capped(lines: list[AlertLine], rule: str, dashboard_url: str) -> tuple[list
         link = (
             f"\n    {indicator_link(dashboard_url, line.indicator_id)}" if line.indicator_id else ""
         )
-        ja.append(f"  ・{line.summary}{link}")
-        en.append(f"  - {line.summary_en}{link}")
+        note_ja = f"\n    → {line.note}" if line.note else ""
+        note_en = f"\n    → {line.note_en}" if line.note_en else ""
+        ja.append(f"  ・{line.summary}{note_ja}{link}")
+        en.append(f"  - {line.summary_en}{note_en}{link}")
     rest = len(lines) - LINES_PER_RULE
     if rest > 0:
         where = list_link(dashboard_url, rule)
@@ -88,14 +99,22 @@ def compose(
         ja.append(f"■ {title}（{len(mine)}件）")
         en.append(f"■ {title_en} ({len(mine)})")
         named_ja, named_en = _capped(mine, rule, dashboard_url)
+        if rule == "late" and recipient:
+            upload = upload_page(dashboard_url, recipient)
+            named_ja.append(f"  アップロード（テンプレートもここから）: {upload}")
+            named_en.append(f"  Upload (the template is there too): {upload}")
         ja += [*named_ja, ""]
         en += [*named_en, ""]
     if resolved:
         ja.append(f"■ 解消しました（{len(resolved)}件）")
         en.append(f"■ Resolved ({len(resolved)})")
         for line in resolved[:LINES_PER_RULE]:
-            ja.append(f"  ・解消: {line.summary}")
-            en.append(f"  - resolved: {line.summary_en}")
+            # The summary is what was told when it opened; the note says where it stands now.
+            ja.append(f"  ・解消: {line.summary}" + (f"\n    → {line.note}" if line.note else ""))
+            en.append(
+                f"  - resolved: {line.summary_en}"
+                + (f"\n    → {line.note_en}" if line.note_en else "")
+            )
         if len(resolved) > LINES_PER_RULE:
             rest = len(resolved) - LINES_PER_RULE
             ja.append(f"  ・ほか {rest} 件")

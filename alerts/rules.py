@@ -144,6 +144,13 @@ def validation_conditions(loads: pd.DataFrame) -> list[Condition]:
     return found
 
 
+TITLE_CHARS = 40  # an initiative's title beside its number, cut to this many characters
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
+
+
 def coverage_conditions(catalog: Catalog) -> list[Condition]:
     """Each initiative that still has no indicator, for the plan administrator."""
     covered = covered_initiatives(catalog)
@@ -153,9 +160,11 @@ def coverage_conditions(catalog: Catalog) -> list[Condition]:
             rule="no_indicator",
             recipient=catalog.plan.admin_owner,
             initiative_id=item.id,
-            summary=f"取組 {item.number or item.id}: 指標が設定されていません（{item.text[:40]}）"
+            summary=f"取組 {item.number or item.id}（{_short(item.title)}）: "
+            "指標が設定されていません"
             + (word("reconstructed_mark", Lang.ja) if item.reconstructed else ""),
-            summary_en=f"initiative {item.number or item.id} has no indicator"
+            summary_en=f"initiative {item.number or item.id} ({_short(item.title)}) "
+            "has no indicator"
             + (f" {word('reconstructed_mark', Lang.en)}" if item.reconstructed else ""),
         )
         for item in catalog.initiatives

@@ -29,6 +29,7 @@ def derive_helper_columns(frame: pd.DataFrame, context: ValidationContext) -> pd
         "value_text": "",
         "org_unit": "",
         "note": None,
+        "comment": None,
     }
     for column, default in defaults.items():
         if column not in work.columns:

@@ -353,6 +353,18 @@ def headline(statuses: Sequence[TargetStatus], as_of: dt.date) -> TargetStatus:
     return min([speaking, *standing], key=lambda s: SEVERITY.index(s.status))
 
 
+# The verdicts that ask the owner for an improvement action (改善策), with the late mark.
+ACTION_STATUSES: tuple[Status, ...] = ("off_track", "missed")
+
+
+def needs_action(targets: Sequence[TargetStatus], headline: TargetStatus) -> list[str]:
+    """Why an indicator asks its owner for an improvement action: each of its targets' verdicts
+    that is off track or missed, and "late" when a figure is overdue; empty: none."""
+    found = [s.status for s in targets if s.status in ACTION_STATUSES]
+    reasons = list(dict.fromkeys(found))
+    return [*reasons, "late"] if headline.late else reasons
+
+
 def worst(statuses: Iterable[str]) -> RollupStatus:
     """Return the most severe of `statuses` by SEVERITY; no_indicator when there are none."""
     return cast(RollupStatus, min(statuses, key=SEVERITY.index, default="no_indicator"))

@@ -17,7 +17,7 @@ SourceKind = Literal["template", "wifi_list", "open_data_list"]
 
 FRAME_COLUMNS = (
     "row_number", "indicator_id", "period_text", "period", "granularity",
-    "value_text", "value", "org_unit", "note",
+    "value_text", "value", "org_unit", "note", "comment",
 )  # fmt: skip
 ALIASES: dict[str, tuple[str, ...]] = {
     "indicator_id": ("indicator_id", "指標ID", "指標コード"),
@@ -25,6 +25,8 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "value": ("value", "値", "実績値", "実績"),
     "org_unit": ("org_unit", "組織", "団体", "市町村"),
     "note": ("note", "備考"),
+    # the owner's words on the figure (状況・要因), kept as the period's commentary
+    "comment": ("comment", "コメント", "状況・要因", "状況要因", "分析"),
 }
 REQUIRED = ("indicator_id", "period", "value")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))

@@ -133,6 +133,8 @@ def template_frame(
         codes["period"] = (period_index, starts, granularities)
     note_texts, note_index = distinct_cells(raw.get("note", empty))
     notes = _objects([text.strip() or None for text in note_texts])[note_index]
+    comment_texts, comment_index = distinct_cells(raw.get("comment", empty))
+    comments = _objects([text.strip() or None for text in comment_texts])[comment_index]
 
     frame = pd.DataFrame(
         {
@@ -145,6 +147,7 @@ def template_frame(
             "value": pd.Series(value_objects, dtype=object),
             "org_unit": _text_series(org_units),
             "note": pd.Series(notes, dtype=object),
+            "comment": pd.Series(comments, dtype=object),
         },
         columns=list(FRAME_COLUMNS),
     )

@@ -147,7 +147,7 @@ def finish_template(
     )
 
 
-_ORDER = {"indicator_id": 0, "period": 1, "value": 2, "org_unit": 3, "note": 4}
+_ORDER = {"indicator_id": 0, "period": 1, "value": 2, "org_unit": 3, "note": 4, "comment": 5}
 
 
 def _cell_problems(

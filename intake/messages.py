@@ -14,9 +14,11 @@ EXPECTED_HEADER_JA = "indicator_id, period, value または 指標ID, 年月, �
 EXPECTED_HEADER_EN = "indicator_id, period, value (or 指標ID, 年月, 値)"
 ALLOWED_COLUMNS_JA = (
     "indicator_id（指標ID・指標コード）, period（年月・期間・対象月）, value（値・実績値・実績）, "
-    "org_unit（組織・団体・市町村）, note（備考）"
+    "org_unit（組織・団体・市町村）, note（備考）, comment（コメント・状況・要因）"
 )
-ALLOWED_COLUMNS_EN = "indicator_id, period, value, org_unit, note (or their Japanese names)"
+ALLOWED_COLUMNS_EN = (
+    "indicator_id, period, value, org_unit, note, comment (or their Japanese names)"
+)
 WIFI_PERIOD_EXAMPLE = "shihyo ingest --period 2019-03 FILE"
 MAX_QUOTE = 80
 

@@ -60,6 +60,6 @@ def records_frame(records: list[dict[str, Any]]) -> pd.DataFrame:
     """Return the canonical frame; typed columns stay object so failed cells hold None."""
     frame = pd.DataFrame.from_records(records, columns=list(FRAME_COLUMNS))
     frame["row_number"] = frame["row_number"].astype("int64")
-    for name in ("period", "granularity", "value", "note"):
-        frame[name] = pd.Series([r[name] for r in records], dtype=object, index=frame.index)
+    for name in ("period", "granularity", "value", "note", "comment"):
+        frame[name] = pd.Series([r.get(name) for r in records], dtype=object, index=frame.index)
     return frame

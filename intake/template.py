@@ -1,7 +1,8 @@
 """The upload template a section downloads: comment lines that say what each indicator is
 and how to fill the file in, the header of the upload format, and one row per indicator
-it owns for the latest period due. The note column is left empty: whatever is in it is
-stored as the figure's note (備考)."""
+it owns for the latest period due. The note and comment columns are left empty: a note is
+stored as the figure's note (備考), a comment as the owner's commentary on the period
+(状況・要因), shown beside the figure."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from indicators.periods import Period, format_period
 from indicators.status import latest_reportable_period
 from kernel.exports import neutralise
 
-TEMPLATE_COLUMNS = ("indicator_id", "period", "value", "org_unit", "note")
+TEMPLATE_COLUMNS = ("indicator_id", "period", "value", "org_unit", "note", "comment")
 _GRANULARITY = {"monthly": "month", "quarterly": "quarter", "fiscal_year": "fiscal_year"}
 
 
@@ -31,7 +32,7 @@ def template_rows(
     for ind in _chosen(catalog, owner, indicator):
         due = latest_reportable_period(ind, day)
         period = format_period(Period(due, _GRANULARITY[ind.frequency])) if due else ""
-        rows.append([ind.id, period, "", "", ""])
+        rows.append([ind.id, period, "", "", "", ""])
     return rows
 
 
@@ -47,6 +48,7 @@ def _chosen(catalog: Catalog, owner: str | None, indicator: str | None) -> list[
 _HELP = (
     "# shihyo 取込テンプレート (upload template): value 欄に値を入れて送ってください。",
     "# org_unit は内訳（市町村など）がある場合のみ。note は任意の備考で、そのまま記録されます。",
+    "# comment は任意のコメント（状況・要因: 数値が動いた理由）で、指標ページに表示されます。",
     "# period の書き方: 月 2026-10 / 四半期 FY2026Q2 / 年度 FY2025。",
     "# この # の行は読み飛ばされます。",
 )

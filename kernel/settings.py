@@ -84,6 +84,11 @@ class Settings:
     """auto: run on-demand commands as Prefect flows when a Prefect server answers, else
     directly; always: always as flows; never: always directly (SHIHYO_PREFECT)."""
 
+    remind_days_before: int = 3
+    """How many days before a due day an owner section whose figures for the period have not
+    arrived is reminded, once, as is the owner of an improvement action before its due day;
+    0: no reminders (SHIHYO_REMIND_DAYS_BEFORE)."""
+
     now: str | None = None
     """An ISO date or date and time that shihyo takes as the present when it starts, then runs
     on from at the wall clock's pace: for demonstrations and tests, never in service
@@ -137,6 +142,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             values[field.name] = raw
     settings = Settings(**values)  # type: ignore[arg-type]
     clock_from(settings.now)  # a bad SHIHYO_NOW is reported here, with the other settings
+    if settings.remind_days_before < 0:
+        raise ValueError(
+            f"SHIHYO_REMIND_DAYS_BEFORE must be 0 or more, got {settings.remind_days_before}"
+        )
     if settings.prefect not in ("auto", "always", "never"):
         raise ValueError(f"SHIHYO_PREFECT must be auto, always or never, got {settings.prefect!r}")
     if settings.backup_keep < 1:

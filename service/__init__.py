@@ -10,7 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pipeline.limits import UploadTooLarge
-from service.door import EarlierLoad, Evaluated, Ingested, Initialised, LoadFiles, Service
+from service.door import (
+    EarlierLoad,
+    Evaluated,
+    Ingested,
+    Initialised,
+    LoadFiles,
+    Service,
+    WordsRefused,
+)
 from warehouse import WarehouseBusy, WarehouseDamaged, WarehouseMissing
 
 if TYPE_CHECKING:
@@ -66,4 +74,5 @@ __all__ = [
     "WarehouseBusy",
     "WarehouseDamaged",
     "WarehouseMissing",
+    "WordsRefused",
 ]

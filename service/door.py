@@ -24,11 +24,15 @@ from access.roles import (
     may_resend,
     may_see_load,
     require_admin,
+    require_owner_of,
     require_uploader,
 )
 from access.sessions import Limits, SessionStore
-from indicators.catalog import INDICATORS_FILE, Catalog, CatalogError, load_catalog
+from indicators.catalog import INDICATORS_FILE, Catalog, CatalogError, Indicator, load_catalog
+from indicators.status import needs_action
+from indicators.trend import figure_day, period_of
 from kernel.clock import Clock
+from kernel.errors import BilingualError
 from kernel.private import home_key
 from kernel.settings import Settings, load_settings
 from pipeline.limits import UploadTooLarge, check_size
@@ -36,7 +40,7 @@ from pipeline.resources import Resources
 from pipeline.samples import read_sends
 from service import jobs
 from service.uploads import file_name_as_sent, safe_name
-from warehouse import AuditEntry, Migrated
+from warehouse import AuditEntry, Migrated, NewAction
 
 # Each command imports only what it runs (a cold `shihyo status` needs neither the parser,
 # Great Expectations, the alert channels nor Prefect): the steps are imported in the methods.
@@ -117,6 +121,14 @@ class Evaluated:
             else {"dry_run": False, **self.alerts.as_dict()}
         )
         return {"as_of": self.as_of.isoformat(), "counts": self.counts, **outcome}
+
+
+# The most an owner writes in one commentary or one field of an action.
+MAX_WORDS = 2000
+
+
+class WordsRefused(BilingualError, ValueError):
+    """A commentary or an action that cannot be recorded as given; the message says why."""
 
 
 @dataclass(frozen=True)
@@ -336,6 +348,116 @@ class Service:
         self._resources.warehouse.audit(
             actor, action, entity, entity_id, before, after, stated_by=stated_by
         )
+
+    # ── the owners' words: commentary and improvement actions ─────────────────
+
+    def _indicator(self, indicator_id: str) -> Indicator:
+        found = next((i for i in self.catalog().indicators if i.id == indicator_id), None)
+        if found is None:
+            raise WordsRefused(
+                f"指標「{indicator_id}」は目録にありません", f"no indicator {indicator_id!r}"
+            )
+        return found
+
+    def comment(
+        self,
+        actor: Actor,
+        indicator_id: str,
+        period: dt.date,
+        body: str,
+        stated_by: str | None = None,
+    ) -> int | None:
+        """Write the owner's commentary (状況・要因) on an indicator's period — the owner
+        section's or an administrator's to write — as a new revision, audited; an empty text
+        withdraws it. The revision, or None when the text is in force already."""
+        indicator = self._indicator(indicator_id)
+        require_owner_of(actor, indicator.owner)
+        start = period_of(indicator, period)
+        if figure_day(indicator, start) > self.today():
+            raise WordsRefused(
+                "まだ終わっていない期間にはコメントできません",
+                "a period that has not ended yet cannot have commentary",
+            )
+        text = _words(body, "コメント", "commentary", required=False)
+        return self._resources.warehouse.write_comment(
+            indicator_id, start, text, actor.name, stated_by
+        )
+
+    def commentary(
+        self, indicator_id: str | None = None, as_of: dt.date | None = None
+    ) -> pd.DataFrame:
+        """The commentary in force (as known at the end of `as_of`; None: now), for all to
+        read: indicator_id, period, revision, body, author, load_id, recorded_at."""
+        return self._resources.warehouse.commentary(indicator_id, as_of)
+
+    def commentary_history(self, indicator_id: str) -> pd.DataFrame:
+        """Every revision of an indicator's commentary, newest first."""
+        return self._resources.warehouse.commentary_history(indicator_id)
+
+    def record_action(
+        self,
+        actor: Actor,
+        indicator_id: str,
+        cause: str,
+        action: str,
+        assignee: str,
+        due: dt.date,
+        stated_by: str | None = None,
+    ) -> int:
+        """Record an improvement action (改善策) on an indicator: the cause, what will be done,
+        by whom, by when. The owner section's or an administrator's to write; audited. The
+        indicator's status today (off_track, missed, late …) is kept with it. Its id."""
+        indicator = self._indicator(indicator_id)
+        require_owner_of(actor, indicator.owner)
+        if due < self.today():
+            raise WordsRefused("期限が過去の日付です", "the due date is in the past")
+        today = self.evaluation()
+        statuses = needs_action(today.targets[indicator_id], today.headlines[indicator_id])
+        new = NewAction(
+            indicator_id=indicator_id,
+            section=indicator.owner,
+            raised_by_status=",".join(statuses) or today.headlines[indicator_id].status,
+            cause=_words(cause, "原因", "the cause"),
+            action=_words(action, "改善策", "the action"),
+            assignee=_words(assignee, "担当者", "who"),
+            due=due,
+        )
+        return self._resources.warehouse.add_action(new, actor.name, stated_by)
+
+    def close_action(
+        self, actor: Actor, action_id: int, outcome: str = "", stated_by: str | None = None
+    ) -> bool:
+        """Mark an open action done, with what came of it (the owner section's or an
+        administrator's act; audited); False if it was done already."""
+        found = self._resources.warehouse.action(action_id)
+        if found is None:
+            raise WordsRefused(f"改善策 {action_id} はありません", f"no action {action_id}")
+        require_owner_of(actor, found["section"])
+        text = _words(outcome, "結果", "the outcome", required=False)
+        return self._resources.warehouse.close_action(action_id, actor.name, text, stated_by)
+
+    def actions(
+        self, indicator_id: str | None = None, as_of: dt.date | None = None
+    ) -> pd.DataFrame:
+        """The improvement actions recorded by the end of `as_of` (None: today), each in its
+        state then, with `overdue` (open past its due day), newest first; for all to read."""
+        day = as_of or self.today()
+        frame = self._resources.warehouse.actions(indicator_id, as_of)
+        due = pd.to_datetime(frame["due"]).dt.date
+        return frame.assign(overdue=(frame["state"] == "open") & (due < day))
+
+    def unactioned(self, as_of: dt.date | None = None) -> list[str]:
+        """The indicators off track, missed or late on `as_of` (None: today) without an
+        open action, in catalog order: what an administrator asks the owners about."""
+        result = self.evaluation(as_of)
+        actions = self.actions(None, as_of)
+        covered = set(actions.loc[actions["state"] == "open", "indicator_id"])
+        return [
+            ind.id
+            for ind in result.catalog.indicators
+            if ind.id not in covered
+            and needs_action(result.targets[ind.id], result.headlines[ind.id])
+        ]
 
     # ── figures coming in ─────────────────────────────────────────────────────
 
@@ -672,6 +794,19 @@ class Service:
         return template_csv(self.catalog(), owner, indicator, as_of=as_of or self.today())
 
 
+def _words(text: str, name_ja: str, name_en: str, *, required: bool = True) -> str:
+    """An owner's text as kept: stripped, present when required, not too long."""
+    text = (text or "").strip()
+    if required and not text:
+        raise WordsRefused(f"{name_ja}を記入してください", f"{name_en} is required")
+    if len(text) > MAX_WORDS:
+        raise WordsRefused(
+            f"{name_ja}は{MAX_WORDS}文字以内にしてください",
+            f"{name_en} is longer than {MAX_WORDS} characters",
+        )
+    return text
+
+
 def _section(value: object) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
@@ -684,4 +819,5 @@ __all__ = [
     "LoadFiles",
     "Service",
     "UploadTooLarge",
+    "WordsRefused",
 ]

@@ -291,9 +291,10 @@ def test_the_template_lists_a_sections_indicators_for_excel() -> None:
     data = section_template(catalog, "zeimu-shido", dt.date(2026, 11, 29))
     assert data.startswith(b"\xef\xbb\xbf")
     lines = data.decode("utf-8-sig").splitlines()
-    header = lines.index("indicator_id,period,value,org_unit,note")
+    header = lines.index("indicator_id,period,value,org_unit,note,comment")
     assert "# etax_payments: 電子納税件数（単位: 件）" in lines[:header]
-    assert lines[header + 1] == "etax_payments,2026-10,,,"
+    assert any("comment" in line and "状況・要因" in line for line in lines[:header])
+    assert lines[header + 1] == "etax_payments,2026-10,,,,"
 
 
 def test_markdown_escaping_keeps_text_literal() -> None:

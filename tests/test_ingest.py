@@ -358,10 +358,10 @@ def test_template_round_trip(settings: Settings, catalog: Catalog) -> None:
     data = template_csv(catalog, owner="joho-kikaku", as_of=TODAY)
     assert data.startswith(b"\xef\xbb\xbf# ")  # help above the header, skipped by the reader
     lines = data.decode("utf-8-sig").splitlines()
-    header = lines.index("indicator_id,period,value,org_unit,note")
+    header = lines.index("indicator_id,period,value,org_unit,note,comment")
     assert all(line.startswith("# ") for line in lines[:header])
     assert any(line.startswith("# system_count: ") for line in lines[:header])
-    assert all(line.endswith(",,,") for line in lines[header + 1 :])  # the notes are empty
+    assert all(line.endswith(",,,,") for line in lines[header + 1 :])  # notes, comments empty
     filled = data.decode("utf-8-sig").replace("2026-10,,", "2026-10,700,", 1)
     result = load(settings, drop(settings, "filled.csv", filled))
     assert result.rows_accepted == 1  # the one filled in; the empty ones say why

@@ -62,6 +62,7 @@ def test_minimal_template() -> None:
         "value": 12.0,
         "org_unit": "",
         "note": None,
+        "comment": None,
     }
 
 

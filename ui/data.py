@@ -123,3 +123,21 @@ def outbox(k: Key) -> pd.DataFrame:
 def report_draft(k: Key, fmt: str) -> bytes:
     """The review report (点検報告書) drafted as of the as-of day, in the page's language."""
     return service().report(k.as_of, k.lang, fmt)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def commentary(k: Key, indicator_id: str | None = None) -> pd.DataFrame:
+    """The owners' commentary in force on the as-of day (of one indicator, or all)."""
+    return service().commentary(indicator_id, k.as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def actions(k: Key, indicator_id: str | None = None) -> pd.DataFrame:
+    """The improvement actions recorded by the as-of day, in their state then."""
+    return service().actions(indicator_id, k.as_of)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def unactioned(k: Key) -> list[str]:
+    """The indicators off track, missed or late on the as-of day without an open action."""
+    return service().unactioned(k.as_of)

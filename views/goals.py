@@ -10,7 +10,7 @@ from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from indicators.plan import plan_summary
 from kernel.vocabulary import Lang, status_label
-from ui import data, state
+from ui import auth, data, state
 from ui.frames import (
     COUNTS,
     area_frame,
@@ -23,6 +23,7 @@ from ui.frames import (
 )
 from ui.status import badge_color, style_status
 from ui.text import md_escape, pick, t
+from ui.words import actions_table
 
 
 def _filters(catalog: Catalog, lang: Lang) -> tuple[str | None, str | None, str | None]:
@@ -134,6 +135,44 @@ def _targets_section(result: Evaluation, lang: Lang, indicator_ids: set[str]) ->
     st.caption(t("illustrative_note", lang))
 
 
+def _actions_section(k: data.Key, result: Evaluation, lang: Lang, indicator_ids: set[str]) -> None:
+    """The improvement actions still open (those overdue first), and for administrators the
+    indicators that need one and have none."""
+    names = {i.id: pick(lang, i.name, i.name_en) for i in result.catalog.indicators}
+    actions = data.actions(k)
+    still = actions[(actions["state"] == "open") & actions["indicator_id"].isin(indicator_ids)]
+    st.subheader(t("words_open_actions", lang))
+    overdue = int(still["overdue"].sum())
+    if overdue:
+        st.warning(t("words_overdue_count", lang, n=overdue))
+    if still.empty:
+        st.caption(t("words_no_actions", lang))
+    else:
+        ordered = still.sort_values(["overdue", "due"], ascending=[False, True])
+        st.dataframe(actions_table(ordered, lang, names), hide_index=True)
+    actor = auth.current_actor()
+    if actor is None or not actor.is_admin:
+        return
+    st.markdown(f"**{t('words_unactioned', lang)}**")
+    missing = [i for i in data.unactioned(k) if i in indicator_ids]
+    if not missing:
+        st.caption(t("words_unactioned_none", lang))
+        return
+    links = {i: "indicator?" + urlencode(state.link_params(id=i)) for i in missing}
+    st.dataframe(
+        {
+            t("words_indicator", lang): [names[i] for i in missing],
+            t("open", lang): [links[i] for i in missing],
+        },
+        hide_index=True,
+        column_config={
+            t("open", lang): st.column_config.LinkColumn(
+                display_text=t("open", lang) + " →", width="small"
+            ),
+        },
+    )
+
+
 def _coverage_section(result: Evaluation, lang: Lang, policy: str | None) -> None:
     cov, catalog = result.coverage, result.catalog
     st.subheader(t("coverage_table", lang))
@@ -181,6 +220,7 @@ def main() -> None:
         and (owner is None or ind.owner == owner)
     }
     _targets_section(result, lang, chosen)
+    _actions_section(k, result, lang, chosen)
     _coverage_section(result, lang, policy)
     _report_section(k, lang)
 

@@ -10,7 +10,7 @@ import streamlit as st
 from indicators import display
 from indicators.catalog import Indicator
 from kernel.vocabulary import Lang
-from ui import data, state
+from ui import auth, data, state
 from ui.charts import annual, indicator_chart, org_unit_chart
 from ui.export import csv_bytes
 from ui.frames import find_indicator, indicator_choices, owner_names
@@ -23,6 +23,7 @@ from ui.tables import (
     value_header,
 )
 from ui.text import md_escape, t
+from ui.words import indicator_words
 
 
 def _facts(indicator: Indicator, owner: str, lang: Lang) -> None:
@@ -129,6 +130,8 @@ def main() -> None:
             icon=":material/download:",
         )
         _org_units(indicator, figures, lang)
+
+    indicator_words(indicator, result, k, auth.current_actor(), lang)
 
     st.subheader(t("evidences", lang))
     st.dataframe(evidenced_table(result, indicator, lang), hide_index=True)

@@ -54,6 +54,7 @@ def _rows_read(checked: Checked, lang: Lang) -> pd.DataFrame:
             "value": frame["value_text"],
             "org_unit": frame["org_unit"],
             "note": frame["note"],
+            "comment": frame.get("comment"),
         }
     )
 
@@ -159,7 +160,10 @@ def main() -> None:
         st.warning(t("no_sections", lang))
         return
     st.caption(t("upload_steps", lang))
+    st.caption(t("words_upload_hint", lang))
     left, right = st.columns(2, vertical_alignment="bottom")
+    # ?section= (a reminder's or a late alert's link) chooses the section.
+    state.synced_choice("section", list(sections), f"section_{lang.value}")
     section = left.selectbox(
         t("choose_section", lang),
         list(sections),

@@ -9,6 +9,7 @@ from warehouse.db import WarehouseBusy, WarehouseDamaged, WarehouseMissing, rele
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
 from warehouse.store import AuditEntry, Migrated, Warehouse
+from warehouse.words import NewAction
 
 __all__ = [
     "AuditEntry",
@@ -19,6 +20,7 @@ __all__ = [
     "LoadCounts",
     "LoadRecord",
     "Migrated",
+    "NewAction",
     "Warehouse",
     "WarehouseBusy",
     "WarehouseDamaged",

@@ -111,6 +111,8 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
                (SELECT max(id) FROM outbox),
                (SELECT count(*) FROM outbox WHERE state = 'sent'),
                (SELECT max(next_attempt_at) FROM outbox),
-               (SELECT max(id) FROM catalog_version)
+               (SELECT max(id) FROM catalog_version),
+               (SELECT max(id) FROM commentary), (SELECT max(id) FROM improvement_action),
+               (SELECT max(closed_at) FROM improvement_action)
         """
     ).fetchone()

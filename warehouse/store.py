@@ -8,7 +8,9 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+import duckdb
 import pandas as pd
 
 from kernel.clock import Clock
@@ -22,19 +24,42 @@ from warehouse import (
     loads,
     migrate,
     queries,
+    words,
 )
 from warehouse.backups import Digest
 from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import connect, transaction
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
+from warehouse.words import NewAction
 
-FACT_TABLES = ("observation", "load", "quarantine", "alert", "outbox", "audit")
+FACT_TABLES = (
+    "observation",
+    "load",
+    "quarantine",
+    "alert",
+    "outbox",
+    "audit",
+    "commentary",
+    "improvement_action",
+    "reminder",
+)
 
 # Audit entries are chained: each takes the hash of the one before, so two written at once
 # by threads of one process (two sign-ins) must not both follow the same head. Other
 # processes wait for DuckDB's own file lock.
 _AUDIT_APPENDS = threading.RLock()
+
+
+class ReminderLike(Protocol):
+    """A reminder as the alerts engine plans it: its key, and its messages per channel."""
+
+    key: str
+    kind: str
+    recipient: str
+    due: dt.date
+    details: dict
+    messages: Sequence[alerts.Outgoing]
 
 
 @dataclass(frozen=True)
@@ -194,6 +219,8 @@ class Warehouse:
             if loads.loaded_sha(con, record.sha256) is not None and not accepted.empty:
                 return None
             counts = loads.write_load(con, record, accepted, quarantined, rows)
+            if "comment" in accepted.columns:
+                _write_comments(con, accepted, counts.load_id, record.received_at, actor)
             audit.append(
                 con,
                 record.received_at,
@@ -380,6 +407,121 @@ class Warehouse:
         with connect(self.path, timeout=self.lock_timeout) as con:
             return queries.data_version(con)
 
+    # ── the owners' words: commentary, actions, reminders ─────────────────────
+
+    def write_comment(
+        self,
+        indicator_id: str,
+        period: dt.date,
+        body: str,
+        author: str,
+        stated_by: str | None = None,
+    ) -> int | None:
+        """Make `body` the commentary in force for (indicator, period), audited, in one
+        transaction; the new revision, or None when the text is in force already."""
+        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
+            now = self.clock.now()
+            written = words.set_comment(con, indicator_id, period, body, author, now)
+            if written is None:
+                return None
+            before, revision = written
+            _audit_comment(
+                con, now, author, indicator_id, period, before, body, revision, None, stated_by
+            )
+            return revision
+
+    def commentary(
+        self, indicator_id: str | None = None, as_of: dt.date | None = None
+    ) -> pd.DataFrame:
+        """The commentary in force (now, or as known at the end of `as_of`)."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return words.commentary(con, indicator_id, as_of)
+
+    def commentary_history(self, indicator_id: str) -> pd.DataFrame:
+        """Every revision of an indicator's commentary, newest first."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return words.commentary_history(con, indicator_id)
+
+    def add_action(self, new: NewAction, actor: str, stated_by: str | None = None) -> int:
+        """Record an improvement action, audited, in one transaction; its id."""
+        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
+            now = self.clock.now()
+            action_id = words.add_action(con, new, now, actor)
+            after = words.action(con, action_id)
+            audit.append(
+                con, now, actor, "add", "improvement_action", str(action_id), None, after, stated_by
+            )
+            return action_id
+
+    def action(self, action_id: int) -> dict | None:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return words.action(con, action_id)
+
+    def close_action(
+        self, action_id: int, actor: str, outcome: str, stated_by: str | None = None
+    ) -> bool:
+        """Mark an open action done, audited; False if it was not open."""
+        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
+            now = self.clock.now()
+            before = words.action(con, action_id)
+            if not words.close_action(con, action_id, now, actor, outcome):
+                return False
+            after = words.action(con, action_id)
+            audit.append(
+                con,
+                now,
+                actor,
+                "close",
+                "improvement_action",
+                str(action_id),
+                before,
+                after,
+                stated_by,
+            )
+            return True
+
+    def actions(
+        self, indicator_id: str | None = None, as_of: dt.date | None = None
+    ) -> pd.DataFrame:
+        """The improvement actions recorded (by the end of `as_of`), in their state then."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return words.actions(con, indicator_id, as_of)
+
+    def reminded(self, keys: Sequence[str]) -> set[str]:
+        """Those of the reminder `keys` already written."""
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return words.reminded(con, keys)
+
+    def enqueue_reminders(self, reminders: Sequence[ReminderLike], now: dt.datetime) -> list[str]:
+        """Write each reminder not yet written — its key and its messages to the outbox — in
+        one transaction; the keys written. A key already there is skipped, so a reminder is
+        written once however often (or from however many processes) this runs."""
+        with transaction(self.path, timeout=self.lock_timeout) as con:
+            told = words.reminded(con, [r.key for r in reminders])
+            written: list[str] = []
+            for r in reminders:
+                if r.key in told or r.key in written:
+                    continue
+                words.add_reminder(con, r.key, r.kind, r.recipient, r.due, now, r.details)
+                for m in r.messages:
+                    alerts.add_message(
+                        con,
+                        now,
+                        m.recipient,
+                        m.channel,
+                        m.channel_hash,
+                        m.subject,
+                        m.body,
+                        [],
+                        m.state,
+                    )
+                written.append(r.key)
+            return written
+
+    def reminders(self) -> pd.DataFrame:
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            return words.reminders(con)
+
     # ── audit trail ───────────────────────────────────────────────────────────
 
     def audit(
@@ -429,3 +571,51 @@ class Warehouse:
             action = "add" if last is None else "change"
             audit.append(con, self.clock.now(), actor, action, entity, entity_id, last, state)
             return True
+
+
+def _audit_comment(
+    con: duckdb.DuckDBPyConnection,
+    at: dt.datetime,
+    author: str,
+    indicator_id: str,
+    period: dt.date,
+    before: str | None,
+    body: str,
+    revision: int,
+    load_id: int | None,
+    stated_by: str | None = None,
+) -> None:
+    audit.append(
+        con,
+        at,
+        author,
+        "change" if before else "add",
+        "commentary",
+        f"{indicator_id}|{period.isoformat()}",
+        None if before is None else {"body": before},
+        {"body": body, "revision": revision, "load_id": load_id},
+        stated_by,
+    )
+
+
+def _write_comments(
+    con: object, accepted: pd.DataFrame, load_id: int, at: dt.datetime, author: str
+) -> None:
+    """The `comment` cells of a load's accepted rows as commentary per indicator and period
+    (several org-unit rows' distinct texts joined, in row order), each change audited."""
+    rows = accepted.dropna(subset=["comment", "period"])
+    rows = rows[rows["comment"].astype(str).str.strip() != ""]
+    texts: dict[tuple[str, dt.date], list[str]] = {}
+    for row in rows.sort_values("row_number").itertuples():
+        period = pd.Timestamp(row.period).date()
+        said = texts.setdefault((row.indicator_id, period), [])
+        text = str(row.comment).strip()
+        if text not in said:
+            said.append(text)
+    for (indicator_id, period), said in texts.items():
+        body = "\n".join(said)
+        written = words.set_comment(con, indicator_id, period, body, author, at, load_id)
+        if written is not None:
+            _audit_comment(
+                con, at, author, indicator_id, period, written[0], body, written[1], load_id
+            )
