@@ -98,7 +98,10 @@ def _indicators_of(checked: Checked) -> list[str]:
     frame = checked.frame
     if frame.empty or "indicator_id" not in frame.columns:
         return []
+    refused_rows = {e.row for e in checked.errors if e.row is not None}
     kept = frame.drop(index=[i for i in checked.refused if i in frame.index])
+    if "row_number" in kept.columns:
+        kept = kept[~kept["row_number"].isin(refused_rows)]
     return [str(i) for i in dict.fromkeys(kept["indicator_id"].dropna())]
 
 
