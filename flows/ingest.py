@@ -1,9 +1,17 @@
 """The `ingest` flow: every file waiting in the inbox, or the files of a job the service
 wrote, one task each; a markdown artifact summarising the run; then, if anything changed,
-the `evaluate` flow."""
+the `evaluate` flow.
+
+The inbox is drained through claims (pipeline/claims.py): the run takes one settled file at a
+time by renaming it into a folder of its own, so that several runs — on several hosts of a
+work pool — share the inbox and each file is loaded by exactly one of them; files left by a
+run that died are taken over. In a work pool the scheduled run starts SHIHYO_INGEST_RUNS - 1
+helper runs of the same deployment, which the other workers pick up."""
 
 from __future__ import annotations
 
+import socket
+import uuid
 from pathlib import Path
 
 from prefect import flow, task
@@ -13,15 +21,21 @@ from pydantic import BaseModel
 from access.roles import Actor
 from flows import runtime
 from flows.evaluate import EvaluateRun, evaluate
+from kernel.settings import Settings
 from pipeline import FileResult, IngestOptions, IngestReport, Loader, paths_to_load
+from pipeline.claims import Claimer
+
+DEPLOYMENT = "ingest/inbox"
 
 
 class IngestRun(BaseModel):
     """The flow's one parameter: the job the service wrote (files, options and who acts),
-    or none for the scheduled run over the inbox, which acts by inbox folder."""
+    or none for the scheduled run over the inbox, which acts by inbox folder; `helper`: a
+    run the scheduled one started to drain the inbox beside it (it starts none itself)."""
 
     job_id: int | None = None
     evaluate_after: bool = True
+    helper: bool = False
 
 
 class JobNotFound(LookupError):
@@ -54,11 +68,50 @@ def _job(run: IngestRun) -> tuple[list[str] | None, str | None, IngestOptions]:
 
 
 @task(name="load-file", persist_result=False)
-def load_file(path: str, options: IngestOptions) -> FileResult:
+def load_file(
+    path: str, options: IngestOptions, origin: str | None = None, recovered: bool = False
+) -> FileResult:
     """Load one file; a task so that each file shows in the Prefect UI."""
     res = runtime.resources()
     loader = Loader(res.settings, res.warehouse, res.catalog(), res.clock, runtime.progress())
-    return loader.load(Path(path), options)
+    return loader.load(Path(path), options, Path(origin) if origin else None, recovered)
+
+
+def _run_id() -> str:
+    """This run's claim folder name: the host and the Prefect flow run."""
+    from prefect.runtime import flow_run
+
+    return f"{socket.gethostname()}-{flow_run.id or uuid.uuid4().hex}"
+
+
+def _drain(settings: Settings, options: IngestOptions) -> list[FileResult]:
+    """Claim and load the inbox's files one by one until none is left to take."""
+    claimer = Claimer(settings.inbox, _run_id(), settings.claim_stale, settings.inbox_settle)
+    with claimer:
+        return [
+            load_file(str(claim.path), options, str(claim.origin), claim.recovered)
+            for claim in claimer.claims()
+        ]
+
+
+def _start_helpers(settings: Settings) -> int:
+    """In a work pool, start SHIHYO_INGEST_RUNS - 1 helper runs of the inbox deployment
+    when more than one file waits; how many were started."""
+    if not settings.work_pool or settings.ingest_runs < 2:
+        return 0
+    if len(paths_to_load(settings, None, None)) < 2:
+        return 0
+    from prefect.deployments import run_deployment
+
+    helpers = settings.ingest_runs - 1
+    for _ in range(helpers):
+        run_deployment(
+            DEPLOYMENT,
+            parameters={"run": IngestRun(helper=True).model_dump()},
+            timeout=0,
+            as_subflow=False,
+        )
+    return helpers
 
 
 @flow(name="ingest", persist_result=False, log_prints=True)
@@ -67,9 +120,15 @@ def ingest(run: IngestRun | None = None) -> dict:
     if anything was loaded or rejected, evaluate the targets and alert. Returns the run's
     counts per file (the rejected rows stay in the warehouse and the errors files)."""
     run = run or IngestRun()
+    res = runtime.resources()
     files, inbox, options = _job(run)
-    paths = paths_to_load(runtime.resources().settings, files, inbox)
-    report = IngestReport([load_file(str(path), options) for path in paths])
+    if files or inbox:
+        paths = paths_to_load(res.settings, files, inbox)
+        report = IngestReport([load_file(str(path), options) for path in paths])
+    else:
+        if not run.helper and (started := _start_helpers(res.settings)):
+            print(f"{started} helper runs started to drain the inbox")
+        report = IngestReport(_drain(res.settings, options))
     if report.files:
         create_markdown_artifact(
             report.markdown(), key="ingest-summary", description="files, rows accepted and rejected"
@@ -80,4 +139,5 @@ def ingest(run: IngestRun | None = None) -> dict:
     )
     if report.changed and run.evaluate_after:
         evaluate(EvaluateRun())
+    res.warehouse.publish_snapshot()  # readers on other hosts see the run's last load
     return report.as_dict(errors=False)

@@ -9,9 +9,12 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flows.writers import writer_slot
 from kernel.settings import load_settings
 from pipeline.loading import Progress
 from pipeline.resources import Resources
+
+_own: Resources | None = None
 
 _resources: contextvars.ContextVar[Resources | None] = contextvars.ContextVar(
     "shihyo_resources", default=None
@@ -33,8 +36,16 @@ def handing_over(resources: Resources, progress: Progress | None = None) -> Iter
 
 
 def resources() -> Resources:
-    """The caller's resources, else the environment's."""
-    return _resources.get() or Resources.open(load_settings())
+    """The caller's resources, else the environment's (opened once per process, so that a
+    run's writes share one writer slot and one publication schedule)."""
+    handed = _resources.get()
+    if handed is not None:
+        return handed
+    global _own
+    settings = load_settings()
+    if _own is None or _own.settings != settings:
+        _own = Resources.open(settings, writer=writer_slot(settings))
+    return _own
 
 
 def progress() -> Progress | None:

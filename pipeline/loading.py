@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -150,21 +151,38 @@ class Loader:
         self.catalog = catalog
         self.clock = clock
         self.progress = progress or (lambda _name, _stage: None)
-        self._lock = FileLock(str(settings.home / "ingest.lock"))
+        self._lock = FileLock(str(lock_path(settings)))
 
-    def load(self, path: Path, options: IngestOptions) -> FileResult:
-        """Load one file; loads from several processes wait their turn on a file lock."""
-        self.settings.home.mkdir(parents=True, exist_ok=True)
+    def load(
+        self,
+        path: Path,
+        options: IngestOptions,
+        origin: Path | None = None,
+        recovered: bool = False,
+    ) -> FileResult:
+        """Load one file; loads from several processes wait their turn on a file lock (one
+        host), then in the warehouse's writer slot (several hosts). `origin`: where a file
+        claimed from the inbox lay there (it acts for that section folder); `recovered`: the
+        file was taken over from a run that died, which may have committed it already."""
+        self._lock_folder().mkdir(parents=True, exist_ok=True)
         try:
-            with self._lock.acquire(timeout=self.settings.lock_timeout):
-                return self._load(path, options)
+            with (
+                self._lock.acquire(timeout=self.settings.lock_timeout),
+                self.warehouse.writer(),
+            ):
+                return self._load(path, options, origin or path, recovered)
         except Timeout as exc:
             raise IngestBusy(
                 f"another load kept the ingestion lock for {self.settings.lock_timeout:.0f} s; "
                 f"{path.name} stays in the inbox for the next run"
             ) from exc
 
-    def _load(self, path: Path, options: IngestOptions) -> FileResult:
+    def _lock_folder(self) -> Path:
+        return Path(self._lock.lock_file).parent
+
+    def _load(
+        self, path: Path, options: IngestOptions, origin: Path, recovered: bool
+    ) -> FileResult:
         name = path.name
         received = self.clock.now()
         try:
@@ -176,8 +194,10 @@ class Loader:
         data = b"" if too_big else path.read_bytes()
         sha = _fingerprint_file(path) if too_big else fingerprint(data)
         self.progress(name, "fingerprint")
+        if recovered and (done := self._done_before(path, data, sha, options)):
+            return done
         try:
-            actor = self._actor(path, options)
+            actor = self._actor(origin, options)
         except PermissionDenied as exc:
             record = LoadRecord(name, sha, received, options.uploaded_by, options.section)
             issue = RowIssue(None, "", "", "permission", exc.message_ja, exc.message_en)
@@ -268,6 +288,36 @@ class Loader:
             counts.load_id,
             errors=checked.errors,
             warnings=checked.warnings,
+        )
+
+    def _done_before(
+        self, path: Path, data: bytes, sha: str, options: IngestOptions
+    ) -> FileResult | None:
+        """For a file taken over from a run that died: if that run committed its load, keep
+        the bytes where the load put them and take the file away (nothing doubled); None if
+        it did not (the file is then loaded as any other, nothing lost)."""
+        before = self.warehouse.load_of(sha)
+        if before is None:
+            return None
+        load_id, status = before
+        if status == "rejected":
+            folder = self.settings.rejected
+            folder.mkdir(parents=True, exist_ok=True)
+            stored = folder / (sha + _safe_suffix(path))
+            if not stored.exists():
+                if data:
+                    stored.write_bytes(data)
+                else:
+                    shutil.copyfile(path, stored)
+            _done_with(path, options)
+        else:
+            self._archive(path, data, sha, options)
+        return FileResult(
+            path.name,
+            sha,
+            "duplicate",
+            load_id=load_id,
+            message="停止した取込が読込済みでした / already loaded by a run that stopped",
         )
 
     def _actor(self, path: Path, options: IngestOptions) -> Actor:
@@ -367,6 +417,15 @@ class Loader:
         if issues:
             write_errors_csv(folder / f"{sha}.errors.csv", path.name, [asdict(i) for i in issues])
         _done_with(path, options)
+
+
+def lock_path(settings: Settings) -> Path:
+    """The ingestion lock: one for the home on one host; per host when the home is shared by
+    several (SHIHYO_WRITER_LIMIT set: the writer slot orders the hosts, the lock only the
+    processes of this one)."""
+    if settings.writer_limit:
+        return settings.home / "locks" / f"ingest-{socket.gethostname()}.lock"
+    return settings.home / "ingest.lock"
 
 
 def _fingerprint_file(path: Path) -> str:

@@ -6,7 +6,7 @@ from pipeline import Checked, FileResult, IngestBusy, IngestOptions, IngestRepor
 from pipeline.limits import UploadTooLarge
 from pipeline.loading import Progress
 from service.door import Evaluated, Ingested, Initialised, LoadFiles, Service
-from warehouse import WarehouseBusy, WarehouseMissing
+from warehouse import ReadOnlyWarehouse, Snapshot, WarehouseBusy, WarehouseMissing
 
 __all__ = [
     "Checked",
@@ -19,8 +19,10 @@ __all__ = [
     "Initialised",
     "LoadFiles",
     "Progress",
+    "ReadOnlyWarehouse",
     "RowIssue",
     "Service",
+    "Snapshot",
     "UploadTooLarge",
     "WarehouseBusy",
     "WarehouseMissing",

@@ -52,7 +52,7 @@ from pipeline.loading import Progress
 from pipeline.resources import Resources
 from service import jobs
 from service.uploads import safe_name
-from warehouse import AuditEntry, Migrated
+from warehouse import AuditEntry, Migrated, Snapshot
 from warehouse.audit import Verification
 
 
@@ -133,7 +133,7 @@ class Service:
     """The application's door, over the warehouse the settings name."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
-        self._resources = Resources.open(settings, clock)
+        self._resources = Resources.open(settings, clock, jobs.writer_slot(settings))
 
     @classmethod
     def from_environment(cls) -> Service:
@@ -158,7 +158,7 @@ class Service:
 
     def exists(self) -> bool:
         """Whether the warehouse file is there yet."""
-        return self._resources.warehouse.exists()
+        return self._resources.reader.exists()
 
     def init(self, actor: Actor) -> Initialised:
         """Create or migrate the warehouse, then record the catalog files as the catalog in
@@ -197,7 +197,12 @@ class Service:
 
     def data_version(self) -> tuple:
         """Changes whenever anything the dashboard shows changes: a cache key."""
-        return self._resources.warehouse.data_version()
+        return self._resources.reader.data_version()
+
+    def snapshot(self) -> Snapshot | None:
+        """The published snapshot the faces read (SHIHYO_READ=snapshot), None when they read
+        the live warehouse."""
+        return self._resources.reader.snapshot()
 
     # ── the judgement ─────────────────────────────────────────────────────────
 
@@ -205,31 +210,31 @@ class Service:
         """Every target judged on the figures known at the end of `as_of` (None: today),
         against the catalog in force then: the one evaluation every face shows."""
         day = as_of or self.today()
-        return evaluation(self._resources.warehouse, self.catalog(day), day)
+        return evaluation(self._resources.reader, self.catalog(day), day)
 
     # ── figures, loads, alerts: what each actor may read ──────────────────────
 
     def indicator_totals(self, as_of: dt.date) -> pd.DataFrame:
         """Each indicator's figure per period as known at the end of `as_of`."""
-        return self._resources.warehouse.indicator_totals(as_of=as_of)
+        return self._resources.reader.indicator_totals(as_of=as_of)
 
     def figures(self, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
         """An indicator's figures in force at the end of `as_of`, org units included."""
-        return self._resources.warehouse.figures(indicator_id, as_of=as_of)
+        return self._resources.reader.figures(indicator_id, as_of=as_of)
 
     def revisions(self, indicator_id: str) -> pd.DataFrame:
         """Every revision of an indicator's figures, with the file and sender of each."""
-        return self._resources.warehouse.revisions(indicator_id)
+        return self._resources.reader.revisions(indicator_id)
 
     def loads(self, actor: Actor) -> pd.DataFrame:
         """The load records `actor` may see, newest first: all for viewers and admins, an
         owner's own sections' loads."""
-        loads = self._resources.warehouse.loads()
+        loads = self._resources.reader.loads()
         return loads[[may_see_load(actor, _section(s)) for s in loads["section"]]]
 
     def quarantine(self, actor: Actor, load_id: int | None = None) -> pd.DataFrame:
         """Rejected rows with their reasons, of one load or of every load `actor` may see."""
-        rows = self._resources.warehouse.quarantine(load_id)
+        rows = self._resources.reader.quarantine(load_id)
         visible = set(self.loads(actor)["id"])
         return rows[rows["load_id"].isin(visible)]
 
@@ -237,7 +242,7 @@ class Service:
         """Where the raw file and the errors file of a load are kept, if they are and the
         actor may see that load: the archive holds a loaded file by its hash, rejected/ a
         refused one with its extension."""
-        every = self._resources.warehouse.loads()
+        every = self._resources.reader.loads()
         if sha256 not in set(every["sha256"]):
             return LoadFiles(None, None)
         if sha256 not in set(self.loads(actor)["sha256"]):
@@ -255,11 +260,11 @@ class Service:
 
     def alerts(self) -> pd.DataFrame:
         """Every alert, newest first."""
-        return self._resources.warehouse.alerts()
+        return self._resources.reader.alerts()
 
     def outbox(self) -> pd.DataFrame:
         """The messages with their delivery state (channels masked), newest first."""
-        return self._resources.warehouse.outbox()
+        return self._resources.reader.outbox()
 
     # ── the audit trail ───────────────────────────────────────────────────────
 
@@ -272,13 +277,13 @@ class Service:
     ) -> pd.DataFrame:
         """The audit trail, newest first, filtered; administrators only."""
         require_admin(actor, "監査ログの閲覧", "read the audit trail")
-        return self._resources.warehouse.audit_trail(entity=entity, actor=who, since=since)
+        return self._resources.reader.audit_trail(entity=entity, actor=who, since=since)
 
     def verify_audit(self, actor: Actor) -> Verification:
         """Check the audit trail's hash chain (administrators): every entry changed, deleted
         or inserted outside shihyo, and the chain's head."""
         require_admin(actor, "監査ログの検証", "verify the audit trail")
-        return self._resources.warehouse.verify_audit()
+        return self._resources.reader.verify_audit()
 
     def record(
         self,
@@ -314,7 +319,7 @@ class Service:
         options = options or IngestOptions(keep_source=bool(files))
         if options.actor is not None:
             require_uploader(options.actor)
-        api = None if direct else jobs.choose_api(self.settings.prefect)
+        api = None if direct else jobs.choose_api(self.settings)
         if api is not None:
             report = jobs.ingest_as_flow(self._resources, api, files, inbox, options, progress)
             return Ingested(self._with_errors(report), api)
@@ -322,6 +327,7 @@ class Service:
         report = ingest_files(loader, paths_to_load(self.settings, files, inbox), options)
         if report.changed:
             self._evaluate_directly(self.today())
+        self._resources.warehouse.publish_snapshot()
         return Ingested(report, None)
 
     def _loader(self, progress: Progress | None = None) -> Loader:
@@ -400,10 +406,12 @@ class Service:
         what is due — as the Prefect flow when a server answers, else directly. A day other
         than today is a dry run: what would open and resolve, nothing written or sent."""
         day = as_of or self.today()
-        api = None if day != self.today() else jobs.choose_api(self.settings.prefect)
+        api = None if day != self.today() else jobs.choose_api(self.settings)
         if api is not None:
             return Evaluated.from_summary(jobs.evaluate_as_flow(self._resources, api, day), api)
-        return Evaluated.from_summary(self._evaluate_directly(day).summary(), None)
+        done = self._evaluate_directly(day).summary()
+        self._resources.warehouse.publish_snapshot()
+        return Evaluated.from_summary(done, None)
 
     def _evaluate_directly(self, day: dt.date, sender: Sender | None = None) -> EvaluateOutcome:
         res = self._resources
@@ -450,15 +458,21 @@ class Service:
 
         serve_flows(self.settings)
 
-    @staticmethod
-    def scheduler_ui() -> str:
+    def scheduler_ui(self) -> str:
         """The address of the local Prefect server's UI that `serve` starts."""
-        return jobs.LOCAL_API.removesuffix("/api")
+        return jobs.local_api(self.settings).removesuffix("/api")
 
-    @staticmethod
-    def scheduler_answers() -> bool:
+    def scheduler_answers(self) -> bool:
         """Whether the local Prefect server answers."""
-        return jobs.server_answers(jobs.LOCAL_API)
+        return jobs.server_answers(jobs.local_api(self.settings))
+
+    def work(self, api: str | None = None, limit: int = 1, name: str | None = None) -> int:
+        """Run a Prefect worker on this host for the work pool (SHIHYO_WORK_POOL) until it
+        stops; its exit code. `api`: the Prefect API (default PREFECT_API_URL, else this
+        host's local server)."""
+        from flows.pool import run_worker
+
+        return run_worker(self.settings, api or jobs.configured_api(self.settings), limit, name)
 
     # ── users ─────────────────────────────────────────────────────────────────
 
@@ -472,7 +486,7 @@ class Service:
         """The review report (点検報告書) as of the end of `as_of`, in `lang` and `fmt`."""
         import report as review  # Jinja and openpyxl only when a report is asked for
 
-        return review.draft(self.evaluation(as_of), self._resources.warehouse, lang, fmt)
+        return review.draft(self.evaluation(as_of), self._resources.reader, lang, fmt)
 
     def template(
         self, owner: str | None = None, indicator: str | None = None, as_of: dt.date | None = None

@@ -5,15 +5,31 @@ over, and the flow's summary turned back into the service's types."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import asdict
 
 from flows import runtime
-from flows.orchestration import LOCAL_API, choose_api, prefect_api, server_answers
+from flows.orchestration import choose_api, local_api, prefect_api, server_answers
+from flows.writers import writer_slot
+from kernel.settings import Settings
 from pipeline import IngestOptions, IngestReport
 from pipeline.loading import Progress
 from pipeline.resources import Resources
 
-__all__ = ["LOCAL_API", "choose_api", "evaluate_as_flow", "ingest_as_flow", "server_answers"]
+__all__ = [
+    "choose_api",
+    "configured_api",
+    "evaluate_as_flow",
+    "ingest_as_flow",
+    "local_api",
+    "server_answers",
+    "writer_slot",
+]
+
+
+def configured_api(settings: Settings) -> str:
+    """The Prefect API the operator names (PREFECT_API_URL), else this host's local one."""
+    return os.environ.get("PREFECT_API_URL") or local_api(settings)
 
 
 def ingest_as_flow(
@@ -41,7 +57,7 @@ def ingest_as_flow(
             "keep_source": options.keep_source,
         },
     )
-    with prefect_api(api), runtime.handing_over(resources, progress):
+    with prefect_api(api, resources.settings), runtime.handing_over(resources, progress):
         summary = ingest(IngestRun(job_id=job_id))
     return IngestReport.from_dict(summary)
 
@@ -50,5 +66,5 @@ def evaluate_as_flow(resources: Resources, api: str, as_of: dt.date) -> dict:
     """Run the evaluate flow for `as_of`; its summary."""
     from flows.evaluate import EvaluateRun, evaluate
 
-    with prefect_api(api), runtime.handing_over(resources):
+    with prefect_api(api, resources.settings), runtime.handing_over(resources):
         return evaluate(EvaluateRun(as_of=as_of))

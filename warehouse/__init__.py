@@ -7,7 +7,15 @@ from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import WarehouseBusy, WarehouseMissing
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
-from warehouse.store import AuditEntry, Migrated, Warehouse
+from warehouse.snapshots import Snapshot
+from warehouse.store import (
+    AuditEntry,
+    Migrated,
+    Publishing,
+    ReadOnlyWarehouse,
+    Warehouse,
+    WriterSlot,
+)
 
 __all__ = [
     "AuditEntry",
@@ -17,7 +25,11 @@ __all__ = [
     "LoadCounts",
     "LoadRecord",
     "Migrated",
+    "Publishing",
+    "ReadOnlyWarehouse",
+    "Snapshot",
     "Warehouse",
     "WarehouseBusy",
     "WarehouseMissing",
+    "WriterSlot",
 ]

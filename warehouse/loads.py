@@ -62,6 +62,14 @@ def loaded_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     return int(row[0]) if row else None
 
 
+def load_of(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[int, str] | None:
+    """The newest load of these bytes, whatever became of it: (id, status)."""
+    row = con.execute(
+        "SELECT id, status FROM load WHERE sha256 = ? ORDER BY id DESC LIMIT 1", [sha256]
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
 def previous_figures(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:
     """For each (row_number, indicator_id, org_unit, period), the figure in force for the
     latest earlier period of the same indicator and org unit: prev_period, prev_value."""

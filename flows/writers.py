@@ -1,0 +1,82 @@
+"""The one warehouse writer across hosts: a Prefect global concurrency limit of one slot
+(SHIHYO_WRITER_LIMIT, e.g. "warehouse-writes"), held around every write to the warehouse.
+
+DuckDB lets one process write a file; on one host its own lock and shihyo's file lock keep
+writers in turn, but they do not reach other hosts. The slot does: a writer waits for it up
+to SHIHYO_LOCK_TIMEOUT (the wait shows in the Prefect UI under Concurrency, with the holder),
+then gives up with WarehouseBusy. The slot is leased: a holder renews its lease while it
+writes, and the server takes back the slot of a holder that died (a host lost mid-load) once
+its lease runs out (a minute, the least Prefect allows) — then the next writer goes on."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+from flows.orchestration import auth_string
+from kernel.settings import Settings
+from warehouse import WarehouseBusy, WriterSlot
+
+LEASE_SECONDS = 60  # Prefect's least; renewed while held
+
+
+class WriterLimit:
+    """The writer slot of one process, re-entrant within a thread (a load holds it, and the
+    writes inside it need not ask again)."""
+
+    def __init__(self, settings: Settings) -> None:
+        assert settings.writer_limit
+        self.name = settings.writer_limit
+        self.timeout = settings.lock_timeout
+        self.settings = settings
+        self._held = threading.local()
+
+    def __call__(self) -> AbstractContextManager[None]:
+        return self._slot()
+
+    @contextmanager
+    def _slot(self) -> Iterator[None]:
+        depth = getattr(self._held, "depth", 0)
+        if depth:
+            self._held.depth = depth + 1
+            try:
+                yield
+            finally:
+                self._held.depth -= 1
+            return
+        from prefect.concurrency.sync import concurrency
+        from prefect.settings import PREFECT_API_AUTH_STRING, temporary_settings
+
+        auth = {PREFECT_API_AUTH_STRING: auth_string(self.settings)}
+        acquired = False
+        try:
+            with (
+                temporary_settings(updates=auth),
+                concurrency(
+                    self.name,
+                    occupy=1,
+                    timeout_seconds=self.timeout,
+                    lease_duration=LEASE_SECONDS,
+                    strict=True,
+                ),
+            ):
+                acquired = True
+                self._held.depth = 1
+                try:
+                    yield
+                finally:
+                    self._held.depth = 0
+        except TimeoutError as exc:
+            if acquired:
+                raise
+            raise WarehouseBusy(
+                f"another host kept the warehouse writer slot {self.name!r} for "
+                f"{self.timeout:.0f} s; try again when its load has finished"
+            ) from exc
+
+
+def writer_slot(settings: Settings) -> WriterSlot | None:
+    """The slot every warehouse write holds: the Prefect limit when SHIHYO_WRITER_LIMIT names
+    one, else none (one host: DuckDB's lock and the file lock)."""
+    return WriterLimit(settings) if settings.writer_limit else None
