@@ -9,7 +9,8 @@ import os
 import shutil
 import socket
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from indicators.catalog import Catalog
 from kernel.clock import Clock
 from kernel.exports import write_errors_csv
 from kernel.settings import Settings
-from pipeline.checking import RowIssue, check_upload
+from pipeline.checking import Checked, RowIssue, check_upload, first_periods
 from pipeline.limits import UploadTooLarge, check_size
 from warehouse import FileRows, LoadRecord, Warehouse
 
@@ -160,22 +161,26 @@ class Loader:
         origin: Path | None = None,
         recovered: bool = False,
     ) -> FileResult:
-        """Load one file; loads from several processes wait their turn on a file lock (one
-        host), then in the warehouse's writer slot (several hosts). `origin`: where a file
-        claimed from the inbox lay there (it acts for that section folder); `recovered`: the
-        file was taken over from a run that died, which may have committed it already."""
+        """Load one file. It is read and judged in parallel with other loads; what it writes
+        waits its turn, on a file lock (the processes of one host), then in the warehouse's
+        writer slot (several hosts) — and is judged again there if a figure it was judged
+        against changed meanwhile. `origin`: where a file claimed from the inbox lay there
+        (it acts for that section folder); `recovered`: the file was taken over from a run
+        that died, which may have committed it already."""
         self._lock_folder().mkdir(parents=True, exist_ok=True)
         try:
-            with (
-                self._lock.acquire(timeout=self.settings.lock_timeout),
-                self.warehouse.writer(),
-            ):
-                return self._load(path, options, origin or path, recovered)
+            return self._load(path, options, origin or path, recovered)
         except Timeout as exc:
             raise IngestBusy(
                 f"another load kept the ingestion lock for {self.settings.lock_timeout:.0f} s; "
                 f"{path.name} stays in the inbox for the next run"
             ) from exc
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """The writer's turn: the host's file lock, then the writer slot across hosts."""
+        with self._lock.acquire(timeout=self.settings.lock_timeout), self.warehouse.writer():
+            yield
 
     def _lock_folder(self) -> Path:
         return Path(self._lock.lock_file).parent
@@ -201,7 +206,8 @@ class Loader:
         except PermissionDenied as exc:
             record = LoadRecord(name, sha, received, options.uploaded_by, options.section)
             issue = RowIssue(None, "", "", "permission", exc.message_ja, exc.message_en)
-            return self._reject_whole(path, data, record, [issue], None, str(exc), options)
+            with self._turn():
+                return self._reject_whole(path, data, record, [issue], None, str(exc), options)
         record = LoadRecord(
             name,
             sha,
@@ -211,9 +217,10 @@ class Loader:
         )
         if too_big:
             issue = RowIssue(None, "", "", "size", too_big.message_ja, too_big.message_en)
-            return self._reject_whole(
-                path, data, record, [issue], None, str(too_big), options, actor
-            )
+            with self._turn():
+                return self._reject_whole(
+                    path, data, record, [issue], None, str(too_big), options, actor
+                )
         if len(data) >= WARM_UP_BYTES:
             warm_up()  # Great Expectations' import (seconds) overlaps with parsing
         if self.warehouse.loaded_sha(sha) is not None:
@@ -222,18 +229,44 @@ class Loader:
                 name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
             )
 
-        checked = check_upload(
-            data,
-            name,
-            self.warehouse,
-            self.catalog,
-            self.settings,
-            actor=actor,
-            period=options.period,
-            today=received.date(),
-            isolated=not options.trusted,
-            stage=lambda step: self.progress(name, step),
-        )
+        def judged() -> Checked:
+            return check_upload(
+                data,
+                name,
+                self.warehouse,
+                self.catalog,
+                self.settings,
+                actor=actor,
+                period=options.period,
+                today=received.date(),
+                isolated=not options.trusted,
+                stage=lambda step: self.progress(name, step),
+            )
+
+        checked = judged()
+        with self._turn():
+            if self._figures_moved(checked):  # another load changed what it was judged on
+                checked = judged()
+            return self._commit(path, data, record, checked, options, actor)
+
+    def _figures_moved(self, checked: Checked) -> bool:
+        """Whether the figures before the upload's rows changed since it was judged."""
+        if checked.frame.empty or "period" not in checked.frame:
+            return False
+        return self.warehouse.previous_figures(first_periods(checked.frame)) != checked.previous
+
+    def _commit(
+        self,
+        path: Path,
+        data: bytes,
+        record: LoadRecord,
+        checked: Checked,
+        options: IngestOptions,
+        actor: Actor,
+    ) -> FileResult:
+        """Write the judged upload (or its rejection) and put the file away: the writer's
+        part of a load."""
+        name, sha = record.file_name, record.sha256
         record = replace(record, validation=checked.summary)
         if checked.file_error:
             return self._reject_whole(
