@@ -167,7 +167,9 @@ class Service:
         require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
         catalog = load_catalog(self.settings.catalog)
         migrated = self._resources.warehouse.migrate()
-        return Initialised(migrated, self.record_catalog(catalog, actor), catalog)
+        recorded = self.record_catalog(catalog, actor)
+        self._resources.warehouse.publish_snapshot(force=True)  # replicas: a first version
+        return Initialised(migrated, recorded, catalog)
 
     def record_catalog(self, catalog: Catalog, actor: Actor) -> bool:
         """Put `catalog` in force from now (an administrator's act), each changed owner,
