@@ -21,6 +21,7 @@ from pydantic import BaseModel
 from access.roles import Actor
 from flows import runtime
 from flows.evaluate import EvaluateRun, evaluate
+from flows.writers import WriterLimit
 from kernel.settings import Settings
 from pipeline import FileResult, IngestOptions, IngestReport, Loader, paths_to_load
 from pipeline.claims import Claimer
@@ -140,4 +141,6 @@ def ingest(run: IngestRun | None = None) -> dict:
     if report.changed and run.evaluate_after:
         evaluate(EvaluateRun())
     res.warehouse.publish_snapshot()  # readers on other hosts see the run's last load
+    if isinstance(res.warehouse.writer, WriterLimit) and res.warehouse.writer.turns:
+        print(res.warehouse.writer.summary())  # the wait for the one writer, in the UI
     return report.as_dict(errors=False)

@@ -37,6 +37,9 @@ def server_environment(settings: Settings) -> dict[str, str]:
         SERVER_AUTH: auth_string(settings),
     }
     env.pop("PREFECT_API_URL", None)
+    # A writer's turn lasts a second or so: a writer refused the slot asks again within
+    # seconds, not after Prefect's default of up to 30.
+    env.setdefault("PREFECT_SERVER_CONCURRENCY_MAXIMUM_CONCURRENCY_SLOT_WAIT_SECONDS", "2")
     if settings.prefect_db:
         env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url(settings.prefect_db)
     return env

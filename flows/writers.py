@@ -11,6 +11,7 @@ its lease runs out (a minute, the least Prefect allows) — then the next writer
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 
@@ -31,6 +32,9 @@ class WriterLimit:
         self.timeout = settings.lock_timeout
         self.settings = settings
         self._held = threading.local()
+        self.turns = 0
+        self.waited = 0.0  # seconds spent waiting for the slot, in all
+        self.longest = 0.0
 
     def __call__(self) -> AbstractContextManager[None]:
         return self._slot()
@@ -50,6 +54,7 @@ class WriterLimit:
 
         auth = {PREFECT_API_AUTH_STRING: auth_string(self.settings)}
         acquired = False
+        asked = time.monotonic()
         try:
             with (
                 temporary_settings(updates=auth),
@@ -62,6 +67,7 @@ class WriterLimit:
                 ),
             ):
                 acquired = True
+                self._count(time.monotonic() - asked)
                 self._held.depth = 1
                 try:
                     yield
@@ -74,6 +80,18 @@ class WriterLimit:
                 f"another host kept the warehouse writer slot {self.name!r} for "
                 f"{self.timeout:.0f} s; try again when its load has finished"
             ) from exc
+
+    def _count(self, wait: float) -> None:
+        self.turns += 1
+        self.waited += wait
+        self.longest = max(self.longest, wait)
+
+    def summary(self) -> str:
+        """The turns this process took and how long it waited for them."""
+        return (
+            f"writer slot {self.name!r}: {self.turns} turns, waited {self.waited:.1f} s in all, "
+            f"longest {self.longest:.1f} s"
+        )
 
 
 def writer_slot(settings: Settings) -> WriterSlot | None:

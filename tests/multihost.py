@@ -450,7 +450,7 @@ class Cluster:
             self.wait_for_log(f"replica-{name}.log", "You can now view", 120)
         return urls
 
-    def start_probe(self, urls: list[str], tag: str) -> tuple[Path, Path]:
+    def start_probe(self, urls: list[str], tag: str, pause: float = 0) -> tuple[Path, Path]:
         """The browser on the client host reading every replica's Goals page; its log and the
         file that stops it."""
         out, stop = self.logs / f"probe-{tag}.jsonl", self.root / f"stop-{tag}"
@@ -463,7 +463,7 @@ class Cluster:
                 *VIEWER,
                 *urls,
             ],
-            self.env("cl"),
+            self.env("cl", SHIHYO_PROBE_PAUSE=str(pause)),
             self.logs / f"probe-{tag}.log",
         )
         deadline = time.monotonic() + 180

@@ -11,6 +11,7 @@ page, which reads the data version again and so the newest published snapshot.""
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -27,6 +28,7 @@ CHROMIUM_ARGS = [
 ]
 VERSION = re.compile(r"公開版 (\d+)")
 TIMEOUT_MS = 60_000
+PAUSE = float(os.environ.get("SHIHYO_PROBE_PAUSE", "0"))  # seconds between rounds
 
 
 def _settled(page) -> None:
@@ -76,14 +78,17 @@ def main(out: Path, stop: Path, user: str, password: str, urls: list[str]) -> No
                 try:
                     page.get_by_role("link", name="取組").first.click()
                     page.get_by_role("heading", name="取組").first.wait_for(timeout=TIMEOUT_MS)
+                    asked = time.time()
                     page.get_by_role("link", name="目標ダッシュボード").first.click()
                     answer["version"] = _goals(page)
+                    answer["goals_seconds"] = time.time() - asked
                     answer["ok"] = True
                 except Exception as exc:  # recorded: the test counts every failed answer
                     answer["ok"] = False
                     answer["error"] = f"{type(exc).__name__}: {exc}"[:300]
                 answer["seconds"] = time.time() - started
                 log.write(json.dumps(answer) + "\n")
+            time.sleep(PAUSE)
         browser.close()
 
 

@@ -2,14 +2,16 @@
 Prefect server on PostgreSQL, two workers of a process work pool, two dashboard replicas
 reading published snapshots, and a browser — sharing one folder as SHIHYO_HOME.
 
-- 200 files dropped by 20 sections at once are each loaded exactly once, across both workers;
+- files dropped by 20 sections at once (200 with SHIHYO_MULTIHOST_FILES=200) are each loaded
+  exactly once, across both workers;
 - a worker host killed (SIGKILL to everything in its namespace) while it holds a file: its
   file is taken over by the other worker and loaded exactly once, nothing lost;
 - both replicas answer the Goals page throughout, every answer from a published version, and
   no published version holds a half-written load.
 
 Marked `multihost`; skipped, saying why, where namespaces, PostgreSQL or Chromium are
-missing. SHIHYO_MULTIHOST_FILES (200) sets the number of files of the first round."""
+missing. SHIHYO_MULTIHOST_FILES (60 by default, 200 for the issue's full round) sets the
+number of files of the first round; the second round has one file per section."""
 
 from __future__ import annotations
 
@@ -34,7 +36,9 @@ from tests.multihost import (
 
 pytestmark = pytest.mark.multihost
 
-FILES = int(os.environ.get("SHIHYO_MULTIHOST_FILES", "200"))
+# 60 files in the first round by default (3 per section; about 4 minutes in all here, while
+# other work shares the machine's two cores); SHIHYO_MULTIHOST_FILES=200 for the full round.
+FILES = int(os.environ.get("SHIHYO_MULTIHOST_FILES", "60"))
 
 
 class SnapshotWatch(threading.Thread):
@@ -94,7 +98,7 @@ def test_two_workers_two_replicas_one_writer_and_a_host_lost(tmp_path: Path) -> 
         cluster.start_server(database)
         cluster.start_workers()
         urls = cluster.start_replicas()
-        answers, stop = cluster.start_probe(urls, "test")
+        answers, stop = cluster.start_probe(urls, "test", pause=1)
         watch = SnapshotWatch(cluster)
         watch.start()
         inbox = cluster.home / "inbox"
@@ -109,7 +113,7 @@ def test_two_workers_two_replicas_one_writer_and_a_host_lost(tmp_path: Path) -> 
         by_worker = {w: _task_runs(cluster, w) for w in cluster.workers}
 
         # Round 2: the host w1 is lost while it holds a file.
-        second = drop_files(inbox, cluster.sections, 2, per_section + 1)
+        second = drop_files(inbox, cluster.sections, 1, per_section + 1)
         cluster.trigger_inbox()
         deadline = time.monotonic() + 300
         while not (held := _claimed_by(cluster, "w1")):
