@@ -179,5 +179,6 @@ def test_two_workers_two_replicas_one_writer_and_a_host_lost(tmp_path: Path) -> 
     assert not report["failed_answers"], report
     for url in urls:
         versions = [a["version"] for a in lines if a["replica"] == url]
+        assert None not in versions, f"{url} answered without naming a published version"
         assert versions == sorted(versions), f"{url} went back to an older version"
         assert versions[-1] == final_version, f"{url} did not pick up the last version"
