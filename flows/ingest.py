@@ -24,7 +24,7 @@ from flows.evaluate import EvaluateRun, evaluate
 from flows.writers import WriterLimit
 from kernel.settings import Settings
 from pipeline import FileResult, IngestOptions, IngestReport, Loader, paths_to_load
-from pipeline.claims import Claimer
+from pipeline.claims import Claimer, waiting_files
 
 DEPLOYMENT = "ingest/inbox"
 
@@ -100,7 +100,7 @@ def _start_helpers(settings: Settings) -> int:
     when more than one file waits; how many were started."""
     if not settings.work_pool or settings.ingest_runs < 2:
         return 0
-    if len(paths_to_load(settings, None, None)) < 2:
+    if len(waiting_files(settings.inbox, settings.inbox_settle)) < 2:
         return 0
     from prefect.deployments import run_deployment
 

@@ -68,8 +68,14 @@ class Claimer:
         self._recovered: list[Path] = []
 
     def __enter__(self) -> Claimer:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _touch(self.folder / LEASE)
+        for attempt in range(5):  # the last run out may remove .processing just then
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                _touch(self.folder / LEASE)
+                break
+            except FileNotFoundError:
+                if attempt == 4:
+                    raise
         self._beat = threading.Thread(target=self._renew, daemon=True, name="claim-lease")
         self._beat.start()
         return self
@@ -135,7 +141,9 @@ class Claimer:
             except OSError:
                 continue
             for path in sorted(p for p in adopted.rglob("*") if p.is_file() and p.name != LEASE):
-                target = self.folder / path.relative_to(adopted)
+                # where it lay in the inbox, also if the dead run had itself adopted it
+                where = [x for x in path.relative_to(adopted).parts if not x.startswith(".")]
+                target = self.folder.joinpath(*where)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 path.rename(target)
                 moved.append(target)
@@ -144,31 +152,8 @@ class Claimer:
 
     # ── what waits in the inbox ───────────────────────────────────────────────
 
-    def _waiting(self) -> list[Path]:
-        """The settled files in the inbox, oldest first, as `inbox_files` finds them, but
-        robust to files that other runs claim while we look."""
-        if not self.inbox.is_dir():
-            return []
-        cutoff = filesystem_now(self.inbox) - self.settle_seconds
-        found: list[tuple[float, str, Path]] = []
-        for path in self.inbox.rglob("*"):
-            relative = path.relative_to(self.inbox)
-            if any(part.startswith(".") for part in relative.parts):
-                continue
-            if path.suffix.lower() in (".part", ".tmp", ".crdownload"):
-                continue
-            try:
-                if not path.is_file():
-                    continue
-                mtime = path.stat().st_mtime
-            except FileNotFoundError:
-                continue
-            if mtime <= cutoff:
-                found.append((mtime, path.name, path))
-        return [path for *_key, path in sorted(found)]
-
     def _claim_waiting(self) -> Claim | None:
-        for path in self._waiting():
+        for path in waiting_files(self.inbox, self.settle_seconds):
             relative = path.relative_to(self.inbox)
             target = self.folder / relative
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -178,6 +163,30 @@ class Claimer:
                 continue
             return Claim(target, path)
         return None
+
+
+def waiting_files(inbox: Path, settle_seconds: float) -> list[Path]:
+    """The settled files in the inbox, oldest first, as `inbox_files` finds them, but robust
+    to files that other runs claim while we look."""
+    if not inbox.is_dir():
+        return []
+    cutoff = filesystem_now(inbox) - settle_seconds
+    found: list[tuple[float, str, Path]] = []
+    for path in inbox.rglob("*"):
+        relative = path.relative_to(inbox)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() in (".part", ".tmp", ".crdownload"):
+            continue
+        try:
+            if not path.is_file():
+                continue
+            mtime = path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if mtime <= cutoff:
+            found.append((mtime, path.name, path))
+    return [path for *_key, path in sorted(found)]
 
 
 def _remove_tree(folder: Path) -> None:
