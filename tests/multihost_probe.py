@@ -27,6 +27,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 VERSION = re.compile(r"公開版 (\d+)")
+# The Goals page, or what it says instead (busy, missing): either is an answer.
+ANSWERED = re.compile("対応が必要な順|更新中です|データベースがまだありません")
 TIMEOUT_MS = 60_000
 PAUSE = float(os.environ.get("SHIHYO_PROBE_PAUSE", "0"))  # seconds between rounds
 
@@ -41,7 +43,7 @@ def _goals(page) -> int | None:
     """Wait for the Goals page and return the published version its caption names (None on a
     dashboard reading the live file); an error shown on the page (an exception, the busy or
     missing message) raises."""
-    page.get_by_text("対応が必要な順").first.wait_for(timeout=TIMEOUT_MS)
+    page.get_by_text(ANSWERED).first.wait_for(timeout=TIMEOUT_MS)
     _settled(page)
     if page.locator("[data-testid=stException]").count():
         raise RuntimeError("the page shows an exception")
