@@ -61,6 +61,17 @@ def _answers(logs: list[Path], start: float, end: float) -> tuple[int, float]:
     return len(ok), (sum(ok) / len(ok) if ok else float("nan"))
 
 
+def _stop(process: subprocess.Popen, terminate: bool = True) -> None:
+    """Stop a child: asked (or, for a probe, waited for), then killed."""
+    if terminate and process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -147,12 +158,9 @@ def single_process(root: Path, files: int) -> dict:
         ended = time.time()
     finally:
         (root / "stop").touch()
-        for process in [*probes, app]:
-            try:
-                process.wait(timeout=60) if process in probes else process.terminate()
-            except subprocess.TimeoutExpired:
-                process.kill()
-        app.wait(timeout=30)
+        for process in probes:
+            _stop(process, terminate=False)
+        _stop(app)
     answers, mean = _answers(outs, started, ended)
     seconds = ended - started
     return {
@@ -228,6 +236,7 @@ def main() -> None:
             started = time.perf_counter()
             results[label] = run(Path(tmp))
             print(f"{label}: measured in {time.perf_counter() - started:.0f} s", flush=True)
+            print(json.dumps(results[label]), flush=True)
     base = results["single process"]
     print()
     print(
