@@ -195,10 +195,20 @@ def cluster(root: Path, files: int, workers: int, replicas: int) -> dict:
         ended = time.time()
         for n in range(len(pages)):
             (root / f"stop-p{n}").touch()
-        time.sleep(3)
+        # Each run reports its turns in the writer slot when it ends (after its evaluation).
+        texts: list[str] = []
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            texts = [
+                (cl.logs / f"worker-{name}.log").read_text(errors="replace")
+                for name in worker_names
+            ]
+            runs = sum(t.count("helper runs started") for t in texts) * workers
+            if sum(len(WAITS.findall(t)) for t in texts) >= max(1, runs):
+                break
+            time.sleep(2)
         turns = waited = longest = 0.0
-        for name in worker_names:
-            text = (cl.logs / f"worker-{name}.log").read_text(errors="replace")
+        for text in texts:
             for found in WAITS.finditer(text):
                 turns += int(found.group(1))
                 waited += float(found.group(2))
