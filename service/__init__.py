@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline.limits import UploadTooLarge
 from service.door import Evaluated, Ingested, Initialised, LoadFiles, Service
-from warehouse import WarehouseBusy, WarehouseDamaged, WarehouseMissing
+from warehouse import (
+    ReadOnlyWarehouse,
+    Snapshot,
+    WarehouseBusy,
+    WarehouseDamaged,
+    WarehouseMissing,
+)
 
 if TYPE_CHECKING:
     from pipeline import Checked, FileResult, IngestBusy, IngestOptions, IngestReport, RowIssue
@@ -58,9 +64,11 @@ __all__ = [
     "LoadFiles",
     "NoBackup",
     "Progress",
+    "ReadOnlyWarehouse",
     "Restored",
     "RowIssue",
     "Service",
+    "Snapshot",
     "UploadTooLarge",
     "WarehouseBusy",
     "WarehouseDamaged",
