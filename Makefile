@@ -27,12 +27,14 @@ test: install system-packages report-packages
 
 # Debian packages the tests use: headless Chromium and Japanese fonts for the browser test,
 # faketime for the shifted-clock run, nginx and openssl for the reverse-proxy test
-# (deploy/nginx/shihyo.conf), poppler-utils (pdftoppm) to look at the PDF report's pages.
-# Installed with apt when missing and run as root.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime nginx openssl poppler-utils
+# (deploy/nginx/shihyo.conf), poppler-utils (pdftoppm) to look at the PDF report's pages,
+# PostgreSQL and iproute2 for the multi-host test (hosts in network namespaces,
+# tests/test_multihost.py). Installed with apt when missing and run as root.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk faketime nginx openssl poppler-utils postgresql iproute2
 system-packages:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v faketime >/dev/null 2>&1 \
-		|| ! [ -x /usr/sbin/nginx ] \
+		|| ! [ -x /usr/sbin/nginx ] || ! command -v ip >/dev/null 2>&1 \
+		|| ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 \
 		|| ! command -v openssl >/dev/null 2>&1 \
 		|| ! command -v pdftoppm >/dev/null 2>&1 \
 		|| ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \

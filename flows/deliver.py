@@ -18,6 +18,7 @@ def deliver() -> dict:
     res = runtime.resources()
     config = load_alert_config(res.settings.alert_config_path)
     done = deliver_due(res.warehouse, config, AppriseSender(), res.clock.now())
+    res.warehouse.publish_snapshot()
     if done.sent or done.failed:
         print(f"messages sent {done.sent}, failed {done.failed}")
     return {"sent": done.sent, "failed": done.failed, "errors": done.errors}

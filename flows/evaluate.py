@@ -38,6 +38,7 @@ def evaluate(run: EvaluateRun | None = None) -> dict:
     """Judge every target as of a day (default today) and send the alerts that are due."""
     run = run or EvaluateRun()
     summary = evaluate_and_alert_task(run.as_of)
+    runtime.resources().warehouse.publish_snapshot()
     lines = [
         f"# 評価 / Evaluation ({summary['as_of']})",
         "",

@@ -10,11 +10,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from flows.writers import writer_slot
 from kernel.settings import load_settings
 from pipeline.resources import Resources
 
 if TYPE_CHECKING:
     from pipeline.loading import Progress
+
+_own: Resources | None = None
 
 _resources: contextvars.ContextVar[Resources | None] = contextvars.ContextVar(
     "shihyo_resources", default=None
@@ -36,8 +39,16 @@ def handing_over(resources: Resources, progress: Progress | None = None) -> Iter
 
 
 def resources() -> Resources:
-    """The caller's resources, else the environment's."""
-    return _resources.get() or Resources.open(load_settings())
+    """The caller's resources, else the environment's (opened once per process, so that a
+    run's writes share one writer slot and one publication schedule)."""
+    handed = _resources.get()
+    if handed is not None:
+        return handed
+    global _own
+    settings = load_settings()
+    if _own is None or _own.settings != settings:
+        _own = Resources.open(settings, writer=writer_slot(settings))
+    return _own
 
 
 def progress() -> Progress | None:

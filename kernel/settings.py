@@ -54,8 +54,9 @@ class Settings:
 
     claim_timeout: float = 300.0
     """Seconds after which a file claimed by an inbox run that stopped giving signs of life
-    (a killed process) is given back to the inbox for the next run (SHIHYO_CLAIM_TIMEOUT).
-    A live run renews its claims every quarter of this."""
+    (a killed process, a host lost mid-load) is given back to the inbox for the next run, on
+    this host or another that shares the inbox (SHIHYO_CLAIM_TIMEOUT). A live run renews its
+    claims, and looks for those of dead runs, every quarter of this."""
 
     ingest_every_minutes: float = 15.0
     """How often `shihyo serve` ingests the inbox (SHIHYO_INGEST_EVERY_MINUTES)."""
@@ -89,6 +90,41 @@ class Settings:
     arrived is reminded, once, as is the owner of an improvement action before its due day;
     0: no reminders (SHIHYO_REMIND_DAYS_BEFORE)."""
 
+    prefect_address: str = "127.0.0.1"
+    """Where the Prefect server that `shihyo serve` / `shihyo up` starts listens: loopback by
+    default; the address of this host's interface when workers on other hosts reach it
+    (SHIHYO_PREFECT_ADDRESS)."""
+
+    prefect_port: int = 4200
+    """The port of that Prefect server (SHIHYO_PREFECT_PORT)."""
+
+    prefect_db: str | None = None
+    """The Prefect server's database as a PostgreSQL URL (postgresql://user:password@host/db);
+    unset: Prefect's own SQLite file in PREFECT_HOME (SHIHYO_PREFECT_DB)."""
+
+    work_pool: str | None = None
+    """A Prefect process work pool: `shihyo serve` registers the flows there as deployments
+    instead of running them itself, and `shihyo worker` on any host runs them
+    (SHIHYO_WORK_POOL; unset: the embedded default, `serve` runs them)."""
+
+    ingest_runs: int = 1
+    """Inbox runs that drain the inbox at once: the scheduled run starts this many minus one
+    more, each claiming files one by one (SHIHYO_INGEST_RUNS; the number of workers)."""
+
+    writer_limit: str | None = None
+    """The Prefect global concurrency limit (of 1) that serialises warehouse writes across
+    hosts, e.g. warehouse-writes; waited for up to SHIHYO_LOCK_TIMEOUT. Unset: the file lock
+    on one host only (SHIHYO_WRITER_LIMIT)."""
+
+    snapshot_seconds: float = 0.0
+    """Publish a read-only snapshot of the warehouse for dashboard replicas after a committed
+    load or evaluation, at most this often during a run and always at its end (0: never)
+    (SHIHYO_SNAPSHOT_SECONDS)."""
+
+    read: str = "live"
+    """What the dashboard reads: live, the warehouse file; snapshot, the latest published
+    snapshot, read-only (a replica on another host) (SHIHYO_READ)."""
+
     now: str | None = None
     """An ISO date or date and time that shihyo takes as the present when it starts, then runs
     on from at the wall clock's pace: for demonstrations and tests, never in service
@@ -117,6 +153,10 @@ class Settings:
     @property
     def backups(self) -> Path:
         return self.backup_dir or self.home / "backups"
+
+    @property
+    def snapshots(self) -> Path:
+        return self.home / "snapshots"
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -150,4 +190,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         raise ValueError(f"SHIHYO_PREFECT must be auto, always or never, got {settings.prefect!r}")
     if settings.backup_keep < 1:
         raise ValueError(f"SHIHYO_BACKUP_KEEP must be 1 or more, got {settings.backup_keep}")
+    if settings.read not in ("live", "snapshot"):
+        raise ValueError(f"SHIHYO_READ must be live or snapshot, got {settings.read!r}")
+    if settings.prefect_db and not settings.prefect_db.startswith(("postgresql:", "postgresql+")):
+        raise ValueError("SHIHYO_PREFECT_DB must be a postgresql:// URL")
+    if settings.ingest_runs < 1:
+        raise ValueError("SHIHYO_INGEST_RUNS must be 1 or more")
     return settings

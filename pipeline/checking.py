@@ -214,6 +214,9 @@ class Checked:
     counts: RowCounts = field(default_factory=lambda: RowCounts(0, 0, 0, 0))
     refused: frozenset[int] = frozenset()
     notices: list[RowIssue] = field(default_factory=list)  # rows set aside, sheets read …
+    # The figures before that the suite judged these rows against (jumps, running totals):
+    # a load that validated outside the writer's turn checks them again inside it.
+    previous: dict = field(default_factory=dict)
 
     @property
     def rows_in_file(self) -> int:
@@ -305,7 +308,13 @@ def check_upload(
         rows = parsed.rows_in_file or 0
         counts = RowCounts(rows, 0, rows, 0)
         return Checked(
-            parsed.frame, issues, warnings, "; ".join(outcome.file_errors), summary, counts
+            parsed.frame,
+            issues,
+            warnings,
+            "; ".join(outcome.file_errors),
+            summary,
+            counts,
+            previous=context.previous,
         )
     issues = _row_issues(parsed, outcome)
     issues += ownership_issues(parsed.frame, catalog, actor, {i.row for i in issues})
@@ -323,4 +332,6 @@ def check_upload(
     }
     refused = frozenset(r for r in after_parse | parse_rows if r is not None)
     counts = parsed.file_row_counts(after_parse - {None})
-    return Checked(parsed.frame, issues, warnings, None, summary, counts, refused, notices)
+    return Checked(
+        parsed.frame, issues, warnings, None, summary, counts, refused, notices, context.previous
+    )

@@ -6,15 +6,22 @@ its claims back.
 A run claims a file by renaming it (one atomic step on one file system) into its own folder
 `inbox/.processing/<run>/<n>/<where it lay>`; another run that wanted the same file finds it
 gone and takes the next. A live run touches `inbox/.processing/<run>/.alive` every quarter
-of SHIHYO_CLAIM_TIMEOUT; a run whose sign of life is older than that is dead (killed), and
-the next run gives its claims back to the inbox — except those a load record already names
-(`inbox_claim`), whose file was dealt with before the run died, and which are removed."""
+of SHIHYO_CLAIM_TIMEOUT; a run whose sign of life is older than that is dead (killed, or its
+host lost), and the next run to look — on this host or another that shares the inbox — gives
+its claims back to the inbox, except those a load record already names (`inbox_claim`),
+whose file was dealt with before the run died, and which are removed. A run looks when it
+starts and, while it lasts, at most every quarter of the timeout; it scans the inbox again
+and again until a scan finds nothing left to take, so that the files given back, and those
+that settled meanwhile, are taken too. A run's name says its host and process. Ages are
+measured by the clock of the file system that holds the inbox (`filesystem_now`), so that
+hosts whose clocks differ agree on what is settled and what is dead."""
 
 from __future__ import annotations
 
 import errno
 import os
 import secrets
+import socket
 import stat
 import tempfile
 import threading
@@ -389,9 +396,10 @@ class InboxRun:
         self.settle = settle
         self.timeout = timeout
         self.recorded = recorded
-        self.id = f"{os.getpid()}-{secrets.token_hex(4)}"
+        self.id = f"{socket.gethostname()}-{os.getpid()}-{secrets.token_hex(4)}"
         self.given_back = (0, 0)  # stale claims of dead runs: (given back, removed)
         self._count = 0
+        self._looked = 0.0  # time.monotonic() of the last look for dead runs' claims
         self._stop = threading.Event()
         self._beat: threading.Thread | None = None
 
@@ -407,7 +415,7 @@ class InboxRun:
             except ClaimLost:  # another run removed an empty .processing just then
                 if attempt == 4:
                     raise
-        self.given_back = give_back_stale(self.root, self.timeout, self.recorded, keep=self.id)
+        self._give_back_stale()
         self._beat = threading.Thread(target=self._heartbeat, name="inbox-claims", daemon=True)
         self._beat.start()
         return self
@@ -447,12 +455,36 @@ class InboxRun:
         return self.root.joinpath(*claim, *relative.parts)
 
     def claims(self) -> Iterator[Path]:
-        """The settled entries of the inbox, each claimed just before it is handed out.
-        Between two files the run pauses for a moment (HANDOVER), so that another run
-        waiting on the load lock gets its turn instead of this one taking it straight back."""
-        for n, path in enumerate(inbox_files(self.root, self.settle)):
-            if n:
-                time.sleep(HANDOVER)
-            claimed = self.claim(path)
-            if claimed is not None:
-                yield claimed
+        """The settled entries of the inbox, each claimed just before it is handed out, scan
+        after scan until one finds nothing left to take (the files other runs took are
+        skipped; those given back by a dead run, or settled meanwhile, are taken). Between
+        two files the run pauses for a moment (HANDOVER), so that another run waiting on the
+        load lock gets its turn instead of this one taking it straight back; and it looks
+        for dead runs' claims every quarter of the timeout."""
+        handed = 0
+        while True:
+            taken = back = 0
+            for path in inbox_files(self.root, self.settle):
+                if handed:
+                    time.sleep(HANDOVER)
+                back += self._give_back_due()
+                claimed = self.claim(path)
+                if claimed is not None:
+                    taken += 1
+                    handed += 1
+                    yield claimed
+            if not taken and not back and not self._give_back_due():
+                return
+
+    def _give_back_due(self) -> int:
+        """Look for dead runs' claims if a quarter of the timeout has passed since the last
+        look; the files given back to the inbox (to be taken by the next scan)."""
+        if time.monotonic() - self._looked < self.timeout / 4:
+            return 0
+        return self._give_back_stale()
+
+    def _give_back_stale(self) -> int:
+        self._looked = time.monotonic()
+        back, gone = give_back_stale(self.root, self.timeout, self.recorded, keep=self.id)
+        self.given_back = (self.given_back[0] + back, self.given_back[1] + gone)
+        return back

@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import BinaryIO
@@ -21,7 +23,7 @@ from expectations import warm_up
 from indicators.catalog import Catalog
 from kernel.clock import Clock
 from kernel.settings import Settings
-from pipeline.checking import RowIssue, check_upload
+from pipeline.checking import REVERTS_CORRECTION, Checked, RowIssue, check_upload, first_periods
 from pipeline.inbox import (
     InboxRefused,
     Origin,
@@ -108,9 +110,11 @@ def fingerprint(data: bytes) -> str:
 
 
 def ingest_lock(settings: Settings) -> FileLock:
-    """The lock one load at a time holds (across processes), and a backup or restore too."""
-    settings.home.mkdir(parents=True, exist_ok=True)
-    return FileLock(str(settings.home / "ingest.lock"))
+    """The lock a load holds while it writes (across the processes of a host), and a backup
+    or restore too."""
+    path = lock_path(settings)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(path))
 
 
 def _quarantine_frame(issues: list[RowIssue]) -> pd.DataFrame:
@@ -150,16 +154,27 @@ class Loader:
         self._lock = ingest_lock(settings)
 
     def load(self, path: Path, options: IngestOptions) -> FileResult:
-        """Load one file; loads from several processes wait their turn on a file lock.
-        ClaimLost when an inbox file claimed for this run is no longer there."""
+        """Load one file. It is read and judged in parallel with other loads; what it writes
+        waits its turn, on a file lock (the processes of one host), then in the warehouse's
+        writer slot (several hosts) — and is judged again there if a figure it was judged
+        against changed meanwhile. ClaimLost when an inbox file claimed for this run is no
+        longer there."""
         try:
-            with self._lock.acquire(timeout=self.settings.lock_timeout, poll_interval=LOCK_POLL):
-                return self._load(path, options)
+            return self._load(path, options)
         except Timeout as exc:
             raise IngestBusy(
                 f"another load kept the ingestion lock for {self.settings.lock_timeout:.0f} s; "
                 f"{path.name} stays in the inbox for the next run"
             ) from exc
+
+    @contextmanager
+    def _turn(self) -> Iterator[None]:
+        """The writer's turn: the host's load lock, then the writer slot across hosts."""
+        with (
+            self._lock.acquire(timeout=self.settings.lock_timeout, poll_interval=LOCK_POLL),
+            self.warehouse.writer(),
+        ):
+            yield
 
     def _load(self, path: Path, options: IngestOptions) -> FileResult:
         origin = origin_of(path, self.settings.inbox)
@@ -199,12 +214,14 @@ class Loader:
             record = _record(name, sha, received, options, None, origin)
             issue = RowIssue(None, "", "", "permission", exc.message_ja, exc.message_en)
             whole = _Whole(handle, data, record, [issue], None, str(exc))
-            return self._reject_whole(whole, done, options)
+            with self._turn():
+                return self._reject_whole(whole, done, options)
         record = _record(name, sha, received, options, actor, origin)
         if too_big:
             issue = RowIssue(None, "", "", "size", too_big.message_ja, too_big.message_en)
             whole = _Whole(handle, data, record, [issue], None, str(too_big))
-            return self._reject_whole(whole, done, options, actor)
+            with self._turn():
+                return self._reject_whole(whole, done, options, actor)
         if self.warehouse.loaded_sha(sha) is not None:
             self._archive(data, sha, name)
             done()
@@ -216,19 +233,55 @@ class Loader:
             # waits for the parse server, or, parsing here, while the file is long to read.
             warm_up()
 
-        checked = check_upload(
-            data,
-            name,
-            self.warehouse,
-            self.catalog,
-            self.settings,
-            actor=actor,
-            period=options.period,
-            today=received.date(),
-            isolated=not options.trusted,
-            allow_revert=options.allow_revert,
-            stage=lambda step: self.progress(name, step),
-        )
+        def judged() -> Checked:
+            return check_upload(
+                data,
+                name,
+                self.warehouse,
+                self.catalog,
+                self.settings,
+                actor=actor,
+                period=options.period,
+                today=received.date(),
+                isolated=not options.trusted,
+                allow_revert=options.allow_revert,
+                stage=lambda step: self.progress(name, step),
+            )
+
+        checked = judged()
+        with self._turn():
+            if self._figures_moved(checked, options):  # another load changed them meanwhile
+                checked = judged()
+            return self._commit(handle, data, record, checked, done, options, actor)
+
+    def _figures_moved(self, checked: Checked, options: IngestOptions) -> bool:
+        """Whether the figures the upload was judged against changed since: those before its
+        rows (jumps, running totals), or which of its rows would undo a correction."""
+        frame = checked.frame
+        if frame.empty or "period" not in frame:
+            return False
+        if self.warehouse.previous_figures(first_periods(frame)) != checked.previous:
+            return True
+        if options.allow_revert or checked.file_error:
+            return False
+        reverting = {i.row for i in checked.errors if i.rule == REVERTS_CORRECTION}
+        rest = frame[~frame["row_number"].isin(checked.refused - reverting)]
+        found = self.warehouse.reverting_figures(rest)
+        return {int(row) for row in found["row_number"]} != reverting
+
+    def _commit(
+        self,
+        handle: BinaryIO,
+        data: bytes,
+        record: LoadRecord,
+        checked: Checked,
+        done: _Done,
+        options: IngestOptions,
+        actor: Actor,
+    ) -> FileResult:
+        """Write the judged upload (or its rejection) and take the file out of the inbox:
+        the writer's part of a load."""
+        name, sha = record.file_name, record.sha256
         record = replace(record, validation={**checked.summary, **record.validation})
         if checked.file_error or (options.strict and checked.errors):
             message = checked.file_error or STRICT_MESSAGE
@@ -302,16 +355,17 @@ class Loader:
         record = _record(name, "", self.clock.now(), options, actor, origin)
         record = replace(record, message=str(refused))
         issue = RowIssue(None, "", "", refused.rule, refused.message_ja, refused.message_en)
-        counts = self.warehouse.write_load(
-            record,
-            _EMPTY_ROWS,
-            _quarantine_frame([issue]),
-            FileRows(0, 0, 0),
-            actor=actor.name,
-            stated_by=_stated(options),
-        )
-        if origin is not None and not options.keep_source:
-            remove_inbox_file(origin)
+        with self._turn():
+            counts = self.warehouse.write_load(
+                record,
+                _EMPTY_ROWS,
+                _quarantine_frame([issue]),
+                FileRows(0, 0, 0),
+                actor=actor.name,
+                stated_by=_stated(options),
+            )
+            if origin is not None and not options.keep_source:
+                remove_inbox_file(origin)
         return FileResult(
             name,
             "",
@@ -433,6 +487,15 @@ def _record(
 
 def _same(a: Path, b: Path) -> bool:
     return os.path.abspath(a) == os.path.abspath(b)
+
+
+def lock_path(settings: Settings) -> Path:
+    """The load lock: one for the home on one host; one per host when the home is shared by
+    several (SHIHYO_WRITER_LIMIT set: the writer slot orders the hosts, the lock only the
+    processes of this one)."""
+    if settings.writer_limit:
+        return settings.home / "locks" / f"ingest-{socket.gethostname()}.lock"
+    return settings.home / "ingest.lock"
 
 
 def _fingerprint_handle(handle: BinaryIO) -> str:

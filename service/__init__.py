@@ -19,7 +19,13 @@ from service.door import (
     Service,
     WordsRefused,
 )
-from warehouse import WarehouseBusy, WarehouseDamaged, WarehouseMissing
+from warehouse import (
+    ReadOnlyWarehouse,
+    Snapshot,
+    WarehouseBusy,
+    WarehouseDamaged,
+    WarehouseMissing,
+)
 
 if TYPE_CHECKING:
     from pipeline import Checked, FileResult, IngestBusy, IngestOptions, IngestReport, RowIssue
@@ -67,9 +73,11 @@ __all__ = [
     "LoadFiles",
     "NoBackup",
     "Progress",
+    "ReadOnlyWarehouse",
     "Restored",
     "RowIssue",
     "Service",
+    "Snapshot",
     "UploadTooLarge",
     "WarehouseBusy",
     "WarehouseDamaged",

@@ -40,7 +40,7 @@ from pipeline.resources import Resources
 from pipeline.samples import read_sends
 from service import jobs
 from service.uploads import file_name_as_sent, safe_name
-from warehouse import AuditEntry, Migrated, NewAction
+from warehouse import AuditEntry, Migrated, NewAction, Snapshot
 
 # Each command imports only what it runs (a cold `shihyo status` needs neither the parser,
 # Great Expectations, the alert channels nor Prefect): the steps are imported in the methods.
@@ -155,7 +155,7 @@ class Service:
     """The application's door, over the warehouse the settings name."""
 
     def __init__(self, settings: Settings, clock: Clock | None = None) -> None:
-        self._resources = Resources.open(settings, clock)
+        self._resources = Resources.open(settings, clock, jobs.writer_slot(settings))
 
     @classmethod
     def from_environment(cls) -> Service:
@@ -180,7 +180,7 @@ class Service:
 
     def exists(self) -> bool:
         """Whether the warehouse file is there yet."""
-        return self._resources.warehouse.exists()
+        return self._resources.reader.exists()
 
     def init(self, actor: Actor) -> Initialised:
         """Create or migrate the warehouse, then record the catalog files as the catalog in
@@ -189,7 +189,9 @@ class Service:
         require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
         catalog = load_catalog(self.settings.catalog)
         migrated = self._resources.warehouse.migrate()
-        return Initialised(migrated, self.record_catalog(catalog, actor), catalog)
+        recorded = self.record_catalog(catalog, actor)
+        self._resources.warehouse.publish_snapshot(force=True)  # replicas: a first version
+        return Initialised(migrated, recorded, catalog)
 
     def record_catalog(self, catalog: Catalog, actor: Actor) -> bool:
         """Put `catalog` in force from now (an administrator's act), each changed owner,
@@ -222,7 +224,12 @@ class Service:
 
     def data_version(self) -> tuple:
         """Changes whenever anything the dashboard shows changes: a cache key."""
-        return self._resources.warehouse.data_version()
+        return self._resources.reader.data_version()
+
+    def snapshot(self) -> Snapshot | None:
+        """The published snapshot the faces read (SHIHYO_READ=snapshot), None when they read
+        the live warehouse."""
+        return self._resources.reader.snapshot()
 
     # ── the judgement ─────────────────────────────────────────────────────────
 
@@ -232,31 +239,31 @@ class Service:
         from pipeline.evaluating import evaluation
 
         day = as_of or self.today()
-        return evaluation(self._resources.warehouse, self.catalog(day), day)
+        return evaluation(self._resources.reader, self.catalog(day), day)
 
     # ── figures, loads, alerts: what each actor may read ──────────────────────
 
     def indicator_totals(self, as_of: dt.date) -> pd.DataFrame:
         """Each indicator's figure per period as known at the end of `as_of`."""
-        return self._resources.warehouse.indicator_totals(as_of=as_of)
+        return self._resources.reader.indicator_totals(as_of=as_of)
 
     def figures(self, indicator_id: str, as_of: dt.date) -> pd.DataFrame:
         """An indicator's figures in force at the end of `as_of`, org units included."""
-        return self._resources.warehouse.figures(indicator_id, as_of=as_of)
+        return self._resources.reader.figures(indicator_id, as_of=as_of)
 
     def revisions(self, indicator_id: str) -> pd.DataFrame:
         """Every revision of an indicator's figures, with the file and sender of each."""
-        return self._resources.warehouse.revisions(indicator_id)
+        return self._resources.reader.revisions(indicator_id)
 
     def loads(self, actor: Actor) -> pd.DataFrame:
         """The load records `actor` may see, newest first: all for viewers and admins, an
         owner's own sections' loads."""
-        loads = self._resources.warehouse.loads()
+        loads = self._resources.reader.loads()
         return loads[[may_see_load(actor, _section(s)) for s in loads["section"]]]
 
     def quarantine(self, actor: Actor, load_id: int | None = None) -> pd.DataFrame:
         """Rejected rows with their reasons, of one load or of every load `actor` may see."""
-        rows = self._resources.warehouse.quarantine(load_id)
+        rows = self._resources.reader.quarantine(load_id)
         visible = set(self.loads(actor)["id"])
         return rows[rows["load_id"].isin(visible)]
 
@@ -285,7 +292,7 @@ class Service:
         actor may see that load: the archive holds a loaded file by its hash, rejected/ a
         refused one with its extension. The raw bytes go only to administrators and the
         owners of the sending section; a viewer gets the errors file (and the counts)."""
-        every = self._resources.warehouse.loads()
+        every = self._resources.reader.loads()
         if not sha256 or sha256 not in set(every["sha256"]):
             return LoadFiles(None, None)  # unknown, or refused unread: nothing was kept
         visible = self.loads(actor)
@@ -308,11 +315,11 @@ class Service:
 
     def alerts(self) -> pd.DataFrame:
         """Every alert, newest first."""
-        return self._resources.warehouse.alerts()
+        return self._resources.reader.alerts()
 
     def outbox(self) -> pd.DataFrame:
         """The messages with their delivery state (channels masked), newest first."""
-        return self._resources.warehouse.outbox()
+        return self._resources.reader.outbox()
 
     # ── the audit trail ───────────────────────────────────────────────────────
 
@@ -325,13 +332,13 @@ class Service:
     ) -> pd.DataFrame:
         """The audit trail, newest first, filtered; administrators only."""
         require_admin(actor, "監査ログの閲覧", "read the audit trail")
-        return self._resources.warehouse.audit_trail(entity=entity, actor=who, since=since)
+        return self._resources.reader.audit_trail(entity=entity, actor=who, since=since)
 
     def verify_audit(self, actor: Actor) -> Verification:
         """Check the audit trail's hash chain (administrators): every entry changed, deleted
         or inserted outside shihyo, and the chain's head."""
         require_admin(actor, "監査ログの検証", "verify the audit trail")
-        return self._resources.warehouse.verify_audit()
+        return self._resources.reader.verify_audit()
 
     def record(
         self,
@@ -483,13 +490,14 @@ class Service:
         options = options or IngestOptions(keep_source=bool(files))
         if options.actor is not None:
             require_uploader(options.actor)
-        api = None if direct else jobs.choose_api(self.settings.prefect)
+        api = None if direct else jobs.choose_api(self.settings)
         if api is not None:
             report = jobs.ingest_as_flow(self._resources, api, files, inbox, options, progress)
             return Ingested(self._with_errors(report), api)
         report = run_ingestion(self._loader(progress), files, inbox, options)
         if report.changed:
             self._evaluate_directly(self.today())
+        self._resources.warehouse.publish_snapshot()
         return Ingested(report, None)
 
     def _loader(self, progress: Progress | None = None) -> Loader:
@@ -626,10 +634,12 @@ class Service:
         written or sent."""
         day = as_of or self.today()
         live = day == self.today() and not direct
-        api = jobs.choose_api(self.settings.prefect) if live else None
+        api = jobs.choose_api(self.settings) if live else None
         if api is not None:
             return Evaluated.from_summary(jobs.evaluate_as_flow(self._resources, api, day), api)
-        return Evaluated.from_summary(self._evaluate_directly(day).summary(), None)
+        done = self._evaluate_directly(day).summary()
+        self._resources.warehouse.publish_snapshot()
+        return Evaluated.from_summary(done, None)
 
     def _evaluate_directly(self, day: dt.date, sender: Sender | None = None) -> EvaluateOutcome:
         from alerts.engine import AppriseSender
@@ -676,6 +686,7 @@ class Service:
         now = self.now()
         warehouse.retry_message(message_id, now)
         sent, failed, _ = deliver(warehouse, self.alert_config(), AppriseSender(), now)
+        warehouse.publish_snapshot()
         return sent, failed
 
     # ── keeping the warehouse (administrators) ────────────────────────────────
@@ -697,7 +708,9 @@ class Service:
         warehouse; the file it replaces is set aside, never deleted."""
         from service import keeping
 
-        return keeping.restore(self._resources, actor, name)
+        restored = keeping.restore(self._resources, actor, name)
+        self._resources.warehouse.publish_snapshot(force=True)  # replicas follow the restore
+        return restored
 
     def check(self, actor: Actor) -> CheckReport:
         """The warehouse read whole and compared with the kept files: every load's file
@@ -714,15 +727,21 @@ class Service:
 
         serve_flows(self.settings)
 
-    @staticmethod
-    def scheduler_ui() -> str:
+    def scheduler_ui(self) -> str:
         """The address of the local Prefect server's UI that `serve` starts."""
-        return jobs.LOCAL_API.removesuffix("/api")
+        return jobs.local_api(self.settings).removesuffix("/api")
 
-    @staticmethod
-    def scheduler_answers() -> bool:
+    def scheduler_answers(self) -> bool:
         """Whether the local Prefect server answers."""
-        return jobs.server_answers(jobs.LOCAL_API)
+        return jobs.server_answers(jobs.local_api(self.settings))
+
+    def work(self, api: str | None = None, limit: int = 1, name: str | None = None) -> int:
+        """Run a Prefect worker on this host for the work pool (SHIHYO_WORK_POOL) until it
+        stops; its exit code. `api`: the Prefect API (default PREFECT_API_URL, else this
+        host's local server)."""
+        from flows.pool import run_worker
+
+        return run_worker(self.settings, api or jobs.configured_api(self.settings), limit, name)
 
     # ── users ─────────────────────────────────────────────────────────────────
 
@@ -783,7 +802,7 @@ class Service:
         """The review report (点検報告書) as of the end of `as_of`, in `lang` and `fmt`."""
         import report as review  # Jinja and openpyxl only when a report is asked for
 
-        return review.draft(self.evaluation(as_of), self._resources.warehouse, lang, fmt)
+        return review.draft(self.evaluation(as_of), self._resources.reader, lang, fmt)
 
     def template(
         self, owner: str | None = None, indicator: str | None = None, as_of: dt.date | None = None

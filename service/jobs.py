@@ -5,17 +5,43 @@ over, and the flow's summary turned back into the service's types."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import asdict
 from typing import TYPE_CHECKING
 
-from flows.orchestration import LOCAL_API, choose_api, prefect_api, server_answers
+from flows.orchestration import choose_api, local_api, prefect_api, server_answers
+from kernel.settings import Settings
 
 if TYPE_CHECKING:  # the flows and the steps they run are imported when a flow runs
     from pipeline import IngestOptions, IngestReport
     from pipeline.loading import Progress
     from pipeline.resources import Resources
+    from warehouse import WriterSlot
 
-__all__ = ["LOCAL_API", "choose_api", "evaluate_as_flow", "ingest_as_flow", "server_answers"]
+__all__ = [
+    "choose_api",
+    "configured_api",
+    "evaluate_as_flow",
+    "ingest_as_flow",
+    "local_api",
+    "server_answers",
+    "writer_slot",
+]
+
+
+def configured_api(settings: Settings) -> str:
+    """The Prefect API the operator names (PREFECT_API_URL), else this host's local one."""
+    return os.environ.get("PREFECT_API_URL") or local_api(settings)
+
+
+def writer_slot(settings: Settings) -> WriterSlot | None:
+    """The slot every warehouse write holds: the Prefect limit SHIHYO_WRITER_LIMIT names
+    (the one writer across hosts), else none (flows/writers.py)."""
+    if not settings.writer_limit:
+        return None
+    from flows.writers import writer_slot as slot
+
+    return slot(settings)
 
 
 def ingest_as_flow(
@@ -47,7 +73,7 @@ def ingest_as_flow(
             "sent_name": options.sent_name,
         },
     )
-    with prefect_api(api), runtime.handing_over(resources, progress):
+    with prefect_api(api, resources.settings), runtime.handing_over(resources, progress):
         summary = ingest(IngestRun(job_id=job_id))
     return IngestReport.from_dict(summary)
 
@@ -57,5 +83,5 @@ def evaluate_as_flow(resources: Resources, api: str, as_of: dt.date) -> dict:
     from flows import runtime
     from flows.evaluate import EvaluateRun, evaluate
 
-    with prefect_api(api), runtime.handing_over(resources):
+    with prefect_api(api, resources.settings), runtime.handing_over(resources):
         return evaluate(EvaluateRun(as_of=as_of))

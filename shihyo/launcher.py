@@ -60,6 +60,7 @@ def _reachable(address: str) -> str:
 
 def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> None:
     """Start the scheduler and the dashboard, report their addresses, wait for Ctrl-C."""
+    service = Service(settings)
     env = {
         **os.environ,
         "SHIHYO_HOME": str(settings.home.resolve()),
@@ -114,8 +115,8 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
         say("starting the dashboard and the scheduler (Prefect server) …")
         wait_for(lambda: _app_answers(settings.dashboard_address, port), 90, "the dashboard", app)
         say(f"dashboard:  http://{_reachable(settings.dashboard_address)}:{port}")
-        wait_for(Service.scheduler_answers, 180, "the Prefect server", scheduler)
-        say(f"Prefect UI: {Service.scheduler_ui()}")
+        wait_for(service.scheduler_answers, 180, "the Prefect server", scheduler)
+        say(f"Prefect UI: {service.scheduler_ui()}")
         say(f"logs: {logs}   — Ctrl-C stops everything")
         say(
             "commands: `. .venv/bin/activate` (or `make shell`) puts `shihyo` on PATH; "

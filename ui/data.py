@@ -15,7 +15,7 @@ from access.roles import Actor
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from kernel.vocabulary import Lang
-from service import WarehouseBusy, WarehouseDamaged, WarehouseMissing
+from service import Snapshot, WarehouseBusy, WarehouseDamaged, WarehouseMissing
 from ui import state
 from ui.door import service
 from ui.text import t
@@ -36,6 +36,11 @@ def key() -> Key:
     return Key(
         str(door.settings.warehouse_path), door.data_version(), state.as_of(), state.lang().value
     )
+
+
+def snapshot() -> Snapshot | None:
+    """The published snapshot the pages read on a replica (SHIHYO_READ=snapshot), else None."""
+    return service().snapshot()
 
 
 def ready(lang: Lang) -> bool:

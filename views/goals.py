@@ -204,6 +204,9 @@ def main() -> None:
     catalog = data.catalog(k)
     result = data.evaluation(k)
     st.title(t("page_goals", lang))
+    if published := data.snapshot():  # a replica: which published version this page shows
+        at = published.published_at.strftime("%Y-%m-%d %H:%M:%S")
+        st.caption(t("snapshot_as_of", lang, version=published.version, at=at))
     st.caption(
         f"{md_escape(pick(lang, catalog.plan.name, catalog.plan.name_en))} · "
         f"{t('as_of', lang)}: {result.as_of.isoformat()}"

@@ -8,7 +8,15 @@ from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import WarehouseBusy, WarehouseDamaged, WarehouseMissing, release_all
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
-from warehouse.store import AuditEntry, Migrated, Warehouse
+from warehouse.snapshots import Snapshot
+from warehouse.store import (
+    AuditEntry,
+    Migrated,
+    Publishing,
+    ReadOnlyWarehouse,
+    Warehouse,
+    WriterSlot,
+)
 from warehouse.words import NewAction
 
 __all__ = [
@@ -21,10 +29,14 @@ __all__ = [
     "LoadRecord",
     "Migrated",
     "NewAction",
+    "Publishing",
+    "ReadOnlyWarehouse",
+    "Snapshot",
     "Warehouse",
     "WarehouseBusy",
     "WarehouseDamaged",
     "WarehouseMissing",
+    "WriterSlot",
     "file_digest",
     "release_all",
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -24,11 +26,12 @@ from warehouse import (
     loads,
     migrate,
     queries,
+    snapshots,
     words,
 )
 from warehouse.backups import Digest
 from warehouse.catalog_versions import CatalogVersion
-from warehouse.db import connect, transaction
+from warehouse.db import WarehouseMissing, connect, release_all, transaction
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
 from warehouse.words import NewAction
@@ -82,22 +85,117 @@ class Migrated:
     applied: list[str]
 
 
+WriterSlot = Callable[[], AbstractContextManager[None]]
+
+
+class ReadOnlyWarehouse(RuntimeError):
+    """A warehouse read from its published snapshots takes no writes."""
+
+
+@dataclass(frozen=True)
+class Publishing:
+    """Where and how often the one writer publishes snapshots for readers on other hosts."""
+
+    folder: Path
+    every_seconds: float
+
+
 class Warehouse:
     """The DuckDB file at `path`. Connections are opened per call and closed at once,
     so that another process (the dashboard, a scheduled flow) can have its turn. Times
-    the warehouse stamps itself (audit entries) come from `clock`."""
+    the warehouse stamps itself (audit entries) come from `clock`.
 
-    def __init__(self, path: Path, *, lock_timeout: float, clock: Clock):
+    Past one machine: every write is made holding `writer` (the one writer slot across
+    hosts), and with `publishing` a committed write is followed by a snapshot (at most every
+    so many seconds; `publish_snapshot` at the end of a run). A warehouse opened with
+    `snapshots` reads the latest published snapshot, read-only, and takes no writes."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        lock_timeout: float,
+        clock: Clock,
+        writer: WriterSlot | None = None,
+        publishing: Publishing | None = None,
+        snapshots: Path | None = None,
+    ):
         self.path = path
         self.lock_timeout = lock_timeout
         self.clock = clock
+        self.writer = writer or nullcontext
+        self.publishing = publishing
+        self.snapshots = snapshots
+        self._unpublished = False
+        self._published_at = 0.0  # time.monotonic() of this process's last publication
 
     def exists(self) -> bool:
+        if self.snapshots is not None:
+            return snapshots.current(self.snapshots) is not None
         return self.path.exists()
+
+    # ── connections: reads, and writes in the writer's slot ──────────────────
+
+    @contextmanager
+    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        if self.snapshots is None:
+            with connect(self.path, timeout=self.lock_timeout) as con:
+                yield con
+            return
+        try:
+            con = snapshots.connect_read_only(self.snapshots)
+        except FileNotFoundError as exc:
+            raise WarehouseMissing(str(exc)) from exc
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def _writing(
+        self, *, atomic: bool = False, chained: bool = False, create: bool = False
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for a write, in one transaction when `atomic`, holding the writer slot
+        (then, for audit entries, the chain's lock: always in that order); a snapshot follows
+        the commit when one is due."""
+        if self.snapshots is not None:
+            raise ReadOnlyWarehouse(f"{self.snapshots} holds read-only snapshots")
+        opener = transaction if atomic else connect
+        with self.writer():
+            with (
+                _AUDIT_APPENDS if chained else nullcontext(),
+                opener(self.path, timeout=self.lock_timeout, create=create) as con,
+            ):
+                yield con
+            self._unpublished = True
+            if self.publishing and (
+                time.monotonic() - self._published_at >= self.publishing.every_seconds
+            ):
+                self._publish()
+
+    def _publish(self) -> snapshots.Snapshot:
+        assert self.publishing is not None
+        with connect(self.path, timeout=self.lock_timeout) as con:
+            published = snapshots.publish(con, self.path, self.publishing.folder, self.clock.now())
+        self._unpublished = False
+        self._published_at = time.monotonic()
+        return published
+
+    def publish_snapshot(self, force: bool = False) -> snapshots.Snapshot | None:
+        """Publish a snapshot now if this process wrote since its last one (or `force`),
+        holding the writer slot; None when there was nothing to publish."""
+        if self.publishing is None or not (self._unpublished or force):
+            return None
+        with self.writer():
+            return self._publish()
+
+    def snapshot(self) -> snapshots.Snapshot | None:
+        """The snapshot this warehouse reads (None: it reads the live file, or none yet)."""
+        return snapshots.current(self.snapshots) if self.snapshots is not None else None
 
     def migrate(self) -> Migrated:
         """Create the file or bring its schema up to date; idempotent."""
-        with connect(self.path, timeout=self.lock_timeout, create=True) as con:
+        with self._writing(create=True) as con:
             applied = migrate.migrate(con, now=self.clock.now())
             version = migrate.current_version(con)
         return Migrated(self.path, version, [f"{m.version:03d}_{m.name}" for m in applied])
@@ -107,7 +205,7 @@ class Warehouse:
     def catalog_version(self, until: dt.datetime | None = None) -> CatalogVersion | None:
         """The newest catalog recorded before `until` (None: the newest); the first one
         recorded when none was yet (a replay of a day before shihyo held any catalog)."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             found = catalog_versions.latest(con, until)
             if found is None and until is not None:
                 found = catalog_versions.latest(con, None)
@@ -125,7 +223,7 @@ class Warehouse:
     ) -> bool:
         """Record `document` as the catalog in force from now, with each change in the audit
         trail, in one transaction; False (nothing written) when it is the catalog already."""
-        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True, chained=True) as con:
             current = catalog_versions.latest(con, None)
             if current is not None and current.fingerprint == fingerprint:
                 return False
@@ -146,7 +244,7 @@ class Warehouse:
 
     def table_counts(self) -> dict[str, int]:
         """Row counts of the fact tables, for `shihyo init`'s summary."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return {
                 name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]  # fixed names
                 for name in FACT_TABLES
@@ -155,19 +253,19 @@ class Warehouse:
     # ── jobs handed to flows ──────────────────────────────────────────────────
 
     def add_job(self, kind: str, actor: dict, options: dict) -> int:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._writing() as con:
             return jobs.add(con, kind, actor, options, self.clock.now())
 
     def start_job(self, job_id: int, kind: str) -> Job | None:
         """The job, now marked started; None if unknown, of another kind, or already run."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._writing() as con:
             return jobs.start(con, job_id, kind, self.clock.now())
 
     # ── ingestion ─────────────────────────────────────────────────────────────
 
     def loaded_sha(self, sha256: str) -> int | None:
         """The id of an earlier load of the same bytes that wrote figures, if any."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return loads.loaded_sha(con, sha256)
 
     def previous_figures(self, keys: pd.DataFrame) -> dict[tuple[str, str], tuple]:
@@ -181,7 +279,7 @@ class Warehouse:
             .min()
             .reset_index(names="row_number")
         )
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             found = loads.previous_figures(con, first)
         merged = first.merge(found, on="row_number").dropna(subset=["prev_value"])
         return {
@@ -195,12 +293,12 @@ class Warehouse:
     def reverting_figures(self, rows: pd.DataFrame) -> pd.DataFrame:
         """Rows that would put a figure back to the value of an earlier, since corrected
         revision (see loads.reverting_figures for the columns)."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return loads.reverting_figures(con, rows)
 
     def claim_recorded(self, claim: str) -> bool:
         """Whether a load record names the inbox claim `claim` (its file was dealt with)."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return loads.claim_recorded(con, claim)
 
     def write_load(
@@ -215,7 +313,7 @@ class Warehouse:
         """Write one file's load in one transaction; None if the same bytes were loaded
         meanwhile by another process (then nothing is written). `stated_by`: whom the caller
         says it sends for (`--as`), recorded beside the actor, not as it."""
-        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True, chained=True) as con:
             if loads.loaded_sha(con, record.sha256) is not None and not accepted.empty:
                 return None
             counts = loads.write_load(con, record, accepted, quarantined, rows)
@@ -246,38 +344,43 @@ class Warehouse:
 
     def backup_to(self, target: Path) -> Digest:
         """A consistent copy of the warehouse file at `target`, proven to read back the same
-        as the original; the digest of what it holds."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        as the original; the digest of what it holds. Holds the writer slot (no host writes
+        meanwhile)."""
+        with self.writer(), connect(self.path, timeout=self.lock_timeout) as con:
             return backups.snapshot(con, self.path, target)
 
     def restore_from(self, backup: Path, aside_suffix: str) -> list[Path]:
         """Put a copy of `backup` in place of the warehouse file, setting the file there now
-        (and its write-ahead log) aside with `aside_suffix`; the paths set aside."""
-        return backups.put_back(self.path, backup, aside_suffix)
+        (and its write-ahead log) aside with `aside_suffix`; the paths set aside. Holds the
+        writer slot; this process's instance of the file is closed first, so that the next
+        connection opens the file put back."""
+        with self.writer():
+            release_all()
+            return backups.put_back(self.path, backup, aside_suffix)
 
     def digest(self) -> Digest:
         """What the warehouse holds, every block read: schema version, rows per table."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return backups.digest(con)
 
     def loads_written(self) -> pd.DataFrame:
         """Every load with what it wrote (see checks.loads_written for the columns)."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return checks.loads_written(con)
 
     def figures_not_found(self, received_at: dt.datetime, rows: pd.DataFrame) -> list[int]:
         """The row_numbers of `rows` whose figure no revision recorded by `received_at` holds."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return checks.figures_not_found(con, received_at, rows)
 
     def quarantined_rows(self, load_id: int) -> set[int]:
         """The row numbers a load refused."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return checks.quarantined_rows(con, load_id)
 
     def figures_of_no_load(self) -> int:
         """Revisions whose load is not recorded."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return checks.figures_of_no_load(con)
 
     # ── reading figures and loads ─────────────────────────────────────────────
@@ -287,22 +390,22 @@ class Warehouse:
     ) -> pd.DataFrame:
         """The figures in force (one per indicator, period, org unit): today's, or as they
         were known at the end of `as_of`, ignoring revisions recorded later."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return queries.figures(con, indicator_id, as_of)
 
     def revisions(self, indicator_id: str) -> pd.DataFrame:
         """Every revision of an indicator's figures, with the file and sender of each."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return queries.revisions(con, indicator_id)
 
     def loads(self, limit: int | None = None) -> pd.DataFrame:
         """The load records, newest first."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return queries.loads(con, limit)
 
     def quarantine(self, load_id: int | None = None) -> pd.DataFrame:
         """Rejected rows with their reasons, of one load or of all."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return queries.quarantine(con, load_id)
 
     # ── alerts and outbox ─────────────────────────────────────────────────────
@@ -311,7 +414,7 @@ class Warehouse:
         self, conditions: Sequence[alerts.ConditionLike], now: dt.datetime, rules: Iterable[str]
     ) -> tuple[list[int], list[int]]:
         """Open, keep and resolve alerts to match the conditions, in one transaction."""
-        with transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True) as con:
             found = alerts.sync_alerts(con, conditions, now, rules)
             alerts.resolve_untold(con)
             return found
@@ -319,16 +422,16 @@ class Warehouse:
     def alerts_to_notify(
         self, now: dt.datetime, renotify_after: dt.timedelta | None
     ) -> pd.DataFrame:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return alerts.to_notify(con, now, renotify_after)
 
     def last_told(self, rule: str, recipient: str) -> dt.datetime | None:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return alerts.last_told(con, rule, recipient)
 
     def enqueue(self, messages: Sequence[alerts.Outgoing], now: dt.datetime) -> list[int]:
         """Write the messages to the outbox and mark their alerts told, in one transaction."""
-        with transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True) as con:
             ids = [
                 alerts.add_message(
                     con,
@@ -350,7 +453,7 @@ class Warehouse:
         """Copy each message kept for want of a channel to the channels its recipient has
         now — `channels_of(recipient)` gives (masked, hash) pairs — in one transaction;
         the number of messages rerouted."""
-        with transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True) as con:
             rerouted = 0
             for message in alerts.unchannelled(con).itertuples():
                 targets = channels_of(message.recipient)
@@ -373,38 +476,38 @@ class Warehouse:
             return rerouted
 
     def due_messages(self, now: dt.datetime) -> pd.DataFrame:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return alerts.due_messages(con, now)
 
     def mark_sent(self, message_id: int, now: dt.datetime) -> None:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._writing() as con:
             alerts.mark_sent(con, message_id, now)
 
     def mark_failed(self, message_id: int, error: str, next_attempt: dt.datetime) -> None:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._writing() as con:
             alerts.mark_failed(con, message_id, error, next_attempt)
 
     def retry_message(self, message_id: int, now: dt.datetime) -> bool:
         """Make an unsent message due at once (the app's resend button)."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._writing() as con:
             return alerts.retry_now(con, message_id, now)
 
     def alerts(self, state: str | None = None) -> pd.DataFrame:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return alerts.alerts(con, state)
 
     def outbox(self) -> pd.DataFrame:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return alerts.outbox(con)
 
     def indicator_totals(self, as_of: dt.date | None = None) -> pd.DataFrame:
         """Each indicator's figure per period (its total, else the sum over org units)."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return queries.indicator_totals(con, as_of)
 
     def data_version(self) -> tuple:
         """A value that changes whenever anything the dashboard shows changes."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return queries.data_version(con)
 
     # ── the owners' words: commentary, actions, reminders ─────────────────────
@@ -419,7 +522,7 @@ class Warehouse:
     ) -> int | None:
         """Make `body` the commentary in force for (indicator, period), audited, in one
         transaction; the new revision, or None when the text is in force already."""
-        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True, chained=True) as con:
             now = self.clock.now()
             written = words.set_comment(con, indicator_id, period, body, author, now)
             if written is None:
@@ -434,17 +537,17 @@ class Warehouse:
         self, indicator_id: str | None = None, as_of: dt.date | None = None
     ) -> pd.DataFrame:
         """The commentary in force (now, or as known at the end of `as_of`)."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return words.commentary(con, indicator_id, as_of)
 
     def commentary_history(self, indicator_id: str) -> pd.DataFrame:
         """Every revision of an indicator's commentary, newest first."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return words.commentary_history(con, indicator_id)
 
     def add_action(self, new: NewAction, actor: str, stated_by: str | None = None) -> int:
         """Record an improvement action, audited, in one transaction; its id."""
-        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True, chained=True) as con:
             now = self.clock.now()
             action_id = words.add_action(con, new, now, actor)
             after = words.action(con, action_id)
@@ -454,14 +557,14 @@ class Warehouse:
             return action_id
 
     def action(self, action_id: int) -> dict | None:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return words.action(con, action_id)
 
     def close_action(
         self, action_id: int, actor: str, outcome: str, stated_by: str | None = None
     ) -> bool:
         """Mark an open action done, audited; False if it was not open."""
-        with _AUDIT_APPENDS, transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True, chained=True) as con:
             now = self.clock.now()
             before = words.action(con, action_id)
             if not words.close_action(con, action_id, now, actor, outcome):
@@ -484,19 +587,19 @@ class Warehouse:
         self, indicator_id: str | None = None, as_of: dt.date | None = None
     ) -> pd.DataFrame:
         """The improvement actions recorded (by the end of `as_of`), in their state then."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return words.actions(con, indicator_id, as_of)
 
     def reminded(self, keys: Sequence[str]) -> set[str]:
         """Those of the reminder `keys` already written."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return words.reminded(con, keys)
 
     def enqueue_reminders(self, reminders: Sequence[ReminderLike], now: dt.datetime) -> list[str]:
         """Write each reminder not yet written — its key and its messages to the outbox — in
         one transaction; the keys written. A key already there is skipped, so a reminder is
         written once however often (or from however many processes) this runs."""
-        with transaction(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(atomic=True) as con:
             told = words.reminded(con, [r.key for r in reminders])
             written: list[str] = []
             for r in reminders:
@@ -519,7 +622,7 @@ class Warehouse:
             return written
 
     def reminders(self) -> pd.DataFrame:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return words.reminders(con)
 
     # ── audit trail ───────────────────────────────────────────────────────────
@@ -537,7 +640,7 @@ class Warehouse:
     ) -> None:
         """Append one entry to the audit trail's chain. `stated_by`: whom the caller says it
         acts for (`--as`), kept beside the actor, who is the one known for sure."""
-        with _AUDIT_APPENDS, connect(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(chained=True) as con:
             audit.append(
                 con,
                 at or self.clock.now(),
@@ -552,19 +655,19 @@ class Warehouse:
 
     def verify_audit(self) -> audit.Verification:
         """Check the audit trail's hash chain: every changed, deleted or inserted entry."""
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return audit.verify(con)
 
     def audit_trail(
         self, entity: str | None = None, actor: str | None = None, since: dt.datetime | None = None
     ) -> pd.DataFrame:
-        with connect(self.path, timeout=self.lock_timeout) as con:
+        with self._reading() as con:
             return audit.trail(con, entity, actor, since)
 
     def record_state(self, actor: str, entity: str, entity_id: str, state: dict) -> bool:
         """Append `state` to the audit trail if it differs from the last one recorded for
         this entity (configuration kept in files, such as the alert channels); True if so."""
-        with _AUDIT_APPENDS, connect(self.path, timeout=self.lock_timeout) as con:
+        with self._writing(chained=True) as con:
             last = audit.last_after(con, entity, entity_id)
             if last == state:
                 return False

@@ -1,7 +1,9 @@
-"""Commands that keep running: serve (the schedules) and up (everything)."""
+"""Commands that keep running: serve (the schedules), worker (a host of the work pool) and
+up (everything)."""
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -10,17 +12,36 @@ from service import Service
 from shihyo.cli.catalog import init, plan
 from shihyo.cli.common import app, console, context, fail
 
+PrefectDbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--prefect-db",
+        help="The Prefect server's database, a postgresql:// URL (SHIHYO_PREFECT_DB); "
+        "default: Prefect's SQLite file.",
+    ),
+]
+
+
+def _prefect_db(url: str | None) -> None:
+    """Hand --prefect-db to the settings of this process and of those it starts."""
+    if url:
+        os.environ["SHIHYO_PREFECT_DB"] = url
+
 
 @app.command()
-def up(port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501) -> None:
+def up(
+    port: Annotated[int, typer.Option(help="Port of the dashboard.")] = 8501,
+    prefect_db: PrefectDbOption = None,
+) -> None:
     """Run everything on this machine: create the warehouse (loading the synthetic sample
     figures on first start), the scheduled flows on a local Prefect server, and the
     dashboard. Prints their addresses; Ctrl-C stops them all.
 
-    Example: shihyo up --port 8501
+    Example: shihyo up --port 8501 --prefect-db postgresql://prefect:secret@127.0.0.1/prefect
     """
     from shihyo.launcher import run_services
 
+    _prefect_db(prefect_db)
     init()
     ctx = context()
     if ctx.service.table_counts()["load"] == 0:
@@ -70,13 +91,16 @@ def _load_samples(service: Service) -> None:
 
 
 @app.command()
-def serve() -> None:
+def serve(prefect_db: PrefectDbOption = None) -> None:
     """Run the scheduled flows (inbox ingestion every SHIHYO_INGEST_EVERY_MINUTES, 15 by
     default) as Prefect deployments, against PREFECT_API_URL or a local Prefect server
-    started for the purpose. Stops on Ctrl-C.
+    started for the purpose (with a password, kept in $SHIHYO_HOME/prefect-auth). With
+    SHIHYO_WORK_POOL, the deployments go to that work pool for `shihyo worker` on any host.
+    Stops on Ctrl-C.
 
-    Example: shihyo serve
+    Example: shihyo serve --prefect-db postgresql://prefect:secret@127.0.0.1/prefect
     """
+    _prefect_db(prefect_db)
     ctx = context()
     if not ctx.service.exists():
         fail("no warehouse yet: run `shihyo init` first", code=2)
@@ -86,6 +110,32 @@ def serve() -> None:
         fail(str(exc))
     except KeyboardInterrupt:
         console.print("stopped")
+
+
+@app.command()
+def worker(
+    api: Annotated[
+        str | None, typer.Option(help="The Prefect API (default: PREFECT_API_URL).")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Flow runs this host runs at once.")] = 1,
+    name: Annotated[str | None, typer.Option(help="The worker's name in the UI.")] = None,
+) -> None:
+    """Run the flows of the work pool (SHIHYO_WORK_POOL) on this host with `prefect worker
+    start`, until Ctrl-C. SHIHYO_HOME must be the folder all hosts share (warehouse, inbox,
+    archive, rejected, snapshots); the API's password is read from it.
+
+    Example: SHIHYO_WORK_POOL=shihyo shihyo worker --api http://10.0.0.5:4200/api
+    """
+    ctx = context()
+    if not ctx.settings.work_pool:
+        fail("set SHIHYO_WORK_POOL to the work pool this host works for", code=2)
+    if not ctx.service.exists():
+        fail("no warehouse yet: run `shihyo init` first", code=2)
+    try:
+        code = ctx.service.work(api, limit, name)
+    except KeyboardInterrupt:
+        code = 0
+    raise typer.Exit(code)
 
 
 def first_admin(service: Service) -> None:
