@@ -8,6 +8,7 @@ from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import WarehouseBusy, WarehouseDamaged, WarehouseMissing, release_all
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
+from warehouse.report_edits import ReportEdit
 from warehouse.store import AuditEntry, Migrated, Warehouse
 from warehouse.words import NewAction
 
@@ -21,6 +22,7 @@ __all__ = [
     "LoadRecord",
     "Migrated",
     "NewAction",
+    "ReportEdit",
     "Warehouse",
     "WarehouseBusy",
     "WarehouseDamaged",
