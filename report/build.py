@@ -71,9 +71,7 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
         publisher=plan.report.publisher,
         intro=method.intro(catalog, day, lang),
         policies=policies,
-        summary=replace(
-            overall, cited=cited, results=drafting.results_block(cited, edits, lang)
-        ),
+        summary=replace(overall, cited=cited, results=drafting.results_block(cited, edits, lang)),
         illustrative_note=word("illustrative_note", lang),
     )
 

@@ -208,9 +208,7 @@ def draft_results(
             )
     achieved = [i for i in items if i.status == "achieved"]
     if achieved:
-        out.append(
-            word("draft_achieved", lang, n=len(achieved), numbers=_numbers(achieved, lang))
-        )
+        out.append(word("draft_achieved", lang, n=len(achieved), numbers=_numbers(achieved, lang)))
     return out
 
 

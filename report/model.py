@@ -301,9 +301,7 @@ class ReportData:
         """Who edited a block and when ("" for a draft left as drafted)."""
         if block.edited_at is None or block.author is None:
             return ""
-        return self.t(
-            "edited_by", author=block.author, day=block.edited_at.strftime("%Y/%m/%d")
-        )
+        return self.t("edited_by", author=block.author, day=block.edited_at.strftime("%Y/%m/%d"))
 
     @property
     def blocks(self) -> list[Block]:
