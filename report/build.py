@@ -5,6 +5,8 @@ the plan's status table and the alerts, read once from the warehouse."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
 
 import pandas as pd
 
@@ -13,8 +15,9 @@ from indicators.catalog import Catalog, Indicator, Initiative, Owner
 from indicators.evaluation import Evaluation, indicator_series
 from indicators.plan import PlanSummary, plan_summary
 from indicators.status import Figure, InitiativeStatus
-from kernel.vocabulary import Lang, status_label
-from report import method
+from kernel.vocabulary import Lang
+from report import drafting, method
+from report.drafting import Edit
 from report.model import (
     AreaSection,
     IndicatorRow,
@@ -24,7 +27,7 @@ from report.model import (
     TargetRow,
 )
 from report.summary import row_counts, summarise
-from report.words import area_mark, fiscal_span, named, word
+from report.words import area_mark, fiscal_span, named, status_label, word
 from warehouse import Warehouse
 
 # A handful of the senders' notes on the latest figures is enough to read them by.
@@ -38,15 +41,27 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
     series = indicator_series(warehouse.indicator_totals(as_of=day))
     catalog = result.catalog
     owners = {o.id: o for o in catalog.owners}
+    said = _latest_comments(warehouse.commentary(None, as_of=day))
     indicators = {
         ind.id: _indicator(
-            ind, owners.get(ind.owner), result, series.get(ind.id, []), warehouse, day, lang
+            ind,
+            owners.get(ind.owner),
+            result,
+            series.get(ind.id, []),
+            warehouse,
+            said.get(ind.id),
+            lang,
         )
         for ind in catalog.indicators
     }
+    # The officer's edits of this edition (the day and the language), by block.
+    edits = drafting.edits_by_block(warehouse.report_edits(day, lang.value))
+    words = _Words(warehouse.actions(None, as_of=day), edits)
     summary = plan_summary(catalog)
-    policies = _policies(catalog, summary, result, indicators, lang)
+    policies = _policies(catalog, summary, result, indicators, words, lang)
     plan = catalog.plan
+    cited = drafting.cited_figures(catalog, indicators, lang)
+    overall = summarise(catalog, summary, result, warehouse.alerts(), day, lang)
     return ReportData(
         lang=lang,
         as_of=day,
@@ -56,9 +71,27 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
         publisher=plan.report.publisher,
         intro=method.intro(catalog, day, lang),
         policies=policies,
-        summary=summarise(catalog, summary, result, warehouse.alerts(), day, lang),
+        summary=replace(overall, cited=cited, results=drafting.results_block(cited, edits, lang)),
         illustrative_note=word("illustrative_note", lang),
     )
+
+
+class _Words:
+    """What the drafts read beside the figures: the actions as of the day, the edits."""
+
+    def __init__(self, actions: pd.DataFrame, edits: Mapping[str, Edit]) -> None:
+        self.actions = actions
+        self.edits = edits
+
+
+def _latest_comments(frame: pd.DataFrame) -> dict[str, tuple[dt.date, str]]:
+    """Each indicator's commentary on its latest period that has one, as known on the day."""
+    found: dict[str, tuple[dt.date, str]] = {}
+    for row in frame.itertuples(index=False):
+        period = pd.Timestamp(row.period).date()
+        if row.indicator_id not in found or period > found[row.indicator_id][0]:
+            found[row.indicator_id] = (period, " ".join(str(row.body).split()))
+    return found
 
 
 def _period_text(ind: Indicator, day: dt.date | None, lang: Lang) -> str | None:
@@ -71,10 +104,12 @@ def _indicator(
     result: Evaluation,
     figures: list[Figure],
     warehouse: Warehouse,
-    day: dt.date,
+    comment: tuple[dt.date, str] | None,
     lang: Lang,
 ) -> IndicatorRow:
-    """One indicator's row: its targets as judged, its figures and the latest notes."""
+    """One indicator's row: its targets as judged, its figures and the latest notes, its
+    baseline beside its latest figure, and its owner's latest commentary."""
+    day = result.as_of
     targets = {t.id: t for t in ind.targets}
     headline = result.headlines[ind.id]
     rows = []
@@ -107,7 +142,7 @@ def _indicator(
     # Figures of periods after the day are not known on it (as the evaluation has it).
     known = [(f.period, f.value) for f in figures if f.period <= day]
     last = headline.last_period
-    return IndicatorRow(
+    row = IndicatorRow(
         id=ind.id,
         name=named(ind.name, ind.name_en, lang),
         unit=display.unit(ind, lang),
@@ -122,7 +157,11 @@ def _indicator(
         notes=_notes(warehouse, ind.id, last, day),
         scale=display.scale(ind, lang),
         decimals=display.decimals(ind, lang),
+        comment=comment[1] if comment else None,
+        comment_period=_period_text(ind, comment[0], lang) if comment else None,
     )
+    baseline, when, change = drafting.baseline_words(ind, row, lang)
+    return replace(row, baseline=baseline, baseline_when=when, change=change)
 
 
 def _notes(
@@ -144,9 +183,11 @@ def _policies(
     summary: PlanSummary,
     result: Evaluation,
     indicators: dict[str, IndicatorRow],
+    words: _Words,
     lang: Lang,
 ) -> list[PolicySection]:
-    """Section 2: each policy and its areas, with initiatives and indicators."""
+    """Section 2: each policy and its areas, with initiatives, indicators and the drafted
+    (or edited) 主な取組, 成果 and 課題・今後の予定等."""
     rollup = {i.initiative_id: i for i in result.initiatives}
     area_of = {item.id: item.area for item in catalog.initiatives}
     rows = {row.id: row for p in summary.policies for row in (p, *p.areas)}
@@ -163,15 +204,27 @@ def _policies(
                 for item in catalog.initiatives
                 if item.area == area.id
             ]
-            evidencing = [
-                indicators[ind.id]
+            measuring = [
+                ind
                 for ind in catalog.indicators
                 if any(area_of.get(ref) == area.id for ref in ind.initiatives)
             ]
+            evidencing = [indicators[ind.id] for ind in measuring]
             counted = rows[area.id]
             counts = row_counts(counted) if items or area.reported else None
+            blocks = drafting.area_blocks(
+                area.id,
+                items,
+                list(zip(measuring, evidencing, strict=True)),
+                result,
+                words.actions,
+                words.edits,
+                lang,
+            )
             areas.append(
-                AreaSection(area.id, area_mark(area.seq, lang), name, counts, items, evidencing)
+                AreaSection(
+                    area.id, area_mark(area.seq, lang), name, counts, items, evidencing, blocks
+                )
             )
         sections.append(
             PolicySection(

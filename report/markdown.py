@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from report.charts import text_sparkline
-from report.model import AreaSection, Counts, IndicatorRow, ReportData, appendix_lines
+from report.model import AreaSection, Block, Counts, IndicatorRow, ReportData, appendix_lines
 from report.words import percent
 
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -66,8 +66,16 @@ def _intro(data: ReportData) -> list[str]:
     return out + table([data.t("policy"), data.t("area")], rows)
 
 
+def _block(data: ReportData, block: Block, heading: bool = True) -> list[str]:
+    """A drafted (or edited) block: its heading, each paragraph with its mark, who edited."""
+    out = [f"**{md(block.heading)}**", ""] if heading else []
+    out += [f"- {md(p.text)}{data.mark(p)}" for p in block.paragraphs]
+    note = data.edited_note(block)
+    return [*out, *([f"  {md(note)}"] if note else []), ""]
+
+
 def _results(data: ReportData) -> list[str]:
-    out = [f"## {data.t('s2')}", ""]
+    out = [f"## {data.t('s2')}", "", f"*{data.t('marks_note')}*", ""]
     for policy in data.policies:
         out += [f"### {policy.mark} {md(policy.name)}", ""]
         for area in policy.areas:
@@ -81,8 +89,11 @@ def _area(data: ReportData, area: AreaSection) -> list[str]:
     its indicators."""
     out = [f"**{data.t('initiatives_count')}**", ""]
     if area.counts is None or not area.initiatives:
-        return [*out, data.t("no_items"), ""]
+        out += [data.t("no_items"), ""]
+        return [*out, *(line for block in area.blocks for line in _block(data, block))]
     out += table(_count_header(data), [_counts(area.counts)], right=4)
+    for block in area.blocks:
+        out += _block(data, block)
     out += [f"**{data.t('area_initiatives')}**", "", md(data.area_listed(area)), ""]
     out += [f"**{data.t('changed_items')}**", ""]
     if not area.changed:
@@ -108,7 +119,7 @@ def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
             first = n == 0
             rows.append(
                 (
-                    f"{md(ind.name)}{_gap(data)}{data.t('paren', x=md(ind.unit))}" if first else "",
+                    _name_cell(data, ind) if first else "",
                     t.value_text,
                     t.due_text,
                     t.actual_text,
@@ -124,6 +135,13 @@ def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
     return out
 
 
+def _name_cell(data: ReportData, ind: IndicatorRow) -> str:
+    """The indicator's name and unit, and its baseline (printed whether or not a figure
+    came since)."""
+    name = f"{md(ind.name)}{_gap(data)}{data.t('paren', x=md(ind.unit))}"
+    return f"{name} · {md(data.t('baseline_of', value=ind.baseline, when=ind.baseline_when))}"
+
+
 def _gap(data: ReportData) -> str:
     """Between a name and its parenthesis: none in Japanese, a space in English."""
     return "" if data.lang == "ja" else " "
@@ -135,9 +153,8 @@ def _summary(data: ReportData) -> list[str]:
     rows = [(md(name), *_counts(c)) for name, c in s.policies]
     rows.append((data.t("total"), *_counts(s.total)))
     out += table([data.t("policy"), *_count_header(data)], rows, right=4)
+    out += [data.t("appendix_ref"), "", *_cited(data)]
     out += [
-        data.t("appendix_ref"),
-        "",
         f"### {data.t('s3_indicators')}",
         "",
         s.indicator_sentence,
@@ -163,6 +180,25 @@ def _summary(data: ReportData) -> list[str]:
     header = [data.t(k) for k in ("level", "name", "status", "counted", "reported")]
     rows = [(m.level, md(m.name), m.status, m.counted, m.reported) for m in s.mismatches]
     return out + table(header, rows, right=2)
+
+
+def _cited(data: ReportData) -> list[str]:
+    """3(2) 成果: the figures the prefecture's report cites beside the latest, then the
+    drafted (or edited) words."""
+    s = data.summary
+    out = [f"### {data.t('s3_results')}", "", data.t("cited_intro"), ""]
+    keys = ("indicator", "cited_figure", "cited_when", "source", "latest_figure", "last_period")
+    rows = [
+        (md(c.indicator), md(c.cited), md(c.when), md(c.source), md(c.latest), md(c.latest_period))
+        for c in s.cited
+    ]
+    out += table([data.t(k) for k in keys], rows)
+    notes = [c for c in s.cited if c.note]
+    out += [f"{data.t('assumed_mark')} {md(c.indicator)}: {md(c.note)}  " for c in notes]
+    out += [""] if notes else []
+    if s.results is not None:
+        out += [f"*{data.t('marks_note')}*", "", *_block(data, s.results, heading=False)]
+    return out
 
 
 def _attention(data: ReportData) -> list[str]:

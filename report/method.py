@@ -9,9 +9,9 @@ from indicators.catalog import Catalog
 from indicators.coverage import Coverage
 from indicators.evaluation import Counts as TargetCounts
 from indicators.evaluation import Evaluation
-from kernel.vocabulary import Lang, status_label
+from kernel.vocabulary import Lang
 from report.model import Counts, Part
-from report.words import fiscal_span, long_date, named, percent, word
+from report.words import fiscal_span, long_date, named, percent, status_label, word
 
 # The target statuses best to worst, then the two without a verdict; what each means is the
 # vocabulary's meaning_<status>, which restates the rules of indicators.status.

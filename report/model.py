@@ -41,6 +41,55 @@ class InitiativeRow:
 
 
 @dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of a drafted block: drafted from the data and the owners' words, or
+    written by a person (the officer's edit)."""
+
+    text: str
+    by_person: bool = False
+
+
+@dataclass(frozen=True)
+class Block:
+    """A part of the report the officer may edit (an area's 主な取組, 成果 or
+    課題・今後の予定等; the 3(2) 成果): the drafted paragraphs, or the edit in force for this
+    edition (as-of day and language), whose paragraphs not found in the draft are marked as
+    written by a person."""
+
+    key: str  # area|p1-08|results, summary|results
+    heading: str
+    paragraphs: list[Paragraph]
+    draft: str  # the drafted text, one paragraph a line: what an edit starts from
+    author: str | None = None  # who wrote the edit in force (None: the draft as drafted)
+    edited_at: dt.datetime | None = None
+    revision: int | None = None
+
+    @property
+    def edited(self) -> bool:
+        return self.author is not None
+
+    @property
+    def text(self) -> str:
+        """The block as it stands, one paragraph a line."""
+        return "\n".join(p.text for p in self.paragraphs)
+
+
+@dataclass(frozen=True)
+class CitedFigure:
+    """A figure the prefecture's report gives (its 3(2) 成果), with where it says so, beside
+    the latest figure known on the as-of day."""
+
+    indicator_id: str
+    indicator: str
+    cited: str  # 591台, 約72億円
+    when: str  # 2019年3月, 2019年2月18日, 2018年度
+    source: str
+    note: str | None  # what was assumed where the report states no date
+    latest: str  # "—" when no figure has been recorded since
+    latest_period: str
+
+
+@dataclass(frozen=True)
 class TargetRow:
     """One target of an indicator, judged as of the report's date."""
 
@@ -84,6 +133,11 @@ class IndicatorRow:
     notes: list[str]  # the senders' notes on the latest figures, as sent
     scale: float = 1.0  # from stored figures to the unit read in the report's language
     decimals: int = 0  # the decimals its figures are written with in the report's language
+    baseline: str = "—"  # the baseline with its unit (約 where approximate): 591台
+    baseline_when: str = "—"  # when the baseline was taken: 2019年3月
+    change: str = "—"  # baseline → latest: 591 → 720台 (the baseline alone without a figure)
+    comment: str | None = None  # the owner's latest commentary known on the day
+    comment_period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +150,8 @@ class AreaSection:
     counts: Counts | None  # None where the report has neither items nor a table
     initiatives: list[InitiativeRow]
     indicators: list[IndicatorRow]
+    # 主な取組, 成果, 課題・今後の予定等: drafted, or as the officer edited them
+    blocks: list[Block] = field(default_factory=list)
 
     @property
     def changed(self) -> list[InitiativeRow]:
@@ -200,6 +256,9 @@ class Summary:
     alerts_recorded: str  # how many alerts were recorded by the day (the history is elsewhere)
     mismatches: list[MismatchRow]
     agreement: str  # the sentence saying the counts agree (and what it rests on)
+    # 3(2) 成果: the figures the prefecture's report cites, and the drafted (or edited) text
+    cited: list[CitedFigure] = field(default_factory=list)
+    results: Block | None = None
 
 
 @dataclass(frozen=True)
@@ -233,6 +292,22 @@ class ReportData:
         """Section 2's pointer to the 別紙, where the area's initiatives are listed once."""
         n, span = len(area.initiatives), self.number_range(area)
         return self.t("area_listed", n=n, range=span) if span else self.t("area_listed_plain", n=n)
+
+    def mark(self, paragraph: Paragraph) -> str:
+        """The mark after a paragraph: drafted, or written by a person."""
+        return self.t("written_mark" if paragraph.by_person else "drafted_mark")
+
+    def edited_note(self, block: Block) -> str:
+        """Who edited a block and when ("" for a draft left as drafted)."""
+        if block.edited_at is None or block.author is None:
+            return ""
+        return self.t("edited_by", author=block.author, day=block.edited_at.strftime("%Y/%m/%d"))
+
+    @property
+    def blocks(self) -> list[Block]:
+        """Every block the officer may edit, in the report's order."""
+        found = [b for p in self.policies for a in p.areas for b in a.blocks]
+        return [*found, self.summary.results] if self.summary.results else found
 
     def area_gaps(self, area: AreaSection) -> str:
         """Which of an area's initiatives have no indicator yet, by number."""

@@ -11,10 +11,10 @@ from indicators import display
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from indicators.plan import PlanSummary, Row
-from kernel.vocabulary import Lang, status_label
+from kernel.vocabulary import Lang
 from report import method
 from report.model import AlertRow, AttentionRow, Counts, CoverageRow, MismatchRow, Summary
-from report.words import named, word
+from report.words import named, status_label, word
 
 
 def row_counts(row: Row) -> Counts:

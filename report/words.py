@@ -18,6 +18,12 @@ def word(key: str, lang: Lang | str, **values: object) -> str:
     return vocabulary.word(key, lang, "report", **values)
 
 
+def status_label(status: str, lang: Lang | str) -> str:
+    """Icon and label of a status as the report words it: an indicator without a figure has
+    its baseline printed beside it, so it reads "baseline only", not "no data"."""
+    return f"{vocabulary.STATUS_ICONS.get(status, '')} {word(status, lang)}".strip()
+
+
 def named(name: str, name_en: str | None, lang: Lang | str) -> str:
     """A catalog name as the report writes it: Japanese, with the English name in English."""
     if Lang(lang) is Lang.en and name_en and name_en != name:

@@ -221,6 +221,18 @@ def _results(data: ReportData, sheet: _Sheet) -> None:
     header = [*where, *(data.t(k) for k in ("number", "content", "reason_col"))]
     rows = [(p.name, a.name, i.number, i.text, i.reason) for p, a in areas for i in a.changed]
     sheet.table(header, rows, caps=(22, 28, 10, 40, 40))
+    sheet.row += 1
+
+    # 主な取組, 成果, 課題・今後の予定等: one row a paragraph, each marked drafted or written
+    sheet.note(data.t("marks_note"))
+    header = [*where, data.t("part"), data.t("content"), ""]
+    rows = [
+        (p.name, a.name, b.heading, para.text, data.mark(para).strip())
+        for p, a in areas
+        for b in a.blocks
+        for para in b.paragraphs
+    ]
+    sheet.table(header, rows, caps=(22, 28, 16, 70, 8))
 
 
 def _indicators(data: ReportData, sheet: _Sheet) -> None:

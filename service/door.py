@@ -40,7 +40,7 @@ from pipeline.resources import Resources
 from pipeline.samples import read_sends
 from service import jobs
 from service.uploads import file_name_as_sent, safe_name
-from warehouse import AuditEntry, Migrated, NewAction, Snapshot
+from warehouse import AuditEntry, Migrated, NewAction, ReportEdit, Snapshot
 
 # Each command imports only what it runs (a cold `shihyo status` needs neither the parser,
 # Great Expectations, the alert channels nor Prefect): the steps are imported in the methods.
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from pipeline.evaluating import Evaluated as EvaluateOutcome
     from pipeline.keeping import BackedUp, Backup, CheckReport, Restored
     from pipeline.loading import Progress
+    from report import ReportData
     from warehouse.audit import Verification
 
 
@@ -125,6 +126,8 @@ class Evaluated:
 
 # The most an owner writes in one commentary or one field of an action.
 MAX_WORDS = 2000
+# The most an officer writes in one block of the report (several paragraphs).
+MAX_REPORT_WORDS = 10000
 
 
 class WordsRefused(BilingualError, ValueError):
@@ -804,6 +807,46 @@ class Service:
 
         return review.draft(self.evaluation(as_of), self._resources.reader, lang, fmt)
 
+    def report_data(self, as_of: dt.date, lang: str = "ja") -> ReportData:
+        """What the review report of `as_of` in `lang` says, as data: its drafted blocks (with
+        the officer's edits of this edition) for the dashboard's editor."""
+        import report as review
+
+        return review.build(self.evaluation(as_of), self._resources.warehouse, lang)
+
+    def edit_report(
+        self,
+        actor: Actor,
+        as_of: dt.date,
+        lang: str,
+        block: str,
+        body: str,
+        stated_by: str | None = None,
+    ) -> int | None:
+        """Put the officer's text in place of a drafted block (an area's 主な取組, 成果 or
+        課題・今後の予定等, or the 3(2) 成果) in the report of `as_of` in `lang`: an
+        administrator's act, kept as a new revision and audited. One paragraph a line; an
+        empty text, or the draft itself, withdraws the edit (the draft shows again). The
+        revision, or None when the text is in force already."""
+        from report.drafting import lines
+
+        require_admin(actor, "報告書の編集", "edit the review report")
+        found = next((b for b in self.report_data(as_of, lang).blocks if b.key == block), None)
+        if found is None:
+            raise WordsRefused(
+                f"報告書に「{block}」の箇所はありません", f"the report has no part {block!r}"
+            )
+        text = _words(body, "本文", "the text", required=False, limit=MAX_REPORT_WORDS)
+        paragraphs = lines(text)
+        kept = "" if paragraphs == lines(found.draft) else "\n".join(paragraphs)
+        edit = ReportEdit(as_of, str(lang), block, kept, found.draft)
+        return self._resources.warehouse.write_report_edit(edit, actor.name, stated_by)
+
+    def report_edit_history(self, as_of: dt.date, lang: str = "ja") -> pd.DataFrame:
+        """Every revision of the edits of the report of `as_of` in `lang`, for all to read:
+        block, revision, body, draft, author, recorded_at, superseded_at."""
+        return self._resources.warehouse.report_edit_history(as_of, str(lang))
+
     def template(
         self, owner: str | None = None, indicator: str | None = None, as_of: dt.date | None = None
     ) -> bytes:
@@ -813,15 +856,17 @@ class Service:
         return template_csv(self.catalog(), owner, indicator, as_of=as_of or self.today())
 
 
-def _words(text: str, name_ja: str, name_en: str, *, required: bool = True) -> str:
+def _words(
+    text: str, name_ja: str, name_en: str, *, required: bool = True, limit: int = MAX_WORDS
+) -> str:
     """An owner's text as kept: stripped, present when required, not too long."""
     text = (text or "").strip()
     if required and not text:
         raise WordsRefused(f"{name_ja}を記入してください", f"{name_en} is required")
-    if len(text) > MAX_WORDS:
+    if len(text) > limit:
         raise WordsRefused(
-            f"{name_ja}は{MAX_WORDS}文字以内にしてください",
-            f"{name_en} is longer than {MAX_WORDS} characters",
+            f"{name_ja}は{limit}文字以内にしてください",
+            f"{name_en} is longer than {limit} characters",
         )
     return text
 

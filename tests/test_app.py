@@ -349,6 +349,23 @@ def test_goals_offer_the_review_report_draft(app_home: Path) -> None:
     assert downloads, "the download button appears once the draft is prepared"
 
 
+def test_an_administrator_edits_the_report_draft_on_the_goals_page(app_home: Path) -> None:
+    at = run_page("views/goals.py")
+    block = "area|p1-08|results"  # ク 公衆無線LANアクセスポイントの設置: 成果
+    at.selectbox(key="report_edit_block_ja").set_value(block).run()
+    day = now().date()
+    box = at.text_area(key=f"report_edit_body|{day}|ja|{block}|None")
+    assert "591 → " in box.value  # the draft: the baseline → the latest figure
+    box.input("公募により設置台数は計画を上回った").run()
+    at.button(key="report_edit_save").click().run()
+    assert not at.exception
+    assert "保存しました（第1版）" in [s.value for s in at.success]
+    drafted = Service(load_settings()).report(day, "ja", "md").decode("utf-8")
+    assert "公募により設置台数は計画を上回った〔記入〕" in drafted
+    viewer = run_page("views/goals.py", user="kanbu")
+    assert not viewer.get("text_area") and "文案の編集は管理者が行います" in texts(viewer)
+
+
 def test_sign_in_through_the_form_keeps_the_deep_link(app_home: Path) -> None:
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["id"] = "tablets_deployed"

@@ -15,6 +15,7 @@ from access.roles import Actor
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from kernel.vocabulary import Lang
+from report import ReportData
 from service import Snapshot, WarehouseBusy, WarehouseDamaged, WarehouseMissing
 from ui import state
 from ui.door import service
@@ -128,6 +129,18 @@ def outbox(k: Key) -> pd.DataFrame:
 def report_draft(k: Key, fmt: str) -> bytes:
     """The review report (点検報告書) drafted as of the as-of day, in the page's language."""
     return service().report(k.as_of, k.lang, fmt)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def report_data(k: Key) -> ReportData:
+    """What the review report of the as-of day says, with its drafted (or edited) blocks."""
+    return service().report_data(k.as_of, k.lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def report_edit_history(k: Key) -> pd.DataFrame:
+    """Every revision of the officer's edits of the report of the as-of day and language."""
+    return service().report_edit_history(k.as_of, k.lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -6,11 +6,13 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from access.roles import Actor, PermissionDenied
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from indicators.plan import plan_summary
 from kernel.vocabulary import Lang, status_label
-from ui import auth, data, state
+from service import WordsRefused
+from ui import auth, data, door, state
 from ui.frames import (
     COUNTS,
     area_frame,
@@ -252,6 +254,96 @@ def _report_section(k: data.Key, lang: Lang) -> None:
             mime=report.MEDIA_TYPES[fmt],
             icon=":material/download:",
         )
+    _report_editor(k, lang)
+
+
+def _save_edit(actor: Actor, k: data.Key, block: str, body: str, lang: Lang) -> None:
+    """Write the officer's text for a block through the service (administrators; audited)."""
+    try:
+        revision = door.service().edit_report(actor, k.as_of, k.lang, block, body)
+    except (PermissionDenied, WordsRefused) as refused:
+        st.error(pick(lang, refused.message_ja, refused.message_en))
+        return
+    if revision is None:
+        st.info(t("report_edit_unchanged", lang))
+        return
+    said = (
+        t("report_edit_saved", lang, revision=revision)
+        if body.strip()
+        else t("report_edit_withdrawn", lang)
+    )
+    st.session_state["report_edit_said"] = said
+    st.rerun()
+
+
+def _report_editor(k: data.Key, lang: Lang) -> None:
+    """The drafted blocks of this edition (as-of day and language), each to be replaced by
+    the officer's text; the report marks which paragraphs a person wrote."""
+    st.subheader(t("report_edit_heading", lang))
+    actor = auth.current_actor()
+    if actor is None or not actor.is_admin:
+        st.caption(t("report_edit_admins", lang))
+        return
+    st.caption(t("report_edit_caption", lang))
+    said = st.session_state.pop("report_edit_said", None)
+    if said:
+        st.success(said)
+    content = data.report_data(k)
+    blocks = {b.key: b for b in content.blocks}
+    labels = {
+        b.key: f"{p.mark} {a.mark} {a.name} — {b.heading}"
+        for p in content.policies
+        for a in p.areas
+        for b in a.blocks
+    }
+    if content.summary.results is not None:
+        labels[content.summary.results.key] = f"{content.t('s3')} {content.summary.results.heading}"
+    chosen = st.selectbox(
+        t("report_edit_block", lang),
+        list(labels),
+        format_func=labels.__getitem__,
+        key=f"report_edit_block_{lang.value}",
+    )
+    block = blocks[chosen]
+    if block.edited and block.edited_at is not None:
+        st.caption(
+            md_escape(
+                t(
+                    "report_edit_state",
+                    lang,
+                    author=block.author,
+                    day=block.edited_at.strftime("%Y/%m/%d"),
+                    revision=block.revision,
+                )
+            )
+        )
+    with st.expander(t("report_edit_draft", lang)):
+        st.text(block.draft)
+    body = st.text_area(
+        t("report_edit_text", lang),
+        value=block.text,
+        height=220,
+        key=f"report_edit_body|{k.as_of}|{k.lang}|{chosen}|{block.revision}",
+    )
+    left, right = st.columns(2)
+    if left.button(t("report_edit_save", lang), key="report_edit_save", type="primary"):
+        _save_edit(actor, k, chosen, body, lang)
+    if right.button(
+        t("report_edit_reset", lang), key="report_edit_reset", disabled=not block.edited
+    ):
+        _save_edit(actor, k, chosen, "", lang)
+    history = data.report_edit_history(k)
+    if not history.empty:
+        with st.expander(t("report_edit_history", lang)):
+            shown = history.assign(block=history["block"].map(lambda b: labels.get(b, b)))
+            columns = {
+                "block": t("report_edit_block", lang),
+                "revision": t("revision", lang),
+                "author": t("words_author", lang),
+                "recorded_at": t("recorded_at", lang),
+                "body": t("report_edit_body", lang),
+            }
+            st.dataframe(shown[list(columns)].rename(columns=columns), hide_index=True)
 
 
 main()

@@ -8,6 +8,7 @@ from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import WarehouseBusy, WarehouseDamaged, WarehouseMissing, release_all
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
+from warehouse.report_edits import ReportEdit
 from warehouse.snapshots import Snapshot
 from warehouse.store import (
     AuditEntry,
@@ -31,6 +32,7 @@ __all__ = [
     "NewAction",
     "Publishing",
     "ReadOnlyWarehouse",
+    "ReportEdit",
     "Snapshot",
     "Warehouse",
     "WarehouseBusy",

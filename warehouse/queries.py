@@ -102,7 +102,8 @@ def indicator_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> p
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever a load, an alert, a message or the catalog changes: a cache key."""
+    """Changes whenever a load, an alert, a message, the catalog, the owners' words or the
+    report's edits change: a cache key."""
     return con.execute(
         """
         SELECT (SELECT max(id) FROM load), (SELECT count(*) FROM observation),
@@ -113,6 +114,7 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
                (SELECT max(next_attempt_at) FROM outbox),
                (SELECT max(id) FROM catalog_version),
                (SELECT max(id) FROM commentary), (SELECT max(id) FROM improvement_action),
-               (SELECT max(closed_at) FROM improvement_action)
+               (SELECT max(closed_at) FROM improvement_action),
+               (SELECT max(id) FROM report_edit)
         """
     ).fetchone()

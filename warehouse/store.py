@@ -26,6 +26,7 @@ from warehouse import (
     loads,
     migrate,
     queries,
+    report_edits,
     snapshots,
     words,
 )
@@ -34,6 +35,7 @@ from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import WarehouseMissing, connect, release_all, transaction
 from warehouse.jobs import Job
 from warehouse.loads import FileRows, LoadCounts, LoadRecord
+from warehouse.report_edits import ReportEdit
 from warehouse.words import NewAction
 
 FACT_TABLES = (
@@ -46,6 +48,7 @@ FACT_TABLES = (
     "commentary",
     "improvement_action",
     "reminder",
+    "report_edit",
 )
 
 # Audit entries are chained: each takes the hash of the one before, so two written at once
@@ -624,6 +627,42 @@ class Warehouse:
     def reminders(self) -> pd.DataFrame:
         with self._reading() as con:
             return words.reminders(con)
+
+    # ── the officer's edits of the drafted report ─────────────────────────────
+
+    def write_report_edit(
+        self, edit: ReportEdit, author: str, stated_by: str | None = None
+    ) -> int | None:
+        """Make `edit` the text in force for its block of its edition (an empty body withdraws
+        it), audited, in one transaction; the new revision, or None when it is in force."""
+        with self._writing(atomic=True, chained=True) as con:
+            now = self.clock.now()
+            written = report_edits.set_edit(con, edit, author, now)
+            if written is None:
+                return None
+            before, revision = written
+            audit.append(
+                con,
+                now,
+                author,
+                "change" if before else "add",
+                "report_edit",
+                f"{edit.as_of.isoformat()}|{edit.lang}|{edit.block}",
+                None if before is None else {"body": before},
+                {"body": edit.body, "revision": revision},
+                stated_by,
+            )
+            return revision
+
+    def report_edits(self, as_of: dt.date, lang: str) -> pd.DataFrame:
+        """The edits in force for the report of `as_of` in `lang`, by block."""
+        with self._reading() as con:
+            return report_edits.edits(con, as_of, lang)
+
+    def report_edit_history(self, as_of: dt.date, lang: str) -> pd.DataFrame:
+        """Every revision of the edits of one edition, newest first per block."""
+        with self._reading() as con:
+            return report_edits.history(con, as_of, lang)
 
     # ── audit trail ───────────────────────────────────────────────────────────
 
