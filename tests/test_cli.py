@@ -136,5 +136,5 @@ def test_report_writes_each_format(initialised: Path, tmp_path: Path) -> None:
         assert code == 0, output
         assert out.stat().st_size > 1000
     assert "| 計 | 61 | 35 | 5 | 101 |" in (tmp_path / "report.md").read_text(encoding="utf-8")
-    code, output = _run("report", "--format", "pdf")
+    code, output = _run("report", "--format", "docx")
     assert code == 2 and "unknown format" in output
