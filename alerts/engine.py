@@ -76,12 +76,16 @@ class AlertReport:
 
 
 def conditions_on(
-    evaluation: Evaluation, loads: pd.DataFrame, config: AlertConfig
+    evaluation: Evaluation,
+    loads: pd.DataFrame,
+    config: AlertConfig,
+    keys: pd.DataFrame | None = None,
 ) -> list[Condition]:
-    """Every condition that holds on the evaluation's day, given the loads received by then."""
+    """Every condition that holds on the evaluation's day, given the loads received by then
+    (and what they meant to bring and brought: `keys`)."""
     return [
         *target_conditions(evaluation, config.at_risk),
-        *validation_conditions(loads),
+        *validation_conditions(loads, keys),
         *coverage_conditions(evaluation.catalog),
     ]
 
@@ -118,7 +122,8 @@ def preview_alerts(
     end = dt.datetime.combine(evaluation.as_of + dt.timedelta(days=1), dt.time())
     loads = warehouse.loads()
     received = pd.to_datetime(loads["received_at"]) < end if not loads.empty else []
-    holding = conditions_on(evaluation, loads[received] if len(loads) else loads, config)
+    known = loads[received] if len(loads) else loads
+    holding = conditions_on(evaluation, known, config, warehouse.validation_keys())
     live = warehouse.alerts("open")
     open_keys = set(live["key"]) if not live.empty else set()
     held_keys = {c.key for c in holding}
@@ -306,7 +311,9 @@ def run_alerts(
     """Update the alerts from the evaluation, write the messages, deliver what is due."""
     report = AlertReport()
     report.opened, report.resolved = warehouse.sync_alerts(
-        conditions_on(evaluation, warehouse.loads(), config), now, RULES
+        conditions_on(evaluation, warehouse.loads(), config, warehouse.validation_keys()),
+        now,
+        RULES,
     )
     messages = plan_messages(evaluation, warehouse, config, now)
     warehouse.enqueue(messages, now)

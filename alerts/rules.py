@@ -110,9 +110,37 @@ def _late_condition(ind: Indicator, status: TargetStatus) -> Condition:
     )
 
 
-def validation_conditions(loads: pd.DataFrame) -> list[Condition]:
-    """A load with rejected rows, until a later load of the same file name from the same
-    section comes in clean."""
+def _put_right(loads: pd.DataFrame, keys: pd.DataFrame | None) -> set[int]:
+    """The failed loads whose every rejected figure (indicator and period, where the rows
+    said them) a later clean load of the same section has since brought in."""
+    if keys is None or keys.empty or loads.empty:
+        return set()
+    section = {int(r.id): r.section or "" for r in loads.itertuples()}
+    clean = {int(r.id) for r in loads.itertuples() if r.rows_rejected == 0 and r.status == "loaded"}
+    brought: dict[tuple[str, str, object], list[int]] = {}
+    for row in keys[keys["kind"] == "written"].itertuples():
+        load_id = int(row.load_id)
+        if load_id in clean:
+            key = (section.get(load_id, ""), row.indicator_id, pd.Timestamp(row.period))
+            brought.setdefault(key, []).append(load_id)
+    refused = keys[keys["kind"] == "refused"]
+    put_right = set()
+    for load_id, rows in refused.groupby("load_id"):
+        failed = int(load_id)
+        wanted = [
+            (section.get(failed, ""), r.indicator_id, pd.Timestamp(r.period))
+            for r in rows.itertuples()
+        ]
+        if all(any(later > failed for later in brought.get(k, [])) for k in wanted):
+            put_right.add(failed)
+    return put_right
+
+
+def validation_conditions(loads: pd.DataFrame, keys: pd.DataFrame | None = None) -> list[Condition]:
+    """A load with rejected rows, until the section puts it right: a later load of the same
+    file name from the same section comes in clean, or the section's later clean files bring
+    every figure (indicator and period) the rejected rows meant (`keys`:
+    Warehouse.validation_keys)."""
     if loads.empty:
         return []
     found: list[Condition] = []
@@ -122,8 +150,9 @@ def validation_conditions(loads: pd.DataFrame) -> list[Condition]:
         key = (row.file_name, row.section or "")
         if row.rows_rejected == 0 and row.status == "loaded":
             clean_after[key] = row.id
+    put_right = _put_right(ordered, keys)
     for row in ordered.itertuples():
-        if row.rows_rejected == 0:
+        if row.rows_rejected == 0 or int(row.id) in put_right:
             continue
         key = (row.file_name, row.section or "")
         if clean_after.get(key, -1) > row.id:

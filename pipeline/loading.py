@@ -33,7 +33,7 @@ from pipeline.inbox import (
 )
 from pipeline.limits import UploadTooLarge, check_size
 from pipeline.storing import Kept, StorageUnwritable, keep
-from warehouse import FileRows, LoadRecord, Warehouse
+from warehouse import QUARANTINE_COLUMNS, FileRows, LoadRecord, Warehouse
 
 Progress = Callable[[str, str], None]  # (file name, stage)
 # Parsed in this process, a file this large takes long enough to read that importing Great
@@ -117,7 +117,22 @@ def ingest_lock(settings: Settings) -> FileLock:
     return FileLock(str(path))
 
 
-def _quarantine_frame(issues: list[RowIssue]) -> pd.DataFrame:
+def _quarantine_frame(issues: list[RowIssue], frame: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The rejected cells as the warehouse keeps them; with the parsed `frame`, each row's
+    indicator and period where the row said them readably (so that a later clean file for
+    the same figures can be seen to have put the rejection right)."""
+    keys: dict[int, tuple[object, object]] = {}
+    if (
+        frame is not None
+        and not frame.empty
+        and {"row_number", "indicator_id", "period"} <= set(frame.columns)
+    ):
+        periods = pd.to_datetime(frame["period"], errors="coerce")
+        for row, indicator_id, period in zip(
+            frame["row_number"], frame["indicator_id"], periods, strict=True
+        ):
+            known = isinstance(indicator_id, str) and indicator_id and not pd.isna(period)
+            keys[int(row)] = (indicator_id, period.date()) if known else (None, None)
     return pd.DataFrame(
         [
             {
@@ -127,10 +142,12 @@ def _quarantine_frame(issues: list[RowIssue]) -> pd.DataFrame:
                 "rule": i.rule,
                 "reason": i.reason,
                 "reason_en": i.reason_en,
+                "indicator_id": keys.get(i.row, (None, None))[0] if i.row is not None else None,
+                "period": keys.get(i.row, (None, None))[1] if i.row is not None else None,
             }
             for i in issues
         ],
-        columns=["row_number", "column_name", "value", "rule", "reason", "reason_en"],
+        columns=QUARANTINE_COLUMNS,
     )
 
 
@@ -299,7 +316,7 @@ class Loader:
             counts = self.warehouse.write_load(
                 record,
                 accepted,
-                _quarantine_frame(checked.errors),
+                _quarantine_frame(checked.errors, checked.frame),
                 rows,
                 actor=actor.name,
                 stated_by=_stated(options),

@@ -324,3 +324,31 @@ def test_the_no_indicator_digest_is_weekly_by_calendar_day(last, now, due) -> No
     from alerts.engine import digest_due
 
     assert digest_due(last, now, weekday=0) is due
+
+
+def test_a_validation_alert_resolves_when_the_sections_next_clean_file_brings_those_figures(
+    settings: Settings,
+) -> None:
+    # One bad row in one file: its alert stays open through a clean file of other figures.
+    send_figures(
+        settings,
+        "joho_nov.csv",
+        "wifi_access_points,2026-10,731,,\nwifi_facilities,2026-10,abc,,\n",
+    )
+    evaluate(settings)
+
+    def validation_open() -> list[str]:
+        alerts = open_warehouse(settings).alerts("open")
+        return list(alerts.loc[alerts["rule"] == "validation_failed", "key"])
+
+    assert len(validation_open()) == 1
+    keys = open_warehouse(settings).validation_keys()
+    refused = keys[keys["kind"] == "refused"]
+    assert list(refused["indicator_id"]) == ["wifi_facilities"]  # the row's figure is kept
+    send_figures(settings, "joho_other.csv", "wifi_access_points,2026-09,725,,\n")
+    evaluate(settings)
+    assert len(validation_open()) == 1  # a clean file, but not of the refused figure
+    # The corrected figure in a file of another name: put right, the alert resolves.
+    send_figures(settings, "joho_fix.csv", "wifi_facilities,2026-10,606,,\n")
+    evaluate(settings)
+    assert validation_open() == []

@@ -7,7 +7,7 @@ from warehouse.backups import Digest, file_digest
 from warehouse.catalog_versions import CatalogVersion
 from warehouse.db import WarehouseBusy, WarehouseDamaged, WarehouseMissing, release_all
 from warehouse.jobs import Job
-from warehouse.loads import FileRows, LoadCounts, LoadRecord
+from warehouse.loads import QUARANTINE_COLUMNS, FileRows, LoadCounts, LoadRecord
 from warehouse.report_edits import ReportEdit
 from warehouse.snapshots import Snapshot
 from warehouse.store import (
@@ -21,6 +21,7 @@ from warehouse.store import (
 from warehouse.words import NewAction
 
 __all__ = [
+    "QUARANTINE_COLUMNS",
     "AuditEntry",
     "CatalogVersion",
     "Digest",

@@ -12,7 +12,16 @@ import pandas as pd
 import pyarrow as pa
 
 OBSERVATION_COLUMNS = ["row_number", "indicator_id", "period", "org_unit", "value", "note"]
-QUARANTINE_COLUMNS = ["row_number", "column_name", "value", "rule", "reason", "reason_en"]
+QUARANTINE_COLUMNS = [
+    "row_number",
+    "column_name",
+    "value",
+    "rule",
+    "reason",
+    "reason_en",
+    "indicator_id",
+    "period",
+]
 
 
 @dataclass(frozen=True)
@@ -138,8 +147,9 @@ def write_load(
     if not quarantined.empty:
         con.register("quarantined_rows", quarantined[QUARANTINE_COLUMNS])
         con.execute(
-            "INSERT INTO quarantine SELECT ?, row_number, column_name, value, rule,"
-            " reason, reason_en FROM quarantined_rows",
+            "INSERT INTO quarantine (load_id, row_number, column_name, value, rule, reason,"
+            " reason_en, indicator_id, period) SELECT ?, row_number, column_name, value, rule,"
+            " reason, reason_en, indicator_id, period FROM quarantined_rows",
             [load_id],
         )
         con.unregister("quarantined_rows")

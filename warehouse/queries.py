@@ -118,3 +118,17 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
                (SELECT max(id) FROM report_edit)
         """
     ).fetchone()
+
+
+def validation_keys(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """load_id, kind ("refused": a rejected row's figure; "written": a figure the load
+    wrote), indicator_id, period: what each load meant to bring and what it brought."""
+    return con.execute(
+        """
+        SELECT DISTINCT load_id, 'refused' AS kind, indicator_id, period FROM quarantine
+        WHERE indicator_id IS NOT NULL AND period IS NOT NULL
+        UNION ALL
+        SELECT DISTINCT load_id, 'written' AS kind, indicator_id, period FROM observation
+        WHERE load_id IS NOT NULL
+        """
+    ).df()

@@ -406,6 +406,11 @@ class Warehouse:
         with self._reading() as con:
             return queries.loads(con, limit)
 
+    def validation_keys(self) -> pd.DataFrame:
+        """Per load, the figures its rejected rows meant and the figures it wrote."""
+        with self._reading() as con:
+            return queries.validation_keys(con)
+
     def quarantine(self, load_id: int | None = None) -> pd.DataFrame:
         """Rejected rows with their reasons, of one load or of all."""
         with self._reading() as con:
