@@ -47,10 +47,10 @@ class DraftChange:
 
 
 def plain(value: object) -> object:
-    """`value` as JSON data, the way the YAML file holds it: dates as ISO strings, empty
-    optional fields (None, "") left out so that they take their defaults."""
+    """`value` as JSON data, the way the YAML file holds it: dates as ISO strings, fields
+    given as None left out so that they take their defaults."""
     if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items() if v is not None and v != ""}
+        return {k: plain(v) for k, v in value.items() if v is not None}
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     if isinstance(value, dt.date):

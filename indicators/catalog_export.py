@@ -116,6 +116,25 @@ def indicator_block(indicator: Indicator) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _patched(block: str, was: Indicator, now: Indicator) -> str:
+    """`block` (the file's entry for `was`) with the one-line fields that changed written
+    anew, its comments and other lines kept; "" when that does not make `now` (a field
+    that spans lines, or is missing): the entry is then written afresh."""
+    lines = block.splitlines(keepends=True)
+    before, after = was.model_dump(), now.model_dump(exclude_defaults=True)
+    for key in (k for k in Indicator.model_fields if before.get(k) != now.model_dump().get(k)):
+        at = [n for n, line in enumerate(lines) if line.startswith(f"    {key}:")]
+        if len(at) != 1 or key not in after or key in ("baseline", "targets", "report_figures"):
+            return ""
+        follows = lines[at[0] + 1] if at[0] + 1 < len(lines) else ""
+        if follows.startswith("     "):  # a value continued on the next lines
+            return ""
+        lines[at[0]] = f"    {key}: {_scalar(after[key])}\n"
+    patched = "".join(lines)
+    entries = yaml.safe_load("indicators:\n" + patched).get("indicators") or [None]
+    return patched if Indicator.model_validate(entries[0]) == now else ""
+
+
 def _owner_line(owner: Owner) -> str:
     return f"  - {_scalar(owner.model_dump(exclude_defaults=True))}"
 
@@ -138,10 +157,13 @@ def _indicators_text(catalog: Catalog, committed: str) -> str:
         preamble = body[: starts[0]] if starts else body
         for n, entry in enumerate(written):
             end = starts[n + 1] if n + 1 < len(starts) else len(body)
-            kept[str(entry.get("id"))] = "".join(body[starts[n] : end])
             indicator = Indicator.model_validate(entry)
-            if indicator not in catalog.indicators:
-                kept.pop(indicator.id)
+            block = "".join(body[starts[n] : end])
+            now = next((i for i in catalog.indicators if i.id == indicator.id), None)
+            if now is not None and now != indicator:
+                block = _patched(block, indicator, now)
+            if now is not None and block:
+                kept[indicator.id] = block
     else:
         preamble = []
     out = "".join(head + preamble)
