@@ -37,10 +37,11 @@ def test_an_administrator_proposes_and_a_second_approves(server: str, tmp_path: 
         settle(page, "指標のない取組（88件）")
         for label, value in FIELDS.items():
             page.get_by_label(label, exact=True).fill(value)
-        for label, value in (("基準値の時点", "2026/03/31"), ("目標の期限", "2028/03/31")):
+        for label, digits in (("基準値の時点", "20260331"), ("目標の期限", "20280331")):
+            # A date field of segments (year, month, day): typed into, each moves on when full.
             field = page.get_by_label(label, exact=True)
-            field.fill(value)
-            field.press("Enter")
+            field.locator('[role="spinbutton"]').first.click()
+            page.keyboard.type(digits)
         page.get_by_role("button", name="変更案として登録").click()
         settle(page, "別の管理者の承認を待っています")
         shoot(page, "catalog-desk-proposed")
