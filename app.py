@@ -26,7 +26,10 @@ PAGES = [
     ("views/alerts.py", "page_alerts", "alerts", ":material/notifications:"),
     ("views/loads.py", "page_loads", "loads", ":material/history:"),
 ]
-ADMIN_PAGES = [("views/audit.py", "page_audit", "audit", ":material/policy:")]
+ADMIN_PAGES = [
+    ("views/catalog.py", "page_catalog", "catalog", ":material/edit_note:"),
+    ("views/audit.py", "page_audit", "audit", ":material/policy:"),
+]
 
 actor: Actor | None = auth.require_sign_in(lang) if data.ready(lang) else None
 auth.set_cookie_in_browser()

@@ -18,6 +18,11 @@ INITIATIVE_STATUSES: tuple[InitiativeStatus, ...] = ("achieved", "in_progress", 
 Frequency = Literal["monthly", "quarterly", "fiscal_year"]
 Kind = Literal["stock", "flow", "cumulative"]
 Direction = Literal["higher", "lower"]
+Level = Literal["output", "outcome"]
+"""What an indicator shows, as 行政事業レビュー and EBPM practice type it: an output
+(活動・アウトプット, what the prefecture's measures do) or an outcome (中間・最終アウトカム,
+the result they should bring, often moved by other actors too)."""
+LEVELS: tuple[Level, ...] = ("output", "outcome")
 
 PLAN_FILE = "plan.yaml"
 INITIATIVES_FILE = "initiatives.yaml"
@@ -190,6 +195,7 @@ class Indicator(_Model):
     kind: Kind
     direction: Direction
     owner: str = Field(min_length=1)
+    level: Level = "output"
     initiatives: list[str] = Field(min_length=1)
     baseline: Figure
     targets: list[Target] = []
@@ -285,9 +291,29 @@ def _validate_list(
 
 def load_catalog(folder: Path) -> Catalog:
     """The checked catalog from the three files in `folder`; CatalogError lists every problem."""
-    plan_raw = _read_yaml(folder / PLAN_FILE)
-    initiatives_raw = _read_yaml(folder / INITIATIVES_FILE)
-    indicators_raw = _read_yaml(folder / INDICATORS_FILE)
+    return catalog_from_parts(
+        _read_yaml(folder / PLAN_FILE),
+        _read_yaml(folder / INITIATIVES_FILE),
+        _read_yaml(folder / INDICATORS_FILE),
+    )
+
+
+def catalog_parts(document: dict) -> tuple[dict, list, dict]:
+    """A catalog document (`Catalog.to_document`) cut into what the three files hold: the
+    plan file's mapping, the initiatives' list and the indicators file's mapping."""
+    return (
+        {"plan": document["plan"], "policies": document["policies"]},
+        document["initiatives"],
+        {"owners": document["owners"], "indicators": document["indicators"]},
+    )
+
+
+def catalog_from_parts(
+    plan_raw: object, initiatives_raw: object, indicators_raw: object
+) -> Catalog:
+    """The checked catalog from the three files' contents as YAML reads them: every entry on
+    its own, then the checks across entries; CatalogError lists every problem. The files and
+    a change made in the dashboard are checked here alike, with the same messages."""
     problems: list[str] = []
 
     if not isinstance(plan_raw, dict):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from pipeline.limits import UploadTooLarge
+from service.desk import CatalogDraft, DraftRefused
 from service.door import (
     EarlierLoad,
     Evaluated,
@@ -59,8 +60,10 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "BackedUp",
     "Backup",
+    "CatalogDraft",
     "CheckReport",
     "Checked",
+    "DraftRefused",
     "EarlierLoad",
     "Evaluated",
     "FileResult",

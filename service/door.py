@@ -54,6 +54,7 @@ if TYPE_CHECKING:
     from pipeline.keeping import BackedUp, Backup, CheckReport, Restored
     from pipeline.loading import Progress
     from report import ReportData
+    from service.desk import CatalogDraft
     from warehouse.audit import Verification
 
 
@@ -224,6 +225,55 @@ class Service:
 
     def table_counts(self) -> dict[str, int]:
         return self._resources.warehouse.table_counts()
+
+    # ── the catalog desk: drafts, four eyes, export ───────────────────────────
+
+    def propose_indicator(self, actor: Actor, initiative_id: str, entry: dict) -> int:
+        """Propose a new indicator for an initiative (an administrator's act): `entry` as the
+        indicators file would hold it. Checked as the files are (CatalogError with their
+        messages), then kept as a draft, audited; its id."""
+        from indicators.catalog_drafts import new_indicator
+        from service import desk
+
+        return desk.propose(self._resources, actor, new_indicator(initiative_id, entry))
+
+    def propose_link(self, actor: Actor, initiative_id: str, indicator_id: str) -> int:
+        """Propose that an existing indicator evidence one more initiative (an
+        administrator's act); checked, kept as a draft, audited; its id."""
+        from indicators.catalog_drafts import link_indicator
+        from service import desk
+
+        return desk.propose(self._resources, actor, link_indicator(initiative_id, indicator_id))
+
+    def catalog_drafts(self, actor: Actor, state: str | None = None) -> list[CatalogDraft]:
+        """The drafts of catalog changes (in `state`; None: all), newest first
+        (administrators)."""
+        from service import desk
+
+        return desk.drafts(self._resources, actor, state)
+
+    def approve_draft(self, actor: Actor, draft_id: int) -> int:
+        """Put a draft in force from now as a new catalog version (an administrator other
+        than its proposer: four eyes); audited; the version."""
+        from service import desk
+
+        return desk.approve(self._resources, actor, draft_id)
+
+    def reject_draft(self, actor: Actor, draft_id: int, reason: str) -> None:
+        """Close a draft without putting it in force, with the reason (an administrator;
+        the proposer so withdraws their own); audited."""
+        from service import desk
+
+        desk.reject(self._resources, actor, draft_id, reason)
+
+    def export_catalog(self, out: Path | None = None, as_of: dt.date | None = None) -> list[Path]:
+        """Write the catalog in force (at the end of `as_of`; None: now) as the YAML files,
+        in the format and order of the files the settings name, into `out` (None: back into
+        those files, for review in git). The files written."""
+        from indicators.catalog_export import export_catalog
+
+        source = self.settings.catalog
+        return export_catalog(self.catalog(as_of), source, out or source)
 
     def data_version(self) -> tuple:
         """Changes whenever anything the dashboard shows changes: a cache key."""

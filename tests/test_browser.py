@@ -108,7 +108,7 @@ def server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         log.close()
 
 
-def _settle(page, text: str) -> None:
+def settle(page, text: str) -> None:
     """Wait for `text`, then for the script run to finish and the charts to draw."""
     page.get_by_text(text).first.wait_for(timeout=30_000)
     page.wait_for_function(
@@ -117,7 +117,7 @@ def _settle(page, text: str) -> None:
     page.wait_for_timeout(800)
 
 
-def _shoot(page, name: str) -> Path:
+def shoot(page, name: str) -> Path:
     """A screenshot of the whole page: the window is grown to the height of the content,
     since Streamlit scrolls its main block rather than the document."""
     height = page.evaluate(
@@ -131,7 +131,7 @@ def _shoot(page, name: str) -> Path:
     return path
 
 
-def _sign_in(page, name: str, password: str, label: str = "サインイン") -> None:
+def sign_in(page, name: str, password: str, label: str = "サインイン") -> None:
     """Fill in the sign-in form and submit it."""
     page.get_by_label("ユーザー名" if label == "サインイン" else "User name").fill(name)
     field = page.get_by_label("パスワード" if label == "サインイン" else "Password", exact=True)
@@ -139,11 +139,11 @@ def _sign_in(page, name: str, password: str, label: str = "サインイン") -> 
     page.get_by_role("button", name=label).click()
 
 
-def _go(page, link: str, text: str) -> None:
+def go(page, link: str, text: str) -> None:
     """Move to another page by its link in the sidebar (the session, and so the sign-in,
     lives as long as the page is not reloaded)."""
     page.get_by_role("link", name=link).click()
-    _settle(page, text)
+    settle(page, text)
 
 
 def test_sign_in_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -> None:
@@ -158,90 +158,90 @@ def test_sign_in_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -
         page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
         try:
             page.goto(f"{server}/")
-            _settle(page, "電子化全開宣言行動計画の目標と指標のモニタリングです。")
+            settle(page, "電子化全開宣言行動計画の目標と指標のモニタリングです。")
             assert not page.locator("[data-testid=stDataFrame]").count()
             assert not page.get_by_text("基準日 / As of").count()  # no as-of before sign-in
-            _shoot(page, "0-sign-in")
-            _sign_in(page, OWNER[0], "not-the-password")
-            _settle(page, "名前またはパスワードが違います")
-            _shoot(page, "0-sign-in-failed")
+            shoot(page, "0-sign-in")
+            sign_in(page, OWNER[0], "not-the-password")
+            settle(page, "名前またはパスワードが違います")
+            shoot(page, "0-sign-in-failed")
 
             # A deep link, as an alert's link arrives: signed in, the page and its
             # parameters are kept.
             page.goto(f"{server}/indicator?id=wifi_access_points&lang=en")
-            _settle(page, "Please sign in.")
-            _sign_in(page, *OWNER, label="Sign in")
-            _settle(page, "Figures and targets")
+            settle(page, "Please sign in.")
+            sign_in(page, *OWNER, label="Sign in")
+            settle(page, "Figures and targets")
             title = page.locator("h1").first.inner_text()
             assert title == "Public Wi-Fi access points at prefectural facilities"
             assert "id=wifi_access_points" in page.url and "lang=en" in page.url
 
             # The sign-in lasts: a reload, a new tab, and a link from an alert message.
             page.reload()
-            _settle(page, "Figures and targets")
+            settle(page, "Figures and targets")
             assert not page.get_by_label("Password", exact=True).count()
             tab = context.new_page()
             tab.goto(f"{server}/indicator?id=etax_payments")  # as a message's link reads
-            _settle(tab, "推移と目標")
+            settle(tab, "推移と目標")
             assert tab.locator("h1").first.inner_text() == "電子納税件数"
             cookie = next(c for c in context.cookies() if c["name"] == "shihyo_session")
             assert cookie["sameSite"] == "Lax" and cookie["secure"]  # loopback counts as secure
             tab.close()
             page.get_by_role("radio", name="日本語").click()
-            _settle(page, "推移と目標")
+            settle(page, "推移と目標")
 
-            _go(page, "目標ダッシュボード", "対応が必要な順")
+            go(page, "目標ダッシュボード", "対応が必要な順")
             assert page.get_by_text("101", exact=True).first.is_visible()
-            _shoot(page, "1-goals")
+            shoot(page, "1-goals")
 
-            _go(page, "アップロード", "入力用テンプレート（CSV）")
+            go(page, "アップロード", "入力用テンプレート（CSV）")
             assert page.get_by_text("送信者: suzuki").is_visible()
             page.locator("input[type=file]").set_input_files(
                 files=[{"name": "november.csv", "mimeType": "text/csv", "buffer": UPLOAD}]
             )
-            _settle(page, "受け付けない行と理由")
+            settle(page, "受け付けない行と理由")
             reason = page.locator("[data-testid=stDataFrame] td[role=gridcell]")
             assert "数値として読めません" in " ".join(reason.all_text_contents())
-            _shoot(page, "4-upload-preview")
+            shoot(page, "4-upload-preview")
             page.get_by_role("button", name="取り込む").click()
-            _settle(page, "取込結果")
-            _shoot(page, "4-upload-result")
+            settle(page, "取込結果")
+            shoot(page, "4-upload-result")
 
-            _go(page, "指標", "推移と目標")
+            go(page, "指標", "推移と目標")
             row = page.locator('[data-testid=stDataFrame] tr:has(td:text-is("2026-11"))').first
             assert "731" in (row.text_content() or "")
             assert OWNER[0] in (row.text_content() or "")
             assert NOTE in (row.text_content() or "")  # the markup, shown as text
             assert not page.locator("script", has_text="alert(1)").count()
-            _shoot(page, "2-indicator")
+            shoot(page, "2-indicator")
 
             for link, text, name in (
                 ("取組", "指標が未設定の取組のみ表示", "3-initiatives"),
                 ("アラート", "送信キュー", "5-alerts"),
                 ("取込履歴", "取込の記録", "6-loads"),
             ):
-                _go(page, link, text)
-                _shoot(page, name)
+                go(page, link, text)
+                shoot(page, name)
             assert not page.get_by_role("link", name="監査ログ").count()  # owners: no audit
 
             page.get_by_role("button", name="サインアウト").click()
-            _settle(page, "サインアウトしました。")
+            settle(page, "サインアウトしました。")
             page.reload()  # signed out for good: the cookie no longer opens a session
-            _settle(page, "サインインしてください。")
-            _sign_in(page, "kanri", USERS["kanri"][2])
-            _settle(page, "取込の記録")  # back where the owner left, now as the admin
-            _go(page, "監査ログ", "件の記録")
+            settle(page, "サインインしてください。")
+            sign_in(page, "kanri", USERS["kanri"][2])
+            settle(page, "取込の記録")  # back where the owner left, now as the admin
+            go(page, "監査ログ", "件の記録")
             cells = page.locator("[data-testid=stDataFrame] td[role=gridcell]")
             assert OWNER[0] in cells.all_text_contents()  # the owner added before the start
-            _shoot(page, "7-audit")
+            shoot(page, "7-audit")
 
             # English by the sidebar switch, kept when moving to another page.
-            _go(page, "目標ダッシュボード", "対応が必要な順")
+            go(page, "目標ダッシュボード", "対応が必要な順")
             page.get_by_role("radio", name="English").click()
-            _settle(page, "In order of urgency")
-            _shoot(page, "1-goals-en")
+            settle(page, "In order of urgency")
+            shoot(page, "1-goals-en")
             page.get_by_role("link", name="Indicator").click()
-            _settle(page, "Figures and targets")
+            settle(page, "Figures and targets")
             assert "lang=en" in page.url
         finally:
             browser.close()

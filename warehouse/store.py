@@ -20,6 +20,7 @@ from warehouse import (
     alerts,
     audit,
     backups,
+    catalog_drafts,
     catalog_versions,
     checks,
     jobs,
@@ -243,6 +244,79 @@ class Warehouse:
                     change.before,
                     change.after,
                 )
+            return True
+
+    # ── drafts of catalog changes (the catalog desk) ──────────────────────────
+
+    def add_draft(
+        self, kind: str, initiative_id: str, indicator_id: str, payload: dict, actor: str
+    ) -> int:
+        """Keep a proposed catalog change as a draft, audited (after: the draft), in one
+        transaction; its id."""
+        with self._writing(atomic=True, chained=True) as con:
+            now = self.clock.now()
+            draft_id = catalog_drafts.add(
+                con, kind, initiative_id, indicator_id, payload, actor, now
+            )
+            after = catalog_drafts.get(con, draft_id)
+            audit.append(con, now, actor, "propose", "catalog_draft", str(draft_id), None, after)
+            return draft_id
+
+    def draft(self, draft_id: int) -> dict | None:
+        with self._reading() as con:
+            return catalog_drafts.get(con, draft_id)
+
+    def drafts(self, state: str | None = None) -> list[dict]:
+        """The drafts (in `state`; None: all), newest first."""
+        with self._reading() as con:
+            return catalog_drafts.every(con, state)
+
+    def approve_draft(
+        self,
+        draft_id: int,
+        actor: str,
+        document: dict,
+        fingerprint: str,
+        changes: Sequence[AuditEntry],
+        expected_version: int | None,
+    ) -> int | None:
+        """In one transaction: record `document` as the catalog in force from now with each
+        change audited, and close the draft as approved (audited, before and after). None,
+        nothing written, when the draft is no longer a draft or the catalog in force is no
+        longer `expected_version` (the candidate was built on another); else the version."""
+        with self._writing(atomic=True, chained=True) as con:
+            before = catalog_drafts.get(con, draft_id)
+            current = catalog_versions.latest(con, None)
+            current_id = None if current is None else current.id
+            if before is None or before["state"] != "draft" or current_id != expected_version:
+                return None
+            now = self.clock.now()
+            version = catalog_versions.record(con, document, fingerprint, now, actor)
+            for change in changes:
+                audit.append(
+                    con,
+                    now,
+                    actor,
+                    change.action,
+                    change.entity,
+                    change.entity_id,
+                    change.before,
+                    change.after,
+                )
+            catalog_drafts.decide(con, draft_id, "approved", actor, now, None, version)
+            after = catalog_drafts.get(con, draft_id)
+            audit.append(con, now, actor, "approve", "catalog_draft", str(draft_id), before, after)
+            return version
+
+    def reject_draft(self, draft_id: int, actor: str, note: str) -> bool:
+        """Close a draft as rejected with the reason, audited; False if it was not a draft."""
+        with self._writing(atomic=True, chained=True) as con:
+            before = catalog_drafts.get(con, draft_id)
+            now = self.clock.now()
+            if not catalog_drafts.decide(con, draft_id, "rejected", actor, now, note, None):
+                return False
+            after = catalog_drafts.get(con, draft_id)
+            audit.append(con, now, actor, "reject", "catalog_draft", str(draft_id), before, after)
             return True
 
     def table_counts(self) -> dict[str, int]:

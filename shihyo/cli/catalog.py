@@ -1,4 +1,4 @@
-"""Commands about the catalog: init, plan, coverage, indicators, template."""
+"""Commands about the catalog: init, plan, coverage, indicators, template, catalog export."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from indicators.plan import plan_summary
 from kernel.vocabulary import Lang, word
 from service import WarehouseBusy
 from shihyo.cli.common import (
+    AsOfOption,
     JsonOption,
     LangOption,
     WideOption,
@@ -27,6 +28,13 @@ from shihyo.cli.common import (
     synced_catalog,
     table,
 )
+
+catalog_app = typer.Typer(
+    help="The catalog in force, as the reviewable YAML files.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+app.add_typer(catalog_app, name="catalog")
 
 
 @app.command()
@@ -211,3 +219,28 @@ def template(
     else:
         out.write_bytes(data)
         console.print(f"wrote {out}")
+
+
+@catalog_app.command("export")
+def export(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write the files to (default: back into the catalog's)."),
+    ] = None,
+    as_of: AsOfOption = None,
+) -> None:
+    """Write the catalog in force (changes approved on the catalog desk included) as
+    plan.yaml, initiatives.yaml and indicators.yaml, in the format and order of the catalog
+    files, so that a reviewer reads the change as a diff in git. Entries that did not change
+    are kept as written, comments included. Without --out the files are written back.
+
+    Example: shihyo catalog export --out /tmp/catalog && diff -r indicators/catalog /tmp/catalog
+    """
+    ctx = context()
+    synced_catalog(ctx)  # a clean error when there is no warehouse yet
+    try:
+        written = ctx.service.export_catalog(out, as_of.date() if as_of else None)
+    except CatalogError as exc:
+        fail(str(exc))
+    for path in written:
+        console.print(f"wrote {path}", highlight=False, soft_wrap=True)

@@ -1,0 +1,219 @@
+"""The catalog written back as the reviewable YAML files, in their format and order: what a
+file already says of an entry is kept as written (comments included); only the entries that
+differ, and new ones, are written afresh, in the file's style. So an export of an unchanged
+catalog is the committed files byte for byte, and the export of an approved change is a
+diff a reviewer reads in git. No database or UI here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import yaml
+
+from indicators.catalog import (
+    INDICATORS_FILE,
+    INITIATIVES_FILE,
+    PLAN_FILE,
+    Catalog,
+    CatalogError,
+    Indicator,
+    Owner,
+    catalog_parts,
+    load_catalog,
+)
+
+FILES = (PLAN_FILE, INITIATIVES_FILE, INDICATORS_FILE)
+_BLOCK = "  - id: "  # how an indicator's entry starts in the indicators file
+# The order the indicators file writes an entry's fields in (the rest follow, in the model's).
+_FIELD_ORDER = (
+    "id",
+    "name",
+    "name_en",
+    "unit",
+    "unit_en",
+    "unit_en_scale",
+    "decimals",
+    "frequency",
+    "kind",
+    "direction",
+    "owner",
+    "level",
+    "min_value",
+    "max_value",
+    "initiatives",
+)
+_LAST = ("report_figures", "baseline", "targets")
+_FREE_TEXT = re.compile(r"[\s()（）「」、。;；]")
+
+
+def _scalar(value: object, nested: bool = False) -> str:
+    """One value as the files write it: strings plain where YAML reads them back alike (in a
+    flow mapping only words without spaces; list items always quoted), else in double quotes
+    (JSON's, which YAML reads alike); dates plain; whole numbers without a decimal point."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and math.isfinite(value) and value == int(value):
+        return str(int(value))
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        plain = _plain_reads_back(value) and not (nested and _FREE_TEXT.search(value))
+        return value if plain else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_listed(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_scalar(v, nested=True)}" for k, v in value.items()) + "}"
+    raise TypeError(f"cannot write {value!r}")
+
+
+def _listed(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False) if isinstance(value, str) else _scalar(value, True)
+
+
+def _plain_reads_back(text: str) -> bool:
+    """Whether `text` may stand unquoted, in a flow too, and read back as the same string."""
+    if not text or text != text.strip() or any(c in text for c in ",[]{}#&*!|>'\"%@`\n"):
+        return False
+    if ": " in text or text[0] in "-?:":
+        return False
+    try:
+        return yaml.safe_load(text) == text
+    except yaml.YAMLError:
+        return False
+
+
+def _ordered(fields: dict) -> list[str]:
+    first = [k for k in _FIELD_ORDER if k in fields]
+    last = [k for k in _LAST if k in fields]
+    return first + [k for k in fields if k not in first and k not in last] + last
+
+
+def indicator_block(indicator: Indicator) -> str:
+    """A new entry of the indicators file, in its style: one field a line, figures and
+    targets in flow mappings, the fields left at their defaults left out."""
+    fields = indicator.model_dump(exclude_defaults=True)
+    fields["initiatives"] = indicator.initiatives
+    fields["baseline"] = indicator.baseline.model_dump(exclude_defaults=True)
+    lines = [f"{_BLOCK}{_scalar(indicator.id)}"]
+    for key in _ordered(fields):
+        if key == "id":
+            continue
+        value = fields[key]
+        if key in ("targets", "report_figures"):
+            models = indicator.targets if key == "targets" else indicator.report_figures
+            lines.append(f"    {key}:" + ("" if models else " []"))
+            lines += [f"      - {_scalar(m.model_dump(exclude_defaults=True))}" for m in models]
+        else:
+            lines.append(f"    {key}: {_scalar(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def _patched(block: str, was: Indicator, now: Indicator) -> str:
+    """`block` (the file's entry for `was`) with the one-line fields that changed written
+    anew, its comments and other lines kept; "" when that does not make `now` (a field
+    that spans lines, or is missing): the entry is then written afresh."""
+    lines = block.splitlines(keepends=True)
+    before, after = was.model_dump(), now.model_dump(exclude_defaults=True)
+    for key in (k for k in Indicator.model_fields if before.get(k) != now.model_dump().get(k)):
+        at = [n for n, line in enumerate(lines) if line.startswith(f"    {key}:")]
+        if len(at) != 1 or key not in after or key in ("baseline", "targets", "report_figures"):
+            return ""
+        follows = lines[at[0] + 1] if at[0] + 1 < len(lines) else ""
+        if follows.startswith("     "):  # a value continued on the next lines
+            return ""
+        lines[at[0]] = f"    {key}: {_scalar(after[key])}\n"
+    patched = "".join(lines)
+    entries = yaml.safe_load("indicators:\n" + patched).get("indicators") or [None]
+    return patched if Indicator.model_validate(entries[0]) == now else ""
+
+
+def _owner_line(owner: Owner) -> str:
+    return f"  - {_scalar(owner.model_dump(exclude_defaults=True))}"
+
+
+def _indicators_text(catalog: Catalog, committed: str) -> str:
+    """The indicators file for `catalog`, keeping `committed`'s text where it says the same."""
+    lines = committed.splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line.startswith("indicators:"))
+    head, body = lines[: start + 1], lines[start + 1 :]
+    raw = yaml.safe_load(committed)
+    owners_raw = raw.get("owners") or []
+    if [Owner.model_validate(o) for o in owners_raw] != catalog.owners:
+        first = next(n for n, line in enumerate(head) if line.startswith("owners:"))
+        blank = next(n for n in range(first + 1, len(head)) if not head[n].startswith("  "))
+        head[first + 1 : blank] = [_owner_line(o) + "\n" for o in catalog.owners]
+    starts = [n for n, line in enumerate(body) if line.startswith(_BLOCK)]
+    written = raw.get("indicators") or []
+    kept: dict[str, str] = {}
+    if len(starts) == len(written):  # else the file is in a style of its own: write afresh
+        preamble = body[: starts[0]] if starts else body
+        for n, entry in enumerate(written):
+            end = starts[n + 1] if n + 1 < len(starts) else len(body)
+            indicator = Indicator.model_validate(entry)
+            block = "".join(body[starts[n] : end])
+            now = next((i for i in catalog.indicators if i.id == indicator.id), None)
+            if now is not None and now != indicator:
+                block = _patched(block, indicator, now)
+            if now is not None and block:
+                kept[indicator.id] = block
+    else:
+        preamble = []
+    out = "".join(head + preamble)
+    for n, indicator in enumerate(catalog.indicators):
+        block = kept.get(indicator.id)
+        if block is None:
+            block = ("\n" if n and not out.endswith("\n\n") else "") + indicator_block(indicator)
+        elif n == len(catalog.indicators) - 1 and not block.endswith("\n"):
+            block += "\n"
+        out += block
+    return out
+
+
+def _fresh(document: object, comment: str) -> str:
+    return comment + yaml.safe_dump(
+        document, allow_unicode=True, sort_keys=False, width=100, default_flow_style=False
+    )
+
+
+def catalog_texts(catalog: Catalog, source: Path) -> dict[str, str]:
+    """The three files' text for `catalog`, keeping the files in `source` where they agree.
+    A plan or initiatives file that differs (the desk changes neither) is written whole."""
+    committed = {name: (source / name).read_text(encoding="utf-8") for name in FILES}
+    in_source = load_catalog(source)
+    plan_raw, initiatives_raw, _ = catalog_parts(catalog.to_document())
+    same_plan = (in_source.plan, in_source.policies) == (catalog.plan, catalog.policies)
+    note = "# Written by `shihyo catalog export` from the catalog in force.\n"
+    return {
+        PLAN_FILE: committed[PLAN_FILE] if same_plan else _fresh(plan_raw, note),
+        INITIATIVES_FILE: committed[INITIATIVES_FILE]
+        if in_source.initiatives == catalog.initiatives
+        else _fresh(initiatives_raw, note),
+        INDICATORS_FILE: _indicators_text(catalog, committed[INDICATORS_FILE]),
+    }
+
+
+def export_catalog(catalog: Catalog, source: Path, out: Path) -> list[Path]:
+    """Write `catalog` as the three files into `out` (made if missing), in the format and
+    order of those in `source`. The files are written to a temporary folder first and read
+    back: unless they load as exactly `catalog`, nothing in `out` is touched (CatalogError)."""
+    texts = catalog_texts(catalog, source)
+    with tempfile.TemporaryDirectory(prefix="catalog-export-") as scratch:
+        folder = Path(scratch)
+        for name, text in texts.items():
+            (folder / name).write_text(text, encoding="utf-8")
+        if load_catalog(folder) != catalog:
+            raise CatalogError(["the exported files do not read back as the catalog in force"])
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in FILES:
+            shutil.copyfile(folder / name, out / name)
+            written.append(out / name)
+    return written
