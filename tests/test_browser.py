@@ -208,7 +208,10 @@ def test_sign_in_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -
             shoot(page, "4-upload-result")
 
             go(page, "指標", "推移と目標")
-            row = page.locator('[data-testid=stDataFrame] tr:has(td:text-is("2026-11"))').first
+            row = page.locator(  # the figures table's row of the owner's November figure
+                '[data-testid=stDataFrame] tr:has(td:text-is("2026年11月"))'
+                f':has(td:text-is("{OWNER[0]}"))'
+            ).first
             assert "731" in (row.text_content() or "")
             assert OWNER[0] in (row.text_content() or "")
             assert NOTE in (row.text_content() or "")  # the markup, shown as text
