@@ -17,6 +17,7 @@ from ui.status import badge, plan_badge
 from ui.tables import initiatives_table
 from ui.text import md_escape, pick, t
 
+ROW = 70  # pixels: the grid wraps text from 70 px rows up (two lines)
 # Columns the page uses to filter and find rows; never shown.
 _HIDDEN = ["id", "policy", "search"]
 
@@ -122,17 +123,18 @@ def main() -> None:
         picked = st.dataframe(
             rows.drop(columns=_HIDDEN),
             hide_index=True,
-            height=min(fit_height(len(rows)), 560),
+            height=min(fit_height(len(rows), row=ROW), 560),
+            row_height=ROW,  # two lines: the initiative's text wraps
             on_select="rerun",
             selection_mode="single-row",
             key=f"initiatives_{policy.id}_{lang.value}",
             column_config={  # widths that fit 1280 px; the text shows whole on hover
                 t("number", lang): st.column_config.TextColumn(width=60),
                 t("area", lang): st.column_config.TextColumn(width=120),
-                t("initiative", lang): st.column_config.TextColumn(width=260),
-                t("plan_status", lang): st.column_config.TextColumn(width=90),
-                t("indicator_status", lang): st.column_config.TextColumn(width=100),
-                t("indicators", lang): st.column_config.TextColumn(width=130),
+                t("initiative", lang): st.column_config.TextColumn(width=230),
+                t("plan_status", lang): st.column_config.TextColumn(width=120),
+                t("indicator_status", lang): st.column_config.TextColumn(width=130),
+                t("indicators", lang): st.column_config.TextColumn(width=120),
             },
         )
         chosen = picked.selection.rows if picked else []  # type: ignore[attr-defined]
