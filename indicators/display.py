@@ -133,12 +133,18 @@ def grade_current(indicator: Indicator, found: Grade | None, lang: Lang | str) -
     or the fiscal year whose total it is."""
     if found is None or found.current is None or found.current_period is None:
         return MISSING
-    when = (
-        fiscal_year(fiscal_year_of(found.current_period), lang)
-        if found.annual
-        else period(indicator, found.current_period, lang)
-    )
+    when = grade_when(indicator, found, lang)
     return word("figure_when", lang, value=figure(indicator, found.current, lang), when=when)
+
+
+def grade_when(indicator: Indicator, found: Grade, lang: Lang | str) -> str:
+    """The period of the latest figure a grade is made on: its month or quarter, or the
+    fiscal year whose total it is."""
+    if found.current_period is None:
+        return MISSING
+    if found.annual:
+        return fiscal_year(fiscal_year_of(found.current_period), lang)
+    return period(indicator, found.current_period, lang)
 
 
 def grade_target(indicator: Indicator, found: Grade | None, lang: Lang | str) -> str:
