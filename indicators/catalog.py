@@ -82,6 +82,16 @@ class Report(_Model):
     publisher: str
 
 
+class GradeScheme(_Model):
+    """How a plan grades its indicators' progress as Japanese plan reviews write it (A 達成,
+    B 前進, C 横ばい, D 後退): the band around the baseline within which a figure has not
+    moved (横ばい), as a share of the baseline-to-target distance (`basis: distance`, the
+    default) or of the baseline's value (`basis: baseline`)."""
+
+    threshold: float = Field(0.03, ge=0, lt=1)
+    basis: Literal["distance", "baseline"] = "distance"
+
+
 class Plan(_Model):
     """The action plan itself and the review report it was transcribed from."""
 
@@ -92,6 +102,7 @@ class Plan(_Model):
     end_fy: int
     report: Report
     admin_owner: str
+    grades: GradeScheme = GradeScheme()
 
 
 class Initiative(_Model):

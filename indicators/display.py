@@ -8,15 +8,17 @@ billion yen"). Periods read as a calendar does: 2026年10月 / Oct 2026, 2025年
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 
 from babel.dates import format_date
 
-from indicators.catalog import Indicator, Target
+from indicators.catalog import Figure, GradeScheme, Indicator, Target
+from indicators.grades import Grade
 from indicators.periods import FISCAL_YEAR_START_MONTH, fiscal_year_of
 from indicators.trend import period_of
-from kernel.formatting import LOCALES, MISSING, number
+from kernel.formatting import LOCALES, MISSING, long_date, number, percent
 from kernel.vocabulary import Lang, word
 
 
@@ -100,3 +102,69 @@ def month(day: dt.date | None, lang: Lang | str) -> str:
 def day(when: dt.date | None, lang: Lang | str) -> str:
     """A day in a table: 2028/03/31 reads in both languages and sorts as it reads."""
     return when.strftime("%Y/%m/%d") if when else MISSING
+
+
+def taken(indicator: Indicator, fig: Figure, lang: Lang | str) -> str:
+    """When a catalog figure (a baseline) was taken: a fiscal year for a year's total, a
+    month for a month's end (as a report writes 平成30年4月時点), else the day."""
+    if fig.window == "fiscal_year":
+        return fiscal_year(fiscal_year_of(fig.date), lang)
+    last = calendar.monthrange(fig.date.year, fig.date.month)[1]
+    return month(fig.date, lang) if fig.date.day == last else long_date(fig.date, lang)
+
+
+def baseline(indicator: Indicator, lang: Lang | str, when: bool = True) -> str:
+    """The baseline (策定時) with its unit, 約 where approximate, and when it was taken:
+    約56万件 reads 約560,000件（2018年度）."""
+    fig = indicator.baseline
+    text = figure(indicator, fig.value, lang)
+    if fig.approximate:
+        text = word("approx", lang, x=text)
+    return word("figure_when", lang, value=text, when=taken(indicator, fig, lang)) if when else text
+
+
+def grade(found: Grade | None, lang: Lang | str) -> str:
+    """A grade as read: A 達成 … D 後退, or why there is none."""
+    return MISSING if found is None else word(found.key, lang)
+
+
+def grade_current(indicator: Indicator, found: Grade | None, lang: Lang | str) -> str:
+    """The latest figure a grade is made on (現状値), with its period: a month, a quarter,
+    or the fiscal year whose total it is."""
+    if found is None or found.current is None or found.current_period is None:
+        return MISSING
+    when = grade_when(indicator, found, lang)
+    return word("figure_when", lang, value=figure(indicator, found.current, lang), when=when)
+
+
+def grade_when(indicator: Indicator, found: Grade, lang: Lang | str) -> str:
+    """The period of the latest figure a grade is made on: its month or quarter, or the
+    fiscal year whose total it is."""
+    if found.current_period is None:
+        return MISSING
+    if found.annual:
+        return fiscal_year(fiscal_year_of(found.current_period), lang)
+    return period(indicator, found.current_period, lang)
+
+
+def grade_target(indicator: Indicator, found: Grade | None, lang: Lang | str) -> str:
+    """The target a grade is made against (目標値), marked where illustrative, with its due
+    day."""
+    if found is None or found.target_id is None:
+        return MISSING
+    when = day(found.target_date, lang)
+    return word("figure_when", lang, value=target(indicator, found.target_id, lang), when=when)
+
+
+def progress(found: Grade | None, lang: Lang | str) -> str:
+    """The share of the baseline-to-target distance covered (進捗率), e.g. 41.7%."""
+    if found is None or found.progress is None:
+        return MISSING
+    return percent(found.progress, lang)
+
+
+def grade_note(scheme: GradeScheme, lang: Lang | str) -> str:
+    """How the plan grades, with its threshold: ±3 % of the baseline-to-target distance."""
+    points = scheme.threshold * 100
+    share = percent(scheme.threshold, lang, decimals=0 if abs(points - round(points)) < 1e-9 else 1)
+    return word(f"grade_note_{scheme.basis}", lang, pct=share)

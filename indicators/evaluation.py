@@ -12,6 +12,7 @@ import pandas as pd
 
 from indicators.catalog import Catalog
 from indicators.coverage import Coverage, coverage
+from indicators.grades import Grade, grade_counts, grade_indicator, speaking
 from indicators.status import (
     Figure,
     InitiativeStatus,
@@ -61,6 +62,31 @@ class Evaluation:
     headlines: dict[str, TargetStatus]  # per indicator, the judgement that speaks for it
     initiatives: list[InitiativeStatus]
     coverage: Coverage = field(repr=False)
+    # per indicator, one progress grade per target (A 達成 … D 後退), in the targets' order;
+    # an indicator without a target has one, without a grade
+    grades: dict[str, list[Grade]] = field(default_factory=dict)
+
+    def grade(self, indicator_id: str) -> Grade | None:
+        """The grade that speaks for an indicator: against its nearest target not yet due,
+        else its last; None when the evaluation has no grades for it."""
+        found = self.grades.get(indicator_id)
+        return speaking(found, self.as_of) if found else None
+
+    def target_grade(self, indicator_id: str, target_id: str | None) -> Grade | None:
+        """The grade against one target of an indicator (None: no such target graded)."""
+        found = self.grades.get(indicator_id, [])
+        return next((g for g in found if g.target_id == target_id), None)
+
+    def grade_counts(self, indicator_ids: Collection[str] | None = None) -> dict[str, int]:
+        """Indicators (of those named, default all) per grade A–D, and those without one
+        ("none"), each by the grade that speaks for it."""
+        speaking_grades = [
+            g
+            for ind in self.catalog.indicators
+            if indicator_ids is None or ind.id in indicator_ids
+            if (g := self.grade(ind.id)) is not None
+        ]
+        return grade_counts(speaking_grades)
 
     def target_statuses(self, indicator_ids: Collection[str] | None = None) -> list[TargetStatus]:
         """Every target's judgement (of the indicators named, default all), in catalog order;
@@ -114,6 +140,7 @@ class Evaluation:
         rows = []
         for ind in self.catalog.indicators:
             for status in self.targets[ind.id]:
+                graded = self.target_grade(ind.id, status.target_id)
                 rows.append(
                     {
                         "id": ind.id,
@@ -134,6 +161,11 @@ class Evaluation:
                         "last_period": _iso(status.last_period),
                         "next_due": _iso(status.next_due),
                         "headline": status is self.headlines[ind.id],
+                        "grade": graded.letter if graded else None,
+                        "grade_reason": graded.reason if graded else None,
+                        "baseline": graded.baseline if graded else None,
+                        "current": graded.current if graded else None,
+                        "current_period": _iso(graded.current_period if graded else None),
                     }
                 )
         return {
@@ -179,6 +211,11 @@ def judge(catalog: Catalog, totals: pd.DataFrame, as_of: dt.date) -> Evaluation:
     targets = {
         ind.id: evaluate_indicator(ind, series.get(ind.id, []), as_of) for ind in catalog.indicators
     }
+    scheme = catalog.plan.grades
+    grades = {
+        ind.id: grade_indicator(ind, series.get(ind.id, []), as_of, scheme)
+        for ind in catalog.indicators
+    }
     headlines = {ind_id: headline(statuses, as_of) for ind_id, statuses in targets.items()}
     return Evaluation(
         as_of,
@@ -187,4 +224,5 @@ def judge(catalog: Catalog, totals: pd.DataFrame, as_of: dt.date) -> Evaluation:
         headlines,
         rollup_initiatives(catalog, headlines),
         coverage(catalog),
+        grades,
     )

@@ -171,7 +171,9 @@ def glide(indicator: Indicator, target: Target, day: dt.date) -> float:
     return start.value + (goal - start.value) * share
 
 
-def _known(indicator: Indicator, figures: Iterable[Figure], as_of: dt.date) -> dict[dt.date, float]:
+def known_figures(
+    indicator: Indicator, figures: Iterable[Figure], as_of: dt.date
+) -> dict[dt.date, float]:
     """Return the figures whose period starts by `as_of`, by period start, oldest first."""
     known = {period_of(indicator, f.period): float(f.value) for f in figures if f.period <= as_of}
     return dict(sorted(known.items()))
@@ -231,7 +233,7 @@ def _judge_window(
     return _Point(totals[last_year], period, expected, False, False)
 
 
-def _meets(direction: Direction, actual: float, goal: float) -> bool:
+def meets(direction: Direction, actual: float, goal: float) -> bool:
     """Return whether `actual` is at or beyond `goal` in the better direction."""
     slack = _EPS * max(1.0, abs(goal))
     return actual >= goal - slack if direction == "higher" else actual <= goal + slack
@@ -247,17 +249,17 @@ def _gap(direction: Direction, actual: float, expected: float) -> float | None:
 
 def _classify(indicator: Indicator, target: Target, point: _Point, gap: float | None) -> Status:
     """Return the status of a judged point."""
-    meets = _meets(indicator.direction, point.actual, target.value)
+    reached = meets(indicator.direction, point.actual, target.value)
     if point.final:
         # A year's sum with a hole is neither reached nor missed: it is not known yet.
         if point.partial:
             return "incomplete"
-        return "achieved" if meets else "missed"
+        return "achieved" if reached else "missed"
     # Part of a year's flow being under a ceiling says nothing about the whole year.
-    if meets and not (point.partial and indicator.direction == "lower"):
+    if reached and not (point.partial and indicator.direction == "lower"):
         return "achieved"
     if gap is None:  # nothing was expected: judge by the side of zero the figure is on
-        return "on_track" if _meets(indicator.direction, point.actual, 0.0) else "off_track"
+        return "on_track" if meets(indicator.direction, point.actual, 0.0) else "off_track"
     tolerance = target.tolerance or indicator.tolerance
     if gap >= -_EPS:
         return "on_track"
@@ -272,7 +274,7 @@ def evaluate_target(
     trend_window: int = 12,
 ) -> TargetStatus:
     """Return the judgement of `target` (None: of the indicator's figures alone) on `as_of`."""
-    known = _known(indicator, figures, as_of)
+    known = known_figures(indicator, figures, as_of)
     last = next(reversed(known)) if known else None
     missing = missing_periods(indicator, known, as_of)
     upcoming = first_period(indicator)

@@ -13,6 +13,7 @@ import pandas as pd
 from indicators import display
 from indicators.catalog import Catalog, Indicator, Initiative, Owner
 from indicators.evaluation import Evaluation, indicator_series
+from indicators.grades import Grade
 from indicators.plan import PlanSummary, plan_summary
 from indicators.status import Figure, InitiativeStatus
 from kernel.vocabulary import Lang
@@ -20,6 +21,7 @@ from report import drafting, method
 from report.drafting import Edit
 from report.model import (
     AreaSection,
+    GradeRow,
     IndicatorRow,
     InitiativeRow,
     PolicySection,
@@ -73,6 +75,7 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
         policies=policies,
         summary=replace(overall, cited=cited, results=drafting.results_block(cited, edits, lang)),
         illustrative_note=word("illustrative_note", lang),
+        grade_note=display.grade_note(plan.grades, lang),
     )
 
 
@@ -159,9 +162,31 @@ def _indicator(
         decimals=display.decimals(ind, lang),
         comment=comment[1] if comment else None,
         comment_period=_period_text(ind, comment[0], lang) if comment else None,
+        grades=[_grade(ind, g, lang) for g in result.grades.get(ind.id, [])],
     )
     baseline, when, change = drafting.baseline_words(ind, row, lang)
     return replace(row, baseline=baseline, baseline_when=when, change=change)
+
+
+def _grade(ind: Indicator, grade: Grade, lang: Lang) -> GradeRow:
+    """A grade as the report prints it: the words, and the figures as numbers."""
+    factor = display.scale(ind, lang)
+    when = display.grade_when(ind, grade, lang) if grade.current_period else None
+    return GradeRow(
+        target_id=grade.target_id,
+        letter=grade.letter,
+        label=display.grade(grade, lang),
+        baseline_text=display.baseline(ind, lang),
+        current_text=display.grade_current(ind, grade, lang),
+        target_text=display.grade_target(ind, grade, lang),
+        progress_text=display.progress(grade, lang),
+        baseline=grade.baseline * factor,
+        current=None if grade.current is None else grade.current * factor,
+        current_when=when,
+        target=None if grade.target is None else grade.target * factor,
+        due=grade.target_date,
+        progress=grade.progress,
+    )
 
 
 def _notes(

@@ -6,7 +6,6 @@ is not one of the draft's is marked as written by a person."""
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from indicators.periods import fiscal_year_of
 from indicators.status import needs_action
 from kernel.vocabulary import Lang
 from report.model import Block, CitedFigure, IndicatorRow, InitiativeRow, Paragraph
-from report.words import long_date, named, word
+from report.words import named, word
 
 # 主な取組 names a few initiatives (those its indicators speak for first); the 別紙 lists all.
 MAX_MAIN = 3
@@ -95,10 +94,7 @@ def _amount(ind: Indicator, fig: CatalogFigure, lang: Lang, unit: bool = True) -
 def when(ind: Indicator, fig: CatalogFigure, lang: Lang) -> str:
     """When a catalog figure was taken: a fiscal year for a year's total, a month for a
     month's end (as the report writes 平成30年4月時点), else the day."""
-    if fig.window == "fiscal_year":
-        return display.fiscal_year(fiscal_year_of(fig.date), lang)
-    last = calendar.monthrange(fig.date.year, fig.date.month)[1]
-    return display.month(fig.date, lang) if fig.date.day == last else long_date(fig.date, lang)
+    return display.taken(ind, fig, lang)
 
 
 def _comparable_latest(ind: Indicator, row: IndicatorRow, lang: Lang) -> tuple[str, str] | None:

@@ -132,7 +132,30 @@ def _indicators(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
     out = table(header, rows, numbers="lrlrl")
     if any(t.illustrative for ind in indicators for t in ind.targets):
         out += [md(data.illustrative_note), ""]
-    return out
+    return out + _grades(data, indicators)
+
+
+def _grades(data: ReportData, indicators: list[IndicatorRow]) -> list[str]:
+    """Each indicator's progress grade against each target, as plan reviews print it:
+    策定時, 現状値, 目標値, the share of the way covered, and the grade."""
+    keys = ("indicator", "grade_baseline", "grade_current", "grade_target", "grade_progress")
+    header = [data.t(k) for k in keys] + [data.t("grade")]
+    rows = [
+        (
+            md(ind.name) if n == 0 else "",
+            md(g.baseline_text) if n == 0 else "",
+            md(g.current_text),
+            md(g.target_text),
+            g.progress_text,
+            md(g.label),
+        )
+        for ind in indicators
+        for n, g in enumerate(ind.grades)
+    ]
+    if not rows:
+        return []
+    out = [f"**{data.t('grades_table')}**", "", *table(header, rows, numbers="lrrrrl")]
+    return [*out, md(data.grade_note), ""]
 
 
 def _name_cell(data: ReportData, ind: IndicatorRow) -> str:

@@ -116,6 +116,27 @@ class TargetRow:
 
 
 @dataclass(frozen=True)
+class GradeRow:
+    """An indicator's progress grade against one of its targets (or why it has none), as a
+    plan review prints it: 策定時, 現状値, 目標値 and the grade, in the report's language."""
+
+    target_id: str | None
+    letter: str | None  # A | B | C | D; None: no grade
+    label: str  # A 達成, or 評価なし（目標なし）
+    baseline_text: str  # 591台（2019年3月）
+    current_text: str  # 720台（2026年10月）; a flow: its latest whole fiscal year's total
+    target_text: str  # 900台（仮）（2028/03/31）
+    progress_text: str  # 41.7%: the share of the baseline-to-target distance covered
+    # the same as numbers, in the unit read in the report's language (for the workbook)
+    baseline: float | None = None
+    current: float | None = None
+    current_when: str | None = None
+    target: float | None = None
+    due: dt.date | None = None
+    progress: float | None = None
+
+
+@dataclass(frozen=True)
 class IndicatorRow:
     """An indicator with its targets, its figures in period order and the latest notes."""
 
@@ -138,6 +159,7 @@ class IndicatorRow:
     change: str = "—"  # baseline → latest: 591 → 720台 (the baseline alone without a figure)
     comment: str | None = None  # the owner's latest commentary known on the day
     comment_period: str | None = None
+    grades: list[GradeRow] = field(default_factory=list)  # one per target, in its order
 
 
 @dataclass(frozen=True)
@@ -275,6 +297,7 @@ class ReportData:
     policies: list[PolicySection]
     summary: Summary
     illustrative_note: str
+    grade_note: str = ""  # how the plan grades progress (its scheme and threshold)
 
     def t(self, key: str, **values: object) -> str:
         """The report's wording for `key` in the report's language, filled with `values`."""

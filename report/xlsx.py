@@ -160,6 +160,7 @@ def render_xlsx(data: ReportData) -> bytes:
         ("sheet_s1", _intro),
         ("sheet_s2", _results),
         ("sheet_s2_indicators", _indicators),
+        ("sheet_grades", _grades),
         ("sheet_s3", _summary),
         ("sheet_s4", _appendix),
     )
@@ -272,6 +273,52 @@ def _indicators(data: ReportData, sheet: _Sheet) -> None:
     for row, number_format in enumerate(formats, start):
         for col in (6, 9, 11):  # target, actual, expected
             sheet.ws.cell(row, col).number_format = number_format
+    sheet.note(data.illustrative_note)
+
+
+def _grades(data: ReportData, sheet: _Sheet) -> None:
+    """Each indicator's progress grade against each target, as plan reviews print it:
+    策定時, 現状値 (with its period), 目標値 (with its due day), the share covered, the grade;
+    numbers as numbers."""
+    sheet.title(data.t("grades_table"))
+    keys = ("policy", "area", "indicator", "unit", "grade_baseline", "grade_current")
+    keys += ("last_period", "grade_target", "illustrative", "due", "grade_progress", "grade")
+    mark = data.t("illustrative_mark").strip()
+    rows = []
+    formats: list[str] = []
+    seen: set[str] = set()  # an indicator evidencing areas of two policies is listed once
+    for p, a in _areas(data):
+        for ind in a.indicators:
+            if ind.id in seen:
+                continue
+            seen.add(ind.id)
+            illustrative = {t.target_id: t.illustrative for t in ind.targets}
+            for g in ind.grades:
+                rows.append(
+                    (
+                        p.name,
+                        a.name,
+                        ind.name,
+                        ind.unit,
+                        g.baseline,
+                        g.current,
+                        g.current_when,
+                        g.target,
+                        mark if illustrative.get(g.target_id) else "",
+                        g.due,
+                        g.progress,
+                        g.label,
+                    )
+                )
+                formats.append("#,##0" + ("." + "0" * ind.decimals if ind.decimals else ""))
+    caps = (16, 18, 28, 8, 12, 12, 12, 12, 8, 11, 10, 20)
+    start = sheet.row + 1
+    sheet.table([data.t(k) for k in keys], rows, caps=caps, repeat=True)
+    for row, number_format in enumerate(formats, start):
+        for col in (5, 6, 8):  # baseline, latest, target
+            sheet.ws.cell(row, col).number_format = number_format
+        sheet.ws.cell(row, 11).number_format = "0.0%"
+    sheet.note(data.grade_note)
     sheet.note(data.illustrative_note)
 
 

@@ -160,6 +160,9 @@ def test_goals_show_the_plan_table_statuses_and_coverage(app_home: Path) -> None
     urgent = next(f for f in frames(at) if "状況" in f.columns)
     assert urgent["状況"].iloc[0] == "✕ 未達成"  # missed first
     assert urgent["詳細"].iloc[0] == "indicator?id=wifi_access_points"
+    # missed at its deadline (2023), reached since: 722 of 700 grades A 達成
+    assert urgent["評価"].iloc[0] == "A 達成"
+    assert "A 達成 0・B 前進 6・C 横ばい 0・D 後退 1・評価なし 2" in texts(at)
     assert "13 / 101" in [m.value for m in at.metric]
 
 
@@ -182,12 +185,19 @@ def test_an_indicator_page_opens_by_query_parameter(app_home: Path) -> None:
     assert at.title[0].value == "共通利用タブレット型端末の台数"
     shown = frames(at)
     assert any("組織" in f.columns and "総務局" in set(f["組織"]) for f in shown)
+    grade = next(f for f in shown if "評価" in f.columns)
+    assert grade["評価"].tolist() == ["評価なし（目標なし）"]
+    assert grade["策定時"].tolist() == ["約2,200台（2019年3月）"]
     revisions = run_page("views/indicator.py", id="wifi_access_points")
     history = next(f for f in frames(revisions) if "置換日時" in f.columns)
     fixed = history[(history["期間"] == "2026年10月")]
     assert fixed["値 (台)"].tolist() == [720.0, 722.0]  # the unit in the header
     assert "情報企画課 山田" in set(fixed["送信者"])
     assert revisions.get("download_button")
+    grades = next(f for f in frames(revisions) if "評価" in f.columns)
+    assert grades["評価"].tolist() == ["A 達成", "B 前進"]  # 700 reached; 131 of 309 to 900
+    assert set(grades["現状値"]) == {"722台（2026年10月）"}
+    assert grades["進捗率"].tolist() == ["120.2%", "42.4%"]
 
 
 def test_initiatives_show_101_search_and_filter_those_without_an_indicator(

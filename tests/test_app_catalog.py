@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from kernel.settings import load_settings
+from service import Service
 from tests.test_app import add_users, app_home, run_page, signed_in, template_home, texts
+from ui.desk import change_rows
 
 __all__ = ["app_home", "template_home"]  # the fixtures, used by name
 
@@ -57,6 +60,21 @@ def test_an_indicator_for_initiative_1_is_proposed_and_approved_by_another(
     assert at.info[0].value == "承認待ちの変更案はありません。"
     _fill(at, **HEMS)
     assert at.success[0].value == "変更案 1 を登録しました。別の管理者の承認を待っています。"
+    change = next(d.value for d in at.dataframe if list(d.value.columns) == ["項目", "内容"])
+    shown = dict(zip(change["項目"], change["内容"], strict=True))
+    # every field by its name and every code in words, as the form asked for them
+    assert {k: shown[k] for k in ("頻度", "種類", "望ましい方向", "指標の区分", "担当課")} == {
+        "頻度": "月次",
+        "種類": "時点値",
+        "望ましい方向": "高いほど良い",
+        "指標の区分": "アウトプット（活動）",
+        "担当課": "情報企画課",
+    }
+    assert shown["基準値"] == "0件" and shown["基準値の時点"] == "2026/03/31"
+    assert shown["目標値"] == "120件" and shown["目標の期限"] == "2028/03/31"
+    assert shown["許容幅"] == "10%" and shown["例示の目標"] == "はい"
+    assert shown["根拠とする取組"].startswith("1 ")
+    assert not {"frequency", "monthly", "baseline", "targets"} & {*shown, *shown.values()}
     approve = next(b for b in at.button if b.key == "desk_approve")
     assert approve.disabled  # the proposer's own draft
     assert "あなたが提案した変更案です" in texts(at)
@@ -85,6 +103,29 @@ def test_the_desk_reads_in_english(app_home: Path) -> None:
     at = run_page(PAGE, lang="en")
     assert at.title[0].value == "Catalog desk"
     assert "Initiatives without an indicator (88)" in texts(at)
+
+
+def test_a_change_reads_in_words_in_english(app_home: Path) -> None:
+    """A flow's windows and a link, as the English desk shows them."""
+    catalog = Service(load_settings()).catalog()
+    entry = {
+        "id": "x",
+        "frequency": "quarterly",
+        "kind": "flow",
+        "direction": "lower",
+        "owner": "zeimu-shido",
+        "baseline": {"value": 1234.5, "date": "2026-03-31", "window": "fiscal_year"},
+        "targets": [{"value": 1000, "due": "2028-03-31", "window": "fiscal_year"}],
+    }
+    rows = dict(change_rows(entry, catalog, "en"))
+    assert rows["Frequency"] == "quarterly" and rows["Kind"] == "flow"
+    assert rows["Better when"] == "lower" and rows["Owner section"] == "Tax Guidance Division"
+    assert rows["Baseline spans"] == rows["Target spans"] == "a fiscal year's total"
+    # not a whole indicator (no name, unit …): its figures by the one formatter, past a
+    # hundred without decimals
+    assert rows["Baseline"] == "1,235" and rows["Target due"] == "2028/03/31"
+    link = dict(change_rows({"indicator": "etax_payments", "initiative": "1"}, catalog, "en"))
+    assert link["Indicator"] == "Electronic tax payments" and link["Initiative"].startswith("1 ")
 
 
 @pytest.mark.parametrize("user", ["kanbu", "yamada"])

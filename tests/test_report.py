@@ -215,6 +215,7 @@ def test_xlsx_has_a_sheet_per_section_with_typed_cells_and_no_formulas(drafts) -
         "1 趣旨・考え方",
         "2 取組項目ごとの点検結果",
         "2 取組項目ごとの指標",
+        "2 進捗評価",
         "3 全体総括",
         "別紙 取組実施結果一覧",
     ]
@@ -241,6 +242,30 @@ def test_xlsx_has_a_sheet_per_section_with_typed_cells_and_no_formulas(drafts) -
     results = book["2 取組項目ごとの点検結果"]
     texts = [c.value for row in results.iter_rows() for c in row if isinstance(c.value, str)]
     assert "県有施設への公衆無線LANアクセスポイントの設置" not in texts
+
+
+def test_each_indicator_table_is_followed_by_its_grades(drafts) -> None:
+    """The plan review's columns, 策定時 / 現状値 / 目標値 and the grade, in every format:
+    Wi-Fi access points 591 → 8,765 reach both targets (A); the facilities, 513 → 604 toward
+    650, covered 91 of 137 (66.4 %: B); an indicator without a figure since its baseline, or
+    without a target, has no grade and says why."""
+    text = drafts[TODAY, "ja", "md"].decode("utf-8")
+    assert "**進捗評価（策定時・現状値・目標値）**" in text
+    assert "| 策定時 | 現状値 | 目標値 | 進捗率 | 評価 |" in text
+    month = f"{int(LAST_MONTH[:4])}年{int(LAST_MONTH[5:])}月"
+    assert f"| 604施設（{month}） | 650施設（仮）（2028/03/31） | 66.4% | B 前進 |" in text
+    assert f"| 8,765台（{month}） | 900台（仮）（2028/03/31） | 2,645.3% | A 達成 |" in text
+    assert "| 評価なし（策定時以降の実績なし） |" in text
+    assert "| — | — | 評価なし（目標なし） |" in text
+    assert "差の3%を超えて進んだ" in text  # the plan's scheme, said once under each table
+    page = drafts[TODAY, "en", "html"].decode("utf-8")
+    assert "Progress grades (baseline, latest, target)" in page
+    assert 'class="nowrap grade-B">B advanced</td>' in page
+    book = openpyxl.load_workbook(io.BytesIO(drafts[TODAY, "ja", "xlsx"]))
+    rows = list(book["2 進捗評価"].iter_rows(values_only=True))
+    facilities = next(r for r in rows if r[2] == "公衆無線LAN設置済み県有施設数")
+    assert facilities[4:8] == (513, 604, month, 650)  # numbers as numbers
+    assert facilities[10] == pytest.approx(91 / 137) and facilities[11] == "B 前進"
 
 
 def test_xlsx_prints_on_a4_fitted_to_the_width_with_headers_on_every_page(drafts) -> None:
@@ -279,7 +304,7 @@ def test_english_translates_headings_and_keeps_the_japanese_names(drafts) -> Non
     page = drafts[TODAY, "en", "html"].decode("utf-8")
     assert '<html lang="en">' in page and "<h2>3 Overall review</h2>" in page
     book = openpyxl.load_workbook(io.BytesIO(drafts[TODAY, "en", "xlsx"]))
-    assert book.sheetnames[3] == "3 Overall review"
+    assert book.sheetnames[3:5] == ["2 Progress grades", "3 Overall review"]
 
 
 def test_a_figure_recorded_after_the_as_of_day_is_not_in_the_report(

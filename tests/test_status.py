@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.catalog import Indicator, load_catalog
+from indicators import display
+from indicators.catalog import GradeScheme, Indicator, load_catalog
+from indicators.evaluation import judge as judge_all
+from indicators.grades import Grade, grade_indicator, speaking
 from indicators.status import (
     SEVERITY,
     Figure,
@@ -26,6 +30,7 @@ from indicators.status import (
 )
 from indicators.trend import crossing_date, fiscal_year_totals
 from kernel.settings import PACKAGE_CATALOG
+from kernel.vocabulary import Lang
 
 D = dt.date
 CATALOG = load_catalog(PACKAGE_CATALOG)
@@ -701,3 +706,175 @@ def test_a_learnt_season_keeps_a_quiet_april_on_track() -> None:
     flat = judge(even, figures, D(2026, 5, 15))
     assert (flat.expected, flat.status) == (100.0, "off_track")
     assert flat.gap == pytest.approx(-0.4)
+
+
+# --- progress grades (A 達成, B 前進, C 横ばい, D 後退) ----------------------------------------
+# Stock and cumulative: baseline 100 (2025-03-31). Higher, target 200: the distance is 100,
+# so the plan's default ±3 % is a band of 3 around the baseline. Lower, target 50: distance
+# 50, band 1.5. The figure graded is the latest one after the baseline (March 2026 here).
+# case: (figure, grade, progress)
+LEVEL_GRADES = {
+    "higher": {
+        "reached": (200, "A", 1.0),
+        "beyond": (230, "A", 1.3),
+        "advanced": (110, "B", 0.1),
+        "just_past_the_band": (103.5, "B", 0.035),
+        "band_edge_up": (103, "C", 0.03),  # within: not more than the threshold
+        "unchanged": (100, "C", 0.0),
+        "band_edge_down": (97, "C", -0.03),
+        "declined": (96, "D", -0.04),
+    },
+    "lower": {
+        "reached": (50, "A", 1.0),
+        "beyond": (45, "A", 1.1),
+        "advanced": (90, "B", 0.2),
+        "band_edge_down": (98.5, "C", 0.03),
+        "band_edge_up": (101.5, "C", -0.03),
+        "declined": (102, "D", -0.04),
+    },
+}
+# Flow, monthly, fiscal-year windows: baseline FY2024's total (dated 2025-03-31), 1200
+# (higher, target 2400) or 2400 (lower, target 1200), due 2027-03-31: distance 1200, band 36.
+# FY2025 (April 2025 – March 2026) complete; FY2026 has six months that must not count.
+FLOW_GRADES = {
+    "higher": {
+        "reached": (200, "A", 1.0),  # 12 × 200 = 2400
+        "advanced": (150, "B", 0.5),  # 1800: moved 600
+        "unchanged": (103, "C", 0.03),  # 1236: moved 36, the band's edge
+        "declined": (96, "D", -0.04),  # 1152: moved -48
+    },
+    "lower": {
+        "reached": (100, "A", 1.0),  # 1200
+        "advanced": (150, "B", 0.5),  # 1800: 600 less
+        "unchanged": (203, "C", -0.03),  # 2436: 36 more, the band's edge
+        "declined": (204, "D", -0.04),  # 2448
+    },
+}
+APR25 = D(2025, 4, 1)
+
+
+def grade_of(indicator: Indicator, figures: list[Figure], as_of: dt.date, **scheme) -> Grade:
+    found = grade_indicator(indicator, figures, as_of, GradeScheme(**scheme))
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize("kind", ["stock", "cumulative"])
+@pytest.mark.parametrize(
+    ("direction", "case"),
+    [(direction, case) for direction, cases in LEVEL_GRADES.items() for case in cases],
+)
+def test_grades_of_a_stock_and_a_running_total(kind: str, direction: str, case: str) -> None:
+    value, letter, progress = LEVEL_GRADES[direction][case]
+    indicator = make(kind, direction, 100, 200 if direction == "higher" else 50)
+    grade = grade_of(indicator, [Figure(D(2025, 6, 1), 120), Figure(MARCH26, value)], MID)
+    assert (grade.letter, grade.reason) == (letter, None)
+    assert grade.progress == pytest.approx(progress)
+    assert (grade.baseline, grade.current, grade.current_period) == (100, value, MARCH26)
+    assert grade.key == f"grade_{letter}" and not grade.annual
+
+
+@pytest.mark.parametrize(
+    ("direction", "case"),
+    [(direction, case) for direction, cases in FLOW_GRADES.items() for case in cases],
+)
+def test_grades_of_a_flow_on_its_latest_complete_fiscal_year(direction: str, case: str) -> None:
+    monthly_value, letter, progress = FLOW_GRADES[direction][case]
+    base, goal = (1200, 2400) if direction == "higher" else (2400, 1200)
+    indicator = make("flow", direction, base, goal)
+    # FY2025 whole, then six months of FY2026 whose part-year sum (6 × 400 = 2400 or 6 × 10
+    # = 60) would "reach" either target if it counted: it does not.
+    part = 400 if direction == "higher" else 10
+    figures = monthly(APR25, [monthly_value] * 12 + [part] * 6)
+    grade = grade_of(indicator, figures, IN_YEAR)
+    assert grade.letter == letter
+    assert grade.annual and grade.current == pytest.approx(12 * monthly_value)
+    assert grade.current_period == D(2026, 3, 1)  # the year's last month
+    assert grade.progress == pytest.approx(progress)
+
+
+def test_no_grade_without_a_target_the_latest_figure_still_shown() -> None:
+    """Nothing to measure progress toward: no grade, though 策定時 and 現状値 are known."""
+    grade = grade_of(make(target=None), [Figure(MARCH26, 130)], MID)
+    assert (grade.letter, grade.reason, grade.key) == (None, "no_target", "grade_none_no_target")
+    assert (grade.current, grade.target, grade.progress) == (130, None, None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "figures"),
+    [
+        ("stock", []),  # nothing sent yet
+        ("stock", [Figure(D(2024, 3, 1), 90), Figure(D(2025, 3, 1), 100)]),  # none after it
+        ("flow", monthly(APR25, [150] * 11)),  # FY2025 lacks March: no complete year since
+        ("flow", monthly(D(2024, 4, 1), [100] * 12)),  # FY2024 is the baseline's own year
+    ],
+)
+def test_no_grade_without_a_figure_since_the_baseline(kind: str, figures: list[Figure]) -> None:
+    """The baseline's own period (or a year with a hole) is no progress to grade."""
+    grade = grade_of(make(kind, target=2400 if kind == "flow" else 200), figures, IN_YEAR)
+    assert (grade.letter, grade.reason, grade.current) == (None, "no_figure", None)
+
+
+def test_a_figure_after_the_day_is_not_graded() -> None:
+    figures = [Figure(MARCH26, 110), Figure(D(2026, 6, 1), 200)]
+    assert grade_of(make(), figures, MID).letter == "B"  # June's 200 is not known on 04-15
+
+
+@pytest.mark.parametrize(
+    ("threshold", "basis", "value", "letter"),
+    [
+        (0.05, "distance", 105, "C"),  # 5 % of the distance 100: a band of 5
+        (0.05, "distance", 105.5, "B"),
+        (0.1, "baseline", 110, "C"),  # 10 % of the baseline 100: a band of 10
+        (0.1, "baseline", 89, "D"),
+        (0.0, "distance", 100.5, "B"),  # no band: any move counts
+    ],
+)
+def test_the_plans_scheme_sets_the_band(threshold, basis, value, letter) -> None:
+    grade = grade_of(make(), [Figure(MARCH26, value)], MID, threshold=threshold, basis=basis)
+    assert grade.letter == letter
+
+
+def test_the_catalogs_scheme_is_three_percent_of_the_distance() -> None:
+    assert CATALOG.plan.grades == GradeScheme(threshold=0.03, basis="distance")
+
+
+def test_each_target_graded_and_the_nearest_not_yet_due_speaks() -> None:
+    """Wi-Fi: baseline 591, targets 700 (FY2022) and 900 (FY2027); 720 in October 2026:
+    the first reached (A), the second advanced by 129 of 309 (41.7 %: B), and B speaks."""
+    wifi = REAL["wifi_access_points"]
+    figures = [Figure(D(2026, 10, 1), 720)]
+    grades = grade_indicator(wifi, figures, D(2026, 11, 20), CATALOG.plan.grades)
+    assert [g.letter for g in grades] == ["A", "B"]
+    assert grades[1].progress == pytest.approx(129 / 309)
+    assert speaking(grades, D(2026, 11, 20)).target_id == "wifi_access_points-fy2027"
+    assert speaking(grades, D(2022, 4, 1)).target_id == "wifi_access_points-fy2022"
+    assert speaking(grades, D(2029, 1, 1)).target_id == "wifi_access_points-fy2027"  # the last
+    assert display.grade(grades[1], Lang.ja) == "B 前進"
+    assert display.grade_current(wifi, grades[1], Lang.ja) == "720台（2026年10月）"
+    assert display.grade_target(wifi, grades[1], Lang.en) == "900 units (illustrative) (2028/03/31)"
+    assert display.baseline(wifi, Lang.ja) == "591台（2019年3月）"
+    assert display.progress(grades[1], Lang.ja) == "41.7%"
+
+
+def test_the_evaluation_carries_the_grades() -> None:
+    """Made once with the statuses: a flow's year total (e-tax) and an indicator without a
+    target (tablets) included."""
+    months = monthly(D(2024, 4, 1), [60000] * 12)  # FY2024: 720,000
+    rows = [("etax_payments", f.period, f.value) for f in months]
+    rows += [("tablets_deployed", D(2025, 4, 1), 1900.0)]
+    frame = pd.DataFrame(rows, columns=["indicator_id", "period", "value"])
+    result = judge_all(CATALOG, frame, D(2025, 5, 20))
+    etax = result.grade("etax_payments")
+    # baseline 560,000 (FY2018); FY2026's 800,000 speaks: moved 160,000 of 240,000
+    assert etax is not None and etax.letter == "B" and etax.target == 800000
+    assert etax.progress == pytest.approx(2 / 3)
+    assert [g.letter for g in result.grades["etax_payments"]] == ["A", "B"]  # 650,000 reached
+    tablets = result.grade("tablets_deployed")
+    assert tablets is not None and tablets.reason == "no_target" and tablets.current == 1900
+    wifi = result.grade("wifi_access_points")
+    assert wifi is not None and wifi.reason == "no_figure"
+    counts = result.grade_counts()
+    assert counts == {"A": 0, "B": 1, "C": 0, "D": 0, "none": 8}
+    rows_json = [r for r in result.as_dict()["indicators"] if r["id"] == "etax_payments"]
+    assert [r["grade"] for r in rows_json] == ["A", "B"]

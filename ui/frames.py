@@ -134,6 +134,8 @@ def targets_frame(
                         f"{display.value(ind, s.actual, lang)}"
                         f" / {display.figure(ind, s.expected, lang)}"
                     ),
+                    # the progress grade against this target, as plan reviews write it
+                    t("grade", lang): display.grade(result.target_grade(ind.id, s.target_id), lang),
                     t("target_due", lang): _target_text(ind, s, lang),
                     t("forecast", lang): display.month(s.forecast_date, lang),
                     t("late_column", lang): late_text(ind, s, lang),

@@ -106,6 +106,23 @@ def target_table(
     return pd.DataFrame(rows), pd.Series(codes, dtype=str)
 
 
+def grade_table(result: Evaluation, indicator: Indicator, lang: Lang) -> pd.DataFrame:
+    """The indicator's progress grade against each target (or why it has none), with the
+    three figures a plan review prints: 策定時, 現状値 and 目標値."""
+    rows = []
+    for grade in result.grades.get(indicator.id, []):
+        rows.append(
+            {
+                t("grade", lang): display.grade(grade, lang),
+                t("grade_baseline", lang): display.baseline(indicator, lang),
+                t("grade_current", lang): display.grade_current(indicator, grade, lang),
+                t("grade_target", lang): display.grade_target(indicator, grade, lang),
+                t("grade_progress", lang): display.progress(grade, lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def evidenced_table(result: Evaluation, indicator: Indicator, lang: Lang) -> pd.DataFrame:
     """The initiatives an indicator evidences, with their status in the plan and by indicators."""
     rollup = {i.initiative_id: i for i in result.initiatives}

@@ -16,6 +16,7 @@ from indicators.coverage import coverage
 from kernel.vocabulary import Lang
 from service import CatalogDraft, DraftRefused, Service
 from ui import auth, door, state
+from ui.desk import change_rows
 from ui.text import md_escape, pick, t
 
 FLASH = "desk_flash"  # the message of the last step, shown after the page reruns
@@ -57,13 +58,13 @@ def _kind_word(draft: CatalogDraft, lang: Lang) -> str:
     return t(f"desk_kind_{draft.change.kind}", lang)
 
 
-def _change_table(draft: CatalogDraft, lang: Lang) -> pd.DataFrame:
-    """The change's fields as two columns of text (a new indicator's entry, or the link)."""
+def _change_table(draft: CatalogDraft, catalog: Catalog, lang: Lang) -> pd.DataFrame:
+    """The change's fields in words, as two columns (a new indicator's entry, or the link)."""
     shown = draft.change.entry or {
         "indicator": draft.change.indicator_id,
         "initiative": draft.change.initiative_id,
     }
-    rows = [(key, value if isinstance(value, str) else str(value)) for key, value in shown.items()]
+    rows = change_rows(shown, catalog, lang)
     return pd.DataFrame(rows, columns=[t("desk_field", lang), t("desk_value", lang)])
 
 
@@ -100,7 +101,7 @@ def _pending(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> No
     )
     draft = by_id[chosen]
     with st.expander(t("desk_change", lang), expanded=True):
-        st.dataframe(_change_table(draft, lang), hide_index=True)
+        st.dataframe(_change_table(draft, catalog, lang), hide_index=True)
     own = draft.proposed_by == actor.name
     if own:
         st.caption(t("desk_own_draft", lang))

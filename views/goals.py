@@ -7,9 +7,11 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from access.roles import Actor, PermissionDenied
+from indicators import display
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
 from indicators.plan import plan_summary
+from kernel.formatting import number
 from kernel.vocabulary import Lang, status_label
 from service import WordsRefused
 from ui import auth, data, door, state
@@ -129,11 +131,15 @@ def _targets_section(result: Evaluation, lang: Lang, indicator_ids: set[str]) ->
                 display_text=t("open", lang) + " →", width=64
             ),
             t("actual_vs_expected", lang): st.column_config.TextColumn(width=165),
+            t("grade", lang): st.column_config.TextColumn(width=90),
             t("target_due", lang): st.column_config.TextColumn(width=185),
             t("forecast", lang): st.column_config.TextColumn(width=95),
             t("late_column", lang): st.column_config.TextColumn(width=170),
         },
     )
+    grades = result.grade_counts(indicator_ids)
+    st.caption(t("grade_counts", lang, **{k: number(n, lang) for k, n in grades.items()}))
+    st.caption(display.grade_note(result.catalog.plan.grades, lang))
     st.caption(t("illustrative_note", lang))
 
 

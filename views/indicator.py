@@ -18,6 +18,7 @@ from ui.status import style_status
 from ui.tables import (
     evidenced_table,
     figures_table,
+    grade_table,
     revisions_table,
     target_table,
     value_header,
@@ -97,6 +98,10 @@ def main() -> None:
     st.dataframe(style_status(table, t("status", lang), codes), hide_index=True)
     if any(x.illustrative for x in indicator.targets):
         st.caption(t("illustrative_note", lang))
+
+    st.subheader(t("grade_heading", lang))
+    st.dataframe(grade_table(result, indicator, lang), hide_index=True)
+    st.caption(display.grade_note(result.catalog.plan.grades, lang))
 
     st.subheader(t("chart", lang))
     totals = data.totals(k)
