@@ -50,8 +50,12 @@ def _goals(page) -> int | None:
     for message in ("更新中です", "データベースがまだありません"):
         if page.get_by_text(message).count():
             raise RuntimeError(f"the page says {message}")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     caption = page.get_by_text(VERSION)
-    if not caption.count():
+    try:  # drawn before the table; on a loaded machine the browser may paint it a moment later
+        caption.first.wait_for(timeout=5_000)
+    except PlaywrightTimeout:
         return None
     match = VERSION.search(caption.first.inner_text())
     return int(match.group(1)) if match else None
