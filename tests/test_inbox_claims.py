@@ -19,8 +19,6 @@ from pipeline import IngestOptions, run_ingestion
 from pipeline.inbox import CLAIMS, InboxRun, filesystem_now, inbox_files
 from tests.conftest import loader_for, open_warehouse, ready_service
 
-pytestmark = pytest.mark.clock
-
 HEADER = "indicator_id,period,value,org_unit,note\n"
 TRUSTED = IngestOptions(trusted=True)  # parsed in-process: these tests are about the inbox
 

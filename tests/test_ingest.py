@@ -291,6 +291,7 @@ def _ingest_in_process(home: str, names: list[str], out) -> None:
     out.put([(f.name, f.status, f.rows_accepted) for f in report.files])
 
 
+@pytest.mark.processes  # timed waits between processes: not under faketime (Makefile)
 def test_two_processes_loading_at_once_lose_nothing(
     settings: Settings, warehouse: Warehouse
 ) -> None:

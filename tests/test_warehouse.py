@@ -198,6 +198,7 @@ def _hold_file(path: str, seconds: float, ready) -> None:
     con.close()
 
 
+@pytest.mark.processes  # timed waits between processes: not under faketime (Makefile)
 def test_a_second_process_waits_for_the_writer(warehouse: Warehouse) -> None:
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Event()
@@ -212,6 +213,7 @@ def test_a_second_process_waits_for_the_writer(warehouse: Warehouse) -> None:
         holder.join(30)
 
 
+@pytest.mark.processes  # timed waits between processes: not under faketime (Makefile)
 def test_waiting_gives_up_with_a_clear_message(warehouse: Warehouse) -> None:
     ctx = multiprocessing.get_context("spawn")
     ready = ctx.Event()
