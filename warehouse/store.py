@@ -231,19 +231,7 @@ class Warehouse:
             current = catalog_versions.latest(con, None)
             if current is not None and current.fingerprint == fingerprint:
                 return False
-            now = self.clock.now()
-            catalog_versions.record(con, document, fingerprint, now, actor)
-            for change in changes:
-                audit.append(
-                    con,
-                    now,
-                    actor,
-                    change.action,
-                    change.entity,
-                    change.entity_id,
-                    change.before,
-                    change.after,
-                )
+            _record_catalog(con, document, fingerprint, self.clock.now(), actor, changes)
             return True
 
     # ── drafts of catalog changes (the catalog desk) ──────────────────────────
@@ -291,18 +279,7 @@ class Warehouse:
             if before is None or before["state"] != "draft" or current_id != expected_version:
                 return None
             now = self.clock.now()
-            version = catalog_versions.record(con, document, fingerprint, now, actor)
-            for change in changes:
-                audit.append(
-                    con,
-                    now,
-                    actor,
-                    change.action,
-                    change.entity,
-                    change.entity_id,
-                    change.before,
-                    change.after,
-                )
+            version = _record_catalog(con, document, fingerprint, now, actor, changes)
             catalog_drafts.decide(con, draft_id, "approved", actor, now, None, version)
             after = catalog_drafts.get(con, draft_id)
             audit.append(con, now, actor, "approve", "catalog_draft", str(draft_id), before, after)
@@ -840,3 +817,28 @@ def _write_comments(
             _audit_comment(
                 con, at, author, indicator_id, period, written[0], body, written[1], load_id
             )
+
+
+def _record_catalog(
+    con: duckdb.DuckDBPyConnection,
+    document: dict,
+    fingerprint: str,
+    now: dt.datetime,
+    actor: str,
+    changes: Sequence[AuditEntry],
+) -> int:
+    """Record `document` as the catalog version in force from `now` and each change in the
+    audit trail, in the caller's transaction; the new version's id."""
+    version = catalog_versions.record(con, document, fingerprint, now, actor)
+    for change in changes:
+        audit.append(
+            con,
+            now,
+            actor,
+            change.action,
+            change.entity,
+            change.entity_id,
+            change.before,
+            change.after,
+        )
+    return version
