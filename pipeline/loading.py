@@ -42,6 +42,7 @@ Progress = Callable[[str, str], None]  # (file name, stage)
 WARM_UP_BYTES = 1 << 20
 LOCK_POLL = 0.01  # seconds between looks at a busy load lock
 STRICT_MESSAGE = "--strict: 1行でも不備があればファイル全体を受け付けません"
+DUPLICATE_MESSAGE = "同じファイルは読込済みです / already loaded"
 
 
 @dataclass
@@ -242,9 +243,7 @@ class Loader:
         if self.warehouse.loaded_sha(sha) is not None:
             self._archive(data, sha, name)
             done()
-            return FileResult(
-                name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
-            )
+            return FileResult(name, sha, "duplicate", message=DUPLICATE_MESSAGE)
         if not options.trusted or len(data) >= WARM_UP_BYTES:
             # Great Expectations' import (a second or two) runs in a thread while this one
             # waits for the parse server, or, parsing here, while the file is long to read.
@@ -326,9 +325,7 @@ class Loader:
             raise
         done()
         if counts is None:  # the same bytes were loaded by another process meanwhile
-            return FileResult(
-                name, sha, "duplicate", message="同じファイルは読込済みです / already loaded"
-            )
+            return FileResult(name, sha, "duplicate", message=DUPLICATE_MESSAGE)
         return FileResult(
             name,
             sha,
