@@ -323,22 +323,12 @@ class Service:
     def earlier_load(self, sha256: str) -> EarlierLoad | None:
         """The load that already brought in these exact bytes, if one did: sending them again
         changes nothing, and the upload desk says so before the sender commits."""
-        warehouse = self._resources.warehouse
-        load_id = warehouse.loaded_sha(sha256)
-        if load_id is None:
+        found = self._resources.warehouse.earlier_load(sha256)
+        if found is None:
             return None
-        every = warehouse.loads()
-        row = every[every["id"] == load_id]
-        if row.empty:
-            return None
-        first = row.iloc[0]
-        sender = first["uploaded_by"] if isinstance(first["uploaded_by"], str) else ""
-        return EarlierLoad(
-            int(load_id),
-            str(first["file_name"]),
-            pd.Timestamp(first["received_at"]).to_pydatetime(),
-            sender,
-        )
+        load_id, file_name, received_at, uploaded_by = found
+        sender = uploaded_by if isinstance(uploaded_by, str) else ""
+        return EarlierLoad(int(load_id), str(file_name), received_at, sender)
 
     def load_files(self, actor: Actor, sha256: str) -> LoadFiles:
         """Where the raw file and the errors file of a load are kept, if they are and the

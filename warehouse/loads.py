@@ -67,12 +67,18 @@ class DuplicateFigure(ValueError):
 
 def loaded_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     """The id of an earlier load of the same bytes that wrote figures, if any."""
-    row = con.execute(
-        "SELECT id FROM load WHERE sha256 = ? AND status IN ('loaded', 'partial')"
-        " ORDER BY id LIMIT 1",
+    found = earlier_load(con, sha256)
+    return int(found[0]) if found else None
+
+
+def earlier_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
+    """The first load of the same bytes that wrote figures, if any: (id, file_name,
+    received_at, uploaded_by)."""
+    return con.execute(
+        "SELECT id, file_name, received_at, uploaded_by FROM load"
+        " WHERE sha256 = ? AND status IN ('loaded', 'partial') ORDER BY id LIMIT 1",
         [sha256],
     ).fetchone()
-    return int(row[0]) if row else None
 
 
 def previous_figures(con: duckdb.DuckDBPyConnection, keys: pd.DataFrame) -> pd.DataFrame:

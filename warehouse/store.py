@@ -322,6 +322,12 @@ class Warehouse:
         with self._reading() as con:
             return loads.loaded_sha(con, sha256)
 
+    def earlier_load(self, sha256: str) -> tuple | None:
+        """The first load of the same bytes that wrote figures, if any: (id, file_name,
+        received_at, uploaded_by)."""
+        with self._reading() as con:
+            return loads.earlier_load(con, sha256)
+
     def previous_figures(self, keys: pd.DataFrame) -> dict[tuple[str, str], tuple]:
         """For each (indicator_id, org_unit) in `keys`, the figure in force for the latest
         period before the earliest period of that key in `keys`: (period, value)."""
