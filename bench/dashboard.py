@@ -166,6 +166,11 @@ def child(home: Path, page: str, code: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def warehouse_bytes(home: Path) -> int:
+    """The warehouse's size on disk: its DuckDB file and any write-ahead log beside it."""
+    return sum(path.stat().st_size for path in home.rglob("*.duckdb*") if path.is_file())
+
+
 def build(kind: str, home: Path, rows: int, code: Path) -> int:
     env = environment(code)
     done = subprocess.run(
@@ -209,6 +214,11 @@ def main() -> None:
         print(
             f"warehouses built in {time.perf_counter() - started:.0f} s: {small_rows:,} and "
             f"{big_rows:,} observations ({code})"
+        )
+        size = warehouse_bytes(big)
+        print(
+            f"warehouse file: {size / 2**20:,.0f} MiB over {big_rows:,} observations, "
+            f"{size / 2**20 / (big_rows / 1e6):,.1f} MiB per million"
         )
         for page in args.pages:
             base, heavy = child(small, page, code), child(big, page, code)

@@ -316,8 +316,12 @@ def test_audit_rows_say_in_words_what_changed() -> None:
     assert change_text('{"value": 700}', '{"value": 750}', Lang.en) == "value: 700 → 750"
     added = '{"name": "sato", "role": "owner", "sections": ["a", "b"], "disabled": false}'
     assert (
-        change_text(None, added, Lang.ja) == "名称: sato、役割: owner、担当課: a, b、無効: いいえ"
+        change_text(None, added, Lang.ja) == "名称: sato、役割: 担当課、担当課: a, b、無効: いいえ"
     )
+    level = change_text('{"level": "output"}', '{"level": "outcome"}', Lang.ja)
+    assert level == "区分: アウトプット（活動） → アウトカム（成果）"  # codes read as words
+    role = change_text('{"role": "viewer"}', '{"role": "admin"}', Lang.en)
+    assert role == "role: Viewer → Administrator"
     assert change_text(None, None, Lang.ja) == ""
     assert audit_word("config-file", Lang.en) == "configuration file"
     assert audit_word("kanri", Lang.ja) == "kanri"  # a name stays a name

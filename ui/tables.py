@@ -11,6 +11,7 @@ from indicators import display
 from indicators.catalog import Catalog, Indicator
 from indicators.evaluation import Evaluation
 from kernel.vocabulary import Lang, rule_label, status_label, word
+from ui.desk import CODE_PREFIX
 from ui.frames import fmt_gap, owner_names, section_names, times
 from ui.status import alert_color, alert_rank, plan_label
 from ui.text import pick, t
@@ -22,6 +23,18 @@ _TEXT_COLUMNS = ["note", "file_name", "uploaded_by", "section"]
 def _blank_text(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with missing text shown as blank rather than 'None'."""
     return frame.assign(**{c: frame[c].astype(object).fillna("") for c in _TEXT_COLUMNS})
+
+
+def senders(users: pd.Series, sections: pd.Series, owners: dict[str, str], lang: Lang) -> list[str]:
+    """Who sent each row and for which section in one cell, e.g. 山田（情報企画課）: one
+    column where two made the tables scroll sideways at 1280 px."""
+    names = section_names(sections, owners)
+    return [
+        t("sender_with_section", lang, user=user, section=section)
+        if isinstance(user, str) and user and section
+        else (user if isinstance(user, str) and user else section)
+        for user, section in zip(users, names, strict=True)
+    ]
 
 
 def period_label(indicator: Indicator, value: object, lang: Lang) -> str:
@@ -54,8 +67,7 @@ def figures_table(
             t("note", lang): merged["note"],
             t("recorded_at", lang): times(merged["recorded_at"]),
             t("file", lang): merged["file_name"],
-            t("uploaded_by", lang): merged["uploaded_by"],
-            t("section", lang): section_names(merged["section"], owners),
+            t("uploaded_by", lang): senders(merged["uploaded_by"], merged["section"], owners, lang),
         }
     )
 
@@ -77,8 +89,9 @@ def revisions_table(
             t("recorded_at", lang): times(ordered["recorded_at"]),
             t("superseded_at", lang): times(ordered["superseded_at"]),
             t("file", lang): ordered["file_name"],
-            t("uploaded_by", lang): ordered["uploaded_by"],
-            t("section", lang): section_names(ordered["section"], owners),
+            t("uploaded_by", lang): senders(
+                ordered["uploaded_by"], ordered["section"], owners, lang
+            ),
         }
     )
 
@@ -216,7 +229,8 @@ def checks_text(validation: object, lang: Lang) -> str:
 
 def loads_table(frame: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.DataFrame:
     """Each load: what a reader checks first (when, which file, its state and checks, the
-    row counts), then who sent it and the start of its hash."""
+    row counts), then who sent it for which section; its hash is in the chosen load's
+    details below the table."""
     owners = owner_names(catalog, lang)
     return pd.DataFrame(
         {
@@ -228,9 +242,7 @@ def loads_table(frame: pd.DataFrame, catalog: Catalog, lang: Lang) -> pd.DataFra
             t("rejected_short", lang): frame["rows_rejected"],
             t("rows_unchanged", lang): frame["rows_unchanged"],
             t("rows_total", lang): frame["rows_total"],
-            t("uploaded_by", lang): frame["uploaded_by"].astype(object).fillna(""),
-            t("section", lang): section_names(frame["section"], owners),
-            t("sha256", lang): frame["sha256"].str[:8],
+            t("uploaded_by", lang): senders(frame["uploaded_by"], frame["section"], owners, lang),
         }
     )
 
@@ -272,7 +284,14 @@ def audit_word(code: object, lang: Lang) -> str:
     return word(text, lang, context="audit") if text else ""
 
 
-def _field_value(value: object, lang: Lang) -> str:
+# A recorded field whose value is a code (the catalog's and the user file's) → the prefix of
+# its word: "level": "outcome" reads アウトカム（成果）, "role": "owner" reads 担当課.
+_VALUE_WORDS: dict[str, str] = {**CODE_PREFIX, "role": "role_"}
+
+
+def _field_value(value: object, lang: Lang, key: str = "") -> str:
+    if isinstance(value, str) and key in _VALUE_WORDS:
+        return t(f"{_VALUE_WORDS[key]}{value}", lang)
     if isinstance(value, bool):
         return audit_word(str(value).lower(), lang)
     if isinstance(value, list):
@@ -303,13 +322,13 @@ def change_text(before: object, after: object, lang: Lang) -> str:
         return audit_word(key, lang) if key else ""
 
     def pair(key: str, value: object) -> str:
-        shown = _field_value(value, lang)
+        shown = _field_value(value, lang, key)
         return f"{label(key)}: {shown}" if key else shown
 
     if old is not None and new is not None:
         keys = [k for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
         return sep.join(
-            f"{label(k)}: {_field_value(old.get(k), lang)} → {_field_value(new.get(k), lang)}"
+            f"{label(k)}: {_field_value(old.get(k), lang, k)} → {_field_value(new.get(k), lang, k)}"
             for k in keys
         )
     shown = new if new is not None else old
