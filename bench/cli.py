@@ -42,7 +42,8 @@ def closed_port() -> int:
 def environment(work: Path, code: Path | None) -> dict[str, str]:
     env = {
         **os.environ,
-        "SHIHYO_CATALOG": str(work / "catalog"),
+        # Each code base reads the catalog its own model accepts (with the bench's indicators).
+        "SHIHYO_CATALOG": str(work / ("catalog" if code is None else "catalog-before")),
         "SHIHYO_NOW": BENCH_NOW,
         "PREFECT_HOME": str(work / "prefect"),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -114,6 +115,7 @@ def main() -> None:
         }
         sides.update(sides_for("now", work, environment(work, None), month))
         if options.before is not None:
+            write_catalog(work / "catalog-before", options.before / "indicators" / "catalog")
             before = environment(work, options.before.resolve())
             sides.update(sides_for("before", work, before, month))
         print(f"{load_average()} at the start; {options.repeat} runs a side, alternated")

@@ -185,12 +185,13 @@ def write_month(path: Path, rows: int = 48) -> None:
     path.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
 
 
-def write_catalog(folder: Path) -> None:
-    """The package catalog plus the 48 bench indicators, owned by 情報企画課."""
+def write_catalog(folder: Path, catalog: Path = CATALOG) -> None:
+    """A catalog (the package's, or another code base's) plus the 48 bench indicators, owned
+    by 情報企画課."""
     import yaml
 
     folder.mkdir(parents=True, exist_ok=True)
-    for source in CATALOG.glob("*.yaml"):
+    for source in catalog.glob("*.yaml"):
         shutil.copy(source, folder / source.name)
     path = folder / "indicators.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))

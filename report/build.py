@@ -195,12 +195,7 @@ def _notes(
     """The distinct notes sent with the latest period's figures, as known on `day`."""
     if last is None:
         return []
-    frame = warehouse.figures(indicator_id, as_of=day)
-    if frame.empty:
-        return []
-    latest = frame[pd.to_datetime(frame["period"]).dt.date == last]
-    notes = [str(n).strip() for n in latest["note"] if isinstance(n, str) and n.strip()]
-    return list(dict.fromkeys(notes))[:_MAX_NOTES]
+    return warehouse.period_notes(indicator_id, last, day, _MAX_NOTES)
 
 
 def _policies(

@@ -308,6 +308,26 @@ class Service:
         """Every revision of an indicator's figures, with the file and sender of each."""
         return self._resources.reader.revisions(indicator_id)
 
+    def figures_page(
+        self, indicator_id: str, as_of: dt.date, limit: int | None, offset: int = 0
+    ) -> tuple[pd.DataFrame, int]:
+        """One page of an indicator's figures in force at the end of `as_of`, newest first,
+        with the file and sender of each, and how many there are in all."""
+        return self._resources.reader.figures_page(indicator_id, as_of, limit, offset)
+
+    def revisions_page(
+        self, indicator_id: str, limit: int | None, offset: int = 0
+    ) -> tuple[pd.DataFrame, int]:
+        """One page of every revision of an indicator's figures, and how many in all."""
+        return self._resources.reader.revisions_page(indicator_id, limit, offset)
+
+    def org_unit_figures(
+        self, indicator_id: str, as_of: dt.date, units: int, periods: int
+    ) -> tuple[pd.DataFrame, int]:
+        """The `units` largest org units' figures over the last `periods` periods, and how
+        many org units the latest period has."""
+        return self._resources.reader.org_unit_figures(indicator_id, as_of, units, periods)
+
     def loads(self, actor: Actor) -> pd.DataFrame:
         """The load records `actor` may see, newest first: all for viewers and admins, an
         owner's own sections' loads."""

@@ -89,16 +89,34 @@ def totals(k: Key) -> pd.DataFrame:
     return service().indicator_totals(k.as_of)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def figures(k: Key, indicator_id: str) -> pd.DataFrame:
-    """An indicator's figures in force on the as-of day, org units included."""
-    return service().figures(indicator_id, k.as_of)
+# Rows a table page holds: what a reader reads on screen, and what the browser is sent.
+PAGE_ROWS = 500
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def revisions(k: Key, indicator_id: str) -> pd.DataFrame:
-    """Every revision of an indicator's figures, with file and sender."""
-    return service().revisions(indicator_id)
+def figures_page(k: Key, indicator_id: str, page: int) -> tuple[pd.DataFrame, int]:
+    """One page (from 0) of an indicator's figures in force on the as-of day, newest first,
+    with file and sender, and how many there are in all."""
+    return service().figures_page(indicator_id, k.as_of, PAGE_ROWS, page * PAGE_ROWS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def revisions_page(k: Key, indicator_id: str, page: int) -> tuple[pd.DataFrame, int]:
+    """One page (from 0) of every revision of an indicator's figures, and how many in all."""
+    return service().revisions_page(indicator_id, PAGE_ROWS, page * PAGE_ROWS)
+
+
+def all_revisions(indicator_id: str) -> pd.DataFrame:
+    """Every revision of an indicator's figures: read only when a download asks for them."""
+    return service().revisions_page(indicator_id, None)[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def org_unit_figures(
+    k: Key, indicator_id: str, units: int, periods: int
+) -> tuple[pd.DataFrame, int]:
+    """The largest org units' figures over the last periods, and how many org units."""
+    return service().org_unit_figures(indicator_id, k.as_of, units, periods)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

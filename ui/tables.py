@@ -16,7 +16,6 @@ from ui.frames import fmt_gap, owner_names, section_names, times
 from ui.status import alert_color, alert_rank, plan_label
 from ui.text import pick, t
 
-_FILE_COLUMNS = ["period", "org_unit", "revision", "file_name", "uploaded_by", "section"]
 _TEXT_COLUMNS = ["note", "file_name", "uploaded_by", "section"]
 
 
@@ -48,26 +47,29 @@ def value_header(indicator: Indicator, lang: Lang) -> str:
     return f"{t('value', lang)} ({display.unit(indicator, lang)})"
 
 
+def period_labels(indicator: Indicator, values: pd.Series, lang: Lang) -> list[str]:
+    """Periods for reading, each distinct period worded once (a page of figures holds
+    thousands of rows but a few periods)."""
+    labels = {value: period_label(indicator, value, lang) for value in dict.fromkeys(values)}
+    return [labels[value] for value in values]
+
+
 def figures_table(
-    indicator: Indicator,
-    figures: pd.DataFrame,
-    revisions: pd.DataFrame,
-    owners: dict[str, str],
-    lang: Lang,
+    indicator: Indicator, figures: pd.DataFrame, owners: dict[str, str], lang: Lang
 ) -> pd.DataFrame:
-    """The figures in force, newest period first, each with the file and sender it came from."""
-    merged = figures.merge(revisions[_FILE_COLUMNS], how="left", on=_FILE_COLUMNS[:3])
-    merged = _blank_text(merged.sort_values(["period", "org_unit"], ascending=[False, True]))
+    """A page of the figures in force (newest period first, as the warehouse orders them),
+    each with the file and sender it came from."""
+    rows = _blank_text(figures)
     return pd.DataFrame(
         {
-            t("period", lang): [period_label(indicator, p, lang) for p in merged["period"]],
-            t("org_unit", lang): merged["org_unit"],
-            value_header(indicator, lang): merged["value"] * display.scale(indicator, lang),
-            t("revision", lang): merged["revision"],
-            t("note", lang): merged["note"],
-            t("recorded_at", lang): times(merged["recorded_at"]),
-            t("file", lang): merged["file_name"],
-            t("uploaded_by", lang): senders(merged["uploaded_by"], merged["section"], owners, lang),
+            t("period", lang): period_labels(indicator, rows["period"], lang),
+            t("org_unit", lang): rows["org_unit"],
+            value_header(indicator, lang): rows["value"] * display.scale(indicator, lang),
+            t("revision", lang): rows["revision"],
+            t("note", lang): rows["note"],
+            t("recorded_at", lang): times(rows["recorded_at"]),
+            t("file", lang): rows["file_name"],
+            t("uploaded_by", lang): senders(rows["uploaded_by"], rows["section"], owners, lang),
         }
     )
 
@@ -75,23 +77,20 @@ def figures_table(
 def revisions_table(
     indicator: Indicator, revisions: pd.DataFrame, owners: dict[str, str], lang: Lang
 ) -> pd.DataFrame:
-    """Every version of every figure: who sent it, when, in which file, and when replaced."""
-    ordered = _blank_text(
-        revisions.sort_values(["period", "org_unit", "revision"], ascending=[False, True, True])
-    )
+    """Versions of figures (newest period first, as the warehouse orders them): who sent
+    each, when, in which file, and when it was replaced."""
+    rows = _blank_text(revisions)
     return pd.DataFrame(
         {
-            t("period", lang): [period_label(indicator, p, lang) for p in ordered["period"]],
-            t("org_unit", lang): ordered["org_unit"],
-            t("revision", lang): ordered["revision"],
-            value_header(indicator, lang): ordered["value"] * display.scale(indicator, lang),
-            t("note", lang): ordered["note"],
-            t("recorded_at", lang): times(ordered["recorded_at"]),
-            t("superseded_at", lang): times(ordered["superseded_at"]),
-            t("file", lang): ordered["file_name"],
-            t("uploaded_by", lang): senders(
-                ordered["uploaded_by"], ordered["section"], owners, lang
-            ),
+            t("period", lang): period_labels(indicator, rows["period"], lang),
+            t("org_unit", lang): rows["org_unit"],
+            t("revision", lang): rows["revision"],
+            value_header(indicator, lang): rows["value"] * display.scale(indicator, lang),
+            t("note", lang): rows["note"],
+            t("recorded_at", lang): times(rows["recorded_at"]),
+            t("superseded_at", lang): times(rows["superseded_at"]),
+            t("file", lang): rows["file_name"],
+            t("uploaded_by", lang): senders(rows["uploaded_by"], rows["section"], owners, lang),
         }
     )
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from indicators import display
 from indicators.catalog import Indicator
+from kernel.formatting import number
 from kernel.vocabulary import Lang
 from ui import auth, data, state
 from ui.charts import annual, indicator_chart, org_unit_chart
@@ -43,23 +44,53 @@ def _facts(indicator: Indicator, owner: str, lang: Lang) -> None:
         st.text(indicator.description)
 
 
-def _org_units(indicator: Indicator, figures: pd.DataFrame, lang: Lang) -> None:
-    units = figures[figures["org_unit"] != ""]
+# The org units a page draws (the largest in the latest period) and the periods it tabulates:
+# an indicator reported by thousands of municipalities still draws a chart a reader can read.
+_ORG_UNITS_SHOWN = 30
+_PERIODS_SHOWN = 12
+
+
+def _org_units(k: data.Key, indicator: Indicator, lang: Lang) -> None:
+    units, count = data.org_unit_figures(k, indicator.id, _ORG_UNITS_SHOWN, _PERIODS_SHOWN)
     if units.empty:
         return
     st.subheader(t("org_units", lang))
-    latest = units[units["period"] == units["period"].max()]
-    newest = latest["period"].iloc[0]
+    newest = units["period"].max()
+    latest = units[units["period"] == newest]
     st.caption(f"{t('period', lang)}: {display.period(indicator, _day(newest), lang)}")
+    if count > len(latest):
+        st.caption(t("org_units_largest", lang, shown=len(latest), total=number(count, lang)))
     bars = latest[["org_unit", "value"]].assign(
         value=latest["value"] * display.scale(indicator, lang)
     )
     left, right = st.columns([3, 2])
     left.altair_chart(org_unit_chart(bars, display.unit(indicator, lang)), width="stretch")
     pivot = units.pivot_table(index="org_unit", columns="period", values="value", aggfunc="sum")
+    pivot = pivot.reindex(latest["org_unit"])  # the largest first, as the chart draws them
     pivot.columns = [display.period(indicator, _day(p), lang) for p in pivot.columns]
     shown = pivot.map(lambda v: display.value(indicator, v, lang))
     right.dataframe(shown.rename_axis(t("org_unit", lang)))
+
+
+def _page_number(total: int, widget: str, lang: Lang) -> int:
+    """Which page of a long table to show (from 0): a pager when there is more than one page,
+    with the rows it shows out of how many."""
+    pages = max(1, -(-total // data.PAGE_ROWS))
+    page = 0
+    if pages > 1:
+        page = int(st.number_input(t("table_page", lang), 1, pages, 1, key=widget)) - 1
+    first, last = page * data.PAGE_ROWS + 1, min(total, (page + 1) * data.PAGE_ROWS)
+    if pages > 1:
+        st.caption(
+            t(
+                "table_rows",
+                lang,
+                first=number(first, lang),
+                last=number(last, lang),
+                total=number(total, lang),
+            )
+        )
+    return page
 
 
 def _day(value: object) -> dt.date:
@@ -112,29 +143,57 @@ def main() -> None:
     if annual(indicator):
         st.caption(t("annual_note", lang))
 
-    figures = data.figures(k, indicator.id)
-    revisions = data.revisions(k, indicator.id)
     st.subheader(t("figures_table", lang))
-    if figures.empty:
+    page = _page_number(data.figures_page(k, indicator.id, 0)[1], f"figures_{indicator.id}", lang)
+    figures, total = data.figures_page(k, indicator.id, page)
+    if total == 0:
         st.info(t("no_figures", lang))
     else:
-        number = {value_header(indicator, lang): st.column_config.NumberColumn(format="localized")}
+        number_column = {
+            value_header(indicator, lang): st.column_config.NumberColumn(format="localized")
+        }
+        # Widths that keep every column in view at 1280 px (the sender and the file last).
+        widths = {
+            t(name, lang): st.column_config.TextColumn(width=width)
+            for name, width in (
+                ("period", 90),
+                ("org_unit", 110),
+                ("revision", 40),
+                ("note", 110),
+                ("recorded_at", 120),
+                ("superseded_at", 120),
+                ("file", 170),
+                ("uploaded_by", 170),
+            )
+        }
+        columns = {**widths, **number_column}
         st.dataframe(
-            figures_table(indicator, figures, revisions, owners, lang),
-            hide_index=True,
-            column_config=number,
+            figures_table(indicator, figures, owners, lang), hide_index=True, column_config=columns
         )
-        history = revisions_table(indicator, revisions, owners, lang)
-        with st.expander(f"{t('revisions', lang)} ({len(history)})"):
-            st.dataframe(history, hide_index=True, column_config=number)
+        versions = data.revisions_page(k, indicator.id, 0)[1]
+        with st.expander(f"{t('revisions', lang)} ({number(versions, lang)})"):
+            shown = _page_number(versions, f"revisions_{indicator.id}", lang)
+            history = data.revisions_page(k, indicator.id, shown)[0]
+            st.dataframe(
+                revisions_table(indicator, history, owners, lang),
+                hide_index=True,
+                column_config=columns,
+            )
+
+        def every_version() -> bytes:
+            # Built when the button is pressed, not on every run of the page.
+            return csv_bytes(
+                revisions_table(indicator, data.all_revisions(indicator.id), owners, lang)
+            )
+
         st.download_button(
             t("download_csv", lang),
-            csv_bytes(history),
+            every_version,
             file_name=f"{indicator.id}_{result.as_of.isoformat()}.csv",
             mime="text/csv",
             icon=":material/download:",
         )
-        _org_units(indicator, figures, lang)
+        _org_units(k, indicator, lang)
 
     indicator_words(indicator, result, k, auth.current_actor(), lang)
 

@@ -63,7 +63,7 @@ def main() -> None:
                 t(count, lang): st.column_config.NumberColumn(width=62)
                 for count in ("accepted_short", "rejected_short", "rows_unchanged", "rows_total")
             },
-            t("uploaded_by", lang): st.column_config.TextColumn(width=110),
+            t("uploaded_by", lang): st.column_config.TextColumn(width=170),
         },
     )
 

@@ -458,6 +458,38 @@ class Warehouse:
         with self._reading() as con:
             return queries.revisions(con, indicator_id)
 
+    def figures_page(
+        self, indicator_id: str, as_of: dt.date | None, limit: int | None, offset: int = 0
+    ) -> tuple[pd.DataFrame, int]:
+        """One page of an indicator's figures in force, newest first, with file and sender,
+        and how many there are in all (`limit` None: all of them)."""
+        with self._reading() as con:
+            return queries.figures_page(con, indicator_id, as_of, limit, offset)
+
+    def revisions_page(
+        self, indicator_id: str, limit: int | None, offset: int = 0
+    ) -> tuple[pd.DataFrame, int]:
+        """One page of every revision of an indicator's figures, newest first, and how many
+        there are in all (`limit` None: all of them)."""
+        with self._reading() as con:
+            return queries.revisions_page(con, indicator_id, limit, offset)
+
+    def org_unit_figures(
+        self, indicator_id: str, as_of: dt.date | None, units: int, periods: int
+    ) -> tuple[pd.DataFrame, int]:
+        """The largest org units' figures over the last periods, and how many org units the
+        latest period has."""
+        with self._reading() as con:
+            return queries.org_unit_figures(con, indicator_id, as_of, units, periods)
+
+    def period_notes(
+        self, indicator_id: str, period: dt.date, as_of: dt.date | None, limit: int
+    ) -> list[str]:
+        """The distinct notes sent with an indicator's figures of one period (at most
+        `limit`), as known at the end of `as_of`."""
+        with self._reading() as con:
+            return queries.period_notes(con, indicator_id, period, as_of, limit)
+
     def loads(self, limit: int | None = None) -> pd.DataFrame:
         """The load records, newest first."""
         with self._reading() as con:
