@@ -71,6 +71,8 @@ _STATUS = re.compile(r"^\(?([123])\)?[.:、,]?(.*)$")
 _PREFIX = re.compile(
     r"^(?:第[0-9一二三四五六七八九十]+[章節部編項]|\(?[0-9]+\)|[0-9]+[.、]?|[①-⑳]|[ア-ン](?=\s))"
 )
+_KANJI = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
+_CHAPTER = re.compile(r"^第\s*([0-9]+|[一二三四五六七八九十])\s*章$")
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ｰ－"), "-")
 _NO_NUMBER = {"", "-", "ー", "なし", "無"}
@@ -216,7 +218,8 @@ class InitiativeImport:
 
     @property
     def other_changed(self) -> list[Changed]:
-        return [c for c in self.changed if not {"status", "text"} & set(c.fields)]
+        """The changes with fields besides status and text (小項目, group, number, note …)."""
+        return [c for c in self.changed if set(c.fields) - {"status", "text"}]
 
 
 def counts(initiatives: Iterable[Initiative]) -> dict[str, int]:
@@ -242,6 +245,12 @@ class _Places:
         return None
 
     def policy(self, name: str) -> Policy | None:
+        """The policy named, or numbered alone as the report prints it (第1章: the first)."""
+        chapter = _CHAPTER.match(unicodedata.normalize("NFKC", name).strip())
+        if chapter:
+            digits = chapter.group(1)
+            seq = int(digits) if digits.isascii() else _KANJI.index(digits) + 1
+            return next((p for p in self.policies if p.seq == seq), None)
         found = self._find(name, self.policies)
         return found if isinstance(found, Policy) else None
 

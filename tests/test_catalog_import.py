@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -220,6 +221,7 @@ def test_areas_are_found_by_name_whatever_the_numbering_and_width(catalog: Catal
         sheet.cell(first, 1).value = "第１章　スマート 神奈川の推進"
         sheet.cell(first, 2).value = "（１）エネルギーのスマート化"
         area = row_of(sheet, "33")
+        sheet.cell(area, 1).value = "第二章"  # the chapter alone, its name in a cell of its own
         sheet.cell(area, 2).value = "２．行政手続の電子化の拡充"
 
     data = edited(plan_sheet(catalog.initiatives, catalog.policies), renamed)
@@ -327,3 +329,24 @@ def test_a_number_excel_turned_into_a_date_is_refused(catalog: Catalog) -> None:
         '取組No "2026-03-01" is a date (Excel turns a number such as 3-1 into one). Format the '
         "cell as text and type the number again."
     ]
+
+
+def test_the_committed_sample_is_the_catalog(catalog: Catalog) -> None:
+    """data/sample/plan_initiatives.xlsx imports as no change (make_plan_sheet.py rewrites it
+    when the catalog's initiatives change)."""
+    result = imported((SAMPLE.parent / "plan_initiatives.xlsx").read_bytes(), catalog)
+    assert result.refusals == [] and result.unchanged
+
+
+def test_the_command_answers_in_json(catalog: Catalog, home: Path, tmp_path: Path) -> None:
+    items = [item for item in catalog.initiatives if item.id != "41"]
+    path = tmp_path / "list.xlsx"
+    path.write_bytes(plan_sheet(items, catalog.policies))
+    shown = CliRunner().invoke(app, ["catalog", "import", str(path), "--json"])
+    assert shown.exit_code == 0, shown.output
+    answer = json.loads(shown.output)
+    assert answer["sheet"] == "別紙" and answer["refused"] == [] and not answer["unchanged"]
+    assert [entry["id"] for entry in answer["removed"]] == ["41"]
+    assert answer["counts"]["after"] == {
+        "achieved": 60, "in_progress": 35, "changed": 5, "total": 100
+    }  # fmt: skip

@@ -32,7 +32,7 @@ from shihyo.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from indicators.catalog_import import InitiativeImport
+    from indicators.catalog_import import Changed, InitiativeImport
 
 catalog_app = typer.Typer(
     help="The catalog in force, as the reviewable YAML files.",
@@ -308,6 +308,23 @@ def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _text_change(before: str, after: str) -> str:
+    """Two texts in a line, from a little before where they part: "…を導入 → …を導入（橋…）"."""
+    same = next(
+        (n for n, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
+        min(len(before), len(after)),
+    )
+    start = max(0, same - 12)
+    lead = "…" if start else ""
+    return f"{lead}{_short(before[start:], 36) or '—'} → {lead}{_short(after[start:], 36) or '—'}"
+
+
+def _field_change(change: Changed, field: str, lang: Lang) -> str:
+    """One field's change in a line: "小項目 — → (2) 外国人観光客の…"."""
+    before, after = (str(getattr(m, field) or "—") for m in (change.before, change.after))
+    return f"{word('import_field_' + field, lang)} {_short(before, 24)} → {_short(after, 24)}"
+
+
 def _import_json(imported: InitiativeImport, lang: Lang) -> dict:
     def entry(item: Initiative) -> dict:
         return {"id": item.id, "number": item.number, "area": item.area, "status": item.status,
@@ -369,7 +386,7 @@ def _print_import(imported: InitiativeImport, lang: Lang) -> None:
             "import_text_changed",
             "~",
             [
-                f"{c.after.id}: {_short(c.before.text, 30)} → {_short(c.after.text, 30)}"
+                f"{c.after.id}: {_text_change(c.before.text, c.after.text)}"
                 for c in imported.text_changed
             ],
         ),
@@ -379,9 +396,7 @@ def _print_import(imported: InitiativeImport, lang: Lang) -> None:
             [
                 f"{c.after.id}: "
                 + ", ".join(
-                    f"{word('import_field_' + k, lang)} {getattr(c.before, k) or '—'} → "
-                    f"{getattr(c.after, k) or '—'}"
-                    for k in c.fields
+                    _field_change(c, k, lang) for k in c.fields if k not in ("status", "text")
                 )
                 for c in imported.other_changed
             ],
