@@ -283,10 +283,17 @@ class Service:
         The workbook is read with the uploads' bounds (UploadTooLarge, FileRejected);
         SheetRefused when no sheet holds the 別紙's header or a column is missing."""
         from indicators.catalog_import import import_initiatives
+        from intake import ReadLimits
+        from intake.isolation import read_isolated
         from intake.plan_sheet import read_plan_sheet
 
         check_size(self.settings, len(data))
-        sheet = read_plan_sheet(data)
+        limits = ReadLimits(
+            max_rows=self.settings.max_rows, max_cell_chars=self.settings.max_cell_chars
+        )
+        # In a child process under a memory and CPU-time cap, as uploads are parsed: the
+        # workbook comes from an office, and one built to explode costs a clean refusal.
+        sheet = read_isolated(read_plan_sheet, data, limits)
         catalog = load_catalog(self.settings.catalog)
         imported = import_initiatives(sheet.rows, catalog, sheet.problems)
         return replace(imported, sheet=sheet.name, notes=tuple(sheet.notes))

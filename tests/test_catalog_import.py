@@ -21,6 +21,8 @@ from indicators.catalog_import import (
     number_of,
     status_of,
 )
+from intake import DEFAULT_LIMITS, FileRejected, ReadLimits
+from intake.isolation import read_isolated
 from intake.plan_sheet import read_plan_sheet
 from kernel.settings import PACKAGE_CATALOG
 from shihyo.cli import app
@@ -350,3 +352,11 @@ def test_the_command_answers_in_json(catalog: Catalog, home: Path, tmp_path: Pat
     assert answer["counts"]["after"] == {
         "achieved": 60, "in_progress": 35, "changed": 5, "total": 100
     }  # fmt: skip
+
+
+def test_the_workbook_is_read_in_a_bounded_child_as_uploads_are(catalog: Catalog) -> None:
+    data = plan_sheet(catalog.initiatives, catalog.policies)
+    assert read_isolated(read_plan_sheet, data, DEFAULT_LIMITS) == read_plan_sheet(data)
+    with pytest.raises(FileRejected) as refused:
+        read_isolated(read_plan_sheet, data, ReadLimits(max_cells=100))
+    assert "100" in refused.value.message_en
