@@ -187,17 +187,23 @@ def _fresh(document: object, comment: str) -> str:
 
 def catalog_texts(catalog: Catalog, source: Path) -> dict[str, str]:
     """The three files' text for `catalog`, keeping the files in `source` where they agree.
-    A plan or initiatives file that differs (the desk changes neither) is written whole."""
+    A plan file that differs (the desk never changes it) is written whole; the initiatives
+    file keeps each unchanged entry as written (see initiatives_text), and is written whole
+    only when it is not in that file's style."""
     committed = {name: (source / name).read_text(encoding="utf-8") for name in FILES}
     in_source = load_catalog(source)
     plan_raw, initiatives_raw, _ = catalog_parts(catalog.to_document())
     same_plan = (in_source.plan, in_source.policies) == (catalog.plan, catalog.policies)
     note = "# Written by `shihyo catalog export` from the catalog in force.\n"
+    try:
+        initiatives = initiatives_text(
+            catalog.initiatives, committed[INITIATIVES_FILE], catalog.policies
+        )
+    except (yaml.YAMLError, ValueError, IndexError):  # entries not one a block: a style of its own
+        initiatives = _fresh(initiatives_raw, note)
     return {
         PLAN_FILE: committed[PLAN_FILE] if same_plan else _fresh(plan_raw, note),
-        INITIATIVES_FILE: committed[INITIATIVES_FILE]
-        if in_source.initiatives == catalog.initiatives
-        else _fresh(initiatives_raw, note),
+        INITIATIVES_FILE: initiatives,
         INDICATORS_FILE: _indicators_text(catalog, committed[INDICATORS_FILE]),
     }
 

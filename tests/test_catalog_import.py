@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from indicators.catalog import Catalog, Initiative, load_catalog
-from indicators.catalog_export import initiatives_text
+from indicators.catalog_export import export_catalog, initiatives_text
 from indicators.catalog_import import (
     SheetRefused,
     import_initiatives,
@@ -360,3 +360,57 @@ def test_the_workbook_is_read_in_a_bounded_child_as_uploads_are(catalog: Catalog
     with pytest.raises(FileRejected) as refused:
         read_isolated(read_plan_sheet, data, ReadLimits(max_cells=100))
     assert "100" in refused.value.message_en
+
+
+def test_a_one_line_header_without_merged_cells_imports_the_same(catalog: Catalog) -> None:
+    """大項目 and 中項目 written once and left blank below (no merged cells), 取組No as
+    numbers where they are, the header repeated half way (a page break), and a 備考 column
+    the table does not have: the same initiatives."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    header = ["大項目", "中項目", "小項目", "取組No.", "取組内容", "実施結果", "備考"]
+    sheet.append(["取組一覧"])
+    sheet.append(header)
+    rows = make_plan_sheet.table_rows(catalog.initiatives, catalog.policies)
+    last = (None, None)
+    for n, row in enumerate(rows):
+        if n == len(rows) // 2:
+            sheet.append(header)
+        policy, area = row["policy"], row["area"]
+        number = row["number"]
+        sheet.append(
+            [
+                f"第{policy.seq}章　{policy.name}" if policy is not last[0] else None,
+                f"{area.seq}．{area.name}" if area is not last[1] else None,
+                row["subitem"],
+                int(number) if number and number.isascii() and number.isdecimal() else number,
+                row["text"],
+                {"achieved": 1, "in_progress": 2, "changed": 3}.get(row["status"] or ""),
+                "メモ",
+            ]
+        )
+        last = (policy, area)
+    data = io.BytesIO()
+    book.save(data)
+    result = imported(data.getvalue(), catalog)
+    assert result.refusals == []
+    assert result.unchanged and result.initiatives == catalog.initiatives
+
+
+def test_the_export_writes_changed_initiatives_in_the_files_style(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """`shihyo catalog export` of a catalog whose initiatives differ from the files (a
+    version replayed, an import put in force elsewhere) changes only the entries that differ."""
+    items = [
+        item.model_copy(update={"status": "achieved"}) if item.id == "42" else item
+        for item in catalog.initiatives
+    ]
+    export_catalog(catalog.model_copy(update={"initiatives": items}), PACKAGE_CATALOG, tmp_path)
+    before = (PACKAGE_CATALOG / "initiatives.yaml").read_text(encoding="utf-8").splitlines()
+    after = (tmp_path / "initiatives.yaml").read_text(encoding="utf-8").splitlines()
+    assert len(before) == len(after)
+    entry = '- {id: "42", number: "42", area: p3-03, subitem: (2) BPRの当面の取組み, status: '
+    assert [(b, a) for b, a in zip(before, after, strict=True) if a != b] == [
+        (entry + "in_progress,", entry + "achieved,")
+    ]

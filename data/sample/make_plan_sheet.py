@@ -47,7 +47,7 @@ def _group_number(numbers: list[str | None]) -> str | None:
     return stem
 
 
-def _rows(initiatives: list, policies: list) -> list[dict]:
+def table_rows(initiatives: list, policies: list) -> list[dict]:
     """The table's rows in order: each initiative, a group's heading row before its first."""
     area_of = {area.id: (policy, area) for policy in policies for area in policy.areas}
     rows: list[dict] = []
@@ -150,7 +150,7 @@ def plan_sheet(
     for offset, text in enumerate(("大項目", "中項目", "小項目")):
         sheet.cell(h + 1, 1 + offset, text)
 
-    rows = _rows(initiatives, policies)
+    rows = table_rows(initiatives, policies)
     if spacers:  # a blank row before each policy's first row but the first
         spaced: list[dict | None] = []
         for n, row in enumerate(rows):
