@@ -124,7 +124,7 @@ def number_of(cell: str) -> str | None:
 def status_of(cell: str) -> InitiativeStatus | None:
     """The status a cell says (① / 1 / 取組内容を達成した / ① 取組内容を達成した …), None when
     it says none of them or contradicts itself (① 取組内容を変更した)."""
-    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", cell)).casefold()
+    text = re.sub(r"\s", "", unicodedata.normalize("NFKC", cell)).casefold().rstrip("。.")
     match = _STATUS.match(text)
     if match:
         status = _DIGITS[match.group(1)]
@@ -336,10 +336,10 @@ def read_lines(
         raw_number, text, status_text = (cell(cells, c) for c in ("number", "text", "status"))
         if not (raw_number or text or status_text):
             continue  # a heading row: only where the rows below it are placed
-        found_policy = places.policy(policy_cell) if "policy" in columns else None
-        if "policy" in columns and found_policy is None:
-            key = "import_no_policy" if not policy_cell else "import_unknown_policy"
-            refusals.append(Refusal(number, key, {"name": _cut(policy_cell)}))
+        # No 大項目 at all: the 中項目 is looked for in the whole plan (its names are unique).
+        found_policy = places.policy(policy_cell) if policy_cell else None
+        if policy_cell and found_policy is None:
+            refusals.append(Refusal(number, "import_unknown_policy", {"name": _cut(policy_cell)}))
             continue
         area = places.area(area_cell, found_policy) if area_cell else None
         if area is None:

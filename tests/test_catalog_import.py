@@ -191,6 +191,7 @@ def test_a_reason_column_gives_the_reasons(catalog: Catalog) -> None:
         ("１", "achieved"),
         ("(1)", "achieved"),
         ("取組内容を達成した", "achieved"),
+        ("① 取組内容を達成した。", "achieved"),
         ("② 取組内容を実施中である", "in_progress"),
         ("②取組内容を実施中である", "in_progress"),
         ("2", "in_progress"),
@@ -414,3 +415,18 @@ def test_the_export_writes_changed_initiatives_in_the_files_style(
     assert [(b, a) for b, a in zip(before, after, strict=True) if a != b] == [
         (entry + "in_progress,", entry + "achieved,")
     ]
+
+
+def test_without_a_policy_the_area_is_found_in_the_whole_plan(catalog: Catalog) -> None:
+    """A list whose 大項目 cells are left empty: each 中項目 names one area of the plan."""
+
+    def unnamed(sheet) -> None:
+        for merged in list(sheet.merged_cells.ranges):
+            if merged.min_col == 1 and merged.min_row >= 7:
+                sheet.unmerge_cells(str(merged))
+        for row in range(7, sheet.max_row + 1):
+            sheet.cell(row, 1).value = None
+
+    data = edited(plan_sheet(catalog.initiatives, catalog.policies, header_row=5), unnamed)
+    result = imported(data, catalog)
+    assert result.refusals == [] and result.unchanged
