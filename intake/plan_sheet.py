@@ -23,10 +23,14 @@ class PlanSheet:
     notes: list[tuple[str, str]] = field(default_factory=list)
 
 
-def read_plan_sheet(data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> PlanSheet:
-    """The 別紙 sheet of an .xlsx workbook; FileRejected (in both languages) when the
-    workbook cannot be opened or is beyond `limits` (.xlsm, .xlsb, .ods are refused too)."""
-    sheet = read_sheet(data, limits, header=looks_like_initiative_header)
+def read_plan_sheet(
+    data: bytes, limits: ReadLimits = DEFAULT_LIMITS, sheet_name: str | None = None
+) -> PlanSheet:
+    """The 別紙 sheet of an .xlsx workbook — the first whose header is the 別紙's, or the one
+    named `sheet_name` (a workbook with a sheet per year); FileRejected (in both languages)
+    when the workbook cannot be opened, is beyond `limits` (.xlsm, .xlsb, .ods are refused
+    too) or has no sheet so named."""
+    sheet = read_sheet(data, limits, header=looks_like_initiative_header, sheet=sheet_name)
     problems = {
         at: (problem.reason_ja, problem.reason_en) for at, problem in sheet.problems.items()
     }

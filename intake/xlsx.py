@@ -104,12 +104,16 @@ def cell_text(value: object) -> str:
 
 
 def read_sheet(
-    data: bytes, limits: ReadLimits, header: HeaderTest = looks_like_header
+    data: bytes,
+    limits: ReadLimits,
+    header: HeaderTest = looks_like_header,
+    sheet: str | None = None,
 ) -> SheetRows:
     """Return the rows of the sheet that holds the header (by default the template's or a
     standard list's; `header` tells another kind of table, such as a plan's initiative
-    list), or of the first sheet with data when none does; raise FileRejected when the
-    workbook is beyond the limits or cannot be opened."""
+    list), or of the first sheet with data when none does, or of the sheet named `sheet`;
+    raise FileRejected when the workbook is beyond the limits or cannot be opened, or has
+    no sheet so named."""
     archive = check_archive(data, limits)
     # Every worksheet is scanned before openpyxl opens the workbook: opening one already
     # parses a sheet that lacks its <dimension>, and a cell too long to read must be
@@ -128,6 +132,11 @@ def read_sheet(
     try:
         if not book.worksheets:
             raise bad_xlsx("no worksheet")
+        if sheet is not None:
+            named = next((s for s in book.worksheets if s.title == sheet), None)
+            if named is None:
+                raise xmsg.no_such_sheet(sheet, [s.title for s in book.worksheets])
+            return _read_rows(named, scans.get(_sheet_path(named) or "", SheetScan()), limits)
         return _read_chosen(book, scans, limits, header)
     except FileRejected:
         raise

@@ -276,10 +276,11 @@ class Service:
         source = self.settings.catalog
         return export_catalog(self.catalog(as_of), source, out or source)
 
-    def import_initiatives(self, data: bytes) -> InitiativeImport:
+    def import_initiatives(self, data: bytes, sheet: str | None = None) -> InitiativeImport:
         """The plan's initiative list read from an .xlsx workbook as a prefecture keeps it
         (the review report's 別紙), beside the initiatives of the catalog files the settings
         name: what would change, and each row refused with its reason. Nothing is written.
+        The sheet is the first with the 別紙's header, or the one named `sheet`.
         The workbook is read with the uploads' bounds (UploadTooLarge, FileRejected);
         SheetRefused when no sheet holds the 別紙's header or a column is missing."""
         from indicators.catalog_import import import_initiatives
@@ -293,10 +294,10 @@ class Service:
         )
         # In a child process under a memory and CPU-time cap, as uploads are parsed: the
         # workbook comes from an office, and one built to explode costs a clean refusal.
-        sheet = read_isolated(read_plan_sheet, data, limits)
+        table = read_isolated(read_plan_sheet, data, limits, sheet)
         catalog = load_catalog(self.settings.catalog)
-        imported = import_initiatives(sheet.rows, catalog, sheet.problems)
-        return replace(imported, sheet=sheet.name, notes=tuple(sheet.notes))
+        imported = import_initiatives(table.rows, catalog, table.problems)
+        return replace(imported, sheet=table.name, notes=tuple(table.notes))
 
     def write_imported(self, actor: Actor, imported: InitiativeImport, out: Path) -> list[Path]:
         """Write the catalog folder into `out` with the imported list as its initiatives file

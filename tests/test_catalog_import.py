@@ -430,3 +430,28 @@ def test_without_a_policy_the_area_is_found_in_the_whole_plan(catalog: Catalog) 
     data = edited(plan_sheet(catalog.initiatives, catalog.policies, header_row=5), unnamed)
     result = imported(data, catalog)
     assert result.refusals == [] and result.unchanged
+
+
+def test_a_sheet_is_chosen_by_name(catalog: Catalog, home: Path, tmp_path: Path) -> None:
+    """A workbook with a sheet a year: the first with the header is read (the other named in
+    a note), --sheet reads the one named, and a name not there is refused naming the sheets."""
+    book = openpyxl.load_workbook(io.BytesIO(plan_sheet(catalog.initiatives, catalog.policies)))
+    later = book.copy_worksheet(book["別紙"])
+    later.title = "令和8年度"
+    later.cell(row_of(later, "42"), 6).value = "① 取組内容を達成した"
+    path = tmp_path / "years.xlsx"
+    book.save(path)
+
+    runner = CliRunner()
+    first = runner.invoke(app, ["catalog", "import", str(path), "--lang", "en"])
+    assert first.exit_code == 0, first.output
+    assert "No change" in first.output and "令和8年度" in first.output
+    named = runner.invoke(app, ["catalog", "import", str(path), "--sheet", "令和8年度"])
+    assert named.exit_code == 0, named.output
+    assert "42: 実施中 → 達成" in named.output
+    missing = runner.invoke(app, ["catalog", "import", str(path), "--sheet", "令和9年度"])
+    assert missing.exit_code == 1
+    assert (
+        "シート「令和9年度」がありません（あるのは「表紙」「別紙」「令和8年度」）。"
+        in missing.output
+    )

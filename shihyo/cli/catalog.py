@@ -258,6 +258,10 @@ def import_command(
         Path | None,
         typer.Option(help="Write the catalog folder here, with the new initiatives.yaml."),
     ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(help="The sheet to read (default: the first with the 別紙's header)."),
+    ] = None,
     as_json: JsonOption = False,
     lang: LangOption = Lang.ja,
 ) -> None:
@@ -278,7 +282,7 @@ def import_command(
         fail(f"no such file: {file}", code=2)
     ctx = context()
     try:
-        imported = ctx.service.import_initiatives(file.read_bytes())
+        imported = ctx.service.import_initiatives(file.read_bytes(), sheet)
     except SheetRefused as exc:
         fail(exc.refusal.message(lang))
     except BilingualError as exc:  # the workbook cannot be read, or is over the limits
