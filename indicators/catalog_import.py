@@ -86,18 +86,23 @@ def heading_key(cell: str) -> str:
 
 
 def columns_of(cells: Sequence[str]) -> dict[str, int]:
-    """The 別紙 columns a header row names, by their index (the first of each)."""
-    found: dict[str, int] = {}
+    """The 別紙 columns a header row names, by their index: for each, the cell with the most
+    specific heading (取組No before a running No), the first of equals."""
+    found: dict[str, tuple[int, int]] = {}
     for index, cell in enumerate(cells):
-        column = _HEADING_OF.get(heading_key(cell))
-        if column is not None and column not in found:
-            found[column] = index
-    return found
+        key = heading_key(cell)
+        column = _HEADING_OF.get(key)
+        if column is None:
+            continue
+        rank = HEADINGS[column].index(key)
+        if column not in found or rank < found[column][0]:
+            found[column] = (rank, index)
+    return {column: index for column, (_, index) in found.items()}
 
 
 def looks_like_initiative_header(cells: Sequence[str]) -> str | None:
-    """ "initiatives" when the cells are the 別紙's header (its first line names 取組No and
-    取組内容; a one-line header names 中項目 too), else None: how the sheet is chosen."""
+    """Say "initiatives" when the cells are the 別紙's header (its first line names 取組No
+    and 取組内容; a one-line header names 中項目 too), else None: how the sheet is chosen."""
     found = columns_of(cells)
     if {"number", "text"} <= found.keys() or {"area", "number"} <= found.keys():
         return "initiatives"

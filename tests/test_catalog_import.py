@@ -17,6 +17,7 @@ from indicators.catalog import Catalog, Initiative, load_catalog
 from indicators.catalog_export import export_catalog, initiatives_text
 from indicators.catalog_import import (
     SheetRefused,
+    columns_of,
     import_initiatives,
     number_of,
     status_of,
@@ -207,6 +208,13 @@ def test_a_reason_column_gives_the_reasons(catalog: Catalog) -> None:
 )
 def test_statuses_as_offices_write_them(cell: str, status: str | None) -> None:
     assert status_of(cell) == status
+
+
+def test_the_most_specific_heading_names_a_column() -> None:
+    """A running No before 取組No is not the initiative's number."""
+    assert columns_of(["No", "中項目", "取組No", "取組内容", "実施結果"]) == {
+        "number": 2, "area": 1, "text": 3, "status": 4
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
