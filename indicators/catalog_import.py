@@ -74,7 +74,7 @@ _PREFIX = re.compile(
 _KANJI = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十")
 _CHAPTER = re.compile(r"^第\s*([0-9]+|[一二三四五六七八九十])\s*章$")
 _FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ｰ－"), "-")
+_DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−ｰー－"), "-")  # ー too: typed for a dash
 _NO_NUMBER = {"", "-", "ー", "なし", "無"}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}(?: 00:00:00)?$")
 

@@ -219,8 +219,8 @@ def test_the_most_specific_heading_names_a_column() -> None:
 
 @pytest.mark.parametrize(
     ("cell", "number"),
-    [("３－１", "3-1"), ("11-2①", "11-2①"), ("４５①－２", "45①-2"), (" 13a ", "13a"),
-     ("-", None), ("", None), ("36ｂ", "36b")],
+    [("３－１", "3-1"), ("３ー１", "3-1"), ("ー", None), ("11-2①", "11-2①"),
+     ("４５①－２", "45①-2"), (" 13a ", "13a"), ("-", None), ("", None), ("36ｂ", "36b")],
 )  # fmt: skip
 def test_numbers_as_printed(cell: str, number: str | None) -> None:
     assert number_of(cell) == number
