@@ -23,7 +23,9 @@ from indicators.catalog import (
     Catalog,
     CatalogError,
     Indicator,
+    Initiative,
     Owner,
+    Policy,
     catalog_parts,
     load_catalog,
 )
@@ -185,17 +187,23 @@ def _fresh(document: object, comment: str) -> str:
 
 def catalog_texts(catalog: Catalog, source: Path) -> dict[str, str]:
     """The three files' text for `catalog`, keeping the files in `source` where they agree.
-    A plan or initiatives file that differs (the desk changes neither) is written whole."""
+    A plan file that differs (the desk never changes it) is written whole; the initiatives
+    file keeps each unchanged entry as written (see initiatives_text), and is written whole
+    only when it is not in that file's style."""
     committed = {name: (source / name).read_text(encoding="utf-8") for name in FILES}
     in_source = load_catalog(source)
     plan_raw, initiatives_raw, _ = catalog_parts(catalog.to_document())
     same_plan = (in_source.plan, in_source.policies) == (catalog.plan, catalog.policies)
     note = "# Written by `shihyo catalog export` from the catalog in force.\n"
+    try:
+        initiatives = initiatives_text(
+            catalog.initiatives, committed[INITIATIVES_FILE], catalog.policies
+        )
+    except (yaml.YAMLError, ValueError, IndexError):  # entries not one a block: a style of its own
+        initiatives = _fresh(initiatives_raw, note)
     return {
         PLAN_FILE: committed[PLAN_FILE] if same_plan else _fresh(plan_raw, note),
-        INITIATIVES_FILE: committed[INITIATIVES_FILE]
-        if in_source.initiatives == catalog.initiatives
-        else _fresh(initiatives_raw, note),
+        INITIATIVES_FILE: initiatives,
         INDICATORS_FILE: _indicators_text(catalog, committed[INDICATORS_FILE]),
     }
 
@@ -215,5 +223,123 @@ def export_catalog(catalog: Catalog, source: Path, out: Path) -> list[Path]:
         written = []
         for name in FILES:
             shutil.copyfile(folder / name, out / name)
+            written.append(out / name)
+    return written
+
+
+# ── the initiatives file ─────────────────────────────────────────────────────
+
+_ENTRY = "- "  # how an initiative's entry starts in the initiatives file
+_FLOW_FIELDS = ("id", "number", "area", "subitem", "status")  # on an entry's first line
+_BLOCK_FIELDS = (*_FLOW_FIELDS, "group", "text", "reason", "reconstructed", "note")
+
+
+def _initiative_scalar(value: object) -> str:
+    """A value as the initiatives file writes it: ids and numbers that start with a digit
+    quoted ("3-1"), words and Japanese text plain where a flow mapping reads them back
+    alike, anything else in double quotes."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    text = str(value)
+    if _plain_reads_back(text) and text[0] not in "0123456789":
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def initiative_block(item: Initiative) -> str:
+    """A new entry of the initiatives file, in its style: a flow mapping whose first line
+    places the row (id, number, area, 小項目, status) and whose group, text and reason follow
+    one a line; an entry with a note is written one field a line, as the file does."""
+    fields = item.model_dump(exclude_defaults=True)
+    fields["number"] = item.number  # null is written: "no number printed" is said
+    if "note" in fields or "reconstructed" in fields:
+        order = [k for k in _BLOCK_FIELDS if k in fields and k != "id"]
+        lines = [f"{_ENTRY}id: {_initiative_scalar(item.id)}"]
+        lines += [f"  {k}: {_initiative_scalar(fields[k])}" for k in order]
+        return "\n".join(lines) + "\n"
+    head = [f"{k}: {_initiative_scalar(fields[k])}" for k in _FLOW_FIELDS if k in fields]
+    rest = [f"{k}: {_initiative_scalar(fields[k])}" for k in ("group", "text", "reason")
+            if k in fields]  # fmt: skip
+    return "- {" + ", ".join(head) + ",\n" + ",\n".join(f"   {r}" for r in rest) + "}\n"
+
+
+def _entries(text: str) -> tuple[str, list[str], list[str], str]:
+    """The initiatives file cut into its head (before the first entry), each entry's lines,
+    the lines between consecutive entries (blank lines, section comments) and its tail."""
+    lines = text.splitlines(keepends=True)
+    starts = [n for n, line in enumerate(lines) if line.startswith(_ENTRY)]
+    if not starts:
+        return text, [], [], ""
+    blocks, gaps = [], []
+    for k, start in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        cut = end
+        while cut > start + 1 and (not lines[cut - 1].strip() or lines[cut - 1].startswith("#")):
+            cut -= 1
+        blocks.append("".join(lines[start:cut]))
+        gaps.append("".join(lines[cut:end]))
+    return "".join(lines[: starts[0]]), blocks, gaps[:-1], gaps[-1]
+
+
+def initiatives_text(initiatives: list[Initiative], committed: str, policies: list[Policy]) -> str:
+    """The initiatives file for `initiatives`, in their order, keeping `committed`'s text
+    where it says the same: each unchanged entry as written (comments included), the lines
+    between two entries that follow each other there too. Elsewhere an area's entries are
+    set apart by a blank line and a policy's by its heading comment (the committed one)."""
+    head, blocks, gaps, tail = _entries(committed)
+    was: dict[str, tuple[int, Initiative]] = {}
+    for n, block in enumerate(blocks):
+        entry = (yaml.safe_load(block) or [None])[0]
+        item = Initiative.model_validate(entry)
+        was[item.id] = (n, item)
+    policy_of = {area.id: policy for policy in policies for area in policy.areas}
+    heading: dict[str, str] = {}  # a policy's heading comment, from the gap before its first
+    for n, (_, item) in enumerate(sorted(was.values(), key=lambda pair: pair[0])):
+        policy = policy_of.get(item.area)
+        if n and policy and policy.id not in heading and "#" in gaps[n - 1]:
+            heading[policy.id] = gaps[n - 1]
+
+    def gap(before: Initiative, after: Initiative) -> str:
+        at_before, at_after = was.get(before.id), was.get(after.id)
+        if at_before and at_after and at_after[0] == at_before[0] + 1:
+            return gaps[at_before[0]]
+        new_policy = policy_of.get(after.area)
+        if new_policy and policy_of.get(before.area) != new_policy:
+            return heading.get(new_policy.id, f"\n# ── {new_policy.name} ──\n")
+        return "\n" if before.area != after.area else ""
+
+    out = head
+    for n, item in enumerate(initiatives):
+        if n:
+            out += gap(initiatives[n - 1], item)
+        kept = was.get(item.id)
+        out += blocks[kept[0]] if kept and kept[1] == item else initiative_block(item)
+    return out + tail
+
+
+def export_initiatives(initiatives: list[Initiative], source: Path, out: Path) -> list[Path]:
+    """Write the catalog folder `source` into `out` with `initiatives` as its initiatives
+    file (in the file's format, see initiatives_text) and the other files as they are. The
+    files are read back in a temporary folder first: unless they load (every check of the
+    catalog passing) with exactly `initiatives`, nothing in `out` is touched (CatalogError)."""
+    catalog = load_catalog(source)
+    committed = (source / INITIATIVES_FILE).read_text(encoding="utf-8")
+    text = initiatives_text(initiatives, committed, catalog.policies)
+    with tempfile.TemporaryDirectory(prefix="catalog-import-") as scratch:
+        folder = Path(scratch)
+        for name in FILES:
+            if name == INITIATIVES_FILE:
+                (folder / name).write_text(text, encoding="utf-8")
+            else:
+                shutil.copyfile(source / name, folder / name)
+        if load_catalog(folder).initiatives != initiatives:
+            raise CatalogError(["the initiatives file written does not read back as the list"])
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        for name in FILES:
+            if (out / name).resolve() != (source / name).resolve() or name == INITIATIVES_FILE:
+                shutil.copyfile(folder / name, out / name)
             written.append(out / name)
     return written

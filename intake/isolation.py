@@ -19,10 +19,10 @@ import struct
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from intake.limits import DEFAULT_LIMITS, ReadLimits
 from intake.list_rule import DEFAULT_LIST_RULES, ListRule, check_rules
@@ -45,6 +45,7 @@ class IsolationLimits:
 
 
 DEFAULT_ISOLATION = IsolationLimits()
+T = TypeVar("T")
 _HEADER = struct.Struct("<Q")
 
 
@@ -95,11 +96,30 @@ def _outcome(job: tuple) -> tuple[str, Any]:
     """Return the outcome of one parse job, in the child, under its limits."""
     from intake.read import read_upload
 
+    if isinstance(job[0], str) and job[0] == _CALL:
+        return _called(job)
     data, file_name, period, rules, limits, isolation = job
     try:
         _apply_limits(isolation)
         parsed = read_upload(data, file_name, period=period, rules=rules, limits=limits)
         return ("parsed", parsed)
+    except FileRejected as exc:
+        return ("rejected", exc)
+    except MemoryError:
+        return ("memory", None)
+    except _OutOfTime:
+        return ("time", None)
+
+
+_CALL = "call"  # a job that names its reader: (_CALL, reader, args, isolation)
+
+
+def _called(job: tuple) -> tuple[str, Any]:
+    """Return the outcome of a job that names its reader, in the child, under its limits."""
+    _, reader, args, isolation = job
+    try:
+        _apply_limits(isolation)
+        return ("parsed", reader(*args))
     except FileRejected as exc:
         return ("rejected", exc)
     except MemoryError:
@@ -221,6 +241,22 @@ def parse_isolated(
     chosen = check_rules(rules)
     job = (data, file_name, period, chosen, limits, isolation)
     kind, value = _SERVER.run(job, isolation.wall_seconds)
+    if kind == "parsed":
+        return value
+    if kind == "rejected":
+        raise value
+    raise _too_complex(kind, isolation, value)
+
+
+def read_isolated(
+    reader: Callable[..., T], *args: object, isolation: IsolationLimits = DEFAULT_ISOLATION
+) -> T:
+    """Return `reader(*args)` computed as parse_isolated computes an upload: in a child of
+    the parse server, bounded by `isolation`, its FileRejected raised here and a child out
+    of memory or time a FileRejected saying so. For another kind of untrusted file than an
+    upload (a plan's initiative list); `reader` must be a module's function, as pickle names
+    it, and its arguments and result picklable."""
+    kind, value = _SERVER.run((_CALL, reader, args, isolation), isolation.wall_seconds)
     if kind == "parsed":
         return value
     if kind == "rejected":

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,6 +25,10 @@ _HEADER_SEARCH_ROWS = 20  # non-blank rows looked at for a header, per sheet
 _HEADER_SEARCH_SCANNED = 2_000  # rows (blank ones too) looked at for it
 _MACRO_PARTS = ("vbaproject.bin", "vbaprojectsignature.bin")
 _MACRO_TYPES = (b"macroEnabled", b"vbaProject")
+
+HeaderTest = Callable[[Sequence[str]], "str | None"]
+"""What a header row is: a name for the kind of header the cells are (the template's "template"
+or a standard list's "list" for uploads), or None when they are not one."""
 
 
 @dataclass
@@ -98,10 +103,17 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def read_sheet(data: bytes, limits: ReadLimits) -> SheetRows:
-    """Return the rows of the sheet that holds the header (the template's or a standard
-    list's), or of the first sheet with data when none does; raise FileRejected when the
-    workbook is beyond the limits or cannot be opened."""
+def read_sheet(
+    data: bytes,
+    limits: ReadLimits,
+    header: HeaderTest = looks_like_header,
+    sheet: str | None = None,
+) -> SheetRows:
+    """Return the rows of the sheet that holds the header (by default the template's or a
+    standard list's; `header` tells another kind of table, such as a plan's initiative
+    list), or of the first sheet with data when none does, or of the sheet named `sheet`;
+    raise FileRejected when the workbook is beyond the limits or cannot be opened, or has
+    no sheet so named."""
     archive = check_archive(data, limits)
     # Every worksheet is scanned before openpyxl opens the workbook: opening one already
     # parses a sheet that lacks its <dimension>, and a cell too long to read must be
@@ -120,7 +132,12 @@ def read_sheet(data: bytes, limits: ReadLimits) -> SheetRows:
     try:
         if not book.worksheets:
             raise bad_xlsx("no worksheet")
-        return _read_chosen(book, scans, limits)
+        if sheet is not None:
+            named = next((s for s in book.worksheets if s.title == sheet), None)
+            if named is None:
+                raise xmsg.no_such_sheet(sheet, [s.title for s in book.worksheets])
+            return _read_rows(named, scans.get(_sheet_path(named) or "", SheetScan()), limits)
+        return _read_chosen(book, scans, limits, header)
     except FileRejected:
         raise
     except Exception as exc:
@@ -133,7 +150,7 @@ def _sheet_path(sheet: object) -> str | None:
     return getattr(sheet, "_worksheet_path", None)
 
 
-def _header_kind(sheet: object) -> str | None:
+def _header_kind(sheet: object, header: HeaderTest) -> str | None:
     """Return "template" or "list" for the first header among a sheet's first rows."""
     seen = 0
     for scanned, values in enumerate(sheet.iter_rows(values_only=True)):  # type: ignore[attr-defined]
@@ -143,16 +160,18 @@ def _header_kind(sheet: object) -> str | None:
         if is_blank(cells):
             continue
         seen += 1
-        kind = looks_like_header(cells)
+        kind = header(cells)
         if kind is not None:
             return kind
     return None
 
 
-def _read_chosen(book: object, scanned: dict[str, SheetScan], limits: ReadLimits) -> SheetRows:
+def _read_chosen(
+    book: object, scanned: dict[str, SheetScan], limits: ReadLimits, header: HeaderTest
+) -> SheetRows:
     sheets = list(book.worksheets)  # type: ignore[attr-defined]
     scans = [scanned.get(_sheet_path(s) or "", SheetScan()) for s in sheets]
-    kinds = [_header_kind(s) for s in sheets]
+    kinds = [_header_kind(s, header) for s in sheets]
     templates = [s for s, k in zip(sheets, kinds, strict=True) if k == "template"]
     if len(templates) > 1:
         exc = xmsg.several_template_sheets([s.title for s in templates])

@@ -130,6 +130,15 @@ def several_template_sheets(names: Sequence[str]) -> FileRejected:
     )
 
 
+def no_such_sheet(name: str, names: Sequence[str]) -> FileRejected:
+    """Return the refusal of a workbook without the sheet asked for by name."""
+    shown = "」「".join(quote(n, 30) for n in names)
+    return FileRejected(
+        f"シート「{quote(name, 30)}」がありません（あるのは「{shown}」）。",
+        f'There is no sheet "{quote(name, 30)}" (the sheets are "{shown}").',
+    )
+
+
 def sheet_chosen(chosen: str, skipped: Sequence[str]) -> tuple[str, str]:
     """Return the note that a later sheet was read because it holds the header."""
     shown = "」「".join(quote(n, 30) for n in skipped)

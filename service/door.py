@@ -9,7 +9,7 @@ import datetime as dt
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from access.users import UserStore
     from alerts.config import AlertConfig
     from alerts.engine import AlertReport, Sender
+    from indicators.catalog_import import InitiativeImport
     from indicators.evaluation import Evaluation
     from pipeline import Checked, Delivered, IngestOptions, IngestReport, Loader
     from pipeline.evaluating import Evaluated as EvaluateOutcome
@@ -274,6 +275,41 @@ class Service:
 
         source = self.settings.catalog
         return export_catalog(self.catalog(as_of), source, out or source)
+
+    def import_initiatives(self, data: bytes, sheet: str | None = None) -> InitiativeImport:
+        """The plan's initiative list read from an .xlsx workbook as a prefecture keeps it
+        (the review report's 別紙), beside the initiatives of the catalog files the settings
+        name: what would change, and each row refused with its reason. Nothing is written.
+        The sheet is the first with the 別紙's header, or the one named `sheet`.
+        The workbook is read with the uploads' bounds (UploadTooLarge, FileRejected);
+        SheetRefused when no sheet holds the 別紙's header or a column is missing."""
+        from indicators.catalog_import import import_initiatives
+        from intake import ReadLimits
+        from intake.isolation import read_isolated
+        from intake.plan_sheet import read_plan_sheet
+
+        check_size(self.settings, len(data))
+        limits = ReadLimits(
+            max_rows=self.settings.max_rows, max_cell_chars=self.settings.max_cell_chars
+        )
+        # In a child process under a memory and CPU-time cap, as uploads are parsed: the
+        # workbook comes from an office, and one built to explode costs a clean refusal.
+        table = read_isolated(read_plan_sheet, data, limits, sheet)
+        catalog = load_catalog(self.settings.catalog)
+        imported = import_initiatives(table.rows, catalog, table.problems)
+        return replace(imported, sheet=table.name, notes=tuple(table.notes))
+
+    def write_imported(self, actor: Actor, imported: InitiativeImport, out: Path) -> list[Path]:
+        """Write the catalog folder into `out` with the imported list as its initiatives file
+        (the other files as they are), for an administrator to review in git and put in force
+        with `shihyo init`. Refused (ValueError) while any row is refused; CatalogError
+        unless the files read back as the list. The files written."""
+        from indicators.catalog_export import export_initiatives
+
+        require_admin(actor, "目録・目標の変更", "change the catalog or its targets")
+        if imported.refusals:
+            raise ValueError("rows were refused: nothing is written")
+        return export_initiatives(imported.initiatives, self.settings.catalog, out)
 
     def data_version(self) -> tuple:
         """Changes whenever anything the dashboard shows changes: a cache key."""

@@ -1,17 +1,19 @@
-"""Commands about the catalog: init, plan, coverage, indicators, template, catalog export."""
+"""Commands about the catalog: init, plan, coverage, indicators, template, catalog export and
+import."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
 from indicators import display
-from indicators.catalog import CatalogError
+from indicators.catalog import CatalogError, Initiative
 from indicators.coverage import coverage
 from indicators.plan import plan_summary
+from kernel.errors import BilingualError
 from kernel.vocabulary import Lang, word
 from service import WarehouseBusy
 from shihyo.cli.common import (
@@ -28,6 +30,9 @@ from shihyo.cli.common import (
     synced_catalog,
     table,
 )
+
+if TYPE_CHECKING:
+    from indicators.catalog_import import Changed, InitiativeImport
 
 catalog_app = typer.Typer(
     help="The catalog in force, as the reviewable YAML files.",
@@ -244,3 +249,178 @@ def export(
         fail(str(exc))
     for path in written:
         console.print(f"wrote {path}", highlight=False, soft_wrap=True)
+
+
+@catalog_app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="The initiative list as .xlsx (the 別紙 layout).")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the catalog folder here, with the new initiatives.yaml."),
+    ] = None,
+    sheet: Annotated[
+        str | None,
+        typer.Option(help="The sheet to read (default: the first with the 別紙's header)."),
+    ] = None,
+    as_json: JsonOption = False,
+    lang: LangOption = Lang.ja,
+) -> None:
+    """Read a plan's initiative list from Excel, laid out as the review report's 別紙
+    (大項目 / 中項目 / 小項目, 取組No, 取組内容, 取組の実施結果, optionally 理由), and print what
+    it would change in the catalog's initiatives: new, removed, status and text changed,
+    and the counts per status before and after. Nothing is written unless --out names a
+    folder: the catalog's files go there with the new initiatives.yaml, in its format and
+    order, for review in git and `shihyo init`. A row that cannot be placed (unknown area,
+    a status that cannot be read, a change without its reason) is refused with its row
+    number, and then nothing is written (exit 1).
+
+    Example: shihyo catalog import 取組一覧.xlsx --out /tmp/catalog
+    """
+    from indicators.catalog_import import SheetRefused
+
+    if not file.is_file():
+        fail(f"no such file: {file}", code=2)
+    ctx = context()
+    try:
+        imported = ctx.service.import_initiatives(file.read_bytes(), sheet)
+    except SheetRefused as exc:
+        fail(exc.refusal.message(lang))
+    except BilingualError as exc:  # the workbook cannot be read, or is over the limits
+        fail(exc.message_ja if lang is Lang.ja else exc.message_en)
+    except CatalogError as exc:
+        fail(str(exc))
+    if as_json:
+        print_json(_import_json(imported, lang))
+    else:
+        _print_import(imported, lang)
+    if imported.refusals:
+        raise typer.Exit(1)
+    if out is not None:
+        try:
+            written = ctx.service.write_imported(cli_actor(), imported, out)
+        except CatalogError as exc:
+            fail(str(exc))
+        if not as_json:
+            for path in written:
+                console.print(word("import_written", lang, path=path), highlight=False)
+            console.print(word("import_next", lang), highlight=False)
+    elif not as_json:
+        console.print(word("import_dry_run", lang), highlight=False)
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text_change(before: str, after: str) -> str:
+    """Two texts in a line, from a little before where they part: "…を導入 → …を導入（橋…）"."""
+    same = next(
+        (n for n, (a, b) in enumerate(zip(before, after, strict=False)) if a != b),
+        min(len(before), len(after)),
+    )
+    start = max(0, same - 12)
+    lead = "…" if start else ""
+    return f"{lead}{_short(before[start:], 36) or '—'} → {lead}{_short(after[start:], 36) or '—'}"
+
+
+def _field_change(change: Changed, field: str, lang: Lang) -> str:
+    """One field's change in a line: "小項目 — → (2) 外国人観光客の…"."""
+    before, after = (str(getattr(m, field) or "—") for m in (change.before, change.after))
+    return f"{word('import_field_' + field, lang)} {_short(before, 24)} → {_short(after, 24)}"
+
+
+def _import_json(imported: InitiativeImport, lang: Lang) -> dict:
+    def entry(item: Initiative) -> dict:
+        return {"id": item.id, "number": item.number, "area": item.area, "status": item.status,
+                "text": item.text}  # fmt: skip
+
+    return {
+        "sheet": imported.sheet,
+        "notes": [ja if lang is Lang.ja else en for ja, en in imported.notes],
+        "initiatives": len(imported.initiatives),
+        "rows_read": imported.rows_read,
+        "refused": [{"row": r.row, "reason": r.reason(lang)} for r in imported.refusals],
+        "unchanged": imported.unchanged,
+        "added": [entry(item) for item in imported.added],
+        "removed": [entry(item) for item in imported.removed],
+        "changed": [
+            {
+                "id": c.after.id,
+                "fields": list(c.fields),
+                "before": {k: getattr(c.before, k) for k in c.fields},
+                "after": {k: getattr(c.after, k) for k in c.fields},
+            }
+            for c in imported.changed
+        ],
+        "counts": {"before": imported.before, "after": imported.after},
+    }
+
+
+def _print_import(imported: InitiativeImport, lang: Lang) -> None:
+    """The refusals, else the changes and the counts per status before and after."""
+    count = len(imported.initiatives)
+    read = word("import_read", lang, sheet=imported.sheet, rows=imported.rows_read, count=count)
+    console.print(read, highlight=False)
+    for ja, en in imported.notes:
+        console.print(ja if lang is Lang.ja else en, highlight=False)
+    if imported.refusals:
+        for refusal in imported.refusals:
+            console.print(f"[red]✕[/red] {refusal.message(lang)}", highlight=False)
+        console.print(word("import_refused", lang, count=len(imported.refusals)), highlight=False)
+        return
+    if imported.unchanged:
+        console.print(word("import_no_change", lang, count=count), highlight=False)
+        return
+
+    def line(item: Initiative) -> str:
+        return f"{item.id}  [{item.area}]  {word(item.status, lang)}  {_short(item.text)}"
+
+    sections = [
+        ("import_added", "+", [line(item) for item in imported.added]),
+        ("import_removed", "-", [line(item) for item in imported.removed]),
+        (
+            "import_status_changed",
+            "~",
+            [
+                f"{c.after.id}: {word(c.before.status, lang)} → {word(c.after.status, lang)}"
+                for c in imported.status_changed
+            ],
+        ),
+        (
+            "import_text_changed",
+            "~",
+            [
+                f"{c.after.id}: {_text_change(c.before.text, c.after.text)}"
+                for c in imported.text_changed
+            ],
+        ),
+        (
+            "import_other_changed",
+            "~",
+            [
+                f"{c.after.id}: "
+                + ", ".join(
+                    _field_change(c, k, lang) for k in c.fields if k not in ("status", "text")
+                )
+                for c in imported.other_changed
+            ],
+        ),
+    ]
+    for key, mark, lines in sections:
+        if lines:
+            console.print(f"{word(key, lang)} ({len(lines)})", highlight=False)
+            for text in lines:
+                console.print(f"  {mark} {text}", highlight=False)
+    counts = table(
+        word("import_counts", lang),
+        [
+            ("", "left"),
+            (word("import_before", lang), "right"),
+            (word("import_after", lang), "right"),
+        ],
+    )
+    for status in ("achieved", "in_progress", "changed", "total"):
+        counts.add_row(
+            word(status, lang), str(imported.before[status]), str(imported.after[status])
+        )
+    console.print(counts)
