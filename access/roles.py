@@ -32,9 +32,13 @@ class Actor:
 SYSTEM = Actor("system", "admin")
 
 
+# The name a file dropped in a section's inbox folder is sent under: INBOX_PREFIX + section.
+INBOX_PREFIX = "inbox:"
+
+
 def inbox_actor(section: str) -> Actor:
     """A file dropped in inbox/<section>/ acts as that section."""
-    return Actor(f"inbox:{section}", "owner", (section,))
+    return Actor(f"{INBOX_PREFIX}{section}", "owner", (section,))
 
 
 def may_send_figures_for(actor: Actor, owner_section: str) -> bool:

@@ -7,6 +7,7 @@ import json
 
 import pandas as pd
 
+from access.roles import INBOX_PREFIX
 from indicators import display
 from indicators.catalog import Catalog, Indicator
 from indicators.evaluation import Evaluation
@@ -25,9 +26,12 @@ def _blank_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def senders(users: pd.Series, sections: pd.Series, owners: dict[str, str], lang: Lang) -> list[str]:
-    """Who sent each row and for which section in one cell, e.g. 山田（情報企画課）: one
-    column where two made the tables scroll sideways at 1280 px."""
+    """Who sent each row and for which section in one cell, e.g. 山田（情報企画課）, a file
+    dropped in a section's inbox folder as 受信フォルダ（情報企画課）: one column where two
+    made the tables scroll sideways at 1280 px."""
     names = section_names(sections, owners)
+    inbox = t("sender_inbox", lang)
+    users = [inbox if isinstance(u, str) and u.startswith(INBOX_PREFIX) else u for u in users]
     return [
         t("sender_with_section", lang, user=user, section=section)
         if isinstance(user, str) and user and section

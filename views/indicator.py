@@ -156,13 +156,13 @@ def main() -> None:
         widths = {
             t(name, lang): st.column_config.TextColumn(width=width)
             for name, width in (
-                ("period", 90),
-                ("org_unit", 110),
+                ("period", 85),
+                ("org_unit", 90),
                 ("revision", 40),
-                ("note", 110),
-                ("recorded_at", 120),
-                ("superseded_at", 120),
-                ("file", 170),
+                ("note", 90),
+                ("recorded_at", 115),
+                ("superseded_at", 115),
+                ("file", 160),
                 ("uploaded_by", 170),
             )
         }

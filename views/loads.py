@@ -55,15 +55,15 @@ def main() -> None:
         loads_table(loads, catalog, lang),
         hide_index=True,
         column_config={
-            t("received_at", lang): st.column_config.TextColumn(width=120),
-            t("file", lang): st.column_config.TextColumn(width=190),
-            t("state", lang): st.column_config.TextColumn(width=90),
-            t("validation", lang): st.column_config.TextColumn(width=100),
+            t("received_at", lang): st.column_config.TextColumn(width=110),
+            t("file", lang): st.column_config.TextColumn(width=160),
+            t("state", lang): st.column_config.TextColumn(width=70),
+            t("validation", lang): st.column_config.TextColumn(width=85),
             **{
-                t(count, lang): st.column_config.NumberColumn(width=62)
+                t(count, lang): st.column_config.NumberColumn(width=60)
                 for count in ("accepted_short", "rejected_short", "rows_unchanged", "rows_total")
             },
-            t("uploaded_by", lang): st.column_config.TextColumn(width=170),
+            t("uploaded_by", lang): st.column_config.TextColumn(width=140),
         },
     )
 
