@@ -261,13 +261,21 @@ def test_the_goals_page_counts_from_the_day_decided(dashboard: Service) -> None:
     assert plan.iloc[-1][["達成", "実施中", "変更", "計"]].tolist() == [62, 34, 5, 101]
     assert plan.iloc[-1]["報告書後の更新"] == "1件（2026年度）"
     assert set(plan["照合"]) == {"✓ 一致"}  # the report's item list still gives its counts
-    # the same counts as `shihyo status --json` and `shihyo plan --json`
-    cli = json.loads(_cli("status", "--json"))["plan"]
-    assert [cli[k]["count"] for k in COUNTS[:3]] == [62, 34, 5]
+    # the same counts, with the same dates, from `shihyo status --json`, `shihyo plan --json`
+    # and the report: each renders the one evaluation
+    status = json.loads(_cli("status", "--json"))["plan"]
+    plan = json.loads(_cli("plan", "--json"))["counts"]
+    assert status == plan
+    assert [status[k]["count"] for k in COUNTS[:3]] == [62, 34, 5]
+    report = dashboard.report(dashboard.today(), "ja", "md").decode()
+    assert "101の取組のうち、62の取組についてはその内容を達成し、34の取組" in report
 
     before = _goals(DAY_BEFORE)
     assert _plan_tiles(before) == ("61", "35", "5", "101")
     assert "達成 61・実施中 35・変更 5（2019年3月時点）" in texts(before)
+    day_before = ["--as-of", DAY_BEFORE.isoformat(), "--json"]
+    assert json.loads(_cli("status", *day_before))["plan"]["in_progress"]["count"] == 35
+    assert json.loads(_cli("plan", *day_before))["counts"]["in_progress"]["count"] == 35
 
 
 def _initiative_page(user: str, initiative: str, **params: str) -> AppTest:
