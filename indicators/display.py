@@ -11,12 +11,14 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
+from collections.abc import Mapping
 
 from babel.dates import format_date
 
 from indicators.catalog import Figure, GradeScheme, Indicator, Target
 from indicators.grades import Grade
 from indicators.periods import FISCAL_YEAR_START_MONTH, fiscal_year_of
+from indicators.plan_status import PlanStatus, updated_by_fiscal_year
 from indicators.trend import period_of
 from kernel.formatting import LOCALES, MISSING, long_date, number, percent
 from kernel.vocabulary import Lang, word
@@ -168,3 +170,96 @@ def grade_note(scheme: GradeScheme, lang: Lang | str) -> str:
     points = scheme.threshold * 100
     share = percent(scheme.threshold, lang, decimals=0 if abs(points - round(points)) < 1e-9 else 1)
     return word(f"grade_note_{scheme.basis}", lang, pct=share)
+
+
+# ── the plan's statuses of initiatives, with the days they hold since ───────────────
+
+
+def plan_dating(since: Mapping[str, int], reported_on: dt.date, lang: Lang | str) -> str:
+    """Since when a count of the plan's statuses holds, from its dating (ISO day → how many):
+    "2019年3月時点", or with the statuses decided since the report by fiscal year,
+    "2019年3月時点、うち2件は2026年度に更新" / "as of Mar 2019; 2 of them updated in FY2026";
+    "" for a count of none."""
+    if not sum(since.values()):
+        return ""
+    years = updated_by_fiscal_year(since, reported_on)
+    base = since.get(reported_on.isoformat(), 0)
+    said = word("plan_dated_report", lang, when=month(reported_on, lang))
+    if not years:
+        return said
+    parts = word("plan_dated_part_sep", lang).join(
+        word(
+            "plan_dated_first" if n == 0 else "plan_dated_more", lang, n=k, fy=fiscal_year(y, lang)
+        )
+        for n, (y, k) in enumerate(years.items())
+    )
+    if not base:
+        return word("plan_dated_all", lang, parts=parts)
+    return said + word("plan_dated_sep", lang) + word("plan_dated_updates", lang, parts=parts)
+
+
+def plan_row_dating(
+    since: Mapping[str, Mapping[str, int]], reported_on: dt.date, lang: Lang | str
+) -> str:
+    """Since when a row of the status table holds, all its statuses together:
+    "2019年3月時点", "2019年3月時点、うち1件は2026年度に更新"."""
+    merged: dict[str, int] = {}
+    for days in since.values():
+        for when, n in days.items():
+            merged[when] = merged.get(when, 0) + n
+    return plan_dating(merged, reported_on, lang)
+
+
+def plan_count(
+    status: str, count: int, since: Mapping[str, int], reported_on: dt.date, lang: Lang | str
+) -> str:
+    """A count of the plan's statuses with its date: "実施中 35（2019年3月時点）"."""
+    dated = plan_dating(since, reported_on, lang)
+    text = f"{word(status, lang)} {count}"
+    return text + _paren(dated, lang) if dated else text
+
+
+def plan_counts_line(
+    counts: Mapping[str, int],
+    since: Mapping[str, Mapping[str, int]],
+    reported_on: dt.date,
+    lang: Lang | str,
+) -> str:
+    """The plan's three counts in one line, each with its date; one date for all when none
+    was updated since the report: "達成 61・実施中 35・変更 5（2019年3月時点）"."""
+    statuses = ("achieved", "in_progress", "changed")
+    sep = word("plan_counts_sep", lang)
+    if not any(updated_by_fiscal_year(since.get(s, {}), reported_on) for s in statuses):
+        plain = sep.join(f"{word(s, lang)} {counts[s]}" for s in statuses)
+        when = word("plan_dated_report", lang, when=month(reported_on, lang))
+        return plain + _paren(when, lang)
+    return sep.join(plan_count(s, counts[s], since.get(s, {}), reported_on, lang) for s in statuses)
+
+
+def _paren(text: str, lang: Lang | str) -> str:
+    """Words in parentheses after a figure: （…） in Japanese, " (…)" in English."""
+    return ("" if Lang(lang) is Lang.ja else " ") + word("paren", lang, x=text)
+
+
+def plan_updated(
+    since: Mapping[str, Mapping[str, int]], reported_on: dt.date, lang: Lang | str
+) -> str:
+    """A row's statuses decided since the report, for a table cell: "1件（2026年度）" / "1
+    (FY2026)"; "" when none."""
+    years: dict[int, int] = {}
+    for days in since.values():
+        for year, n in updated_by_fiscal_year(days, reported_on).items():
+            years[year] = years.get(year, 0) + n
+    if not years:
+        return ""
+    named = word("plan_dated_part_sep", lang).join(fiscal_year(y, lang) for y in sorted(years))
+    return word("plan_updated_cell", lang, n=sum(years.values()), years=named)
+
+
+def plan_since(status: PlanStatus, reported_on: dt.date, lang: Lang | str) -> str:
+    """Since when one initiative's status holds: "2019年3月時点（点検報告書）" / "as of Mar
+    2019 (review report)", or the day it was decided: "2026/11/02 決定" / "decided
+    2026/11/02"."""
+    if status.decision is None:
+        return word("plan_since_report", lang, when=month(reported_on, lang))
+    return word("plan_since_decided", lang, day=day(status.since, lang))

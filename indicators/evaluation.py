@@ -5,7 +5,7 @@ from here, with its unit: targets, indicators or initiatives."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -13,6 +13,8 @@ import pandas as pd
 from indicators.catalog import Catalog
 from indicators.coverage import Coverage, coverage
 from indicators.grades import Grade, grade_counts, grade_indicator, speaking
+from indicators.plan import PlanSummary, plan_summary
+from indicators.plan_status import Decision, PlanStatuses, plan_statuses, with_statuses
 from indicators.status import (
     Figure,
     InitiativeStatus,
@@ -54,7 +56,9 @@ class Counts:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """The plan's targets as of one day."""
+    """The plan's targets as of one day, and its initiatives' statuses in the plan then.
+    `catalog`: the catalog in force that day, each initiative with its status as of the day
+    (the report's, or a decision since: `plan` says which, since when, and the history)."""
 
     as_of: dt.date
     catalog: Catalog
@@ -65,6 +69,21 @@ class Evaluation:
     # per indicator, one progress grade per target (A 達成 … D 後退), in the targets' order;
     # an indicator without a target has one, without a grade
     grades: dict[str, list[Grade]] = field(default_factory=dict)
+    # per initiative, its status in the plan as of the day and since when
+    plan: PlanStatuses | None = None
+
+    @property
+    def plan_statuses(self) -> PlanStatuses:
+        """Each initiative's status in the plan as of the day, and since when."""
+        if self.plan is None:  # an evaluation made without decisions: the report's
+            return plan_statuses(self.catalog, (), self.as_of)
+        return self.plan
+
+    @property
+    def plan_summary(self) -> PlanSummary:
+        """The plan's status table as of the day, each count with the days it holds since:
+        the table every face shows (the Goals page, `shihyo plan`, the report)."""
+        return plan_summary(self.catalog, self.plan_statuses)
 
     def grade(self, indicator_id: str) -> Grade | None:
         """The grade that speaks for an indicator: against its nearest target not yet due,
@@ -179,9 +198,11 @@ class Evaluation:
                     "indicators": i.indicator_ids,
                     "inconsistent": i.inconsistent,
                     "late": i.late,
+                    "plan_status": self.plan_statuses[i.initiative_id].as_dict(),
                 }
                 for i in self.initiatives
             ],
+            "plan": plan_counts(self.plan_summary),
             "counts": {
                 "targets": self.target_counts().as_dict(),
                 "indicators": self.indicator_counts.as_dict(),
@@ -195,6 +216,21 @@ class Evaluation:
         }
 
 
+def plan_counts(summary: PlanSummary) -> dict:
+    """The plan's counts as of the day, with the days they hold since: per status, the count
+    and `since` (ISO day → initiatives holding it since then); the report's day beside."""
+    total = summary.total
+    return {
+        "as_of": _iso(summary.as_of),
+        "reported_on": _iso(summary.reported_on),
+        **{
+            status: {"count": getattr(total, status), "since": total.since.get(status, {})}
+            for status in ("achieved", "in_progress", "changed")
+        },
+        "total": total.total,
+    }
+
+
 def _without_zero_rows(statuses: list[TargetStatus]) -> dict[str, int]:
     counts = status_counts(statuses)
     counts.pop("no_target", None)  # a target always has one: the status is never no_target
@@ -205,8 +241,17 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def judge(catalog: Catalog, totals: pd.DataFrame, as_of: dt.date) -> Evaluation:
-    """Judge every target from the indicators' figures known on `as_of`."""
+def judge(
+    catalog: Catalog,
+    totals: pd.DataFrame,
+    as_of: dt.date,
+    decisions: Iterable[Decision] = (),
+) -> Evaluation:
+    """Judge every target from the indicators' figures known on `as_of`; the initiatives'
+    statuses in the plan are the report's, overridden by the `decisions` in force on `as_of`
+    (indicators.plan_status states the rule), and every face reads them from here."""
+    plan = plan_statuses(catalog, decisions, as_of)
+    catalog = with_statuses(catalog, plan)
     series = indicator_series(totals)
     targets = {
         ind.id: evaluate_indicator(ind, series.get(ind.id, []), as_of) for ind in catalog.indicators
@@ -225,4 +270,5 @@ def judge(catalog: Catalog, totals: pd.DataFrame, as_of: dt.date) -> Evaluation:
         rollup_initiatives(catalog, headlines),
         coverage(catalog),
         grades,
+        plan,
     )

@@ -1,13 +1,18 @@
-"""The plan's status table: initiatives counted by status per policy and area,
-set beside the counts the report itself gives, with every disagreement listed."""
+"""The plan's status table: initiatives counted by status per policy and area as of a day
+(the report's statuses, overridden by the decisions recorded since: indicators.plan_status),
+each count with the days its statuses were decided, set beside the counts the report itself
+gives. The check against the report compares the report's own statuses (its item list) with
+its counts, so that a status decided since is not a disagreement with the report."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 
 from indicators.catalog import Catalog, Initiative, StatusCounts
+from indicators.plan_status import PlanStatus, PlanStatuses, dating, plan_statuses, report_day
 
 
 def count_statuses(initiatives: Iterable[Initiative]) -> StatusCounts:
@@ -18,7 +23,9 @@ def count_statuses(initiatives: Iterable[Initiative]) -> StatusCounts:
 
 @dataclass(frozen=True)
 class Row:
-    """One line of the status table: counted from the items, and as reported."""
+    """One line of the status table: counted from the items as of the day, and as reported.
+    `listed`: the counts of the report's own statuses (its item list), which the check
+    compares with `reported`; `since`: per status, how many hold it since which day (ISO)."""
 
     id: str
     name: str
@@ -28,11 +35,19 @@ class Row:
     changed: int
     total: int
     reported: dict[str, int] | None
+    listed: dict[str, int] = field(default_factory=dict)
+    since: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @classmethod
     def of(
-        cls, id: str, name: str, name_en: str, counted: StatusCounts, reported: StatusCounts | None
+        cls,
+        id: str,
+        name: str,
+        name_en: str,
+        statuses: list[PlanStatus],
+        reported: StatusCounts | None,
     ) -> Row:
+        counted = _counts(s.status for s in statuses)
         return cls(
             id=id,
             name=name,
@@ -42,6 +57,16 @@ class Row:
             changed=counted.changed,
             total=counted.total,
             reported=None if reported is None else _as_dict(reported),
+            listed=_as_dict(_counts(s.reported for s in statuses)),
+            since=dating(statuses),
+        )
+
+    @property
+    def agrees(self) -> bool:
+        """Whether the report's item list gives the report's counts (no counts: nothing to
+        disagree with)."""
+        return self.reported is None or all(
+            self.listed.get(k) == n for k, n in self.reported.items()
         )
 
 
@@ -68,6 +93,8 @@ class PlanSummary:
     total: Row
     mismatches: list[Mismatch]
     reconstructed: int = 0  # initiatives rebuilt where the report's text was lost
+    reported_on: dt.date | None = None  # the day the report's statuses are as of
+    as_of: dt.date | None = None  # the day the statuses are counted as of
 
     @property
     def agreement(self) -> tuple[str, dict[str, int]]:
@@ -90,21 +117,28 @@ def _as_dict(counts: StatusCounts) -> dict[str, int]:
     }
 
 
+def _counts(statuses: Iterable[str]) -> StatusCounts:
+    return StatusCounts(**Counter(statuses))
+
+
 def _compare(level: str, row: Row) -> list[Mismatch]:
     if row.reported is None:
         return []
     return [
-        Mismatch(level, row.id, row.name, status, getattr(row, status), reported)
+        Mismatch(level, row.id, row.name, status, row.listed[status], reported)
         for status, reported in row.reported.items()
-        if getattr(row, status) != reported
+        if row.listed[status] != reported
     ]
 
 
-def plan_summary(catalog: Catalog) -> PlanSummary:
-    """The report's status table (per policy, per area and in total), computed from the items."""
-    by_area: dict[str, list[Initiative]] = {}
+def plan_summary(catalog: Catalog, statuses: PlanStatuses | None = None) -> PlanSummary:
+    """The report's status table (per policy, per area and in total), computed from the items
+    with their statuses as of a day (`statuses`; None: the report's, as of its day)."""
+    if statuses is None:
+        statuses = plan_statuses(catalog, (), report_day(catalog.plan))
+    by_area: dict[str, list[PlanStatus]] = {}
     for item in catalog.initiatives:
-        by_area.setdefault(item.area, []).append(item)
+        by_area.setdefault(item.area, []).append(statuses[item.id])
 
     policies: list[PolicyRow] = []
     mismatches: list[Mismatch] = []
@@ -115,15 +149,13 @@ def plan_summary(catalog: Catalog) -> PlanSummary:
                 area.id,
                 area.name,
                 area.name_en,
-                count_statuses(by_area.get(area.id, [])),
+                by_area.get(area.id, []),
                 area.reported,
             )
             area_rows.append(row)
             mismatches += _compare("area", row)
         items = [item for area in policy.areas for item in by_area.get(area.id, [])]
-        base = Row.of(
-            policy.id, policy.name, policy.name_en, count_statuses(items), policy.reported
-        )
+        base = Row.of(policy.id, policy.name, policy.name_en, items, policy.reported)
         policy_row = PolicyRow(**asdict(base), areas=area_rows)
         policies.append(policy_row)
         mismatches += _compare("policy", base)
@@ -137,9 +169,9 @@ def plan_summary(catalog: Catalog) -> PlanSummary:
         catalog.plan.id,
         catalog.plan.name,
         catalog.plan.name_en,
-        count_statuses(catalog.initiatives),
+        [statuses[item.id] for item in catalog.initiatives],
         reported_total,
     )
     mismatches += _compare("plan", total)
     rebuilt = sum(item.reconstructed for item in catalog.initiatives)
-    return PlanSummary(policies, total, mismatches, rebuilt)
+    return PlanSummary(policies, total, mismatches, rebuilt, statuses.reported_on, statuses.as_of)

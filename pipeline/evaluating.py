@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation, judge
+from indicators.plan_status import Decision
 from warehouse import Warehouse
 
 if TYPE_CHECKING:  # the alert channels (Apprise) are imported when alerts are kept or sent
@@ -45,8 +46,10 @@ class Evaluated:
 
 
 def evaluation(warehouse: Warehouse, catalog: Catalog, as_of: dt.date) -> Evaluation:
-    """Every target judged on the figures known at the end of `as_of`."""
-    return judge(catalog, warehouse.indicator_totals(as_of=as_of), as_of)
+    """Every target judged on the figures known at the end of `as_of`, the initiatives with
+    their statuses in the plan as of that day (the decisions recorded, by the day decided)."""
+    decisions = [Decision.from_record(row) for row in warehouse.initiative_statuses()]
+    return judge(catalog, warehouse.indicator_totals(as_of=as_of), as_of, decisions)
 
 
 def evaluate_and_alert(

@@ -14,7 +14,7 @@ from indicators import display
 from indicators.catalog import Catalog, Indicator, Initiative, Owner
 from indicators.evaluation import Evaluation, indicator_series
 from indicators.grades import Grade
-from indicators.plan import PlanSummary, plan_summary
+from indicators.plan import PlanSummary
 from indicators.status import Figure, InitiativeStatus
 from kernel.vocabulary import Lang
 from report import drafting, method
@@ -59,7 +59,7 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
     # The officer's edits of this edition (the day and the language), by block.
     edits = drafting.edits_by_block(warehouse.report_edits(day, lang.value))
     words = _Words(warehouse.actions(None, as_of=day), edits)
-    summary = plan_summary(catalog)
+    summary = result.plan_summary  # the statuses as of the day, each count with its date
     policies = _policies(catalog, summary, result, indicators, words, lang)
     plan = catalog.plan
     cited = drafting.cited_figures(catalog, indicators, lang)
@@ -231,7 +231,9 @@ def _policies(
             ]
             evidencing = [indicators[ind.id] for ind in measuring]
             counted = rows[area.id]
-            counts = row_counts(counted) if items or area.reported else None
+            counts = (
+                row_counts(counted, summary.reported_on, lang) if items or area.reported else None
+            )
             blocks = drafting.area_blocks(
                 area.id,
                 items,
@@ -251,7 +253,7 @@ def _policies(
                 policy.id,
                 f"({policy.seq})",
                 named(policy.name, policy.name_en, lang),
-                row_counts(rows[policy.id]),
+                row_counts(rows[policy.id], summary.reported_on, lang),
                 areas,
             )
         )

@@ -92,6 +92,8 @@ def _area(data: ReportData, area: AreaSection) -> list[str]:
         out += [data.t("no_items"), ""]
         return [*out, *(line for block in area.blocks for line in _block(data, block))]
     out += table(_count_header(data), [_counts(area.counts)], right=4)
+    if area.counts.dated:
+        out += [md(data.t("paren", x=area.counts.dated)), ""]
     for block in area.blocks:
         out += _block(data, block)
     out += [f"**{data.t('area_initiatives')}**", "", md(data.area_listed(area)), ""]

@@ -18,6 +18,9 @@ class Counts:
     in_progress: int
     changed: int
     total: int
+    # since when the counts hold: "2019年3月時点", or with the statuses decided since the
+    # report by fiscal year ("…、うち1件は2026年度に更新")
+    dated: str = ""
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,11 @@ from report.model import AlertRow, AttentionRow, Counts, CoverageRow, MismatchRo
 from report.words import named, status_label, word
 
 
-def row_counts(row: Row) -> Counts:
-    """A status-table row's counts."""
-    return Counts(row.achieved, row.in_progress, row.changed, row.total)
+def row_counts(row: Row, reported_on: dt.date | None = None, lang: Lang = Lang.ja) -> Counts:
+    """A status-table row's counts, with since when they hold when the day of the report's
+    statuses is given."""
+    dated = display.plan_row_dating(row.since, reported_on, lang) if reported_on else ""
+    return Counts(row.achieved, row.in_progress, row.changed, row.total, dated)
 
 
 def summarise(
@@ -36,6 +38,16 @@ def summarise(
     en_names |= {a.id: a.name_en for _, a in catalog.areas()}
     en_names[catalog.plan.id] = catalog.plan.name_en
     total = row_counts(summary.total)
+    statuses = ("achieved", "in_progress", "changed")
+    dated = ""
+    if summary.reported_on is not None:
+        line = display.plan_counts_line(
+            {k: getattr(summary.total, k) for k in statuses},
+            summary.total.since,
+            summary.reported_on,
+            lang,
+        )
+        dated = word("plan_dated_sentence", lang, line=line)
     cov = result.coverage
     counts = result.target_counts()
     recorded = alert_rows(catalog, alerts, day, lang)
@@ -43,7 +55,7 @@ def summarise(
     return Summary(
         policies=[(named(p.name, p.name_en, lang), row_counts(p)) for p in summary.policies],
         total=total,
-        sentence=method.status_sentence(total, lang),
+        sentence=method.status_sentence(total, lang) + dated,
         target_counts=[(s, status_label(s, lang), n) for s, n in counts.by_status.items()],
         targets_total=counts.total,
         late_total=result.indicator_counts.late,

@@ -211,10 +211,17 @@ def _results(data: ReportData, sheet: _Sheet) -> None:
     sheet.write([data.t("initiatives_count")], _BOLD, measure=False)
     areas = [(p, a) for p in data.policies for a in p.areas]
     rows = [
-        (p.name, a.name, *_counts(a.counts), len(a.uncovered) if a.initiatives else None)
+        (
+            p.name,
+            a.name,
+            *_counts(a.counts),
+            a.counts.dated if a.counts else None,
+            len(a.uncovered) if a.initiatives else None,
+        )
         for p, a in areas
     ]
-    sheet.table([*where, *counts, data.t("without_indicator")], rows, caps=(22, 28))
+    header = [*where, *counts, data.t("plan_since_col"), data.t("without_indicator")]
+    sheet.table(header, rows, caps=(22, 28))
     sheet.note(data.t("appendix_ref"))
     sheet.row += 1
 

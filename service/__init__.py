@@ -20,6 +20,7 @@ from service.door import (
     Service,
     WordsRefused,
 )
+from service.plan_desk import StatusRefused
 from warehouse import (
     ReadOnlyWarehouse,
     Snapshot,
@@ -81,6 +82,7 @@ __all__ = [
     "RowIssue",
     "Service",
     "Snapshot",
+    "StatusRefused",
     "UploadTooLarge",
     "WarehouseBusy",
     "WarehouseDamaged",

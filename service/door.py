@@ -565,6 +565,31 @@ class Service:
             and needs_action(result.targets[ind.id], result.headlines[ind.id])
         ]
 
+    # ── the plan's statuses of initiatives (administrators record) ────────────
+
+    def record_initiative_status(
+        self,
+        actor: Actor,
+        initiative_id: str,
+        status: str,
+        on: dt.date,
+        reason: str | None = None,
+        stated_by: str | None = None,
+    ) -> int:
+        """Record a new status in the plan for an initiative (achieved / in_progress /
+        changed, or 達成 / 実施中 / 変更), decided on `on`, with its reason (required for a
+        change): an administrator's act, audited with the status in force before it. Every
+        evaluation as of `on` or later shows it; the day before still shows the old one. The
+        decision's id; StatusRefused (unknown initiative or status, a day in the future or
+        not after the report's, a change without a reason), PermissionDenied."""
+        from service import plan_desk
+
+        decision = plan_desk.record(
+            self._resources, actor, initiative_id, status, on, reason, stated_by
+        )
+        self._resources.warehouse.publish_snapshot()
+        return decision
+
     # ── figures coming in ─────────────────────────────────────────────────────
 
     def ingest(

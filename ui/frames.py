@@ -70,22 +70,28 @@ def indicator_scope(catalog: Catalog) -> dict[str, tuple[set[str], set[str]]]:
     return scope
 
 
-def _plan_row(row: Row, lang: Lang, name: str | None = None) -> dict:
+def _plan_row(row: Row, summary: PlanSummary, lang: Lang, name: str | None = None) -> dict:
+    """A line of the status table: the counts as of the day, how many of them were decided
+    since the report (and in which fiscal years), and the report's counts with the check of
+    its own item list against them."""
     reported = row.reported
     text = " / ".join(str(reported[c]) for c in COUNTS) if reported else "–"
-    agrees = reported is None or all(getattr(row, c) == reported[c] for c in COUNTS)
+    updated = (
+        display.plan_updated(row.since, summary.reported_on, lang) if summary.reported_on else ""
+    )
     return {
         t("policy", lang): name or pick(lang, row.name, row.name_en),
         **{t(c, lang): getattr(row, c) for c in COUNTS},
+        t("plan_updated_col", lang): updated or "–",
         t("reported", lang): text,
-        t("check", lang): t("match" if agrees else "mismatch", lang),
+        t("check", lang): t("match" if row.agrees else "mismatch", lang),
     }
 
 
 def plan_frame(summary: PlanSummary, lang: Lang) -> pd.DataFrame:
     """The report's table: a line per policy and the total, with the reported counts beside."""
-    rows = [_plan_row(p, lang) for p in summary.policies]
-    rows.append(_plan_row(summary.total, lang, name=t("total", lang)))
+    rows = [_plan_row(p, summary, lang) for p in summary.policies]
+    rows.append(_plan_row(summary.total, summary, lang, name=t("total", lang)))
     return pd.DataFrame(rows)
 
 
@@ -96,7 +102,7 @@ def area_frame(summary: PlanSummary, lang: Lang, policy_id: str | None) -> pd.Da
         if policy_id and policy.id != policy_id:
             continue
         for area in policy.areas:
-            row = _plan_row(area, lang)
+            row = _plan_row(area, summary, lang)
             row = {t("area", lang): row.pop(t("policy", lang)), **row}
             rows.append(row)
     return pd.DataFrame(rows)

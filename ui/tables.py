@@ -374,6 +374,7 @@ def initiatives_table(result: Evaluation, lang: Lang) -> pd.DataFrame:
     status in the plan and by its indicators, and the indicators' names. The columns
     "id", "policy" and "search" are for the page, not for reading."""
     catalog = result.catalog
+    plan = result.plan_statuses
     rollup = {i.initiative_id: i for i in result.initiatives}
     names = {ind.id: pick(lang, ind.name, ind.name_en) for ind in catalog.indicators}
     areas = {item.id: (policy, item) for policy, item in catalog.areas()}
@@ -398,6 +399,9 @@ def initiatives_table(result: Evaluation, lang: Lang) -> pd.DataFrame:
                 t("area", lang): pick(lang, area.name, area.name_en),
                 t("initiative", lang): title,
                 t("plan_status", lang): plan_label(item.status, lang),
+                t("plan_since_col", lang): display.plan_since(
+                    plan[item.id], plan.reported_on, lang
+                ),
                 t("indicator_status", lang): status_label(status.status, lang)
                 + (" ⚠" if status.inconsistent else ""),
                 t("indicators", lang): linked,

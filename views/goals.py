@@ -10,7 +10,6 @@ from access.roles import Actor, PermissionDenied
 from indicators import display
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation
-from indicators.plan import plan_summary
 from kernel.formatting import number
 from kernel.vocabulary import Lang, status_label
 from service import WordsRefused
@@ -61,8 +60,11 @@ def _filters(catalog: Catalog, lang: Lang) -> tuple[str | None, str | None, str 
     return policy, area, owner
 
 
-def _plan_section(catalog: Catalog, lang: Lang, policy: str | None, area: str | None) -> None:
-    summary = plan_summary(catalog)
+def _plan_section(result: Evaluation, lang: Lang, policy: str | None, area: str | None) -> None:
+    """The plan's status table as of the day (the evaluation's), each count with its date:
+    the report's (2019年3月時点) or the fiscal years of the statuses decided since."""
+    summary = result.plan_summary
+    reported_on = result.plan_statuses.reported_on
     st.subheader(t("plan_table", lang))
     row = summary.total
     for p in summary.policies:
@@ -72,6 +74,9 @@ def _plan_section(catalog: Catalog, lang: Lang, policy: str | None, area: str | 
     for col, count in zip(st.columns(4), COUNTS, strict=True):
         reported = f"{t('reported', lang)}: {row.reported[count]}" if row.reported else None
         col.metric(t(count, lang), getattr(row, count), border=True, help=reported)
+    counts = {s: getattr(row, s) for s in COUNTS}
+    line = display.plan_counts_line(counts, row.since, reported_on, lang)
+    st.caption(md_escape(t("plan_counts_as_of", lang, line=line)))
     st.dataframe(plan_frame(summary, lang), hide_index=True)
     with st.expander(t("by_area", lang), expanded=policy is not None):
         st.dataframe(area_frame(summary, lang, policy), hide_index=True)
@@ -221,7 +226,7 @@ def main() -> None:
     )
     # Filters are per language (their labels are their state), so a switch resets them.
     policy, area, owner = _filters(catalog, lang)
-    _plan_section(catalog, lang, policy, area)
+    _plan_section(result, lang, policy, area)
     scope = indicator_scope(catalog)
     chosen = {
         ind.id

@@ -1,25 +1,31 @@
 """取組 / Initiatives: the plan's initiatives as one searchable table per policy (the tree as
-grouping), each with its status in the plan and by its indicators; a chosen row opens its
-details and links to its indicators."""
+grouping), each with its status in the plan since when, and by its indicators; a chosen row
+(or `?id=`) opens its details: its status history, links to its indicators and, for
+administrators, the form that records a new status (owners and viewers read it)."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pandas as pd
 import streamlit as st
 
-from indicators.catalog import Initiative
+from access.roles import PermissionDenied
+from indicators import display
+from indicators.catalog import INITIATIVE_STATUSES, Initiative
 from indicators.evaluation import Evaluation
-from indicators.plan import plan_summary
 from kernel.vocabulary import Lang, status_label
-from ui import data, state
+from service import StatusRefused
+from ui import auth, data, door, state
 from ui.frames import fit_height, indicator_choices
-from ui.status import badge, plan_badge
+from ui.status import badge, plan_badge, plan_label
 from ui.tables import initiatives_table
 from ui.text import md_escape, pick, t
 
 ROW = 70  # pixels: the grid wraps text from 70 px rows up (two lines)
 # Columns the page uses to filter and find rows; never shown.
 _HIDDEN = ["id", "policy", "search"]
+FLASH = "initiatives_said"  # the message after a status is recorded, shown after the rerun
 
 
 def _details(item: Initiative, result: Evaluation, lang: Lang) -> None:
@@ -27,9 +33,11 @@ def _details(item: Initiative, result: Evaluation, lang: Lang) -> None:
     link to each indicator evidencing it."""
     rollup = next(i for i in result.initiatives if i.initiative_id == item.id)
     names = indicator_choices(result.catalog, lang)
+    plan = result.plan_statuses
+    since = display.plan_since(plan[item.id], plan.reported_on, lang)
     with st.container(border=True):
         line = f"**{md_escape(item.number or '–')}** {plan_badge(item.status, lang)} "
-        line += badge(rollup.status, lang)
+        line += f"{md_escape(since)} " + badge(rollup.status, lang)
         if rollup.inconsistent:
             line += f" :red[**{md_escape(t('inconsistent', lang))}**]"
         st.markdown(line)
@@ -53,10 +61,80 @@ def _details(item: Initiative, result: Evaluation, lang: Lang) -> None:
                 icon=":material/show_chart:",
                 query_params=state.link_params(id=ind_id),
             )
+        _history(item, result, lang)
+        _status_form(item, result, lang)
+
+
+def _history(item: Initiative, result: Evaluation, lang: Lang) -> None:
+    """The initiative's statuses in the plan up to the day: the report's, then each
+    decision in force by then, in the order they took effect."""
+    plan = result.plan_statuses
+    found = plan[item.id]
+    st.markdown(f"**{t('plan_history', lang)}**")
+    when = display.month(plan.reported_on, lang)
+    rows = [
+        {
+            t("decided_on", lang): t("plan_history_report", lang, when=when),
+            t("plan_status", lang): plan_label(found.reported, lang),
+            t("status_reason", lang): found.reported_reason or "",
+            t("recorded_by_col", lang): "",
+            t("recorded_at_col", lang): "",
+        }
+    ]
+    rows += [
+        {
+            t("decided_on", lang): display.day(d.decided_on, lang),
+            t("plan_status", lang): plan_label(d.status, lang),
+            t("status_reason", lang): d.reason or "",
+            t("recorded_by_col", lang): d.recorded_by,
+            t("recorded_at_col", lang): d.recorded_at.strftime("%Y-%m-%d %H:%M"),
+        }
+        for d in found.history
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True)
+
+
+def _status_form(item: Initiative, result: Evaluation, lang: Lang) -> None:
+    """An administrator records a new status with the day it was decided and its reason;
+    others read that administrators do (the service refuses them whatever the page shows)."""
+    actor = auth.current_actor()
+    if actor is None or not actor.is_admin:
+        st.caption(t("status_read_only", lang))
+        return
+    today = door.today()
+    earliest = result.plan_statuses.reported_on + dt.timedelta(days=1)
+    with st.form(f"status_form_{item.id}", border=True):
+        st.markdown(f"**{t('record_status', lang)}**")
+        left, right = st.columns(2)
+        status = left.selectbox(
+            t("plan_status", lang),
+            INITIATIVE_STATUSES,
+            format_func=lambda s: plan_label(s, lang),
+            key="status_new",
+        )
+        on = right.date_input(
+            t("decided_on", lang),
+            value=today,
+            min_value=earliest,
+            max_value=today,
+            key="status_on",
+        )
+        reason = st.text_area(t("status_reason", lang), key="status_reason", max_chars=2000)
+        st.caption(t("record_status_help", lang))
+        submitted = st.form_submit_button(t("record_status", lang), type="primary")
+    if not submitted:
+        return
+    try:
+        door.service().record_initiative_status(actor, item.id, status, on, reason)
+    except (PermissionDenied, StatusRefused) as refused:
+        st.error(pick(lang, refused.message_ja, refused.message_en))
+        return
+    st.session_state[FLASH] = t("status_recorded", lang, day=display.day(on, lang))
+    st.rerun()
 
 
 def _mismatches(result: Evaluation, lang: Lang) -> None:
-    summary = plan_summary(result.catalog)
+    summary = result.plan_summary
     if not summary.mismatches:
         key, values = summary.agreement
         st.caption(t(key, lang, **values))
@@ -101,7 +179,20 @@ def main() -> None:
     tiles[1].metric(t("with_indicator", lang), len(result.initiatives) - len(without), border=True)
     tiles[2].metric(t("no_indicator", lang), len(without), border=True)
     tiles[3].metric(t("inconsistent_count", lang), len(inconsistent), border=True)
+    total = result.plan_summary.total
+    line = display.plan_counts_line(
+        {s: getattr(total, s) for s in INITIATIVE_STATUSES},
+        total.since,
+        result.plan_statuses.reported_on,
+        lang,
+    )
+    st.caption(md_escape(t("plan_counts_as_of", lang, line=line)))
     _mismatches(result, lang)
+    if said := st.session_state.pop(FLASH, None):
+        st.success(said)
+    by_id = {item.id: item for item in catalog.initiatives}
+    if (asked := st.query_params.get("id")) in by_id:  # a link to one initiative
+        _details(by_id[asked], result, lang)
 
     # ?without=1 (the link in the administrator's digest) opens the list of those without one.
     if "only_without" not in st.session_state:
@@ -114,7 +205,6 @@ def main() -> None:
 
     frame = _filtered(initiatives_table(result, lang), query, only_without, lang)
     st.caption(t("initiatives_shown", lang, n=len(frame), total=len(catalog.initiatives)))
-    by_id = {item.id: item for item in catalog.initiatives}
     for policy in sorted(catalog.policies, key=lambda p: p.seq):
         rows = frame[frame["policy"] == policy.id]
         if rows.empty:
@@ -133,6 +223,7 @@ def main() -> None:
                 t("area", lang): st.column_config.TextColumn(width=120),
                 t("initiative", lang): st.column_config.TextColumn(width=230),
                 t("plan_status", lang): st.column_config.TextColumn(width=120),
+                t("plan_since_col", lang): st.column_config.TextColumn(width=150),
                 t("indicator_status", lang): st.column_config.TextColumn(width=130),
                 t("indicators", lang): st.column_config.TextColumn(width=120),
             },

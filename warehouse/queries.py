@@ -228,8 +228,8 @@ def indicator_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> p
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever a load, an alert, a message, the catalog, the owners' words or the
-    report's edits change: a cache key."""
+    """Changes whenever a load, an alert, a message, the catalog, the owners' words, the
+    report's edits or the plan's statuses change: a cache key."""
     return con.execute(
         """
         SELECT (SELECT max(id) FROM load), (SELECT count(*) FROM observation),
@@ -241,7 +241,8 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
                (SELECT max(id) FROM catalog_version),
                (SELECT max(id) FROM commentary), (SELECT max(id) FROM improvement_action),
                (SELECT max(closed_at) FROM improvement_action),
-               (SELECT max(id) FROM report_edit)
+               (SELECT max(id) FROM report_edit),
+               (SELECT max(id) FROM initiative_status)
         """
     ).fetchone()
 

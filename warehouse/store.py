@@ -26,6 +26,7 @@ from warehouse import (
     jobs,
     loads,
     migrate,
+    plan_statuses,
     queries,
     report_edits,
     snapshots,
@@ -50,6 +51,7 @@ FACT_TABLES = (
     "improvement_action",
     "reminder",
     "report_edit",
+    "initiative_status",
 )
 
 # Audit entries are chained: each takes the hash of the one before, so two written at once
@@ -721,6 +723,46 @@ class Warehouse:
     def reminders(self) -> pd.DataFrame:
         with self._reading() as con:
             return words.reminders(con)
+
+    # ── the plan's statuses of initiatives, decided after the report ──────────
+
+    def record_initiative_status(
+        self,
+        initiative_id: str,
+        status: str,
+        decided_on: dt.date,
+        reason: str | None,
+        actor: str,
+        before: dict | None,
+        stated_by: str | None = None,
+    ) -> int:
+        """Record a decision on an initiative's status and audit it (`before`: the status in
+        force on its day, as the caller read it; after: the decision), in one transaction;
+        the decision's id."""
+        with self._writing(atomic=True, chained=True) as con:
+            now = self.clock.now()
+            decision_id = plan_statuses.add(
+                con, initiative_id, status, decided_on, reason, actor, now
+            )
+            after = plan_statuses.get(con, decision_id)
+            audit.append(
+                con,
+                now,
+                actor,
+                "change",
+                "initiative_status",
+                initiative_id,
+                before,
+                after,
+                stated_by,
+            )
+            return decision_id
+
+    def initiative_statuses(self, initiative_id: str | None = None) -> list[dict]:
+        """Every decision on initiatives' statuses (of one; None: all), in the order they
+        take effect: by the day decided, then as recorded."""
+        with self._reading() as con:
+            return plan_statuses.every(con, initiative_id)
 
     # ── the officer's edits of the drafted report ─────────────────────────────
 

@@ -6,6 +6,7 @@ from shihyo.cli import (  # noqa: F401  (they register commands)
     audit,
     catalog,
     figures,
+    initiatives,
     keeping,
     services,
     users,

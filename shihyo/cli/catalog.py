@@ -12,7 +12,7 @@ from rich.table import Table
 from indicators import display
 from indicators.catalog import CatalogError, Initiative
 from indicators.coverage import coverage
-from indicators.plan import plan_summary
+from indicators.evaluation import plan_counts
 from kernel.errors import BilingualError
 from kernel.vocabulary import Lang, word
 from service import WarehouseBusy
@@ -71,17 +71,23 @@ def init() -> None:
 
 
 @app.command()
-def plan(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
-    """The plan's status counts per policy, computed from the initiatives, beside the
-    report's own counts, with every mismatch listed (per area too).
+def plan(as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
+    """The plan's status counts per policy as of a day (the report's statuses, and those
+    recorded since), each with the day it holds since, beside the report's own counts, with
+    every mismatch of the report's item list listed (per area too).
 
-    Example: shihyo plan --json
+    Example: shihyo plan --as-of 2026-03-31 --json
     """
-    summary = plan_summary(synced_catalog(context()))
+    ctx = context()
+    synced_catalog(ctx)  # a clean error when there is no warehouse yet
+    result = ctx.service.evaluation(as_of.date() if as_of else None)
+    summary = result.plan_summary
+    reported_on = result.plan_statuses.reported_on
     if as_json:
-        print_json(summary.as_dict())
+        print_json({**summary.as_dict(), "counts": plan_counts(summary)})
         return
-    table = Table(title=word("plan_table", lang))
+    title = f"{word('plan_table', lang)} ({word('as_of', lang)} {result.as_of})"
+    table = Table(title=title)
     table.add_column(word("policy", lang))
     for status in ("achieved", "in_progress", "changed", "total"):
         table.add_column(word(status, lang), justify="right")
@@ -92,6 +98,15 @@ def plan(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
     total = summary.total
     table.add_row(word("total", lang), *_counts(total), _reported(total.reported), style="bold")
     console.print(table)
+    # The statuses decided since the report, per policy (the table stays 80 columns wide).
+    for policy in summary.policies:
+        if updated := display.plan_updated(policy.since, reported_on, lang):
+            name = policy.name if lang is Lang.ja else policy.name_en
+            console.print(f"{word('plan_updated_col', lang)}: {name} {updated}", highlight=False)
+    counts = {s: getattr(total, s) for s in ("achieved", "in_progress", "changed")}
+    line = display.plan_counts_line(counts, total.since, reported_on, lang)
+    # one line, unwrapped: each count and its date stay together for whoever reads or greps
+    console.print(word("plan_counts_as_of", lang, line=line), highlight=False, soft_wrap=True)
     if summary.mismatches:
         console.print(f"[yellow]{word('mismatches', lang)}:[/yellow]")
         for m in summary.mismatches:
