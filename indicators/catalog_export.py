@@ -206,9 +206,9 @@ def _entry_span(lines: list[str], start: int, indent: str) -> int:
 
 def _patch_goals(lines: list[str], entry: Policy | Area, indent: str) -> bool:
     """`lines` with the goal fields of `entry` (a block entry whose fields are at `indent`)
-    written anew where they stood (after its `name_en` where none did), the other lines and
-    comments kept; False where the entry is not written as a block of its own (a flow
-    mapping), to be written afresh."""
+    written anew where they stood (after its `name_en` and the comment below it where none
+    did), the other lines and comments kept; an area written as a flow mapping is written out
+    (`_unfold`). False where the entry is found in neither form: the file is written afresh."""
     head = f"{indent[:-2]}- id: {entry.id}\n"
     if head not in lines:
         return _unfold(lines, entry, indent)
