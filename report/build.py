@@ -258,6 +258,7 @@ def _policies(
                     blocks,
                     drafting.goal_words(area.goal, area.goal_en, lang),
                     drafting.outcome_rows(_outcomes(catalog, area), indicators, lang),
+                    drafting.goal_text(area.goal, area.goal_en, lang),
                 )
             )
         sections.append(
@@ -269,6 +270,7 @@ def _policies(
                 areas,
                 drafting.goal_words(policy.goal, policy.goal_en, lang),
                 drafting.outcome_rows(_outcomes(catalog, policy), indicators, lang),
+                drafting.goal_text(policy.goal, policy.goal_en, lang),
             )
         )
     return sections

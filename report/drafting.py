@@ -286,6 +286,12 @@ def goal_words(goal: str | None, goal_en: str | None, lang: Lang) -> str:
     return word("goal_line", lang, goal=text) if text else word("goal_unset", lang)
 
 
+def goal_text(goal: str | None, goal_en: str | None, lang: Lang) -> str:
+    """The goal alone, or 未設定, for a row or cell that is already named 目指すべき姿."""
+    text = (goal_en or goal) if lang is Lang.en else (goal or goal_en)
+    return text or word("goal_none", lang)
+
+
 def outcome_rows(
     indicators: Sequence[Indicator], rows: Mapping[str, IndicatorRow], lang: Lang
 ) -> list[OutcomeRow]:

@@ -186,6 +186,7 @@ class AreaSection:
     blocks: list[Block] = field(default_factory=list)
     goal: str = ""  # 目指すべき姿：…, or 目指すべき姿：未設定
     outcomes: list[OutcomeRow] = field(default_factory=list)
+    goal_text: str = ""  # the goal alone (or 未設定), for a row already named 目指すべき姿
 
     @property
     def changed(self) -> list[InitiativeRow]:
@@ -212,6 +213,7 @@ class PolicySection:
     areas: list[AreaSection]
     goal: str = ""  # 目指すべき姿：…, or 目指すべき姿：未設定
     outcomes: list[OutcomeRow] = field(default_factory=list)
+    goal_text: str = ""  # the goal alone (or 未設定), for a row already named 目指すべき姿
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,8 @@ def _goal_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
     """Each policy's and area's goal and outcomes, two rows each: (policy, area, part, words)."""
     rows = []
     for p in data.policies:
-        entries = [("", p.goal, p.outcomes), *((a.name, a.goal, a.outcomes) for a in p.areas)]
+        entries = [("", p.goal_text, p.outcomes)]
+        entries += [(a.name, a.goal_text, a.outcomes) for a in p.areas]
         for area, goal, outcomes in entries:
             shown = "\n".join(o.text for o in outcomes) or data.t("outcomes_none")
             rows.append((p.name, area, data.t("area_goal"), goal))
