@@ -20,6 +20,7 @@ st.set_page_config(page_title="shihyo 指標", page_icon=str(ICON), layout="wide
 lang = state.language_switch()  # before sign-in too; the as-of day only once signed in
 PAGES = [
     ("views/goals.py", "page_goals", "goals", ":material/flag:"),
+    ("views/tree.py", "page_tree", "tree", ":material/schema:"),
     ("views/indicator.py", "page_indicator", "indicator", ":material/show_chart:"),
     ("views/initiatives.py", "page_initiatives", "initiatives", ":material/account_tree:"),
     ("views/upload.py", "page_upload", "upload", ":material/upload_file:"),

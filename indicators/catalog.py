@@ -54,23 +54,32 @@ class StatusCounts(_Model):
 
 
 class Area(_Model):
-    """A 取組項目 of a policy, with the counts its table in the report gives."""
+    """A 取組項目 of a policy, with the counts its table in the report gives, and its goal
+    (目指すべき姿) where one is written: what its initiatives are for, in words, and the outcome
+    indicators that show it beyond those of its initiatives (`outcomes`)."""
 
     id: str
     seq: int
     name: str
     name_en: str
+    goal: str | None = None
+    goal_en: str | None = None
+    outcomes: list[str] = []
     reported: StatusCounts | None = None
     note: str | None = None
 
 
 class Policy(_Model):
-    """A 方針 of the plan."""
+    """A 方針 of the plan, with its goal (目指すべき姿) where one is written, and the outcome
+    indicators that show it beyond those of its initiatives (`outcomes`)."""
 
     id: str
     seq: int
     name: str
     name_en: str
+    goal: str | None = None
+    goal_en: str | None = None
+    outcomes: list[str] = []
     reported: StatusCounts
     areas: list[Area]
 
@@ -434,4 +443,24 @@ def cross_check(catalog: Catalog) -> list[str]:
             problems.append(f"{where}: min_value is above max_value")
         if ind.profile is not None:
             problems += _profile_problems(where, ind)
+    return problems + _outcome_problems(catalog)
+
+
+def _outcome_problems(catalog: Catalog) -> list[str]:
+    """A goal's explicit outcomes name known indicators of level outcome, each once: an
+    output there would read as a result the activity only stands for."""
+    levels = {ind.id: ind.level for ind in catalog.indicators}
+    problems: list[str] = []
+    entries = [("policy", p.id, p.outcomes) for p in catalog.policies]
+    entries += [("area", a.id, a.outcomes) for _, a in catalog.areas()]
+    for what, entry_id, outcomes in entries:
+        where = f"{PLAN_FILE}: {what} {entry_id!r}"
+        problems += [f"{where}: outcome {dup!r} is listed twice" for dup in _duplicates(outcomes)]
+        for ref in dict.fromkeys(outcomes):
+            if ref not in levels:
+                problems.append(f"{where}: unknown outcome indicator {ref!r}")
+            elif levels[ref] != "outcome":
+                problems.append(
+                    f"{where}: outcome {ref!r} is an {levels[ref]} indicator, not an outcome"
+                )
     return problems

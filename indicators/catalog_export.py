@@ -20,6 +20,7 @@ from indicators.catalog import (
     INDICATORS_FILE,
     INITIATIVES_FILE,
     PLAN_FILE,
+    Area,
     Catalog,
     CatalogError,
     Indicator,
@@ -185,11 +186,126 @@ def _fresh(document: object, comment: str) -> str:
     )
 
 
+# A policy's or area's goal fields, in the order the plan file writes them after `name_en`.
+GOAL_FIELDS = ("goal", "goal_en", "outcomes")
+
+
+def _goal_lines(entry: Policy | Area, indent: str) -> list[str]:
+    """The goal fields of a policy or area as the plan file writes them, one a line, those
+    left at their defaults (no goal written, no explicit outcomes) left out."""
+    fields = entry.model_dump(include=set(GOAL_FIELDS), exclude_defaults=True)
+    return [f"{indent}{key}: {_scalar(fields[key])}\n" for key in GOAL_FIELDS if key in fields]
+
+
+def _entry_span(lines: list[str], start: int, indent: str) -> int:
+    """The end (exclusive) of the entry starting at `start` whose fields are at `indent`."""
+    end = start + 1
+    while end < len(lines) and lines[end].startswith(indent):
+        end += 1
+    return end
+
+
+def _patch_goals(lines: list[str], entry: Policy | Area, indent: str) -> bool:
+    """`lines` with the goal fields of `entry` (a block entry whose fields are at `indent`)
+    written anew where they stood (after its `name_en` and the comment below it where none
+    did), the other lines and comments kept; an area written as a flow mapping is written out
+    (`_unfold`). False where the entry is found in neither form: the file is written afresh."""
+    head = f"{indent[:-2]}- id: {entry.id}\n"
+    if head not in lines:
+        return _unfold(lines, entry, indent)
+    start = lines.index(head)
+    end = _entry_span(lines, start, indent)
+    keys = tuple(f"{indent}{key}:" for key in GOAL_FIELDS)
+    at: int | None = None
+    n = start + 1
+    while n < end:
+        if lines[n].startswith(keys):  # a goal field, with its continued lines
+            stop = n + 1
+            while stop < end and lines[stop].startswith(indent + " "):
+                stop += 1
+            del lines[n:stop]
+            end -= stop - n
+            at = n if at is None else at
+        else:
+            n += 1
+    if at is None:
+        named = [n for n in range(start, end) if lines[n].startswith(f"{indent}name_en:")]
+        if len(named) != 1:
+            return False
+        at = named[0] + 1
+        while at < end and lines[at].startswith(indent + " "):  # name_en continued
+            at += 1
+        while at < end and lines[at].startswith(indent + "#"):  # a goal's comment stays above
+            at += 1
+    lines[at:at] = _goal_lines(entry, indent)
+    return True
+
+
+def _unfold(lines: list[str], entry: Policy | Area, indent: str) -> bool:
+    """`lines` with the entry written as a flow mapping (`- {id: p1-01, …}`, an area without
+    a goal) written out one field a line, as the file writes an area with a goal or a note;
+    False where there is no such entry."""
+    head = f"{indent[:-2]}- {{id: {entry.id},"
+    found = [n for n, line in enumerate(lines) if line.startswith(head)]
+    if len(found) != 1 or isinstance(entry, Policy):
+        return False
+    start = end = found[0]
+    end += 1
+    while end < len(lines) and lines[end].startswith(indent + " "):  # the mapping continued
+        end += 1
+    # the fields set, each whole (a `reported` of 0 changed keeps its 0, as the file writes it)
+    shown, whole = entry.model_dump(exclude_defaults=True), entry.model_dump()
+    block = [f"{indent[:-2]}- id: {_scalar(entry.id)}\n"]
+    block += [f"{indent}{key}: {_scalar(whole[key])}\n" for key in shown if key != "id"]
+    lines[start:end] = block
+    return True
+
+
+def _plan_text(catalog: Catalog, in_source: Catalog, committed: str) -> str | None:
+    """The plan file for `catalog`, kept as written but for the goal fields of the policies
+    and areas whose goal changed; None when more than goals changed, or an entry to patch is
+    written in a style of its own."""
+    goalless = set(GOAL_FIELDS)
+    if in_source.plan != catalog.plan or len(in_source.policies) != len(catalog.policies):
+        return None
+    lines = committed.splitlines(keepends=True)
+    for was, now in zip(in_source.policies, catalog.policies, strict=True):
+        if len(was.areas) != len(now.areas):
+            return None
+        pairs = [(was, now, "    ")] + [
+            (a, b, "        ") for a, b in zip(was.areas, now.areas, strict=True)
+        ]
+        for old, new, indent in pairs:
+            if old.model_dump(exclude=goalless | {"areas"}) != new.model_dump(
+                exclude=goalless | {"areas"}
+            ):
+                return None
+            changed = old.model_dump(include=goalless) != new.model_dump(include=goalless)
+            if changed and not _patch_goals(lines, new, indent):
+                return None
+    text = "".join(lines)
+    raw = yaml.safe_load(text)
+    policies = [Policy.model_validate(p) for p in raw.get("policies") or []]
+    return text if policies == catalog.policies else None
+
+
+def _without_defaults(plan_raw: dict) -> dict:
+    """The plan file's mapping without the goal fields left at their defaults, as the file
+    leaves them out."""
+    entries = [*plan_raw["policies"], *(a for p in plan_raw["policies"] for a in p["areas"])]
+    for entry in entries:
+        for key in GOAL_FIELDS:
+            if entry.get(key) in (None, []):
+                entry.pop(key, None)
+    return plan_raw
+
+
 def catalog_texts(catalog: Catalog, source: Path) -> dict[str, str]:
     """The three files' text for `catalog`, keeping the files in `source` where they agree.
-    A plan file that differs (the desk never changes it) is written whole; the initiatives
-    file keeps each unchanged entry as written (see initiatives_text), and is written whole
-    only when it is not in that file's style."""
+    A plan whose goals changed keeps its text but for the goal fields, and one that differs
+    otherwise (the desk never changes it) is written whole; the initiatives file keeps each
+    unchanged entry as written (see initiatives_text), and is written whole only when it is
+    not in that file's style."""
     committed = {name: (source / name).read_text(encoding="utf-8") for name in FILES}
     in_source = load_catalog(source)
     plan_raw, initiatives_raw, _ = catalog_parts(catalog.to_document())
@@ -201,8 +317,11 @@ def catalog_texts(catalog: Catalog, source: Path) -> dict[str, str]:
         )
     except (yaml.YAMLError, ValueError, IndexError):  # entries not one a block: a style of its own
         initiatives = _fresh(initiatives_raw, note)
+    plan_text = (
+        committed[PLAN_FILE] if same_plan else _plan_text(catalog, in_source, committed[PLAN_FILE])
+    )
     return {
-        PLAN_FILE: committed[PLAN_FILE] if same_plan else _fresh(plan_raw, note),
+        PLAN_FILE: plan_text or _fresh(_without_defaults(plan_raw), note),
         INITIATIVES_FILE: initiatives,
         INDICATORS_FILE: _indicators_text(catalog, committed[INDICATORS_FILE]),
     }

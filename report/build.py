@@ -11,8 +11,9 @@ from dataclasses import replace
 import pandas as pd
 
 from indicators import display
-from indicators.catalog import Catalog, Indicator, Initiative, Owner
+from indicators.catalog import Area, Catalog, Indicator, Initiative, Owner, Policy
 from indicators.evaluation import Evaluation, indicator_series
+from indicators.goals import outcome_ids
 from indicators.grades import Grade
 from indicators.plan import PlanSummary
 from indicators.status import Figure, InitiativeStatus
@@ -245,7 +246,16 @@ def _policies(
             )
             areas.append(
                 AreaSection(
-                    area.id, area_mark(area.seq, lang), name, counts, items, evidencing, blocks
+                    area.id,
+                    area_mark(area.seq, lang),
+                    name,
+                    counts,
+                    items,
+                    evidencing,
+                    blocks,
+                    drafting.goal_words(area.goal, area.goal_en, lang),
+                    drafting.outcome_rows(_outcomes(catalog, area), indicators, lang),
+                    drafting.goal_text(area.goal, area.goal_en, lang),
                 )
             )
         sections.append(
@@ -255,9 +265,18 @@ def _policies(
                 named(policy.name, policy.name_en, lang),
                 row_counts(rows[policy.id], summary.reported_on, lang),
                 areas,
+                drafting.goal_words(policy.goal, policy.goal_en, lang),
+                drafting.outcome_rows(_outcomes(catalog, policy), indicators, lang),
+                drafting.goal_text(policy.goal, policy.goal_en, lang),
             )
         )
     return sections
+
+
+def _outcomes(catalog: Catalog, entry: Policy | Area) -> list[Indicator]:
+    """The outcome indicators that show a policy's or an area's goal (the goal tree's)."""
+    wanted = set(outcome_ids(catalog, entry))
+    return [ind for ind in catalog.indicators if ind.id in wanted]
 
 
 def _initiative(

@@ -19,7 +19,7 @@ from indicators.evaluation import Evaluation
 from indicators.periods import fiscal_year_of
 from indicators.status import needs_action
 from kernel.vocabulary import Lang
-from report.model import Block, CitedFigure, IndicatorRow, InitiativeRow, Paragraph
+from report.model import Block, CitedFigure, IndicatorRow, InitiativeRow, OutcomeRow, Paragraph
 from report.words import named, word
 
 # 主な取組 names a few initiatives (those its indicators speak for first); the 別紙 lists all.
@@ -274,6 +274,46 @@ def area_blocks(
         )
         for part in PARTS
     ]
+
+
+# ── goals and their outcomes ─────────────────────────────────────────────────
+
+
+def goal_words(goal: str | None, goal_en: str | None, lang: Lang) -> str:
+    """A policy's or area's goal as the report opens its section with it: 目指すべき姿：…,
+    or 目指すべき姿：未設定 where none is written (the work the 総括 asks for)."""
+    text = (goal_en or goal) if lang is Lang.en else (goal or goal_en)
+    return word("goal_line", lang, goal=text) if text else word("goal_unset", lang)
+
+
+def goal_text(goal: str | None, goal_en: str | None, lang: Lang) -> str:
+    """The goal alone, or 未設定, for a row or cell that is already named 目指すべき姿."""
+    text = (goal_en or goal) if lang is Lang.en else (goal or goal_en)
+    return text or word("goal_none", lang)
+
+
+def outcome_rows(
+    indicators: Sequence[Indicator], rows: Mapping[str, IndicatorRow], lang: Lang
+) -> list[OutcomeRow]:
+    """The outcome indicators that show a goal, each with its headline status (the one
+    evaluation's, as the area's indicator table has it) and its headline target."""
+    out = []
+    for ind in indicators:
+        row = rows[ind.id]
+        head = next((t for t in row.targets if t.headline), None)
+        if head is not None and head.target_id:
+            text = word(
+                "outcome_line",
+                lang,
+                status=row.status_label,
+                indicator=row.name,
+                target=display.target(ind, head.target_id, lang),
+                due=head.due_text,
+            )
+        else:
+            text = word("outcome_plain", lang, status=row.status_label, indicator=row.name)
+        out.append(OutcomeRow(ind.id, row.status, text))
+    return out
 
 
 # ── 3(2) 成果 ────────────────────────────────────────────────────────────────

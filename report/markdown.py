@@ -7,7 +7,15 @@ import re
 from collections.abc import Iterable, Sequence
 
 from report.charts import text_sparkline
-from report.model import AreaSection, Block, Counts, IndicatorRow, ReportData, appendix_lines
+from report.model import (
+    AreaSection,
+    Block,
+    Counts,
+    IndicatorRow,
+    OutcomeRow,
+    ReportData,
+    appendix_lines,
+)
 from report.words import percent
 
 _ENTITY = re.compile(r"&(?=#?\w+;)")
@@ -78,16 +86,25 @@ def _results(data: ReportData) -> list[str]:
     out = [f"## {data.t('s2')}", "", f"*{data.t('marks_note')}*", ""]
     for policy in data.policies:
         out += [f"### {policy.mark} {md(policy.name)}", ""]
+        out += _goal(data, policy.goal, policy.outcomes)
         for area in policy.areas:
             out += [f"#### {area.mark} {md(area.name)}", "", *_area(data, area)]
     return out
 
 
+def _goal(data: ReportData, goal: str, outcomes: list[OutcomeRow]) -> list[str]:
+    """A section's goal (目指すべき姿, or that it is not yet written), then the outcome
+    indicators that show it with their status."""
+    out = [f"**{md(goal)}**", "", f"**{data.t('area_outcomes')}**", ""]
+    out += [f"- {md(o.text)}" for o in outcomes] or [f"- {md(data.t('outcomes_none'))}"]
+    return [*out, ""]
+
+
 def _area(data: ReportData, area: AreaSection) -> list[str]:
-    """An area as the HTML's card: its counts, where its initiatives are listed (the 別紙),
-    its changed initiatives with their reasons, those still without an indicator, and then
-    its indicators."""
-    out = [f"**{data.t('initiatives_count')}**", ""]
+    """An area as the HTML's card: its goal and the outcome indicators that show it, its
+    counts, where its initiatives are listed (the 別紙), its changed initiatives with their
+    reasons, those still without an indicator, and then its indicators."""
+    out = [*_goal(data, area.goal, area.outcomes), f"**{data.t('initiatives_count')}**", ""]
     if area.counts is None or not area.initiatives:
         out += [data.t("no_items"), ""]
         return [*out, *(line for block in area.blocks for line in _block(data, block))]

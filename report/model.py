@@ -166,8 +166,18 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True)
+class OutcomeRow:
+    """An outcome indicator that shows a goal, with the status that speaks for it."""
+
+    indicator_id: str
+    status: str
+    text: str  # ○ 順調 電子納税件数（目標 800,000件（仮）、2027/03/31）
+
+
+@dataclass(frozen=True)
 class AreaSection:
-    """A 取組項目: its counts table, initiatives, changes, indicators and gaps."""
+    """A 取組項目: its goal and the outcome indicators that show it, then its counts table,
+    initiatives, changes, indicators and gaps."""
 
     id: str
     mark: str  # ア, イ, ウ …
@@ -177,6 +187,9 @@ class AreaSection:
     indicators: list[IndicatorRow]
     # 主な取組, 成果, 課題・今後の予定等: drafted, or as the officer edited them
     blocks: list[Block] = field(default_factory=list)
+    goal: str = ""  # 目指すべき姿：…, or 目指すべき姿：未設定
+    outcomes: list[OutcomeRow] = field(default_factory=list)
+    goal_text: str = ""  # the goal alone (or 未設定), for a row already named 目指すべき姿
 
     @property
     def changed(self) -> list[InitiativeRow]:
@@ -201,6 +214,9 @@ class PolicySection:
     name: str
     counts: Counts
     areas: list[AreaSection]
+    goal: str = ""  # 目指すべき姿：…, or 目指すべき姿：未設定
+    outcomes: list[OutcomeRow] = field(default_factory=list)
+    goal_text: str = ""  # the goal alone (or 未設定), for a row already named 目指すべき姿
 
 
 @dataclass(frozen=True)

@@ -207,6 +207,11 @@ def _results(data: ReportData, sheet: _Sheet) -> None:
     """Section 2 without repeating the 別紙: each area's counts and gaps, the changes."""
     sheet.title(data.t("s2"))
     where = [data.t("policy"), data.t("area")]
+    # The goals first (目指すべき姿, or that none is written), each with its outcomes' status,
+    # laid out as the blocks below are (a part, then its words), so the columns stay narrow.
+    sheet.write([data.t("goals_table")], _BOLD, measure=False)
+    rows = _goal_rows(data)
+    sheet.table([*where, data.t("part"), data.t("content")], rows, caps=(22, 28, 16, 70))
     counts = [data.t(k) for k in ("col_achieved", "col_in_progress", "col_changed", "total")]
     sheet.write([data.t("initiatives_count")], _BOLD, measure=False)
     areas = [(p, a) for p in data.policies for a in p.areas]
@@ -241,6 +246,19 @@ def _results(data: ReportData, sheet: _Sheet) -> None:
         for para in b.paragraphs
     ]
     sheet.table(header, rows, caps=(22, 28, 16, 70, 8))
+
+
+def _goal_rows(data: ReportData) -> list[tuple[str, str, str, str]]:
+    """Each policy's and area's goal and outcomes, two rows each: (policy, area, part, words)."""
+    rows = []
+    for p in data.policies:
+        entries = [("", p.goal_text, p.outcomes)]
+        entries += [(a.name, a.goal_text, a.outcomes) for a in p.areas]
+        for area, goal, outcomes in entries:
+            shown = "\n".join(o.text for o in outcomes) or data.t("outcomes_none")
+            rows.append((p.name, area, data.t("area_goal"), goal))
+            rows.append((p.name, area, data.t("area_outcomes"), shown))
+    return rows
 
 
 def _indicators(data: ReportData, sheet: _Sheet) -> None:

@@ -28,7 +28,7 @@ SIGN_IN = "shihyo 指標 — サインイン"  # the sign-in page's title
 template_home = test_app.template_home
 app_home = test_app.app_home
 WRONG = "名前またはパスワードが違います"
-PAGES = ("goals", "indicator", "initiatives", "upload", "alerts", "loads")
+PAGES = ("goals", "tree", "indicator", "initiatives", "upload", "alerts", "loads")
 OIDC = {
     "redirect_uri": "http://localhost:8501/oauth2callback",
     "cookie_secret": "not-a-secret-only-a-test",
