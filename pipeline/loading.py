@@ -123,14 +123,18 @@ def _quarantine_frame(issues: list[RowIssue], frame: pd.DataFrame | None = None)
     indicator and period where the row said them readably (so that a later clean file for
     the same figures can be seen to have put the rejection right)."""
     keys: dict[int, tuple[object, object]] = {}
+    rejected = {i.row for i in issues if i.row is not None}
     if (
-        frame is not None
+        rejected
+        and frame is not None
         and not frame.empty
         and {"row_number", "indicator_id", "period"} <= set(frame.columns)
     ):
-        periods = pd.to_datetime(frame["period"], errors="coerce")
+        # Only the rejected rows are looked at: a clean million-row file has none to key.
+        rows = frame.loc[frame["row_number"].isin(rejected), ["row_number", "indicator_id"]]
+        periods = pd.to_datetime(frame.loc[rows.index, "period"], errors="coerce")
         for row, indicator_id, period in zip(
-            frame["row_number"], frame["indicator_id"], periods, strict=True
+            rows["row_number"], rows["indicator_id"], periods, strict=True
         ):
             known = isinstance(indicator_id, str) and indicator_id and not pd.isna(period)
             keys[int(row)] = (indicator_id, period.date()) if known else (None, None)
