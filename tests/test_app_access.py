@@ -230,7 +230,8 @@ def test_an_owner_sees_only_its_sections_loads(app_home: Path) -> None:
     assert 0 < len(theirs) < len(every)
     at = run_page("views/loads.py", user="yamada")
     table = frames(at)[0]
-    assert len(table) == len(theirs) and set(table["担当課"]) == {"情報企画課"}
+    assert len(table) == len(theirs)  # each sent for 情報企画課, by a person or its inbox folder
+    assert all(sender.endswith("（情報企画課）") for sender in table["送信者"])
     options = at.selectbox(key="load_id_ja").options
     assert sorted(o.split()[0] for o in options) == sorted(f"#{i}" for i in theirs["id"])
     everything = next(e for e in at.expander if "すべての取込" in e.label)
@@ -295,7 +296,7 @@ def test_the_audit_download_is_safe_for_excel() -> None:
     text = data.decode("utf-8-sig")
     assert "2026-11-29 09:15:42" in text
     assert "'=HYPERLINK" in text and ",'@evil," in text
-    assert "役割: viewer" in text and '{""role"": ""viewer""}' in text  # words and the record
+    assert "役割: 閲覧者" in text and '{""role"": ""viewer""}' in text  # words and the record
 
 
 def test_sign_ins_and_failed_attempts_are_audited(app_home: Path) -> None:

@@ -210,7 +210,7 @@ def test_sign_in_upload_a_file_with_a_bad_row_then_see_the_figure(server: str) -
             go(page, "指標", "推移と目標")
             row = page.locator(  # the figures table's row of the owner's November figure
                 '[data-testid=stDataFrame] tr:has(td:text-is("2026年11月"))'
-                f':has(td:text-is("{OWNER[0]}"))'
+                f':has(td:has-text("{OWNER[0]}（"))'  # the sender with the section sent for
             ).first
             assert "731" in (row.text_content() or "")
             assert OWNER[0] in (row.text_content() or "")
