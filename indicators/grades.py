@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from indicators.catalog import GradeScheme, Indicator, Target
-from indicators.status import Figure, known_figures, meets
+from indicators.status import Figure, known_figures, meets, nearest_target
 from indicators.trend import figure_day, fiscal_year_end, fiscal_year_periods, fiscal_year_totals
 
 Letter = Literal["A", "B", "C", "D"]
@@ -147,13 +147,7 @@ def speaking(grades: Sequence[Grade], as_of: dt.date) -> Grade:
     its last (the target a plan review prints as 目標値)."""
     if not grades:
         raise ValueError("speaking needs at least one grade")
-    dated = [g for g in grades if g.target_date is not None]
-    if not dated:
-        return grades[0]
-    pending = [g for g in dated if g.target_date is not None and g.target_date >= as_of]
-    if pending:
-        return min(pending, key=lambda g: g.target_date or dt.date.max)
-    return max(dated, key=lambda g: g.target_date or dt.date.min)
+    return nearest_target(grades, as_of)
 
 
 def grade_counts(grades: Sequence[Grade]) -> dict[str, int]:

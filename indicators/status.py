@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal, cast
+from typing import Literal, Protocol, TypeVar, cast
 
 from indicators.catalog import Catalog, Direction, Indicator, Target
 from indicators.periods import fiscal_year_of
@@ -334,20 +334,34 @@ def evaluate_indicator(
     return [evaluate_target(indicator, t, figures, as_of, trend_window) for t in targets]
 
 
+class _Dated(Protocol):
+    @property
+    def target_date(self) -> dt.date | None: ...
+
+
+_D = TypeVar("_D", bound=_Dated)
+
+
+def nearest_target(items: Sequence[_D], as_of: dt.date) -> _D:
+    """Of an indicator's per-target results (statuses, grades), the one of its nearest target
+    not yet due, else of its last; the first where no target has a date."""
+    dated = [i for i in items if i.target_date is not None]
+    if not dated:
+        return items[0]
+    pending = [i for i in dated if (i.target_date or dt.date.min) >= as_of]
+    if pending:
+        return min(pending, key=lambda i: i.target_date or dt.date.max)
+    return max(dated, key=lambda i: i.target_date or dt.date.min)
+
+
 def headline(statuses: Sequence[TargetStatus], as_of: dt.date) -> TargetStatus:
     """Return the judgement that speaks for an indicator: the worst of its nearest target not
     yet due (else its last) and any earlier target missed or left incomplete, which stays
     in sight after its deadline."""
     if not statuses:
         raise ValueError("headline needs at least one target status")
+    speaking = nearest_target(statuses, as_of)
     dated = [s for s in statuses if s.target_date is not None]
-    if not dated:
-        return statuses[0]
-    pending = [s for s in dated if s.target_date is not None and s.target_date >= as_of]
-    if pending:
-        speaking = min(pending, key=lambda s: s.target_date or dt.date.max)
-    else:
-        speaking = max(dated, key=lambda s: s.target_date or dt.date.min)
     before = speaking.target_date or dt.date.max
     standing = [
         s for s in dated if s.status in _STANDING and (s.target_date or dt.date.max) < before

@@ -97,29 +97,24 @@ def _outcome(job: tuple) -> tuple[str, Any]:
     from intake.read import read_upload
 
     if isinstance(job[0], str) and job[0] == _CALL:
-        return _called(job)
+        _, reader, args, isolation = job
+        return _guarded(isolation, lambda: reader(*args))
     data, file_name, period, rules, limits, isolation = job
-    try:
-        _apply_limits(isolation)
-        parsed = read_upload(data, file_name, period=period, rules=rules, limits=limits)
-        return ("parsed", parsed)
-    except FileRejected as exc:
-        return ("rejected", exc)
-    except MemoryError:
-        return ("memory", None)
-    except _OutOfTime:
-        return ("time", None)
+    return _guarded(
+        isolation,
+        lambda: read_upload(data, file_name, period=period, rules=rules, limits=limits),
+    )
 
 
 _CALL = "call"  # a job that names its reader: (_CALL, reader, args, isolation)
 
 
-def _called(job: tuple) -> tuple[str, Any]:
-    """Return the outcome of a job that names its reader, in the child, under its limits."""
-    _, reader, args, isolation = job
+def _guarded(isolation: IsolationLimits, read: Callable[[], Any]) -> tuple[str, Any]:
+    """`read()` under the job's limits, its outcome as the parent receives it: parsed, a
+    rejection with its reasons, or out of memory or time."""
     try:
         _apply_limits(isolation)
-        return ("parsed", reader(*args))
+        return ("parsed", read())
     except FileRejected as exc:
         return ("rejected", exc)
     except MemoryError:
