@@ -7,23 +7,25 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-_KNOWN_AT = """
-    recorded_at < ?
-    AND (superseded_at IS NULL OR superseded_at >= ?)
-"""
+
+def _known(as_of: dt.date | None, prefix: str = "") -> tuple[str, list]:
+    """The figures in force today (`as_of` None) or as known at the end of `as_of`."""
+    if as_of is None:
+        return f"{prefix}superseded_at IS NULL", []
+    end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
+    return (
+        f"{prefix}recorded_at < ? AND ({prefix}superseded_at IS NULL"
+        f" OR {prefix}superseded_at >= ?)",
+        [end_of_day, end_of_day],
+    )
 
 
 def figures(
     con: duckdb.DuckDBPyConnection, indicator_id: str | None, as_of: dt.date | None
 ) -> pd.DataFrame:
     """indicator_id, period, org_unit, value, revision, recorded_at, load_id, note."""
-    where, params = [], []
-    if as_of is None:
-        where.append("superseded_at IS NULL")
-    else:
-        end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-        where.append(_KNOWN_AT)
-        params += [end_of_day, end_of_day]
+    known, params = _known(as_of)
+    where = [known]
     if indicator_id is not None:
         where.append("indicator_id = ?")
         params.append(indicator_id)
@@ -50,18 +52,6 @@ def revisions(con: duckdb.DuckDBPyConnection, indicator_id: str) -> pd.DataFrame
         """,
         [indicator_id],
     ).df()
-
-
-def _known(as_of: dt.date | None, prefix: str = "") -> tuple[str, list]:
-    """The figures in force today (`as_of` None) or as known at the end of `as_of`."""
-    if as_of is None:
-        return f"{prefix}superseded_at IS NULL", []
-    end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-    return (
-        f"{prefix}recorded_at < ? AND ({prefix}superseded_at IS NULL"
-        f" OR {prefix}superseded_at >= ?)",
-        [end_of_day, end_of_day],
-    )
 
 
 def figures_page(
@@ -208,11 +198,7 @@ def indicator_totals(con: duckdb.DuckDBPyConnection, as_of: dt.date | None) -> p
     """indicator_id, period, value: each indicator's figure per period — its total row
     (no org unit) where one was sent, else the sum of its org-unit rows. Aggregated here
     so that millions of org-unit figures never travel to Python."""
-    if as_of is None:
-        known, params = "superseded_at IS NULL", []
-    else:
-        end_of_day = dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time())
-        known, params = _KNOWN_AT, [end_of_day, end_of_day]
+    known, params = _known(as_of)
     return con.execute(
         f"""
         SELECT indicator_id, period,
