@@ -219,12 +219,12 @@ def main() -> None:
             selection_mode="single-row",
             key=f"initiatives_{policy.id}_{lang.value}",
             column_config={  # widths that fit 1280 px; the text shows whole on hover
-                t("number", lang): st.column_config.TextColumn(width=60),
-                t("area", lang): st.column_config.TextColumn(width=120),
-                t("initiative", lang): st.column_config.TextColumn(width=230),
-                t("plan_status", lang): st.column_config.TextColumn(width=120),
-                t("plan_since_col", lang): st.column_config.TextColumn(width=150),
-                t("indicator_status", lang): st.column_config.TextColumn(width=130),
+                t("number", lang): st.column_config.TextColumn(width=50),
+                t("area", lang): st.column_config.TextColumn(width=95),
+                t("initiative", lang): st.column_config.TextColumn(width=210),
+                t("plan_status", lang): st.column_config.TextColumn(width=85),
+                t("plan_since_col", lang): st.column_config.TextColumn(width=110),
+                t("indicator_status", lang): st.column_config.TextColumn(width=100),
                 t("indicators", lang): st.column_config.TextColumn(width=120),
             },
         )
