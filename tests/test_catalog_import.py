@@ -406,6 +406,76 @@ def test_a_one_line_header_without_merged_cells_imports_the_same(catalog: Catalo
     assert result.unchanged and result.initiatives == catalog.initiatives
 
 
+def marked_workbook(catalog: Catalog, mark=lambda row: "○", two_lines: bool = True) -> bytes:
+    """The 別紙 with one column per status (達成 / 実施中 / 変更) marked ○, under a
+    取組の実施結果 heading spanning them (two_lines) or headed in one line."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["行動計画の取組実施結果一覧"])
+    statuses = ["① 達成", "② 実施中", "③ 変更"]
+    if two_lines:
+        sheet.append(["大項目", "中項目", "小項目", "取組No", "取組内容", "取組の実施結果"])
+        sheet.merge_cells(start_row=2, start_column=6, end_row=2, end_column=8)
+        sheet.append([None, None, None, None, None, *statuses])
+    else:
+        sheet.append(["大項目", "中項目", "小項目", "取組No", "取組内容", *statuses])
+    column = {"achieved": 0, "in_progress": 1, "changed": 2}
+    for row in make_plan_sheet.table_rows(catalog.initiatives, catalog.policies):
+        marks: list[str | None] = [None, None, None]
+        if row["status"]:
+            marks[column[row["status"]]] = mark(row)
+        sheet.append(
+            [
+                f"第{row['policy'].seq}章 {row['policy'].name}",
+                row["area"].name,
+                row["subitem"],
+                row["number"],
+                row["text"],
+                *marks,
+            ]
+        )
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+@pytest.mark.parametrize("two_lines", [True, False])
+def test_statuses_marked_with_a_circle_in_their_columns_import_the_same(
+    catalog: Catalog, two_lines: bool
+) -> None:
+    """Some offices keep the list with a column per status and ○ in one of them (and ◯, 〇
+    or ✓ typed for it): the same 101 initiatives, 61 / 35 / 5."""
+    marks = ["○", "◯", "〇", "✓"]
+    data = marked_workbook(catalog, lambda row: marks[len(row["text"]) % 4], two_lines)
+    result = imported(data, catalog)
+    assert result.refusals == []
+    assert result.unchanged and result.initiatives == catalog.initiatives
+    assert result.after == {"achieved": 61, "in_progress": 35, "changed": 5, "total": 101}
+
+
+def test_two_marks_or_an_unreadable_mark_are_refused_with_the_row(catalog: Catalog) -> None:
+    data = marked_workbook(catalog)
+
+    def spoil(sheet) -> None:
+        first = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 4).value == "1")
+        sheet.cell(first, 8, "○")  # 1 is achieved (column 6): changed marked as well
+        sheet.cell(first + 1, 6).value = None
+        sheet.cell(first + 1, 7, "済")  # neither a mark nor blank
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    spoil(book.active)
+    out = io.BytesIO()
+    book.save(out)
+    result = imported(out.getvalue(), catalog)
+    messages = [r.message() for r in result.refusals]
+    assert messages == [
+        "4 行目: 取組の実施結果の印「○（達成）・○（変更）」が読めません。"
+        "達成・実施中・変更の列のうち一つだけに ○ を付け、ほかは空欄にしてください。",
+        "5 行目: 取組の実施結果の印「済（実施中）」が読めません。"
+        "達成・実施中・変更の列のうち一つだけに ○ を付け、ほかは空欄にしてください。",
+    ]
+
+
 def test_the_export_writes_changed_initiatives_in_the_files_style(
     catalog: Catalog, tmp_path: Path
 ) -> None:
