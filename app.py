@@ -29,6 +29,7 @@ PAGES = [
 ]
 ADMIN_PAGES = [
     ("views/catalog.py", "page_catalog", "catalog", ":material/edit_note:"),
+    ("views/plan_import.py", "page_plan_import", "plan-import", ":material/table_view:"),
     ("views/audit.py", "page_audit", "audit", ":material/policy:"),
 ]
 

@@ -27,6 +27,7 @@ from intake.isolation import read_isolated
 from intake.plan_sheet import read_plan_sheet
 from kernel.settings import PACKAGE_CATALOG
 from shihyo.cli import app
+from tests.test_app import USERS, add_users, run_page, signed_in, texts
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "make_plan_sheet.py"
 _spec = importlib.util.spec_from_file_location("make_plan_sheet", SAMPLE)
@@ -533,3 +534,88 @@ def test_a_sheet_is_chosen_by_name(catalog: Catalog, home: Path, tmp_path: Path)
         "シート「令和9年度」がありません（あるのは「表紙」「別紙」「令和8年度」）。"
         in missing.output
     )
+
+
+# ── the dashboard page ───────────────────────────────────────────────────────
+
+
+@pytest.fixture
+def dashboard(service, home: Path):
+    """A fresh warehouse with an administrator and an owner to sign in."""
+    add_users(home, USERS)
+    return service
+
+
+def _import_page(user: str, data: bytes, name: str = "取組一覧.xlsx"):
+    at = run_page("views/plan_import.py", user=user)
+    at.file_uploader(key="plan_import_file").set_value((name, data, "application/vnd.ms-excel"))
+    return at.run()
+
+
+def test_the_page_shows_what_the_list_changes_and_offers_the_file(
+    dashboard, catalog: Catalog, tmp_path: Path
+) -> None:
+    """One status changed: the page says the same as the command, counts before and after,
+    and the initiatives.yaml it offers is the committed file with only that line changed."""
+
+    def achieve_3_1(sheet) -> None:
+        sheet.cell(row_of(sheet, "3-1"), 6, "① 取組内容を達成した")
+
+    data = edited(plan_sheet(catalog.initiatives, catalog.policies), achieve_3_1)
+    at = _import_page("kanri", data)
+    assert not at.exception, [e.value for e in at.exception]
+    counts = at.dataframe[0].value
+    assert counts["現在"].tolist() == [61, 35, 5, 101]
+    assert counts["取り込み後"].tolist() == [62, 34, 5, 101]
+    changed = at.dataframe[1].value
+    assert changed[["取組", "現在", "取り込み後"]].values.tolist() == [["3-1", "実施中", "達成"]]
+    assert "実施結果の変更（1）" in texts(at)
+    offered = at.get("download_button")[0]
+    assert offered.proto.label == "新しい initiatives.yaml をダウンロード"
+    # the service writes and reads back the same file the command's --out writes
+    out = tmp_path / "out"
+    saved = _saved(tmp_path, data)
+    result = CliRunner().invoke(app, ["catalog", "import", str(saved), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    committed = (PACKAGE_CATALOG / "initiatives.yaml").read_text(encoding="utf-8")
+    written = (out / "initiatives.yaml").read_text(encoding="utf-8")
+    differing = [
+        (a, b) for a, b in zip(committed.splitlines(), written.splitlines(), strict=True) if a != b
+    ]
+    assert len(differing) == 1 and "achieved" in differing[0][1]
+
+
+def _saved(folder: Path, data: bytes) -> Path:
+    path = folder / "list.xlsx"
+    path.write_bytes(data)
+    return path
+
+
+def test_the_page_lists_refused_rows_and_offers_nothing(dashboard, catalog: Catalog) -> None:
+    def spoil(sheet) -> None:
+        sheet.cell(row_of(sheet, "3-1"), 6, "済")
+
+    at = _import_page("kanri", edited(plan_sheet(catalog.initiatives, catalog.policies), spoil))
+    assert not at.exception
+    assert "受け付けられないものが 1 件あります。何も書き込んでいません。" in at.error[0].value
+    refused = at.dataframe[0].value
+    assert "取組の実施結果「済」が読めません" in refused["理由"].iloc[0]
+    assert not at.get("download_button")
+
+
+def test_the_page_refuses_a_workbook_without_the_table(dashboard) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["メモ", "だけのシート"])
+    data = io.BytesIO()
+    book.save(data)
+    at = _import_page("kanri", data.getvalue())
+    assert not at.exception
+    assert at.error and "見出し" in at.error[0].value
+
+
+def test_the_page_is_for_administrators_only(dashboard) -> None:
+    """An owner's navigation has no such page (and the page checks the role again)."""
+    at = signed_in("yamada")
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/plan_import.py")
