@@ -108,7 +108,18 @@ def _changes(imported: InitiativeImport, lang: Lang) -> None:
     for key, rows in sections:
         if rows:
             st.subheader(t(key, lang) + paren(str(len(rows)), lang))
-            st.dataframe(pd.DataFrame(rows), hide_index=True)
+            frame = pd.DataFrame(rows)
+            # Texts side by side are long: two wrapped lines a row (the grid wraps from 70 px).
+            wide = [c for c in frame.columns if c != t("plan_import_id", lang)]
+            st.dataframe(
+                frame,
+                hide_index=True,
+                row_height=70 if key == "import_text_changed" else None,
+                column_config={
+                    c: st.column_config.TextColumn(width=360 if len(wide) == 2 else None)
+                    for c in wide
+                },
+            )
 
 
 def _download(actor: Actor, imported: InitiativeImport, lang: Lang) -> None:
