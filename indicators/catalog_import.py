@@ -147,6 +147,22 @@ def marked_status(
     return shown, (marked[0] if marked else None)
 
 
+_BREAK = re.compile(r"[ \t\u3000]*(?:\r\n|\r|\n)+[ \t\u3000]*")
+
+
+def one_line(text: str) -> str:
+    """A cell's text with the line breaks typed in it (Alt+Enter) taken out, as the catalog
+    writes it: between Japanese characters nothing is put in their place (Japanese has no
+    spaces between words), elsewhere one space."""
+
+    def join(found: re.Match[str]) -> str:
+        before = text[found.start() - 1] if found.start() else " "
+        after = text[found.end()] if found.end() < len(text) else " "
+        return "" if not before.isascii() and not after.isascii() else " "
+
+    return _BREAK.sub(join, text).strip()
+
+
 def name_key(name: str) -> str:
     """An area's or policy's name as compared: width-folded, without spaces."""
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", name)).casefold()
@@ -365,7 +381,7 @@ def read_lines(
 
     def cell(cells: list[str], column: str) -> str:
         index = columns.get(column)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        return one_line(cells[index]) if index is not None and index < len(cells) else ""
 
     for number, cells in rows[start:]:
         if (

@@ -20,6 +20,7 @@ from indicators.catalog_import import (
     columns_of,
     import_initiatives,
     number_of,
+    one_line,
     status_of,
 )
 from intake import DEFAULT_LIMITS, FileRejected, ReadLimits
@@ -209,6 +210,34 @@ def test_a_reason_column_gives_the_reasons(catalog: Catalog) -> None:
 )
 def test_statuses_as_offices_write_them(cell: str, status: str | None) -> None:
     assert status_of(cell) == status
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        (
+            "ZEHを実現するモデル事業を公募し、\n実施に要する経費の一部を補助",
+            "ZEHを実現するモデル事業を公募し、実施に要する経費の一部を補助",
+        ),
+        ("県の\r\n　ホームページ", "県のホームページ"),
+        ("Wi-Fi\nスポット", "Wi-Fi スポット"),
+        ("open\n data", "open data"),
+        ("  前後の空白  ", "前後の空白"),
+    ],
+)
+def test_line_breaks_typed_in_a_cell_are_taken_out(cell: str, text: str) -> None:
+    assert one_line(cell) == text
+
+
+def test_a_text_broken_over_lines_in_its_cell_is_no_change(catalog: Catalog) -> None:
+    def break_lines(sheet) -> None:
+        for number in ("3-1", "3-2"):
+            cell = sheet.cell(row_of(sheet, number), 5)
+            cell.value = cell.value[:10] + "\n" + cell.value[10:]
+
+    data = edited(plan_sheet(catalog.initiatives, catalog.policies), break_lines)
+    result = imported(data, catalog)
+    assert result.refusals == [] and result.unchanged
 
 
 def test_the_most_specific_heading_names_a_column() -> None:
