@@ -322,13 +322,16 @@ class Service:
 
     # ── the judgement ─────────────────────────────────────────────────────────
 
-    def evaluation(self, as_of: dt.date | None = None) -> Evaluation:
+    def evaluation(
+        self, as_of: dt.date | None = None, totals: pd.DataFrame | None = None
+    ) -> Evaluation:
         """Every target judged on the figures known at the end of `as_of` (None: today),
-        against the catalog in force then: the one evaluation every face shows."""
+        against the catalog in force then: the one evaluation every face shows. `totals`:
+        those figures as `indicator_totals(as_of)` answered them, when already read."""
         from pipeline.evaluating import evaluation
 
         day = as_of or self.today()
-        return evaluation(self._resources.reader, self.catalog(day), day)
+        return evaluation(self._resources.reader, self.catalog(day), day, totals)
 
     # ── figures, loads, alerts: what each actor may read ──────────────────────
 

@@ -79,8 +79,9 @@ def catalog(k: Key) -> Catalog:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def evaluation(k: Key) -> Evaluation:
-    """Every target judged on the figures known at the end of the as-of day."""
-    return service().evaluation(k.as_of)
+    """Every target judged on the figures known at the end of the as-of day: those the
+    pages show (`totals`), read once for both."""
+    return service().evaluation(k.as_of, totals=totals(k))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
