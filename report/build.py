@@ -37,11 +37,20 @@ from warehouse import Warehouse
 _MAX_NOTES = 3
 
 
-def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) -> ReportData:
-    """The review report of `result` (every target judged as of its day), in `lang`."""
+def build(
+    result: Evaluation,
+    warehouse: Warehouse,
+    lang: Lang | str = Lang.ja,
+    totals: pd.DataFrame | None = None,
+) -> ReportData:
+    """The review report of `result` (every target judged as of its day), in `lang`.
+    `totals`: the figures `result` was judged on, as `indicator_totals` of its day gave
+    them, when the caller has them (else they are read again)."""
     lang, day = Lang(lang), result.as_of
     # Every figure comes through calls with the day, so nothing recorded later shows.
-    series = indicator_series(warehouse.indicator_totals(as_of=day))
+    if totals is None:
+        totals = warehouse.indicator_totals(as_of=day)
+    series = indicator_series(totals)
     catalog = result.catalog
     owners = {o.id: o for o in catalog.owners}
     said = _latest_comments(warehouse.commentary(None, as_of=day))

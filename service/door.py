@@ -931,12 +931,18 @@ class Service:
 
         return review.draft(self.evaluation(as_of), self._resources.reader, lang, fmt)
 
-    def report_data(self, as_of: dt.date, lang: str = "ja") -> ReportData:
+    def report_data(
+        self, as_of: dt.date, lang: str = "ja", totals: pd.DataFrame | None = None
+    ) -> ReportData:
         """What the review report of `as_of` in `lang` says, as data: its drafted blocks (with
-        the officer's edits of this edition) for the dashboard's editor."""
+        the officer's edits of this edition) for the dashboard's editor. `totals`: the
+        figures of `as_of` as `indicator_totals` answered them, when already read."""
         import report as review
 
-        return review.build(self.evaluation(as_of), self._resources.warehouse, lang)
+        if totals is None:
+            totals = self.indicator_totals(as_of)
+        result = self.evaluation(as_of, totals)
+        return review.build(result, self._resources.warehouse, lang, totals)
 
     def edit_report(
         self,

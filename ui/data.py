@@ -153,7 +153,7 @@ def report_draft(k: Key, fmt: str) -> bytes:
 @st.cache_data(show_spinner=False, max_entries=4)
 def report_data(k: Key) -> ReportData:
     """What the review report of the as-of day says, with its drafted (or edited) blocks."""
-    return service().report_data(k.as_of, k.lang)
+    return service().report_data(k.as_of, k.lang, totals=totals(k))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
