@@ -27,6 +27,10 @@ LEVELS: tuple[Level, ...] = ("output", "outcome")
 PLAN_FILE = "plan.yaml"
 INITIATIVES_FILE = "initiatives.yaml"
 INDICATORS_FILE = "indicators.yaml"
+PLANS_FOLDER = "plans"
+"""Further plans of the instance, one folder each: `plans/<plan id>/plan.yaml` and
+`initiatives.yaml`, in the format of the first plan's two files. The three files at the top
+hold the first (default) plan, the owners and the indicators, which serve every plan."""
 
 
 class CatalogError(ValueError):
@@ -114,6 +118,15 @@ class Plan(_Model):
     grades: GradeScheme = GradeScheme()
 
 
+class Alignment(_Model):
+    """An item of another plan of the instance that an initiative serves (e.g. a 総合計画
+    policy or a 行政改革大綱 area): the plan's id and the id of its policy, area or
+    initiative. A link, not evidence: it moves no count of either plan."""
+
+    plan: str
+    item: str
+
+
 class Initiative(_Model):
     """A status-bearing row (取組) of the report's 別紙."""
 
@@ -127,6 +140,7 @@ class Initiative(_Model):
     reason: str | None = None
     note: str | None = None
     reconstructed: bool = False
+    serves: list[Alignment] = []
 
     @property
     def title(self) -> str:
@@ -244,25 +258,104 @@ class Indicator(_Model):
         return value
 
 
+class PlanBook(_Model):
+    """One further plan of the instance: the plan, its policies with their areas, and its
+    initiatives (the first plan's are the catalog's own `plan`, `policies`, `initiatives`)."""
+
+    plan: Plan
+    policies: list[Policy]
+    initiatives: list[Initiative]
+
+    def areas(self) -> list[tuple[Policy, Area]]:
+        return [(policy, area) for policy in self.policies for area in policy.areas]
+
+
+class UnknownPlan(KeyError):
+    """A plan id the catalog does not hold; the message names those it does."""
+
+    def __init__(self, plan_id: str, known: list[str]):
+        self.plan_id = plan_id
+        self.known = known
+        super().__init__(plan_id)
+
+    def __str__(self) -> str:
+        return f"unknown plan {self.plan_id!r}; the catalog holds: {', '.join(self.known)}"
+
+
 class Catalog(_Model):
-    """The whole catalog, cross-checked."""
+    """The whole catalog, cross-checked. `plan`, `policies` and `initiatives` are the first
+    (default) plan's, as they were when an instance held one plan; `more_plans` the others.
+    Owners and indicators serve every plan: an indicator may evidence initiatives of several
+    plans and keeps one history."""
 
     plan: Plan
     policies: list[Policy]
     initiatives: list[Initiative]
     owners: list[Owner]
     indicators: list[Indicator]
+    more_plans: list[PlanBook] = []
 
     def areas(self) -> list[tuple[Policy, Area]]:
         return [(policy, area) for policy in self.policies for area in policy.areas]
 
+    @property
+    def plans(self) -> list[PlanBook]:
+        """Every plan of the instance, the default (first) plan first."""
+        first = PlanBook.model_construct(
+            plan=self.plan, policies=self.policies, initiatives=self.initiatives
+        )
+        return [first, *self.more_plans]
+
+    @property
+    def plan_ids(self) -> list[str]:
+        return [book.plan.id for book in self.plans]
+
+    def for_plan(self, plan_id: str | None) -> Catalog:
+        """The catalog as one plan sees it: that plan's policies and initiatives, and the
+        indicators that evidence one of them or show one of its goals, each naming only
+        that plan's initiatives (so that every count and page of one plan reads as the
+        single-plan catalog did). The catalog itself for its only plan; None: the default.
+        UnknownPlan for an id it does not hold."""
+        if plan_id is None or (plan_id == self.plan.id and not self.more_plans):
+            return self
+        book = next((b for b in self.plans if b.plan.id == plan_id), None)
+        if book is None:
+            raise UnknownPlan(plan_id, self.plan_ids)
+        own = {item.id for item in book.initiatives}
+        goals = {ref for entry in _goal_entries(book.policies) for ref in entry.outcomes}
+        indicators = [
+            ind.model_copy(update={"initiatives": [r for r in ind.initiatives if r in own]})
+            for ind in self.indicators
+            if own.intersection(ind.initiatives) or ind.id in goals
+        ]
+        return Catalog.model_construct(
+            plan=book.plan,
+            policies=book.policies,
+            initiatives=book.initiatives,
+            owners=self.owners,
+            indicators=indicators,
+            more_plans=[],
+        )
+
+    def _lean(self) -> dict:
+        """What to leave out of the document: the fields of more than one plan while they
+        are empty, so that a one-plan catalog's document (and fingerprint) is the one it
+        was before instances held several plans."""
+        exclude: dict = {}
+        if not self.more_plans:
+            exclude["more_plans"] = True
+        bare = {n: {"serves"} for n, item in enumerate(self.initiatives) if not item.serves}
+        if bare:
+            exclude["initiatives"] = bare
+        return exclude
+
     def fingerprint(self) -> str:
         """A hash of the catalog's content, to tell whether a sync has anything to do."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        return hashlib.sha256(self.model_dump_json(exclude=self._lean()).encode()).hexdigest()
 
     def to_document(self) -> dict:
         """The catalog as plain JSON data: what the warehouse keeps of each version."""
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", exclude=self._lean())
 
     @classmethod
     def from_document(cls, document: dict) -> Catalog:
@@ -270,13 +363,14 @@ class Catalog(_Model):
         return cls.model_validate(document)
 
 
-def _read_yaml(path: Path) -> object:
+def _read_yaml(path: Path, where: str = "") -> object:
+    name = f"{where}/{path.name}" if where else path.name
     if not path.is_file():
-        raise CatalogError([f"{path.name}: file not found in {path.parent}"])
+        raise CatalogError([f"{name}: file not found in {path.parent}"])
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise CatalogError([f"{path.name}: not valid YAML: {exc}"]) from exc
+        raise CatalogError([f"{name}: not valid YAML: {exc}"]) from exc
 
 
 def _describe(error: ValidationError, file: str, where: str) -> list[str]:
@@ -310,17 +404,32 @@ def _validate_list(
 
 
 def load_catalog(folder: Path) -> Catalog:
-    """The checked catalog from the three files in `folder`; CatalogError lists every problem."""
+    """The checked catalog from the three files in `folder` and the further plans under its
+    `plans/` folder (PLANS_FOLDER); CatalogError lists every problem."""
+    more = []
+    plans = folder / PLANS_FOLDER
+    if plans.is_dir():
+        for sub in sorted(p for p in plans.iterdir() if p.is_dir()):
+            where = f"{PLANS_FOLDER}/{sub.name}"
+            more.append(
+                (
+                    where,
+                    _read_yaml(sub / PLAN_FILE, where),
+                    _read_yaml(sub / INITIATIVES_FILE, where),
+                )
+            )
     return catalog_from_parts(
         _read_yaml(folder / PLAN_FILE),
         _read_yaml(folder / INITIATIVES_FILE),
         _read_yaml(folder / INDICATORS_FILE),
+        more,
     )
 
 
 def catalog_parts(document: dict) -> tuple[dict, list, dict]:
     """A catalog document (`Catalog.to_document`) cut into what the three files hold: the
-    plan file's mapping, the initiatives' list and the indicators file's mapping."""
+    plan file's mapping, the initiatives' list and the indicators file's mapping (the
+    further plans' parts: `more_parts`)."""
     return (
         {"plan": document["plan"], "policies": document["policies"]},
         document["initiatives"],
@@ -328,24 +437,66 @@ def catalog_parts(document: dict) -> tuple[dict, list, dict]:
     )
 
 
-def catalog_from_parts(
-    plan_raw: object, initiatives_raw: object, indicators_raw: object
-) -> Catalog:
-    """The checked catalog from the three files' contents as YAML reads them: every entry on
-    its own, then the checks across entries; CatalogError lists every problem. The files and
-    a change made in the dashboard are checked here alike, with the same messages."""
-    problems: list[str] = []
+MorePart = tuple[str, object, object]
+"""A further plan as its files read: its folder (`plans/<id>`), its plan file's mapping and
+its initiatives' list."""
 
+
+def more_parts(document: dict) -> list[MorePart]:
+    """A catalog document's further plans, cut as their files hold them."""
+    return [
+        (
+            f"{PLANS_FOLDER}/{book['plan']['id']}",
+            {"plan": book["plan"], "policies": book["policies"]},
+            book["initiatives"],
+        )
+        for book in document.get("more_plans") or []
+    ]
+
+
+def _plan_parts(
+    plan_raw: object, initiatives_raw: object, where: str = ""
+) -> tuple[PlanBook | None, list[str]]:
+    """One plan's two files checked entry by entry; the plan's problems, each naming its
+    file (under `where`, a further plan's folder)."""
+    plan_file = f"{where}/{PLAN_FILE}" if where else PLAN_FILE
+    initiatives_file = f"{where}/{INITIATIVES_FILE}" if where else INITIATIVES_FILE
     if not isinstance(plan_raw, dict):
-        raise CatalogError([f"{PLAN_FILE}: expected a mapping with 'plan' and 'policies'"])
+        return None, [f"{plan_file}: expected a mapping with 'plan' and 'policies'"]
     try:
         plan = Plan.model_validate(plan_raw.get("plan"))
     except ValidationError as exc:
-        raise CatalogError(_describe(exc, PLAN_FILE, "plan")) from exc
-    policies, found = _validate_list(Policy, plan_raw.get("policies"), PLAN_FILE, "policy")
+        return None, _describe(exc, plan_file, "plan")
+    policies, problems = _validate_list(Policy, plan_raw.get("policies"), plan_file, "policy")
+    initiatives, found = _validate_list(Initiative, initiatives_raw, initiatives_file, "initiative")
     problems += found
-    initiatives, found = _validate_list(Initiative, initiatives_raw, INITIATIVES_FILE, "initiative")
-    problems += found
+    return PlanBook(plan=plan, policies=policies, initiatives=initiatives), problems
+
+
+def catalog_from_parts(
+    plan_raw: object,
+    initiatives_raw: object,
+    indicators_raw: object,
+    more: list[MorePart] | tuple[()] = (),
+) -> Catalog:
+    """The checked catalog from the three files' contents as YAML reads them, and from the
+    further plans' (`more`): every entry on its own, then the checks across entries;
+    CatalogError lists every problem. The files and a change made in the dashboard are
+    checked here alike, with the same messages."""
+    first, problems = _plan_parts(plan_raw, initiatives_raw)
+    if first is None:
+        raise CatalogError(problems)
+    books = []
+    for where, more_plan, more_initiatives in more:
+        book, found = _plan_parts(more_plan, more_initiatives, where)
+        problems += found
+        if book is not None:
+            books.append(book)
+            if where != f"{PLANS_FOLDER}/{book.plan.id}":
+                problems.append(
+                    f"{where}/{PLAN_FILE}: plan id {book.plan.id!r} is not its folder's "
+                    f"name; a further plan lives in {PLANS_FOLDER}/<plan id>/"
+                )
     if not isinstance(indicators_raw, dict):
         raise CatalogError(
             [f"{INDICATORS_FILE}: expected a mapping with 'owners' and 'indicators'"]
@@ -360,7 +511,12 @@ def catalog_from_parts(
         raise CatalogError(problems)
 
     catalog = Catalog(
-        plan=plan, policies=policies, initiatives=initiatives, owners=owners, indicators=indicators
+        plan=first.plan,
+        policies=first.policies,
+        initiatives=first.initiatives,
+        owners=owners,
+        indicators=indicators,
+        more_plans=books,
     )
     problems = cross_check(catalog)
     if problems:
@@ -389,35 +545,36 @@ def _profile_problems(where: str, ind: Indicator) -> list[str]:
     return []
 
 
+def _files(where: str) -> tuple[str, str]:
+    """A plan's two file names as its messages write them (a further plan's under its folder)."""
+    if not where:
+        return PLAN_FILE, INITIATIVES_FILE
+    return f"{where}/{PLAN_FILE}", f"{where}/{INITIATIVES_FILE}"
+
+
+def _where(catalog: Catalog, book: PlanBook) -> str:
+    return "" if book.plan.id == catalog.plan.id else f"{PLANS_FOLDER}/{book.plan.id}"
+
+
 def cross_check(catalog: Catalog) -> list[str]:
-    """Problems that span entries or files: duplicates, dangling references, dates out of order."""
+    """Problems that span entries or files: duplicates, dangling references, dates out of order.
+    Each plan is checked as a one-plan catalog was, with the same messages (a further plan's
+    naming its folder); then what spans plans: plan ids, initiative ids across the instance,
+    alignment links."""
     problems: list[str] = []
-    area_ids = [area.id for _, area in catalog.areas()]
-    initiative_ids = [item.id for item in catalog.initiatives]
     owner_ids = {owner.id for owner in catalog.owners}
+    for book in catalog.plans:
+        problems += _plan_problems(book, owner_ids, _where(catalog, book))
     checks = [
-        (PLAN_FILE, "policy", [policy.id for policy in catalog.policies]),
-        (PLAN_FILE, "area", area_ids),
-        (INITIATIVES_FILE, "initiative", initiative_ids),
         (INDICATORS_FILE, "owner", [owner.id for owner in catalog.owners]),
         (INDICATORS_FILE, "indicator", [ind.id for ind in catalog.indicators]),
         (INDICATORS_FILE, "target", [t.id for ind in catalog.indicators for t in ind.targets]),
     ]
     for file, what, ids in checks:
         problems += [f"{file}: duplicate {what} id {dup!r}" for dup in _duplicates(ids)]
+    problems += _across_plans(catalog)
 
-    if catalog.plan.admin_owner not in owner_ids:
-        problems.append(
-            f"{PLAN_FILE}: plan admin_owner {catalog.plan.admin_owner!r} is not an owner"
-        )
-    known_areas = set(area_ids)
-    for item in catalog.initiatives:
-        if item.area not in known_areas:
-            problems.append(
-                f"{INITIATIVES_FILE}: initiative {item.id!r}: unknown area {item.area!r}"
-            )
-
-    known_initiatives = set(initiative_ids)
+    known_initiatives = {item.id for book in catalog.plans for item in book.initiatives}
     for ind in catalog.indicators:
         where = f"{INDICATORS_FILE}: indicator {ind.id!r}"
         if ind.owner not in owner_ids:
@@ -443,18 +600,95 @@ def cross_check(catalog: Catalog) -> list[str]:
             problems.append(f"{where}: min_value is above max_value")
         if ind.profile is not None:
             problems += _profile_problems(where, ind)
-    return problems + _outcome_problems(catalog)
+    for book in catalog.plans:
+        problems += _outcome_problems(catalog, book, _where(catalog, book))
+    return problems
 
 
-def _outcome_problems(catalog: Catalog) -> list[str]:
+def _plan_problems(book: PlanBook, owner_ids: set[str], where: str) -> list[str]:
+    """One plan's own checks: its ids, its admin owner, its initiatives' areas."""
+    plan_file, initiatives_file = _files(where)
+    problems: list[str] = []
+    area_ids = [area.id for _, area in book.areas()]
+    checks = [
+        (plan_file, "policy", [policy.id for policy in book.policies]),
+        (plan_file, "area", area_ids),
+        (initiatives_file, "initiative", [item.id for item in book.initiatives]),
+    ]
+    for file, what, ids in checks:
+        problems += [f"{file}: duplicate {what} id {dup!r}" for dup in _duplicates(ids)]
+    if book.plan.admin_owner not in owner_ids:
+        problems.append(f"{plan_file}: plan admin_owner {book.plan.admin_owner!r} is not an owner")
+    known_areas = set(area_ids)
+    for item in book.initiatives:
+        if item.area not in known_areas:
+            problems.append(
+                f"{initiatives_file}: initiative {item.id!r}: unknown area {item.area!r}"
+            )
+    return problems
+
+
+def _items(book: PlanBook) -> set[str]:
+    """The ids an alignment link may name in a plan: its policies, areas and initiatives."""
+    return (
+        {p.id for p in book.policies}
+        | {a.id for _, a in book.areas()}
+        | {i.id for i in book.initiatives}
+    )
+
+
+def _across_plans(catalog: Catalog) -> list[str]:
+    """Plan ids are unique; an initiative id names one initiative in the whole instance (an
+    indicator's `initiatives` and a status decision name it without its plan); an alignment
+    link names another plan of the instance and one of its items."""
+    problems: list[str] = []
+    plans = catalog.plans
+    problems += [
+        f"{PLANS_FOLDER}/{dup}/{PLAN_FILE}: duplicate plan id {dup!r}"
+        for dup in _duplicates([book.plan.id for book in plans])
+    ]
+    first_seen: dict[str, str] = {}
+    for book in plans:
+        _, initiatives_file = _files(_where(catalog, book))
+        for item in dict.fromkeys(i.id for i in book.initiatives):
+            if item in first_seen and first_seen[item] != book.plan.id:
+                problems.append(
+                    f"{initiatives_file}: initiative {item!r} is an initiative of plan "
+                    f"{first_seen[item]!r} already; initiative ids are unique across the "
+                    "plans of an instance"
+                )
+            first_seen.setdefault(item, book.plan.id)
+    items = {book.plan.id: _items(book) for book in plans}
+    for book in plans:
+        _, initiatives_file = _files(_where(catalog, book))
+        for initiative in book.initiatives:
+            where = f"{initiatives_file}: initiative {initiative.id!r}"
+            for link in initiative.serves:
+                if link.plan == book.plan.id:
+                    problems.append(f"{where}: serves {link.item!r} of its own plan")
+                elif link.plan not in items:
+                    problems.append(f"{where}: serves an unknown plan {link.plan!r}")
+                elif link.item not in items[link.plan]:
+                    problems.append(
+                        f"{where}: serves an unknown item {link.item!r} of plan {link.plan!r}"
+                    )
+    return problems
+
+
+def _goal_entries(policies: list[Policy]) -> list[Policy | Area]:
+    return [*policies, *(area for policy in policies for area in policy.areas)]
+
+
+def _outcome_problems(catalog: Catalog, book: PlanBook, where_plan: str) -> list[str]:
     """A goal's explicit outcomes name known indicators of level outcome, each once: an
     output there would read as a result the activity only stands for."""
+    plan_file, _ = _files(where_plan)
     levels = {ind.id: ind.level for ind in catalog.indicators}
     problems: list[str] = []
-    entries = [("policy", p.id, p.outcomes) for p in catalog.policies]
-    entries += [("area", a.id, a.outcomes) for _, a in catalog.areas()]
+    entries = [("policy", p.id, p.outcomes) for p in book.policies]
+    entries += [("area", a.id, a.outcomes) for _, a in book.areas()]
     for what, entry_id, outcomes in entries:
-        where = f"{PLAN_FILE}: {what} {entry_id!r}"
+        where = f"{plan_file}: {what} {entry_id!r}"
         problems += [f"{where}: outcome {dup!r} is listed twice" for dup in _duplicates(outcomes)]
         for ref in dict.fromkeys(outcomes):
             if ref not in levels:
