@@ -13,6 +13,8 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from kernel.errors import BilingualError
+
 InitiativeStatus = Literal["achieved", "in_progress", "changed"]
 INITIATIVE_STATUSES: tuple[InitiativeStatus, ...] = ("achieved", "in_progress", "changed")
 Frequency = Literal["monthly", "quarterly", "fiscal_year"]
@@ -270,16 +272,17 @@ class PlanBook(_Model):
         return [(policy, area) for policy in self.policies for area in policy.areas]
 
 
-class UnknownPlan(KeyError):
+class UnknownPlan(BilingualError, LookupError):
     """A plan id the catalog does not hold; the message names those it does."""
 
     def __init__(self, plan_id: str, known: list[str]):
         self.plan_id = plan_id
         self.known = known
-        super().__init__(plan_id)
-
-    def __str__(self) -> str:
-        return f"unknown plan {self.plan_id!r}; the catalog holds: {', '.join(self.known)}"
+        names = ", ".join(known)
+        super().__init__(
+            f"計画「{plan_id}」は目録にありません（目録の計画: {names}）",
+            f"unknown plan {plan_id!r}; the catalog holds: {names}",
+        )
 
 
 class Catalog(_Model):
@@ -316,7 +319,8 @@ class Catalog(_Model):
         that plan's initiatives (so that every count and page of one plan reads as the
         single-plan catalog did). The catalog itself for its only plan; None: the default.
         UnknownPlan for an id it does not hold."""
-        if plan_id is None or (plan_id == self.plan.id and not self.more_plans):
+        plan_id = plan_id or self.plan.id
+        if plan_id == self.plan.id and not self.more_plans:
             return self
         book = next((b for b in self.plans if b.plan.id == plan_id), None)
         if book is None:

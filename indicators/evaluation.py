@@ -92,12 +92,13 @@ class Evaluation:
         """The same evaluation as one plan sees it (None: the default plan): its initiatives,
         coverage, statuses in the plan and the indicators that evidence them or show its
         goals, with the judgements made once for the whole (an indicator shared by plans
-        has one history and one judgement, counted in each plan). UnknownPlan (a KeyError)
+        has one history and one judgement, counted in each plan). UnknownPlan (a LookupError)
         for an id the catalog does not hold."""
         whole = self.whole or self
-        view = whole.catalog.for_plan(plan_id or whole.catalog.plan.id)
-        if view is self.catalog:
+        scoped = self.whole is not None or not self.catalog.more_plans
+        if scoped and (plan_id or whole.catalog.plan.id) == self.plan_id:
             return self
+        view = whole.catalog.for_plan(plan_id)
         if view is whole.catalog:
             return whole
         ids = {ind.id for ind in view.indicators}

@@ -322,13 +322,15 @@ class Service:
 
     # ── the judgement ─────────────────────────────────────────────────────────
 
-    def evaluation(self, as_of: dt.date | None = None) -> Evaluation:
+    def evaluation(self, as_of: dt.date | None = None, plan: str | None = None) -> Evaluation:
         """Every target judged on the figures known at the end of `as_of` (None: today),
-        against the catalog in force then: the one evaluation every face shows."""
+        against the catalog in force then: the one evaluation every face shows, as the plan
+        `plan` sees it (None: the catalog's first plan). UnknownPlan for an id the catalog
+        does not hold."""
         from pipeline.evaluating import evaluation
 
         day = as_of or self.today()
-        return evaluation(self._resources.reader, self.catalog(day), day)
+        return evaluation(self._resources.reader, self.catalog(day), day).for_plan(plan)
 
     # ── figures, loads, alerts: what each actor may read ──────────────────────
 
@@ -922,18 +924,21 @@ class Service:
 
     # ── what is handed out ────────────────────────────────────────────────────
 
-    def report(self, as_of: dt.date, lang: str = "ja", fmt: str = "md") -> bytes:
-        """The review report (点検報告書) as of the end of `as_of`, in `lang` and `fmt`."""
+    def report(
+        self, as_of: dt.date, lang: str = "ja", fmt: str = "md", plan: str | None = None
+    ) -> bytes:
+        """The review report (点検報告書) of `plan` (None: the catalog's first plan) as of the
+        end of `as_of`, in `lang` and `fmt`. UnknownPlan for an id the catalog does not hold."""
         import report as review  # Jinja and openpyxl only when a report is asked for
 
-        return review.draft(self.evaluation(as_of), self._resources.reader, lang, fmt)
+        return review.draft(self.evaluation(as_of, plan), self._resources.reader, lang, fmt)
 
-    def report_data(self, as_of: dt.date, lang: str = "ja") -> ReportData:
-        """What the review report of `as_of` in `lang` says, as data: its drafted blocks (with
-        the officer's edits of this edition) for the dashboard's editor."""
+    def report_data(self, as_of: dt.date, lang: str = "ja", plan: str | None = None) -> ReportData:
+        """What the review report of `plan` (None: the first) as of `as_of` in `lang` says, as
+        data: its drafted blocks (with the officer's edits of this edition) for the editor."""
         import report as review
 
-        return review.build(self.evaluation(as_of), self._resources.warehouse, lang)
+        return review.build(self.evaluation(as_of, plan), self._resources.warehouse, lang)
 
     def edit_report(
         self,

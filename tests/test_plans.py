@@ -1,0 +1,361 @@
+"""More than one plan in an instance: the committed catalog (the default plan) and the
+EXAMPLE plan of tests/data/example_plan (例示, not the prefecture's), with one indicator,
+wifi_access_points, shared by both. Counts are checked against arithmetic written here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from indicators.catalog import Catalog, CatalogError, UnknownPlan, load_catalog
+from indicators.catalog_export import export_catalog
+from indicators.coverage import coverage
+from indicators.evaluation import judge
+from kernel.settings import PACKAGE_CATALOG
+from shihyo.cli import app
+from tests.plans import EXAMPLE_PLAN, SHARED, example_catalog
+
+DEFAULT = "denshika-zenkai"
+AS_OF = dt.date(2026, 11, 20)
+
+# The example plan by hand (tests/data/example_plan/rei-keikaku):
+#   initiatives rei-1 … rei-5: 1 achieved (rei-1) + 3 in progress (rei-2, 3, 4) + 1 changed
+#   (rei-5) = 5; rei-2 is evidenced by the shared wifi_access_points (2 targets), rei-3 by
+#   rei_datasets (no target): with an indicator 1 + 1 = 2, with a target 1; its indicators
+#   2, its targets 2 + 0 = 2.
+EXAMPLE_COUNTS = {"initiatives": 5, "with_indicator": 2, "with_target": 1}
+EXAMPLE_STATUSES = {"achieved": 1, "in_progress": 3, "changed": 1, "total": 5}
+# The default plan as the committed catalog has it, unchanged by a second plan: the shared
+# indicator still evidences 28, and rei_datasets evidences nothing of it.
+DEFAULT_COUNTS = {"initiatives": 101, "with_indicator": 13, "with_target": 10}
+DEFAULT_STATUSES = {"achieved": 61, "in_progress": 35, "changed": 5, "total": 101}
+
+
+@pytest.fixture
+def two_plans(tmp_path: Path) -> Path:
+    return example_catalog(tmp_path / "catalog")
+
+
+@pytest.fixture
+def both(two_plans: Path) -> Catalog:
+    return load_catalog(two_plans)
+
+
+def _coverage(catalog: Catalog) -> dict[str, int]:
+    found = coverage(catalog)
+    return {
+        "initiatives": found.initiatives_total,
+        "with_indicator": found.with_indicator,
+        "with_target": found.with_target,
+    }
+
+
+# ── loading ──────────────────────────────────────────────────────────────────
+
+
+def test_a_catalog_folder_holds_a_further_plan(both: Catalog) -> None:
+    assert both.plan_ids == [DEFAULT, EXAMPLE_PLAN]  # the default (the seed's) first
+    assert both.plan.id == DEFAULT and len(both.initiatives) == 101
+    example = both.for_plan(EXAMPLE_PLAN)
+    assert "例示" in example.plan.name
+    assert [p.id for p in example.policies] == ["rei-p1", "rei-p2"]
+    assert len(example.areas()) == 3 and len(example.initiatives) == 5
+    link = next(i for i in example.initiatives if i.id == "rei-1").serves[0]
+    assert (link.plan, link.item) == (DEFAULT, "p3")
+
+
+def test_the_committed_catalog_is_one_plan_as_before(catalog: Catalog) -> None:
+    assert catalog.plan_ids == [DEFAULT] and catalog.more_plans == []
+    assert catalog.for_plan(None) is catalog and catalog.for_plan(DEFAULT) is catalog
+    assert _coverage(catalog) == DEFAULT_COUNTS
+    document = catalog.to_document()
+    # Its document (what the warehouse keeps, and the fingerprint) is the one-plan document.
+    assert "more_plans" not in document
+    assert not any("serves" in item for item in document["initiatives"])
+    assert Catalog.from_document(document) == catalog
+
+
+def test_a_document_with_two_plans_reads_back(both: Catalog) -> None:
+    document = both.to_document()
+    assert [b["plan"]["id"] for b in document["more_plans"]] == [EXAMPLE_PLAN]
+    assert Catalog.from_document(document) == both
+    assert both.fingerprint() != load_catalog(PACKAGE_CATALOG).fingerprint()
+
+
+def test_the_export_writes_the_further_plan_as_it_is(both: Catalog, two_plans: Path) -> None:
+    out = two_plans.parent / "out"
+    export_catalog(both, two_plans, out)
+    for name in ("plan.yaml", "initiatives.yaml"):
+        path = Path("plans") / EXAMPLE_PLAN / name
+        assert (out / path).read_bytes() == (two_plans / path).read_bytes()
+    for name in ("plan.yaml", "initiatives.yaml", "indicators.yaml"):
+        assert (out / name).read_bytes() == (two_plans / name).read_bytes()
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+EXAMPLE_FILES = Path("plans") / EXAMPLE_PLAN
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "message"),
+    [
+        (  # an initiative id of the default plan again: ids name one initiative
+            EXAMPLE_FILES / "initiatives.yaml",
+            "{id: rei-4,",
+            '{id: "28",',
+            "plans/rei-keikaku/initiatives.yaml: initiative '28' is an initiative of plan "
+            "'denshika-zenkai' already; initiative ids are unique across the plans",
+        ),
+        (
+            EXAMPLE_FILES / "initiatives.yaml",
+            "serves: [{plan: denshika-zenkai, item: p3}]",
+            "serves: [{plan: sogo-keikaku, item: p3}]",
+            "plans/rei-keikaku/initiatives.yaml: initiative 'rei-1': serves an unknown plan "
+            "'sogo-keikaku'",
+        ),
+        (
+            EXAMPLE_FILES / "initiatives.yaml",
+            "item: p3}",
+            "item: p9}",
+            "plans/rei-keikaku/initiatives.yaml: initiative 'rei-1': serves an unknown item "
+            "'p9' of plan 'denshika-zenkai'",
+        ),
+        (
+            EXAMPLE_FILES / "initiatives.yaml",
+            "plan: denshika-zenkai, item: p3",
+            "plan: rei-keikaku, item: rei-p2",
+            "plans/rei-keikaku/initiatives.yaml: initiative 'rei-1': serves 'rei-p2' of its "
+            "own plan",
+        ),
+        (  # today's checks, per plan, with the same messages under the plan's folder
+            EXAMPLE_FILES / "initiatives.yaml",
+            "area: rei-p2-01, status: in_progress",
+            "area: p1-01, status: in_progress",
+            "plans/rei-keikaku/initiatives.yaml: initiative 'rei-4': unknown area 'p1-01'",
+        ),
+        (
+            EXAMPLE_FILES / "plan.yaml",
+            "admin_owner: joho-kikaku",
+            "admin_owner: nobody",
+            "plans/rei-keikaku/plan.yaml: plan admin_owner 'nobody' is not an owner",
+        ),
+        (
+            EXAMPLE_FILES / "plan.yaml",
+            "{id: rei-p1-02,",
+            "{id: rei-p1-01,",
+            "plans/rei-keikaku/plan.yaml: duplicate area id 'rei-p1-01'",
+        ),
+        (
+            EXAMPLE_FILES / "plan.yaml",
+            "  id: rei-keikaku",
+            "  id: rei-other",
+            "plans/rei-keikaku/plan.yaml: plan id 'rei-other' is not its folder's name",
+        ),
+        (
+            Path("indicators.yaml"),
+            "initiatives: [rei-3]",
+            "initiatives: [rei-9]",
+            "indicators.yaml: indicator 'rei_datasets': unknown initiative 'rei-9'",
+        ),
+    ],
+)
+def test_each_refusal_names_the_file_and_entry(
+    two_plans: Path, file: Path, old: str, new: str, message: str
+) -> None:
+    _edit(two_plans / file, old, new)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(two_plans)
+    assert any(p.startswith(message) for p in caught.value.problems), caught.value.problems
+
+
+def test_a_plan_with_the_default_plans_id_is_refused(two_plans: Path) -> None:
+    shutil.move(two_plans / EXAMPLE_FILES, two_plans / "plans" / DEFAULT)
+    _edit(two_plans / "plans" / DEFAULT / "plan.yaml", "  id: rei-keikaku", f"  id: {DEFAULT}")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(two_plans)
+    assert f"plans/{DEFAULT}/plan.yaml: duplicate plan id '{DEFAULT}'" in caught.value.problems
+
+
+def test_a_further_plan_missing_a_file_is_named(two_plans: Path) -> None:
+    (two_plans / EXAMPLE_FILES / "initiatives.yaml").unlink()
+    with pytest.raises(CatalogError, match=r"plans/rei-keikaku/initiatives\.yaml: file not found"):
+        load_catalog(two_plans)
+
+
+def test_an_unknown_plan_is_refused_naming_those_held(both: Catalog) -> None:
+    with pytest.raises(UnknownPlan) as caught:
+        both.for_plan("sogo-keikaku")
+    assert caught.value.message_en == (
+        "unknown plan 'sogo-keikaku'; the catalog holds: denshika-zenkai, rei-keikaku"
+    )
+    assert "sogo-keikaku" in caught.value.message_ja
+
+
+# ── one evaluation, seen per plan ────────────────────────────────────────────
+
+
+def test_coverage_per_plan_by_hand(both: Catalog) -> None:
+    assert _coverage(both.for_plan(DEFAULT)) == DEFAULT_COUNTS
+    assert _coverage(both.for_plan(EXAMPLE_PLAN)) == EXAMPLE_COUNTS
+    example = coverage(both.for_plan(EXAMPLE_PLAN))
+    # per policy: rei-p1 holds rei-1, rei-2 (evidenced, with a target), rei-3 (evidenced):
+    # 3 / 2 / 1; rei-p2 holds rei-4, rei-5, neither evidenced: 2 / 0 / 0
+    assert [(g.id, g.initiatives, g.with_indicator, g.with_target) for g in example.policies] == [
+        ("rei-p1", 3, 2, 1),
+        ("rei-p2", 2, 0, 0),
+    ]
+    assert [u.id for u in example.without_indicator] == ["rei-1", "rei-4", "rei-5"]
+
+
+def test_the_shared_indicator_has_one_history_judged_once(both: Catalog) -> None:
+    totals = pd.DataFrame(
+        {
+            "indicator_id": [SHARED, SHARED],
+            "period": [pd.Timestamp("2026-08-31"), pd.Timestamp("2026-09-30")],
+            "value": [640.0, 650.0],
+        }
+    )
+    result = judge(both, totals, AS_OF)
+    assert result.plan_id == DEFAULT and result.plan_ids == [DEFAULT, EXAMPLE_PLAN]
+    example = result.for_plan(EXAMPLE_PLAN)
+    default = result.for_plan(DEFAULT)
+    assert default is result  # the default plan's view is what judge returns
+    # one judgement of the shared indicator, the same object in both plans' views
+    assert example.headlines[SHARED] is result.headlines[SHARED]
+    assert example.targets[SHARED] is result.targets[SHARED]
+    assert example.headlines[SHARED].actual == 650.0
+    # the shared indicator evidences 28 in the one plan and rei-2 in the other
+    assert next(i for i in example.catalog.indicators if i.id == SHARED).initiatives == ["rei-2"]
+    assert next(i for i in default.catalog.indicators if i.id == SHARED).initiatives == ["28"]
+    # coverage and counts per plan
+    for view, counts, statuses in (
+        (default, DEFAULT_COUNTS, DEFAULT_STATUSES),
+        (example, EXAMPLE_COUNTS, EXAMPLE_STATUSES),
+    ):
+        assert view.as_dict()["coverage"] == counts
+        total = view.plan_summary.total
+        assert {s: getattr(total, s) for s in statuses} == statuses
+    # the example's indicators: the shared one and rei_datasets; targets 2 + 0
+    assert [i.id for i in example.catalog.indicators] == [SHARED, "rei_datasets"]
+    assert example.target_counts().total == 2 and example.indicator_counts.total == 2
+    assert example.initiative_counts.total == 5
+    assert example.initiative_counts.by_status["no_indicator"] == 3  # rei-1, rei-4, rei-5
+    assert default.initiative_counts.total == 101
+    # the default plan's indicators are the committed catalog's nine
+    assert len(default.catalog.indicators) == len(load_catalog(PACKAGE_CATALOG).indicators)
+    assert example.plan_statuses.reported_on == dt.date(2025, 3, 31)  # its report's month
+
+
+def test_the_committed_catalog_judges_as_before(catalog: Catalog) -> None:
+    result = judge(catalog, pd.DataFrame(columns=["indicator_id", "period", "value"]), AS_OF)
+    assert result.whole is None and result.for_plan(DEFAULT) is result
+    assert result.as_dict()["coverage"] == DEFAULT_COUNTS
+    assert result.as_dict()["plan_id"] == DEFAULT and result.as_dict()["plans"] == [DEFAULT]
+
+
+# ── the command line ─────────────────────────────────────────────────────────
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def two_plan_home(home: Path, two_plans: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SHIHYO_CATALOG", str(two_plans))
+    code, output = _run("init")
+    assert code == 0, output
+    figures = home.parent / "wifi.csv"
+    figures.write_text(
+        "indicator_id,period,value,org_unit,note\n"
+        f"{SHARED},2026-08,640,,\n{SHARED},2026-09,650,,\n",
+        encoding="utf-8",
+    )
+    code, output = _run("ingest", str(figures))
+    assert code == 0, output
+    return home
+
+
+def _json(*args: str) -> dict:
+    code, output = _run(*args, "--json")
+    assert code == 0, output
+    return json.loads(output)
+
+
+def test_plan_and_status_json_per_plan(two_plan_home: Path) -> None:
+    for plan_id, counts, statuses in (
+        (None, DEFAULT_COUNTS, DEFAULT_STATUSES),
+        (DEFAULT, DEFAULT_COUNTS, DEFAULT_STATUSES),
+        (EXAMPLE_PLAN, EXAMPLE_COUNTS, EXAMPLE_STATUSES),
+    ):
+        chosen = ("--plan", plan_id) if plan_id else ()
+        plan = _json("plan", *chosen)
+        assert plan["plan_id"] == (plan_id or DEFAULT)
+        assert plan["plans"] == [DEFAULT, EXAMPLE_PLAN]
+        assert plan["coverage"] == counts
+        assert {s: plan["total"][s] for s in statuses} == statuses
+        status = _json("status", *chosen)
+        assert status["plan_id"] == (plan_id or DEFAULT)
+        assert status["coverage"] == counts
+        assert status["counts"]["initiatives"]["total"] == counts["initiatives"]
+        assert {s: status["plan"][s]["count"] for s in ("achieved", "in_progress")} == {
+            s: statuses[s] for s in ("achieved", "in_progress")
+        }
+    example = _json("status", "--plan", EXAMPLE_PLAN)
+    shared = [r for r in example["indicators"] if r["id"] == SHARED and r["headline"]]
+    assert shared[0]["actual"] == 650.0  # one history, whichever plan shows it
+    assert {r["id"] for r in example["indicators"]} == {SHARED, "rei_datasets"}
+    assert example["counts"]["targets"]["total"] == 2
+
+
+def test_an_unknown_plan_is_a_clean_error(two_plan_home: Path) -> None:
+    for command in (("plan",), ("status",), ("coverage",), ("report", "--format", "md")):
+        code, output = _run(*command, "--plan", "sogo-keikaku")
+        assert code == 2, (command, output)
+        assert "unknown plan 'sogo-keikaku'" in output and "Traceback" not in output
+
+
+def test_the_report_of_each_plan(two_plan_home: Path, tmp_path: Path) -> None:
+    default, example = tmp_path / "default.md", tmp_path / "example.md"
+    code, output = _run("report", "--as-of", "2026-11-20", "--out", str(default))
+    assert code == 0, output
+    code, output = _run(
+        "report", "--as-of", "2026-11-20", "--plan", EXAMPLE_PLAN, "--out", str(example)
+    )
+    assert code == 0, output
+    default_text = default.read_text(encoding="utf-8")
+    example_text = example.read_text(encoding="utf-8")
+    assert "| 計 | 61 | 35 | 5 | 101 |" in default_text
+    assert "| 計 | 1 | 3 | 1 | 5 |" in example_text
+    assert "例示データ活用計画" in example_text and "例示データ活用計画" not in default_text
+    assert "電子化全開宣言行動計画" not in example_text.split("\n", 3)[0]
+
+
+def test_coverage_command_per_plan(two_plan_home: Path) -> None:
+    data = _json("coverage", "--plan", EXAMPLE_PLAN)
+    assert (data["initiatives_total"], data["with_indicator"], data["with_target"]) == (5, 2, 1)
+
+
+def test_the_example_plan_is_marked_as_an_example() -> None:
+    from tests.plans import EXAMPLE
+
+    for path in (EXAMPLE / EXAMPLE_PLAN).iterdir():
+        text = path.read_text(encoding="utf-8")
+        assert text.startswith("# EXAMPLE ONLY（例示）")
+    plan = yaml.safe_load((EXAMPLE / EXAMPLE_PLAN / "plan.yaml").read_text(encoding="utf-8"))
+    assert "例示" in plan["plan"]["name"] and "example" in plan["plan"]["name_en"]
