@@ -52,8 +52,14 @@ navigation = st.navigation(
 
 
 def _signed_in_page(who: Actor) -> None:
-    """The user's box in the sidebar, then the chosen page."""
-    auth.sidebar_user(who, owner_names(data.catalog(data.key()), lang), lang)
+    """The plan chooser (where the catalog holds several plans), the user's box in the
+    sidebar, then the chosen page."""
+    catalog = data.catalog(data.key())
+    plans = {
+        b.plan.id: (b.plan.name_en if lang.value == "en" else b.plan.name) for b in catalog.plans
+    }
+    state.plan_picker(plans, lang)
+    auth.sidebar_user(who, owner_names(catalog, lang), lang)
     auth.notice(lang)
     navigation.run()
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -359,3 +360,76 @@ def test_the_example_plan_is_marked_as_an_example() -> None:
         assert text.startswith("# EXAMPLE ONLY（例示）")
     plan = yaml.safe_load((EXAMPLE / EXAMPLE_PLAN / "plan.yaml").read_text(encoding="utf-8"))
     assert "例示" in plan["plan"]["name"] and "example" in plan["plan"]["name_en"]
+
+
+# ── the dashboard ────────────────────────────────────────────────────────────
+
+
+@pytest.fixture
+def dashboard_two_plans(home: Path, two_plans: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from tests.conftest import ready_service
+    from tests.test_app import USERS, add_users
+
+    monkeypatch.setenv("SHIHYO_CATALOG", str(two_plans))
+    ready_service()
+    add_users(home, {"kanri": USERS["kanri"]})
+    return home
+
+
+def _tiles(at: object) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}  # type: ignore[attr-defined]
+
+
+def test_the_goals_page_shows_the_chosen_plans_counts(dashboard_two_plans: Path) -> None:
+    from tests.test_app import run_page
+
+    at = run_page("views/goals.py")
+    assert at.selectbox(key="plan").value == DEFAULT  # the chooser, the default plan first
+    assert at.selectbox(key="plan").options == [
+        "電子化全開宣言行動計画",
+        "例示データ活用計画（例示・県の計画ではない）",
+    ]
+    tiles = _tiles(at)
+    assert (tiles["達成"], tiles["実施中"], tiles["変更"], tiles["計"]) == ("61", "35", "5", "101")
+    assert "13 / 101" in tiles.values()
+    at = run_page("views/goals.py", plan=EXAMPLE_PLAN)
+    assert at.selectbox(key="plan").value == EXAMPLE_PLAN
+    tiles = _tiles(at)
+    # the example by hand: 1 achieved + 3 in progress + 1 changed = 5; 2 of 5 with an indicator
+    assert (tiles["達成"], tiles["実施中"], tiles["変更"], tiles["計"]) == ("1", "3", "1", "5")
+    assert "2 / 5" in tiles.values()
+    assert at.query_params["plan"] == EXAMPLE_PLAN  # kept in the URL, as the other choices
+    at.selectbox(key="plan").set_value(DEFAULT).run()
+    assert "plan" not in at.query_params  # the default is not written
+    assert _tiles(at)["計"] == "101"
+
+
+def test_the_tree_and_initiatives_pages_follow_the_chosen_plan(dashboard_two_plans: Path) -> None:
+    from tests.test_app import run_page
+
+    at = run_page("views/initiatives.py", plan=EXAMPLE_PLAN)
+    tiles = _tiles(at)
+    assert (tiles["取組数"], tiles["指標あり"], tiles["指標なし"]) == ("5", "2", "3")
+    listed = pd.concat([d.value for d in at.dataframe if "取組" in d.value.columns])
+    assert sorted(listed["取組"]) == sorted(
+        i.title
+        for i in load_catalog(Path(os.environ["SHIHYO_CATALOG"])).for_plan(EXAMPLE_PLAN).initiatives
+    )
+    at = run_page("views/tree.py", plan=EXAMPLE_PLAN)
+    assert any("例示データ活用計画" in c.value for c in at.caption)
+    # the example's two policies to choose from, after "all"
+    assert at.selectbox(key="tree_policy_ja").options[1:] == [
+        "例示方針1 データの公開（例示）",
+        "例示方針2 庁内の仕事（例示）",
+    ]
+
+
+def test_one_plan_draws_no_chooser(home: Path) -> None:
+    from tests.conftest import ready_service
+    from tests.test_app import USERS, add_users, run_page
+
+    ready_service()
+    add_users(home, {"kanri": USERS["kanri"]})
+    at = run_page("views/goals.py", plan="rei-keikaku")  # a stale link: the one plan shows
+    assert not [s for s in at.selectbox if s.key == "plan"]
+    assert _tiles(at)["計"] == "101"

@@ -214,8 +214,8 @@ def main() -> None:
     """Lay out the goal dashboard."""
     lang = state.lang()
     k = data.key()
-    catalog = data.catalog(k)
     result = data.evaluation(k)
+    catalog = result.catalog  # the chosen plan's: its policies, areas and indicators
     st.title(t("page_goals", lang))
     if published := data.snapshot():  # a replica: which published version this page shows
         at = published.published_at.strftime("%Y-%m-%d %H:%M:%S")
