@@ -313,6 +313,13 @@ class Catalog(_Model):
     def plan_ids(self) -> list[str]:
         return [book.plan.id for book in self.plans]
 
+    def plan_of(self, initiative_id: str) -> str | None:
+        """The id of the plan that holds an initiative (None: no plan holds it)."""
+        return next(
+            (b.plan.id for b in self.plans if any(i.id == initiative_id for i in b.initiatives)),
+            None,
+        )
+
     def for_plan(self, plan_id: str | None) -> Catalog:
         """The catalog as one plan sees it: that plan's policies and initiatives, and the
         indicators that evidence one of them or show one of its goals, each naming only

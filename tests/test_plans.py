@@ -324,6 +324,28 @@ def test_plan_and_status_json_per_plan(two_plan_home: Path) -> None:
     assert example["counts"]["targets"]["total"] == 2
 
 
+def test_a_decision_on_an_example_initiative_moves_its_plans_counts(
+    two_plan_home: Path,
+) -> None:
+    code, output = _run("initiatives", "status", "rei-4", "achieved", "--on", "2026-11-02")
+    assert code == 0, output
+    example = _json("plan", "--plan", EXAMPLE_PLAN)
+    # rei-4 in progress → achieved: 1 + 1 = 2 achieved, 3 - 1 = 2 in progress, 1 changed
+    assert {s: example["total"][s] for s in EXAMPLE_STATUSES} == {
+        "achieved": 2,
+        "in_progress": 2,
+        "changed": 1,
+        "total": 5,
+    }
+    # dated: one achieved since the example's report (2025-03-31), one since the decision
+    assert example["counts"]["achieved"]["since"] == {"2025-03-31": 1, "2026-11-02": 1}
+    default = _json("plan")
+    assert {s: default["total"][s] for s in DEFAULT_STATUSES} == DEFAULT_STATUSES
+    # a decision dated before the example's own report is refused by that report's day
+    code, output = _run("initiatives", "status", "rei-3", "achieved", "--on", "2024-06-01")
+    assert code == 2 and "2025年3月31日" in output
+
+
 def test_an_unknown_plan_is_a_clean_error(two_plan_home: Path) -> None:
     for command in (("plan",), ("status",), ("coverage",), ("report", "--format", "md")):
         code, output = _run(*command, "--plan", "sogo-keikaku")
