@@ -70,6 +70,12 @@ def init() -> None:
         f"{len(catalog.initiatives)} initiatives, {len(catalog.indicators)} indicators, "
         f"{sum(len(i.targets) for i in catalog.indicators)} targets"
     )
+    for book in catalog.more_plans:  # the first plan's counts are those above
+        console.print(
+            f"  further plan {book.plan.id}: {len(book.policies)} policies, "
+            f"{len(book.areas())} areas, {len(book.initiatives)} initiatives",
+            highlight=False,
+        )
 
 
 @app.command()
