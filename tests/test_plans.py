@@ -446,6 +446,18 @@ def test_the_tree_and_initiatives_pages_follow_the_chosen_plan(dashboard_two_pla
     ]
 
 
+def test_the_catalog_desk_offers_the_chosen_plans_uncovered_initiatives(
+    dashboard_two_plans: Path,
+) -> None:
+    from tests.test_app import run_page
+
+    at = run_page("views/catalog.py", plan=EXAMPLE_PLAN)
+    # rei-1, rei-4 and rei-5 have no indicator (5 initiatives − 2 evidenced)
+    assert "指標のない取組（3件）" in [h.value for h in at.subheader]
+    default = run_page("views/catalog.py")
+    assert "指標のない取組（88件）" in [h.value for h in default.subheader]  # 101 − 13
+
+
 def test_one_plan_draws_no_chooser(home: Path) -> None:
     from tests.conftest import ready_service
     from tests.test_app import USERS, add_users, run_page
