@@ -458,6 +458,22 @@ def test_the_catalog_desk_offers_the_chosen_plans_uncovered_initiatives(
     assert "指標のない取組（88件）" in [h.value for h in default.subheader]  # 101 − 13
 
 
+def test_the_indicator_page_shows_the_shared_indicators_initiatives_in_both_plans(
+    dashboard_two_plans: Path,
+) -> None:
+    from tests.test_app import run_page
+
+    at = run_page("views/indicator.py", id=SHARED, plan=EXAMPLE_PLAN)
+    evidenced = next(d.value for d in at.dataframe if "計画" in d.value.columns)
+    assert list(zip(evidenced["計画"], evidenced["取組"], strict=True)) == [
+        ("電子化全開宣言行動計画", "28"),
+        ("例示データ活用計画（例示・県の計画ではない）", "2"),
+    ]
+    # an indicator of the example plan only opens under the default plan too
+    at = run_page("views/indicator.py", id="rei_datasets")
+    assert at.title[0].value == "例示指標 公開データセット数（例示）"
+
+
 def test_one_plan_draws_no_chooser(home: Path) -> None:
     from tests.conftest import ready_service
     from tests.test_app import USERS, add_users, run_page
