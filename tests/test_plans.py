@@ -483,3 +483,22 @@ def test_one_plan_draws_no_chooser(home: Path) -> None:
     at = run_page("views/goals.py", plan="rei-keikaku")  # a stale link: the one plan shows
     assert not [s for s in at.selectbox if s.key == "plan"]
     assert _tiles(at)["計"] == "101"
+
+
+def test_an_alignment_link_is_written_in_the_initiatives_files_style() -> None:
+    from indicators.catalog import Initiative
+    from indicators.catalog_export import initiative_block
+
+    item = Initiative.model_validate(
+        {
+            "id": "rei-9",
+            "number": "9",
+            "area": "rei-p1-01",
+            "status": "in_progress",
+            "text": "例示取組（例示）",
+            "serves": [{"plan": DEFAULT, "item": "p3-05"}],
+        }
+    )
+    block = initiative_block(item)
+    assert '  serves: [{"plan": "denshika-zenkai", "item": "p3-05"}]' in block
+    assert Initiative.model_validate(yaml.safe_load(block)[0]) == item
