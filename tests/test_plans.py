@@ -502,3 +502,12 @@ def test_an_alignment_link_is_written_in_the_initiatives_files_style() -> None:
     block = initiative_block(item)
     assert '  serves: [{"plan": "denshika-zenkai", "item": "p3-05"}]' in block
     assert Initiative.model_validate(yaml.safe_load(block)[0]) == item
+
+
+def test_a_further_plan_added_is_in_the_audit_trail(two_plan_home: Path) -> None:
+    from access.roles import Actor
+    from service import Service
+
+    trail = Service.from_environment().audit_trail(Actor("kanri", "admin"), entity="plan")
+    assert trail["entity_id"].tolist() == [EXAMPLE_PLAN]
+    assert trail["action"].tolist() == ["add"]
