@@ -84,6 +84,11 @@ class Evaluation:
         return self.catalog.plan.id
 
     @property
+    def further_plan(self) -> str | None:
+        """The plan's id when it is not the instance's default (first) plan; None for that."""
+        return None if self.plan_id == self.plan_ids[0] else self.plan_id
+
+    @property
     def plan_ids(self) -> list[str]:
         """Every plan of the instance, the default first."""
         return (self.whole or self).catalog.plan_ids

@@ -474,6 +474,7 @@ class Service:
         period: dt.date,
         body: str,
         stated_by: str | None = None,
+        plan: str | None = None,
     ) -> int | None:
         """Write the owner's commentary (状況・要因) on an indicator's period — the owner
         section's or an administrator's to write — as a new revision, audited; an empty text
@@ -948,16 +949,19 @@ class Service:
         block: str,
         body: str,
         stated_by: str | None = None,
+        plan: str | None = None,
     ) -> int | None:
         """Put the officer's text in place of a drafted block (an area's 主な取組, 成果 or
         課題・今後の予定等, or the 3(2) 成果) in the report of `as_of` in `lang`: an
         administrator's act, kept as a new revision and audited. One paragraph a line; an
         empty text, or the draft itself, withdraws the edit (the draft shows again). The
-        revision, or None when the text is in force already."""
-        from report.drafting import lines
+        revision, or None when the text is in force already. `plan`: the plan whose report
+        it is (None: the first)."""
+        from report.drafting import lines, stored_key
 
         require_admin(actor, "報告書の編集", "edit the review report")
-        found = next((b for b in self.report_data(as_of, lang).blocks if b.key == block), None)
+        drafted = self.report_data(as_of, lang, plan)
+        found = next((b for b in drafted.blocks if b.key == block), None)
         if found is None:
             raise WordsRefused(
                 f"報告書に「{block}」の箇所はありません", f"the report has no part {block!r}"
@@ -965,13 +969,20 @@ class Service:
         text = _words(body, "本文", "the text", required=False, limit=MAX_REPORT_WORDS)
         paragraphs = lines(text)
         kept = "" if paragraphs == lines(found.draft) else "\n".join(paragraphs)
-        edit = ReportEdit(as_of, str(lang), block, kept, found.draft)
+        further = self.evaluation(as_of, plan).further_plan
+        edit = ReportEdit(as_of, str(lang), stored_key(block, further), kept, found.draft)
         return self._resources.warehouse.write_report_edit(edit, actor.name, stated_by)
 
-    def report_edit_history(self, as_of: dt.date, lang: str = "ja") -> pd.DataFrame:
-        """Every revision of the edits of the report of `as_of` in `lang`, for all to read:
-        block, revision, body, draft, author, recorded_at, superseded_at."""
-        return self._resources.warehouse.report_edit_history(as_of, str(lang))
+    def report_edit_history(
+        self, as_of: dt.date, lang: str = "ja", plan: str | None = None
+    ) -> pd.DataFrame:
+        """Every revision of the edits of the report of `plan` (None: the first) as of `as_of`
+        in `lang`, for all to read: block, revision, body, draft, author, recorded_at,
+        superseded_at."""
+        from report.drafting import of_plan
+
+        further = self.evaluation(as_of, plan).further_plan
+        return of_plan(self._resources.warehouse.report_edit_history(as_of, str(lang)), further)
 
     def template(
         self, owner: str | None = None, indicator: str | None = None, as_of: dt.date | None = None

@@ -511,3 +511,28 @@ def test_a_further_plan_added_is_in_the_audit_trail(two_plan_home: Path) -> None
     trail = Service.from_environment().audit_trail(Actor("kanri", "admin"), entity="plan")
     assert trail["entity_id"].tolist() == [EXAMPLE_PLAN]
     assert trail["action"].tolist() == ["add"]
+
+
+def test_each_plans_report_keeps_its_own_edits(two_plan_home: Path) -> None:
+    from access.roles import Actor
+    from report.drafting import RESULTS_KEY
+    from service import Service
+
+    service, admin = Service.from_environment(), Actor("kanri", "admin")
+
+    def results(plan: str | None) -> list[str]:
+        block = service.report_data(AS_OF, "ja", plan).summary.results
+        return [p.text for p in block.paragraphs if p.by_person]
+
+    written = "例示計画の成果を記入（例示）"
+    assert service.edit_report(admin, AS_OF, "ja", RESULTS_KEY, written, plan=EXAMPLE_PLAN)
+    assert results(EXAMPLE_PLAN) == [written]
+    assert results(None) == []  # the default plan's 3(2) is its own edition
+    history = service.report_edit_history(AS_OF, "ja", EXAMPLE_PLAN)
+    assert history["block"].tolist() == [RESULTS_KEY]
+    assert service.report_edit_history(AS_OF, "ja").empty
+    # an area block of the example plan is the example's to edit, not the default's
+    area = "area|rei-p1-01|results"
+    assert service.edit_report(admin, AS_OF, "ja", area, "例示（例示）", plan=EXAMPLE_PLAN)
+    with pytest.raises(ValueError, match="rei-p1-01"):
+        service.edit_report(admin, AS_OF, "ja", area, "例示（例示）")

@@ -166,7 +166,7 @@ def report_data(k: Key) -> ReportData:
 @st.cache_data(show_spinner=False, max_entries=4)
 def report_edit_history(k: Key) -> pd.DataFrame:
     """Every revision of the officer's edits of the report of the as-of day and language."""
-    return service().report_edit_history(k.as_of, k.lang)
+    return service().report_edit_history(k.as_of, k.lang, k.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -271,7 +271,7 @@ def _report_section(k: data.Key, lang: Lang) -> None:
 def _save_edit(actor: Actor, k: data.Key, block: str, body: str, lang: Lang) -> None:
     """Write the officer's text for a block through the service (administrators; audited)."""
     try:
-        revision = door.service().edit_report(actor, k.as_of, k.lang, block, body)
+        revision = door.service().edit_report(actor, k.as_of, k.lang, block, body, plan=k.plan)
     except (PermissionDenied, WordsRefused) as refused:
         st.error(pick(lang, refused.message_ja, refused.message_en))
         return
