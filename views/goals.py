@@ -261,7 +261,7 @@ def _report_section(k: data.Key, lang: Lang) -> None:
         st.download_button(
             t("report_download", lang),
             data=data.report_draft(k, fmt),
-            file_name=report.file_name(k.as_of, fmt, k.lang),
+            file_name=report.file_name(k.as_of, fmt, k.lang, k.plan),
             mime=report.MEDIA_TYPES[fmt],
             icon=":material/download:",
         )

@@ -270,6 +270,6 @@ def report(
         fail(f"{exc.message_ja}\n{exc.message_en}", code=2)
     except WarehouseBusy as exc:
         fail(str(exc))
-    target = out or Path(review.file_name(day, fmt, lang.value))
+    target = out or Path(review.file_name(day, fmt, lang.value, plan_id))
     target.write_bytes(data)
     console.print(f"wrote {target} ({len(data):,} bytes)")
