@@ -521,6 +521,7 @@ class Service:
         if due < self.today():
             raise WordsRefused("期限が過去の日付です", "the due date is in the past")
         today = self.evaluation()
+        today = today.whole or today  # the indicator may evidence another plan's only
         statuses = needs_action(today.targets[indicator_id], today.headlines[indicator_id])
         new = NewAction(
             indicator_id=indicator_id,
@@ -559,6 +560,7 @@ class Service:
         """The indicators off track, missed or late on `as_of` (None: today) without an
         open action, in catalog order: what an administrator asks the owners about."""
         result = self.evaluation(as_of)
+        result = result.whole or result  # every plan's indicators: the owners' work is one
         actions = self.actions(None, as_of)
         covered = set(actions.loc[actions["state"] == "open", "indicator_id"])
         return [

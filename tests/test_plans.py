@@ -536,3 +536,16 @@ def test_each_plans_report_keeps_its_own_edits(two_plan_home: Path) -> None:
     assert service.edit_report(admin, AS_OF, "ja", area, "例示（例示）", plan=EXAMPLE_PLAN)
     with pytest.raises(ValueError, match="rei-p1-01"):
         service.edit_report(admin, AS_OF, "ja", area, "例示（例示）")
+
+
+def test_an_example_indicators_action_and_the_unactioned_list_span_the_plans(
+    two_plan_home: Path,
+) -> None:
+    from access.roles import Actor
+    from service import Service
+
+    service, admin = Service.from_environment(), Actor("kanri", "admin")
+    due = AS_OF + dt.timedelta(days=30)
+    assert service.record_action(admin, "rei_datasets", "例示（例示）", "例示", "例示課", due) > 0
+    # the shared indicator is judged once: listed once, whichever plan it evidences
+    assert service.unactioned(AS_OF).count(SHARED) <= 1
