@@ -259,6 +259,25 @@ def test_the_shared_indicator_has_one_history_judged_once(both: Catalog) -> None
     assert example.plan_statuses.reported_on == dt.date(2025, 3, 31)  # its report's month
 
 
+def test_the_goal_tree_per_plan(both: Catalog) -> None:
+    from indicators.goals import goal_tree
+
+    result = judge(both, pd.DataFrame(columns=["indicator_id", "period", "value"]), AS_OF)
+    example = goal_tree(result.for_plan(EXAMPLE_PLAN))
+    assert [p.policy.id for p in example] == ["rei-p1", "rei-p2"]
+    areas = {a.area.id: a for p in example for a in p.areas}
+    # rei-p1-01: rei-1 (none) and rei-2 (the shared indicator); rei-p1-02: rei-3 (rei_datasets);
+    # rei-p2-01: rei-4 and rei-5, neither evidenced
+    assert [(a.initiatives, a.without_indicator) for a in areas.values()] == [
+        (2, 1),
+        (1, 0),
+        (2, 2),
+    ]
+    assert [x.initiative.id for x in areas["rei-p1-01"].activities] == ["rei-2"]
+    assert [m.indicator.id for m in areas["rei-p1-01"].activities[0].outputs] == [SHARED]
+    assert len(goal_tree(result)) == 3  # the default plan's three policies
+
+
 def test_the_committed_catalog_judges_as_before(catalog: Catalog) -> None:
     result = judge(catalog, pd.DataFrame(columns=["indicator_id", "period", "value"]), AS_OF)
     assert result.whole is None and result.for_plan(DEFAULT) is result
