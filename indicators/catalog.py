@@ -319,6 +319,17 @@ class Catalog(_Model):
             None,
         )
 
+    def aligned(self, link: Alignment) -> tuple[Plan, Policy | Area | Initiative] | None:
+        """The plan and the item (policy, area or initiative) an alignment link names; None
+        when this catalog does not hold them (a plan's view holds no other plan)."""
+        book = next((b for b in self.plans if b.plan.id == link.plan), None)
+        if book is None:
+            return None
+        items: list[Policy | Area | Initiative] = [*_goal_entries(book.policies)]
+        items += book.initiatives
+        found = next((i for i in items if i.id == link.item), None)
+        return None if found is None else (book.plan, found)
+
     def for_plan(self, plan_id: str | None) -> Catalog:
         """The catalog as one plan sees it: that plan's policies and initiatives, and the
         indicators that evidence one of them or show one of its goals, each naming only

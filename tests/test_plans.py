@@ -493,6 +493,21 @@ def test_the_indicator_page_shows_the_shared_indicators_initiatives_in_both_plan
     assert at.title[0].value == "例示指標 公開データセット数（例示）"
 
 
+def test_an_initiatives_alignment_link_is_shown_by_name(dashboard_two_plans: Path) -> None:
+    from tests.test_app import run_page
+
+    at = run_page("views/initiatives.py", plan=EXAMPLE_PLAN, id="rei-1")
+    captions = [c.value.replace("\\", "") for c in at.caption]  # md_escape's backslashes
+    assert "他の計画での位置付け: 電子化全開宣言行動計画 › スマート県庁の実現" in captions
+    english = run_page("views/initiatives.py", plan=EXAMPLE_PLAN, id="rei-1", lang="en")
+    assert any(
+        c.value.replace("\\", "").startswith(
+            "Serves in other plans: Full Digitalisation Declaration Action Plan › "
+        )
+        for c in english.caption
+    )
+
+
 def test_one_plan_draws_no_chooser(home: Path) -> None:
     from tests.conftest import ready_service
     from tests.test_app import USERS, add_users, run_page
