@@ -583,3 +583,22 @@ def test_an_example_indicators_action_and_the_unactioned_list_span_the_plans(
     assert service.record_action(admin, "rei_datasets", "例示（例示）", "例示", "例示課", due) > 0
     # the shared indicator is judged once: listed once, whichever plan it evidences
     assert service.unactioned(AS_OF).count(SHARED) <= 1
+
+
+def test_plans_lists_each_plan_with_its_coverage(two_plan_home: Path) -> None:
+    data = _json("plans")
+    assert [(p["id"], p["default"], p["coverage"]) for p in data["plans"]] == [
+        (DEFAULT, True, DEFAULT_COUNTS),
+        (EXAMPLE_PLAN, False, EXAMPLE_COUNTS),
+    ]
+    assert (data["plans"][1]["start_fy"], data["plans"][1]["end_fy"]) == (2024, 2026)
+    code, output = _run("plans")
+    assert code == 0 and "rei-keikaku" in output and "既定の計画: denshika-zenkai" in output
+    code, output = _run("plans", "--help")
+    assert code == 0 and "Example:" in output
+
+
+def test_plans_of_the_committed_catalog_is_one(home: Path) -> None:
+    code, output = _run("init")
+    assert code == 0, output
+    assert [p["id"] for p in _json("plans")["plans"]] == [DEFAULT]

@@ -159,6 +159,56 @@ def _reported(reported: dict[str, int] | None) -> str:
     return " / ".join(str(reported[k]) for k in ("achieved", "in_progress", "changed", "total"))
 
 
+@app.command("plans")
+def plans_command(
+    as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption = Lang.ja
+) -> None:
+    """The plans the catalog holds, the default first (what every command shows unless
+    --plan names another), each with its fiscal years and its coverage: initiatives, with an
+    indicator, with a target.
+
+    Example: shihyo plans --json
+    """
+    ctx = context()
+    synced_catalog(ctx)  # a clean error when there is no warehouse yet
+    result = plan_evaluation(ctx, as_of, None)
+    rows = []
+    for plan_id in result.plan_ids:
+        seen = result.for_plan(plan_id)
+        plan = seen.catalog.plan
+        rows.append(
+            {
+                "id": plan.id,
+                "name": plan.name,
+                "name_en": plan.name_en,
+                "start_fy": plan.start_fy,
+                "end_fy": plan.end_fy,
+                "default": plan.id == result.plan_ids[0],
+                "coverage": _coverage_counts(seen.coverage),
+            }
+        )
+    if as_json:
+        print_json({"as_of": result.as_of.isoformat(), "plans": rows})
+        return
+    columns = [("ID", "left"), (word("plan_choice", lang), "left"), ("FY", "left")]
+    columns += [(word(key, lang), "right") for key in ("initiatives", "with_indicator")]
+    columns += [(word("with_target", lang), "right")]
+    shown = table(word("plans_table", lang), columns)
+    # The id is what --plan takes: whole, never cut; the name wraps instead.
+    shown.columns[0].min_width = max(len(row["id"]) for row in rows)
+    shown.columns[0].no_wrap = True
+    for row in rows:
+        counts = row["coverage"]
+        shown.add_row(
+            row["id"],
+            row["name"] if lang is Lang.ja else row["name_en"],
+            f"{row['start_fy']}–{row['end_fy']}",
+            *(str(counts[k]) for k in ("initiatives", "with_indicator", "with_target")),
+        )
+    console.print(shown)
+    console.print(word("plans_default", lang, id=result.plan_ids[0]), highlight=False)
+
+
 @app.command("coverage")
 def coverage_command(
     as_json: JsonOption = False, lang: LangOption = Lang.ja, plan_id: PlanOption = None
