@@ -218,14 +218,19 @@ def coverage_command(
 
     Example: shihyo coverage --json
     """
+    whole = synced_catalog(context())
     try:
-        result = coverage(synced_catalog(context()).for_plan(plan_id))
+        chosen = whole.for_plan(plan_id)
     except UnknownPlan as exc:
         fail(f"{exc.message_ja}\n{exc.message_en}", code=2)
+    result = coverage(chosen)
     if as_json:
         print_json(result.as_dict())
         return
-    table = Table(title=word("coverage_table", lang))
+    title = word("coverage_table", lang)
+    if whole.more_plans:  # one plan: the title reads as it always did
+        title = f"{chosen.plan.name if lang is Lang.ja else chosen.plan.name_en}: {title}"
+    table = Table(title=title)
     table.add_column(word("policy", lang))
     table.add_column(word("initiatives", lang), justify="right")
     table.add_column(word("with_indicator", lang), justify="right")

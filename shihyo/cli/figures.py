@@ -56,6 +56,9 @@ def status(
     columns += [("actual", "right"), ("expected", "right"), ("target", "right")]
     columns += [("due", "right"), ("forecast", "right"), ("last_period", "right")] if wide else []
     title = f"{word('status_table', lang)} ({word('as_of', lang)} {result.as_of})"
+    if len(result.plan_ids) > 1:  # one plan: the title reads as it always did
+        plan = result.catalog.plan
+        title = f"{plan.name if lang is Lang.ja else plan.name_en}: {title}"
     shown = table(title, [(word(key, lang), justify) for key, justify in columns])
     for ind in result.catalog.indicators:
         for item in result.targets[ind.id]:
