@@ -15,6 +15,7 @@ from indicators.catalog import (
     CatalogError,
     catalog_from_parts,
     catalog_parts,
+    more_parts,
 )
 
 DraftKind = Literal["create", "link"]
@@ -74,7 +75,8 @@ def link_indicator(initiative_id: str, indicator_id: str) -> DraftChange:
 def candidate(catalog: Catalog, change: DraftChange) -> Catalog:
     """The catalog `change` would make of `catalog`, checked as the files are; CatalogError
     with every problem (the files' messages) when it does not hold."""
-    plan_raw, initiatives_raw, indicators_raw = catalog_parts(catalog.to_document())
+    document = catalog.to_document()
+    plan_raw, initiatives_raw, indicators_raw = catalog_parts(document)
     indicators = list(indicators_raw["indicators"])
     where = f"{INDICATORS_FILE}: indicator {change.indicator_id!r}"
     if change.kind == "create":
@@ -91,5 +93,8 @@ def candidate(catalog: Catalog, change: DraftChange) -> Catalog:
             "initiatives": [*linked["initiatives"], change.initiative_id],
         }
     return catalog_from_parts(
-        plan_raw, initiatives_raw, {**indicators_raw, "indicators": indicators}
+        plan_raw,
+        initiatives_raw,
+        {**indicators_raw, "indicators": indicators},
+        more_parts(document),  # the further plans as they are: a draft changes indicators
     )

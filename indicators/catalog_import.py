@@ -27,8 +27,8 @@ from indicators.catalog import (
     Initiative,
     InitiativeStatus,
     Policy,
-    cross_check,
 )
+from indicators.catalog_checks import cross_check
 from kernel.vocabulary import Lang, word
 
 Row = tuple[int, list[str]]

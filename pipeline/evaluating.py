@@ -74,12 +74,15 @@ def evaluate_and_alert(
     from alerts.engine import preview_alerts, run_alerts
 
     result = evaluation(warehouse, catalog, as_of)
+    # Alerts are of the instance: every indicator and every plan's initiatives, whichever
+    # plan the evaluation's counts are of.
+    whole = result.whole or result
     if as_of != now.date():
-        return Evaluated(result, None, preview_alerts(result, warehouse, config))
+        return Evaluated(result, None, preview_alerts(whole, warehouse, config))
     # The channels live in a file an administrator edits: each change reaches the audit
     # trail (URLs masked) the first time it is used.
     warehouse.record_state("config-file", "alert_channels", "alerts.yaml", config.public())
-    return Evaluated(result, run_alerts(result, warehouse, config, sender, now), None)
+    return Evaluated(result, run_alerts(whole, warehouse, config, sender, now), None)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def build(
         for ind in catalog.indicators
     }
     # The officer's edits of this edition (the day and the language), by block.
-    edits = drafting.edits_by_block(warehouse.report_edits(day, lang.value))
+    edits = drafting.edits_by_block(warehouse.report_edits(day, lang.value), result.further_plan)
     words = _Words(warehouse.actions(None, as_of=day), edits)
     summary = result.plan_summary  # the statuses as of the day, each count with its date
     policies = _policies(catalog, summary, result, indicators, words, lang)
