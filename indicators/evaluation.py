@@ -77,6 +77,8 @@ class Evaluation:
     # the evaluation of the catalog in force with every plan, where this one is one plan's
     # view of it (None: this is the whole, as it is when the instance holds one plan)
     whole: Evaluation | None = field(default=None, repr=False)
+    # a further plan's grades where its scheme differs from the default plan's, by plan id
+    plan_grades: dict[str, dict[str, list[Grade]]] = field(default_factory=dict, repr=False)
 
     @property
     def plan_id(self) -> str:
@@ -114,7 +116,11 @@ class Evaluation:
             headlines={k: v for k, v in whole.headlines.items() if k in ids},
             initiatives=rollup_initiatives(view, whole.headlines),
             coverage=coverage(view),
-            grades={k: v for k, v in whole.grades.items() if k in ids},
+            grades={
+                k: v
+                for k, v in whole.plan_grades.get(view.plan.id, whole.grades).items()
+                if k in ids
+            },
             plan=whole.plans.get(view.plan.id),
             whole=whole,
         )
@@ -312,12 +318,21 @@ def judge(
     targets = {
         ind.id: evaluate_indicator(ind, series.get(ind.id, []), as_of) for ind in catalog.indicators
     }
-    # Grades follow the default plan's scheme: an indicator keeps one grade, whichever plan
-    # shows it.
+    # Grades follow each plan's scheme (its threshold and basis for 横ばい): the default
+    # plan's for the whole, and a further plan whose scheme differs grades its own
+    # indicators again by it (the judgements against the glide path stay one).
     scheme = catalog.plan.grades
     grades = {
         ind.id: grade_indicator(ind, series.get(ind.id, []), as_of, scheme)
         for ind in catalog.indicators
+    }
+    plan_grades = {
+        book.plan.id: {
+            ind.id: grade_indicator(ind, series.get(ind.id, []), as_of, book.plan.grades)
+            for ind in catalog.for_plan(book.plan.id).indicators
+        }
+        for book in catalog.more_plans
+        if book.plan.grades != scheme
     }
     headlines = {ind_id: headline(statuses, as_of) for ind_id, statuses in targets.items()}
     whole = Evaluation(
@@ -330,5 +345,6 @@ def judge(
         grades,
         plan,
         plans if catalog.more_plans else {},
+        plan_grades=plan_grades,
     )
     return whole.for_plan(None)

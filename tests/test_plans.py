@@ -259,6 +259,31 @@ def test_the_shared_indicator_has_one_history_judged_once(both: Catalog) -> None
     assert example.plan_statuses.reported_on == dt.date(2025, 3, 31)  # its report's month
 
 
+def test_each_plan_grades_by_its_own_scheme(two_plans: Path) -> None:
+    """The example plan counts a move of less than a quarter of the way as 横ばい; the
+    default plan, 3 %. wifi_access_points (baseline 591), latest figure 650: toward its
+    fy2027 target of 900 it moved 59 of 309 (19 %) — B 前進 by 3 % (59 > 9.27), C 横ばい by
+    25 % (59 < 77.25); toward the fy2022 target of 700 it moved 59 of 109 (54 %): B by both.
+    The glide-path judgement stays one."""
+    path = two_plans / "plans" / EXAMPLE_PLAN / "plan.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = "  admin_owner: joho-kikaku\n"
+    path.write_text(text.replace(line, line + "  grades: {threshold: 0.25, basis: distance}\n"))
+    both = load_catalog(two_plans)
+    totals = pd.DataFrame(
+        {"indicator_id": [SHARED], "period": [pd.Timestamp("2026-09-30")], "value": [650.0]}
+    )
+    result = judge(both, totals, AS_OF)
+    example = result.for_plan(EXAMPLE_PLAN)
+    letters = {g.target_id: g.letter for g in result.grades[SHARED]}
+    assert letters == {"wifi_access_points-fy2022": "B", "wifi_access_points-fy2027": "B"}
+    letters = {g.target_id: g.letter for g in example.grades[SHARED]}
+    assert letters == {"wifi_access_points-fy2022": "B", "wifi_access_points-fy2027": "C"}
+    assert result.grade(SHARED).letter == "B" and example.grade(SHARED).letter == "C"
+    assert example.headlines[SHARED] is result.headlines[SHARED]
+    assert example.catalog.plan.grades.threshold == 0.25  # the grade note says the plan's
+
+
 def test_the_goal_tree_per_plan(both: Catalog) -> None:
     from indicators.goals import goal_tree
 
