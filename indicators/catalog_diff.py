@@ -1,5 +1,6 @@
 """What changed between two versions of the catalog, entry by entry, for the audit
-trail: owners, indicators (without their targets) and targets."""
+trail: owners, indicators (without their targets), targets, and the goals of policies and
+areas (their goal fields only)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from indicators.catalog import Catalog
 class Change:
     """One entry added, changed or removed."""
 
-    entity: str  # owner | indicator | target
+    entity: str  # owner | indicator | target | goal
     entity_id: str
     action: str  # add | change | remove
     before: dict | None
@@ -32,6 +33,13 @@ def _entries(catalog: Catalog | None) -> dict[tuple[str, str], dict]:
                 **target.model_dump(mode="json"),
                 "indicator_id": ind.id,
             }
+    # A goal is audited by its fields alone (goal, goal_en, outcomes), under the id of its
+    # policy or area: a policy or area without one has no entry, so a goal written for the
+    # first time is an `add` and one cleared a `remove`.
+    for entry in [*catalog.policies, *(area for _, area in catalog.areas())]:
+        goal = entry.model_dump(mode="json", include={"goal", "goal_en", "outcomes"})
+        if goal["goal"] or goal["goal_en"] or goal["outcomes"]:
+            entries[("goal", entry.id)] = goal
     return entries
 
 
