@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from access.roles import Actor, PermissionDenied
-from indicators.catalog import CatalogError, Indicator, load_catalog
+from indicators.catalog import Area, Catalog, CatalogError, Indicator, load_catalog
 from indicators.coverage import coverage
 from kernel.clock import Clock
 from kernel.settings import PACKAGE_CATALOG, load_settings
@@ -479,3 +479,92 @@ def test_an_approved_edit_exports_as_the_changed_lines(service: Service, tmp_pat
     ]
     for name in ("plan.yaml", "initiatives.yaml"):
         assert (out / name).read_bytes() == (PACKAGE_CATALOG / name).read_bytes()
+
+
+# ── goals of policies and areas ─────────────────────────────────────────────
+
+GOAL = {
+    "goal": "家庭のエネルギー利用が見える化されている（例示）",
+    "goal_en": "Households see their energy use (example)",
+    "outcomes": [],
+}
+
+
+def _area(catalog: Catalog, area_id: str) -> Area:
+    return next(area for _, area in catalog.areas() if area.id == area_id)
+
+
+def test_a_goal_is_proposed_approved_and_replayed(service: Service, tmp_path: Path) -> None:
+    draft_id = service.propose_goal(KANRI, "p1-01", GOAL)
+    [draft] = service.catalog_drafts(KANRI, "draft")
+    assert (draft.change.kind, draft.change.subject) == ("goal", "p1-01")
+    assert draft.change.before == {"goal": None, "goal_en": None, "outcomes": []}
+    assert _area(service.catalog(), "p1-01").goal is None  # a draft only
+    with pytest.raises(PermissionDenied):
+        service.approve_draft(KANRI, draft_id)
+    approver = later(service)
+    approver.approve_draft(SECOND, draft_id)
+    assert _area(approver.catalog(), "p1-01").goal == GOAL["goal"]
+    assert _area(approver.catalog(APPROVAL_DAY - dt.timedelta(days=1)), "p1-01").goal is None
+    trail = approver.audit_trail(KANRI)
+    [goal] = trail[(trail["entity"] == "goal") & (trail["actor"] == "kanri2")].itertuples()
+    assert (goal.action, goal.entity_id) == ("add", "p1-01")
+    assert json.loads(goal.after) == GOAL
+    # exported as the area written out one field a line, the rest of the plan as it was
+    out = tmp_path / "out"
+    approver.export_catalog(out)
+    assert load_catalog(out) == approver.catalog()
+    changed = _changed_lines("plan.yaml", out)
+    assert f"+        goal: {GOAL['goal']}" in changed
+    removed = [line for line in changed if line.startswith("-")]
+    assert len(removed) == 2 and "{id: p1-01," in removed[0], changed  # its flow mapping
+    assert all(line.startswith(("+      - id: p1-01", "+        ")) for line in changed[2:])
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"outcomes": ["wifi_access_points"]},
+            "plan.yaml: area 'p1-01': outcome 'wifi_access_points' is an output indicator, "
+            "not an outcome",
+        ),
+        ({"outcomes": ["nothing_such"]}, "plan.yaml: area 'p1-01': unknown outcome indicator"),
+    ],
+)
+def test_a_goal_is_checked_as_the_plan_file_is(
+    service: Service, catalog_dir: Path, fields: dict, expected: str
+) -> None:
+    with pytest.raises(CatalogError) as caught:
+        service.propose_goal(KANRI, "p1-01", {**GOAL, **fields})
+    assert any(expected in p for p in caught.value.problems), caught.value.problems
+    path = catalog_dir / "plan.yaml"
+    plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+    area = next(a for p in plan["policies"] for a in p["areas"] if a["id"] == "p1-01")
+    area.update({**GOAL, **fields})
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CatalogError) as filed:
+        load_catalog(catalog_dir)
+    assert caught.value.problems == filed.value.problems
+    with pytest.raises(CatalogError, match="unknown policy or area 'p9'"):
+        service.propose_goal(KANRI, "p9", GOAL)
+    assert service.catalog_drafts(KANRI) == []
+
+
+def test_a_goal_changed_in_the_files_is_audited_by_init(
+    service: Service, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = catalog_dir / "plan.yaml"
+    text = path.read_text(encoding="utf-8")
+    was = next(line for line in text.splitlines(keepends=True) if line.startswith("    goal: "))
+    path.write_text(text.replace(was, "    goal: 県民の利便性を高める（例示）\n"), encoding="utf-8")
+    monkeypatch.setenv("SHIHYO_CATALOG", str(catalog_dir))
+    result = CliRunner().invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    trail = service.audit_trail(KANRI)
+    goals = trail[(trail["entity"] == "goal") & (trail["action"] == "change")]
+    [goal] = goals.itertuples()
+    assert goal.entity_id == "p1"
+    assert json.loads(goal.before)["goal"] == was.split(": ", 1)[1].strip()
+    assert json.loads(goal.after)["goal"] == "県民の利便性を高める（例示）"
+    assert set(json.loads(goal.after)) == {"goal", "goal_en", "outcomes"}
