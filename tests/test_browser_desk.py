@@ -1,6 +1,7 @@
 """The catalog desk in a real headless Chromium: an administrator gives initiative 1 an output
-indicator with a target as a draft, a second administrator approves it, and coverage on the
-Goals page goes from 13 to 14; screenshots of the desk go to test-artifacts/."""
+indicator with a target as a draft, a second administrator approves it, coverage on the
+Goals page goes from 13 to 14, the owner section uploads a figure for it, and the goal tree
+shows it under initiative 1 with a status; screenshots of the desk go to test-artifacts/."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ from pathlib import Path
 import pytest
 
 from tests.test_app import add_users
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, WIDTH, go, server, settle, shoot, sign_in
+from tests.test_browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    OWNER,
+    WIDTH,
+    go,
+    server,
+    settle,
+    shoot,
+    sign_in,
+)
 
 __all__ = ["server"]  # the fixture, used by name
 
@@ -24,6 +35,10 @@ FIELDS = {
     "基準値の出典": "例示 (example)",
     "目標値（空欄: 目標なし）": "120",
 }
+# The owner's figure for the new indicator: fiscal 2025 (April 2025 – March 2026), a year
+# after its baseline (an example, as the indicator is).
+UPLOAD = b"indicator_id,period,value,org_unit,note\nhems_subsidies,FY2025,50,,\n"
+STATUSES = ("順調", "要注意", "遅れ", "達成")  # a status judged from a figure (not データなし)
 
 
 def test_an_administrator_proposes_and_a_second_approves(server: str, tmp_path: Path) -> None:
@@ -37,7 +52,7 @@ def test_an_administrator_proposes_and_a_second_approves(server: str, tmp_path: 
         settle(page, "指標のない取組（88件）")
         for label, value in FIELDS.items():
             page.get_by_label(label, exact=True).fill(value)
-        for label, digits in (("基準値の時点", "20260331"), ("目標の期限", "20280331")):
+        for label, digits in (("基準値の時点", "20250331"), ("目標の期限", "20280331")):
             # A date field of segments (year, month, day): typed into, each moves on when full.
             field = page.get_by_label(label, exact=True)
             field.locator('[role="spinbutton"]').first.click()
@@ -57,4 +72,29 @@ def test_an_administrator_proposes_and_a_second_approves(server: str, tmp_path: 
         page.get_by_text("指標のない取組（87件）").first.wait_for(timeout=30_000)
         shoot(page, "catalog-desk-approved")
         go(page, "目標ダッシュボード", "14 / 101")
+        browser.close()
+
+        # The owner section (情報企画課) sends the new indicator's first figure.
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": WIDTH, "height": 900})
+        page.goto(f"{server}/upload")
+        sign_in(page, *OWNER)
+        settle(page, "入力用テンプレート（CSV）")
+        page.locator("input[type=file]").set_input_files(
+            files=[{"name": "hems.csv", "mimeType": "text/csv", "buffer": UPLOAD}]
+        )
+        page.get_by_role("button", name="取り込む").wait_for(timeout=30_000)
+        settle(page, "取り込む")
+        page.get_by_role("button", name="取り込む").click()
+        settle(page, "取込結果")
+        shoot(page, "catalog-desk-uploaded")
+        go(page, "目標ダッシュボード", "14 / 101")
+        go(page, "目標体系", "HEMS導入補助件数（例示）")
+        line = page.locator("li", has_text="HEMS導入補助件数（例示）").first
+        shown = line.text_content() or ""
+        assert any(status in shown for status in STATUSES), shown
+        # under initiative 1 of its area
+        box = page.locator("[data-testid=stVerticalBlockBorderWrapper]", has=line).last
+        assert "取組 1 " in (box.text_content() or "")
+        shoot(page, "catalog-desk-goal-tree")
         browser.close()
