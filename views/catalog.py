@@ -317,7 +317,7 @@ def _uncovered(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> 
         _link_form(service, actor, catalog, initiative_id, lang)
 
 
-def _decided(service: Service, actor: Actor, lang: Lang) -> None:
+def _decided(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> None:
     decided = [d for d in service.catalog_drafts(actor) if d.state != "draft"][:20]
     if not decided:
         return
@@ -331,7 +331,7 @@ def _decided(service: Service, actor: Actor, lang: Lang) -> None:
             {
                 "id": [d.id for d in decided],
                 t("desk_kind", lang): [_kind_word(d, lang) for d in decided],
-                t("desk_subject", lang): [d.change.subject for d in decided],
+                t("desk_subject", lang): [_subject(d, catalog, lang) for d in decided],
                 t("desk_state", lang): [t(f"desk_state_{d.state}", lang) for d in decided],
                 t("desk_proposed_by", lang): [d.proposed_by for d in decided],
                 t("desk_decided_by", lang): [d.decided_by or "" for d in decided],
@@ -363,7 +363,7 @@ def main() -> None:
     _pending(service, actor, catalog, lang)
     st.divider()
     _propose(service, actor, catalog, lang)
-    _decided(service, actor, lang)
+    _decided(service, actor, catalog, lang)
 
 
 main()
