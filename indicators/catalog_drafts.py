@@ -106,17 +106,18 @@ def edit_indicator(catalog: Catalog, indicator_id: str, fields: dict) -> DraftCh
 
 
 def edit_goal(catalog: Catalog, entry_id: str, fields: dict) -> DraftChange:
-    """A `goal` change: the goal fields of the policy or area `entry_id` as `fields` give
-    them (a blank goal: none written), with those in force in `catalog` (before)."""
-    given = {k: v for k, v in fields.items() if k in GOAL_FIELDS}
-    given = {
-        "goal": (str(given.get("goal") or "").strip() or None),
-        "goal_en": (str(given.get("goal_en") or "").strip() or None),
-        "outcomes": list(given.get("outcomes") or []),
-    }
+    """A `goal` change: the goal fields of the policy or area `entry_id` that `fields` gives
+    (a blank goal: none written; a field not given is kept), with the same fields as they
+    stand in `catalog` (before)."""
+    given: dict = {}
+    for key in ("goal", "goal_en"):
+        if key in fields:
+            given[key] = str(fields[key] or "").strip() or None
+    if "outcomes" in fields:
+        given["outcomes"] = list(fields["outcomes"] or [])
     entries = [*catalog.policies, *(area for _, area in catalog.areas())]
     found = next((e for e in entries if e.id == entry_id), None)
-    before = None if found is None else found.model_dump(mode="json", include=set(GOAL_FIELDS))
+    before = None if found is None else found.model_dump(mode="json", include=set(given))
     return DraftChange("goal", "", "", {"id": entry_id, **given}, before)
 
 

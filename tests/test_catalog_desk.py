@@ -568,3 +568,19 @@ def test_a_goal_changed_in_the_files_is_audited_by_init(
     assert json.loads(goal.before)["goal"] == was.split(": ", 1)[1].strip()
     assert json.loads(goal.after)["goal"] == "県民の利便性を高める（例示）"
     assert set(json.loads(goal.after)) == {"goal", "goal_en", "outcomes"}
+
+
+def test_a_goal_field_not_given_is_kept(service: Service) -> None:
+    policy = service.catalog().policies[0]
+    draft_id = service.propose_goal(KANRI, policy.id, {"goal_en": "Convenience (example)"})
+    [draft] = service.catalog_drafts(KANRI, "draft")
+    assert draft.change.before == {"goal_en": policy.goal_en}
+    later(service).approve_draft(SECOND, draft_id)
+    now = service.catalog().policies[0]
+    assert (now.goal, now.goal_en, now.outcomes) == (
+        policy.goal,
+        "Convenience (example)",
+        policy.outcomes,
+    )
+    with pytest.raises(CatalogError, match="changes nothing"):
+        service.propose_goal(KANRI, policy.id, {"goal_en": "Convenience (example)"})
