@@ -35,9 +35,9 @@ FIELDS = {
     "基準値の出典": "例示 (example)",
     "目標値（空欄: 目標なし）": "120",
 }
-# The owner's figure for the new indicator: fiscal 2025 (April 2025 – March 2026), a year
-# after its baseline (an example, as the indicator is).
-UPLOAD = b"indicator_id,period,value,org_unit,note\nhems_subsidies,FY2025,50,,\n"
+# The owner's figure for the new indicator (monthly, a stock: the form's first choices) for
+# October 2026, after its baseline of March 2025 (an example, as the indicator is).
+UPLOAD = b"indicator_id,period,value,org_unit,note\nhems_subsidies,2026-10,70,,\n"
 STATUSES = ("順調", "要注意", "遅れ", "達成")  # a status judged from a figure (not データなし)
 
 
@@ -93,8 +93,10 @@ def test_an_administrator_proposes_and_a_second_approves(server: str, tmp_path: 
         line = page.locator("li", has_text="HEMS導入補助件数（例示）").first
         shown = line.text_content() or ""
         assert any(status in shown for status in STATUSES), shown
-        # under initiative 1 of its area
-        box = page.locator("[data-testid=stVerticalBlockBorderWrapper]", has=line).last
-        assert "取組 1 " in (box.text_content() or "")
+        # drawn under initiative 1: the nearest initiative line above it is 取組 1
+        lines = [x.strip() for x in page.locator("body").inner_text().splitlines() if x.strip()]
+        at = next(n for n, x in enumerate(lines) if "HEMS導入補助件数（例示）" in x)
+        above = next(x for x in reversed(lines[:at]) if x.startswith("取組 "))
+        assert above.startswith("取組 1 "), lines[max(0, at - 3) : at + 1]
         shoot(page, "catalog-desk-goal-tree")
         browser.close()
