@@ -100,3 +100,35 @@ def test_an_administrator_proposes_and_a_second_approves(server: str, tmp_path: 
         assert above.startswith("取組 1 "), lines[max(0, at - 3) : at + 1]
         shoot(page, "catalog-desk-goal-tree")
         browser.close()
+
+
+def test_an_administrator_edits_a_target_and_a_second_approves(server: str, tmp_path: Path) -> None:
+    """The Wi-Fi indicator's fy2027 target raised from 900 to 950 at the desk (an example),
+    read before and after by the second administrator, who approves it."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    add_users(tmp_path / "home", {SECOND[0]: ("admin", [], SECOND[1])})
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": WIDTH, "height": 900})
+        page.goto(f"{server}/catalog")
+        sign_in(page, "kanri", "kanri-password-1")
+        settle(page, "指標のない取組（88件）")
+        page.get_by_text("指標の担当課・目標の編集", exact=True).click()
+        settle(page, "編集する指標")  # the first indicator, Wi-Fi access points, is chosen
+        page.get_by_label("目標値 2（空欄: この目標なし）", exact=True).fill("950")
+        page.get_by_role("button", name="変更案として登録").click()
+        settle(page, "別の管理者の承認を待っています")
+        shoot(page, "catalog-desk-edit-proposed")
+        browser.close()
+
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": WIDTH, "height": 900})
+        page.goto(f"{server}/catalog")
+        sign_in(page, *SECOND)
+        settle(page, "承認待ちの変更案")
+        cells = page.locator("[data-testid=stDataFrame] td[role=gridcell]").all_text_contents()
+        assert "900台" in cells and "950台" in cells, cells  # before and after, in words
+        page.get_by_role("button", name="承認", exact=True).click()
+        settle(page, "を承認しました")
+        shoot(page, "catalog-desk-edit-approved")
+        browser.close()
