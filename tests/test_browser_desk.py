@@ -126,8 +126,10 @@ def test_an_administrator_edits_a_target_and_a_second_approves(server: str, tmp_
         page.goto(f"{server}/catalog")
         sign_in(page, *SECOND)
         settle(page, "承認待ちの変更案")
-        cells = page.locator("[data-testid=stDataFrame] td[role=gridcell]").all_text_contents()
-        assert "900台" in cells and "950台" in cells, cells  # before and after, in words
+        page.set_viewport_size({"width": WIDTH, "height": 1800})  # the change table in view
+        for figure in ("900台", "950台"):  # before and after, in words (the grid draws late)
+            cell = page.locator("[data-testid=stDataFrame] td[role=gridcell]", has_text=figure)
+            cell.first.wait_for(timeout=30_000)
         page.get_by_role("button", name="承認", exact=True).click()
         settle(page, "を承認しました")
         shoot(page, "catalog-desk-edit-approved")
