@@ -129,7 +129,7 @@ def test_an_administrator_edits_a_target_and_a_second_approves(server: str, tmp_
         page.set_viewport_size({"width": WIDTH, "height": 1800})  # the change table in view
         for figure in ("900台", "950台"):  # before and after, in words (the grid draws late)
             cell = page.locator("[data-testid=stDataFrame] td[role=gridcell]", has_text=figure)
-            cell.first.wait_for(timeout=30_000)
+            cell.first.wait_for(state="attached", timeout=30_000)  # the grid's hidden table
         page.get_by_role("button", name="承認", exact=True).click()
         settle(page, "を承認しました")
         shoot(page, "catalog-desk-edit-approved")
