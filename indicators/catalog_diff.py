@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from indicators.catalog import Catalog
+from indicators.catalog_export import GOAL_FIELDS
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ def _entries(catalog: Catalog | None) -> dict[tuple[str, str], dict]:
     # policy or area: a policy or area without one has no entry, so a goal written for the
     # first time is an `add` and one cleared a `remove`.
     for entry in [*catalog.policies, *(area for _, area in catalog.areas())]:
-        goal = entry.model_dump(mode="json", include={"goal", "goal_en", "outcomes"})
-        if goal["goal"] or goal["goal_en"] or goal["outcomes"]:
+        goal = entry.model_dump(mode="json", include=set(GOAL_FIELDS))
+        if any(goal.values()):
             entries[("goal", entry.id)] = goal
     return entries
 

@@ -18,6 +18,7 @@ from indicators.catalog import (
     catalog_from_parts,
     catalog_parts,
 )
+from indicators.catalog_export import GOAL_FIELDS  # a policy's or area's goal fields
 
 DraftKind = Literal["create", "link", "edit", "goal"]
 DRAFT_KINDS: tuple[DraftKind, ...] = ("create", "link", "edit", "goal")
@@ -25,8 +26,6 @@ DRAFT_KINDS: tuple[DraftKind, ...] = ("create", "link", "edit", "goal")
 # (the whole list: a target added, changed or removed). The rest of an entry is the plan's
 # definition of what is measured, changed in the files and reviewed there.
 EDITABLE: tuple[str, ...] = ("owner", "targets")
-# What the desk edits of a policy or area: its goal (目指すべき姿) and explicit outcomes.
-GOAL_FIELDS: tuple[str, ...] = ("goal", "goal_en", "outcomes")
 
 
 @dataclass(frozen=True)
@@ -110,11 +109,11 @@ def edit_goal(catalog: Catalog, entry_id: str, fields: dict) -> DraftChange:
     (a blank goal: none written; a field not given is kept), with the same fields as they
     stand in `catalog` (before)."""
     given: dict = {}
-    for key in ("goal", "goal_en"):
-        if key in fields:
+    for key in (k for k in GOAL_FIELDS if k in fields):
+        if key == "outcomes":
+            given[key] = list(fields[key] or [])
+        else:
             given[key] = str(fields[key] or "").strip() or None
-    if "outcomes" in fields:
-        given["outcomes"] = list(fields["outcomes"] or [])
     entries = [*catalog.policies, *(area for _, area in catalog.areas())]
     found = next((e for e in entries if e.id == entry_id), None)
     before = None if found is None else found.model_dump(mode="json", include=set(given))
