@@ -155,9 +155,34 @@ def _goal_edited(plan_raw: dict, change: DraftChange) -> dict:
     return {**plan_raw, "policies": policies}
 
 
+def _stale(catalog: Catalog, change: DraftChange) -> list[str]:
+    """The edited fields that no longer stand in `catalog` as they stood when the edit was
+    proposed (another change approved since): applying the edit would silently undo that one,
+    so it is refused until proposed again on what is in force."""
+    if change.before is None or change.kind not in ("edit", "goal"):
+        return []
+    if change.kind == "edit":
+        entries: list = [i for i in catalog.indicators if i.id == change.indicator_id]
+        where = f"{INDICATORS_FILE}: indicator {change.indicator_id!r}"
+    else:
+        every = [*catalog.policies, *(area for _, area in catalog.areas())]
+        entries = [e for e in every if e.id == change.subject]
+        where = f"{PLAN_FILE}: {change.subject!r}"
+    if not entries:
+        return []  # unknown: said by the checks below
+    now = entries[0].model_dump(mode="json", include=set(change.before))
+    changed = [key for key in change.before if now.get(key) != change.before[key]]
+    if not changed:
+        return []
+    return [f"{where}: changed since the draft was proposed ({', '.join(changed)}); propose again"]
+
+
 def candidate(catalog: Catalog, change: DraftChange) -> Catalog:
     """The catalog `change` would make of `catalog`, checked as the files are; CatalogError
     with every problem (the files' messages) when it does not hold."""
+    stale = _stale(catalog, change)
+    if stale:
+        raise CatalogError(stale)
     plan_raw, initiatives_raw, indicators_raw = catalog_parts(catalog.to_document())
     indicators = list(indicators_raw["indicators"])
     where = f"{INDICATORS_FILE}: indicator {change.indicator_id!r}"

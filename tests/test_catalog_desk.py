@@ -584,3 +584,19 @@ def test_a_goal_field_not_given_is_kept(service: Service) -> None:
     )
     with pytest.raises(CatalogError, match="changes nothing"):
         service.propose_goal(KANRI, policy.id, {"goal_en": "Convenience (example)"})
+
+
+def test_an_edit_overtaken_by_another_stays_a_draft(service: Service) -> None:
+    first = service.propose_edit(KANRI, WIFI, wifi_edit())
+    second = service.propose_edit(KANRI, WIFI, {"targets": [KEPT]})
+    approver = later(service)
+    approver.approve_draft(SECOND, first)
+    # approving the second would silently drop the targets the first just put in force
+    with pytest.raises(CatalogError) as caught:
+        approver.approve_draft(SECOND, second)
+    assert caught.value.problems == [
+        "indicators.yaml: indicator 'wifi_access_points': changed since the draft was "
+        "proposed (targets); propose again"
+    ]
+    assert [d.state for d in approver.catalog_drafts(KANRI) if d.id == second] == ["draft"]
+    assert len(_wifi(approver).targets) == 3
