@@ -479,6 +479,12 @@ def test_an_approved_edit_exports_as_the_changed_lines(service: Service, tmp_pat
     ]
     for name in ("plan.yaml", "initiatives.yaml"):
         assert (out / name).read_bytes() == (PACKAGE_CATALOG / name).read_bytes()
+    # a replay of the day before the approval exports the committed files again
+    eve = tmp_path / "eve"
+    approver.export_catalog(eve, APPROVAL_DAY - dt.timedelta(days=1))
+    assert (eve / "indicators.yaml").read_bytes() == (
+        PACKAGE_CATALOG / "indicators.yaml"
+    ).read_bytes()
 
 
 # ── goals of policies and areas ─────────────────────────────────────────────
