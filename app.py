@@ -10,7 +10,7 @@ from access.roles import Actor
 from kernel.private import private_umask
 from ui import auth, data, state
 from ui.frames import owner_names
-from ui.text import t
+from ui.text import pick, t
 
 ICON = Path(__file__).resolve().parent / "ui" / "assets" / "shihyo.png"  # served by us, no CDN
 
@@ -29,6 +29,7 @@ PAGES = [
 ]
 ADMIN_PAGES = [
     ("views/catalog.py", "page_catalog", "catalog", ":material/edit_note:"),
+    ("views/plan_import.py", "page_plan_import", "plan-import", ":material/table_view:"),
     ("views/audit.py", "page_audit", "audit", ":material/policy:"),
 ]
 
@@ -52,8 +53,12 @@ navigation = st.navigation(
 
 
 def _signed_in_page(who: Actor) -> None:
-    """The user's box in the sidebar, then the chosen page."""
-    auth.sidebar_user(who, owner_names(data.catalog(data.key()), lang), lang)
+    """The plan chooser (where the catalog holds several plans), the user's box in the
+    sidebar, then the chosen page."""
+    catalog = data.catalog(data.key())
+    plans = {b.plan.id: pick(lang, b.plan.name, b.plan.name_en) for b in catalog.plans}
+    state.plan_picker(plans, lang)
+    auth.sidebar_user(who, owner_names(catalog, lang), lang)
     auth.notice(lang)
     navigation.run()
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import apprise
 import yaml
 
 from kernel.private import home_key
@@ -185,6 +184,8 @@ def _is_network_host(host: str) -> bool:
 def _private_form(url: str) -> str | None:
     """Apprise's own rendering of the URL with the parts its plugin knows to be secret
     hidden, or None when no plugin takes the URL. Never raises, never logs the URL."""
+    import apprise  # here: the commands that never read a channel do not import it (0.15 s)
+
     try:
         plugin = apprise.Apprise.instantiate(url, suppress_exceptions=True)
         return None if plugin is None else str(plugin.url(privacy=True))

@@ -181,13 +181,14 @@ def _short(title: str) -> str:
 
 
 def coverage_conditions(catalog: Catalog) -> list[Condition]:
-    """Each initiative that still has no indicator, for the plan administrator."""
+    """Each initiative of every plan that still has no indicator, for its plan's
+    administrator."""
     covered = covered_initiatives(catalog)
     return [
         Condition(
             key=f"no_indicator|{item.id}",
             rule="no_indicator",
-            recipient=catalog.plan.admin_owner,
+            recipient=book.plan.admin_owner,
             initiative_id=item.id,
             summary=f"取組 {item.number or item.id}（{_short(item.title)}）: "
             "指標が設定されていません"
@@ -196,6 +197,7 @@ def coverage_conditions(catalog: Catalog) -> list[Condition]:
             "has no indicator"
             + (f" {word('reconstructed_mark', Lang.en)}" if item.reconstructed else ""),
         )
-        for item in catalog.initiatives
+        for book in catalog.plans
+        for item in book.initiatives
         if item.id not in covered
     ]

@@ -171,10 +171,11 @@ def _line(ident: str, period: str, text: str, org: str, note: str) -> str:
     return f"{ident},{period},{value},{org},{note}\r\n"
 
 
-def write_month(path: Path, rows: int = 48) -> None:
+def write_month(path: Path, rows: int = 48, seed: int = 7) -> None:
     """A month's file as a section sends it: `rows` figures of October 2026 for the bench
-    indicators (two municipalities each when there are more rows than indicators)."""
-    rng = random.Random(7)
+    indicators (two municipalities each when there are more rows than indicators); another
+    `seed` gives other values (a corrected file: every figure revised)."""
+    rng = random.Random(seed)
     units = municipalities(max(1, -(-rows // INDICATORS)), rng)
     lines = ["indicator_id,period,value,org_unit,note"]
     for k in range(rows):

@@ -87,7 +87,12 @@ def run(
     stdin: bytes | None = None,
     check: bool = False,
 ) -> Run:
-    """Run `command` to its end; its wall time and peaks."""
+    """Run `command` to its end; its wall time and peaks. The process may cache bytecode
+    whatever the caller's environment says: a user's Python writes `__pycache__` once and
+    reads it after, while PYTHONDONTWRITEBYTECODE (set in some shells and containers) would
+    have every measured process compile shihyo's sources again."""
+    env = {**(os.environ if env is None else env)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     process = subprocess.Popen(
         list(command),

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
 from pathlib import Path
 from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kernel.errors import BilingualError
 
 InitiativeStatus = Literal["achieved", "in_progress", "changed"]
 INITIATIVE_STATUSES: tuple[InitiativeStatus, ...] = ("achieved", "in_progress", "changed")
@@ -27,6 +28,10 @@ LEVELS: tuple[Level, ...] = ("output", "outcome")
 PLAN_FILE = "plan.yaml"
 INITIATIVES_FILE = "initiatives.yaml"
 INDICATORS_FILE = "indicators.yaml"
+PLANS_FOLDER = "plans"
+"""Further plans of the instance, one folder each: `plans/<plan id>/plan.yaml` and
+`initiatives.yaml`, in the format of the first plan's two files. The three files at the top
+hold the first (default) plan, the owners and the indicators, which serve every plan."""
 
 
 class CatalogError(ValueError):
@@ -114,6 +119,15 @@ class Plan(_Model):
     grades: GradeScheme = GradeScheme()
 
 
+class Alignment(_Model):
+    """An item of another plan of the instance that an initiative serves (e.g. a 総合計画
+    policy or a 行政改革大綱 area): the plan's id and the id of its policy, area or
+    initiative. A link, not evidence: it moves no count of either plan."""
+
+    plan: str
+    item: str
+
+
 class Initiative(_Model):
     """A status-bearing row (取組) of the report's 別紙."""
 
@@ -127,6 +141,7 @@ class Initiative(_Model):
     reason: str | None = None
     note: str | None = None
     reconstructed: bool = False
+    serves: list[Alignment] = []
 
     @property
     def title(self) -> str:
@@ -244,25 +259,124 @@ class Indicator(_Model):
         return value
 
 
+class PlanBook(_Model):
+    """One further plan of the instance: the plan, its policies with their areas, and its
+    initiatives (the first plan's are the catalog's own `plan`, `policies`, `initiatives`)."""
+
+    plan: Plan
+    policies: list[Policy]
+    initiatives: list[Initiative]
+
+    def areas(self) -> list[tuple[Policy, Area]]:
+        return [(policy, area) for policy in self.policies for area in policy.areas]
+
+
+class UnknownPlan(BilingualError, LookupError):
+    """A plan id the catalog does not hold; the message names those it does."""
+
+    def __init__(self, plan_id: str, known: list[str]):
+        self.plan_id = plan_id
+        self.known = known
+        names = ", ".join(known)
+        super().__init__(
+            f"計画「{plan_id}」は目録にありません（目録の計画: {names}）",
+            f"unknown plan {plan_id!r}; the catalog holds: {names}",
+        )
+
+
 class Catalog(_Model):
-    """The whole catalog, cross-checked."""
+    """The whole catalog, cross-checked. `plan`, `policies` and `initiatives` are the first
+    (default) plan's, as they were when an instance held one plan; `more_plans` the others.
+    Owners and indicators serve every plan: an indicator may evidence initiatives of several
+    plans and keeps one history."""
 
     plan: Plan
     policies: list[Policy]
     initiatives: list[Initiative]
     owners: list[Owner]
     indicators: list[Indicator]
+    more_plans: list[PlanBook] = []
 
     def areas(self) -> list[tuple[Policy, Area]]:
         return [(policy, area) for policy in self.policies for area in policy.areas]
 
+    @property
+    def plans(self) -> list[PlanBook]:
+        """Every plan of the instance, the default (first) plan first."""
+        first = PlanBook.model_construct(
+            plan=self.plan, policies=self.policies, initiatives=self.initiatives
+        )
+        return [first, *self.more_plans]
+
+    @property
+    def plan_ids(self) -> list[str]:
+        return [book.plan.id for book in self.plans]
+
+    def plan_of(self, initiative_id: str) -> str | None:
+        """The id of the plan that holds an initiative (None: no plan holds it)."""
+        return next(
+            (b.plan.id for b in self.plans if any(i.id == initiative_id for i in b.initiatives)),
+            None,
+        )
+
+    def aligned(self, link: Alignment) -> tuple[Plan, Policy | Area | Initiative] | None:
+        """The plan and the item (policy, area or initiative) an alignment link names; None
+        when this catalog does not hold them (a plan's view holds no other plan)."""
+        book = next((b for b in self.plans if b.plan.id == link.plan), None)
+        if book is None:
+            return None
+        items: list[Policy | Area | Initiative] = [*_goal_entries(book.policies)]
+        items += book.initiatives
+        found = next((i for i in items if i.id == link.item), None)
+        return None if found is None else (book.plan, found)
+
+    def for_plan(self, plan_id: str | None) -> Catalog:
+        """The catalog as one plan sees it: that plan's policies and initiatives, and the
+        indicators that evidence one of them or show one of its goals, each naming only
+        that plan's initiatives (so that every count and page of one plan reads as the
+        single-plan catalog did). The catalog itself for its only plan; None: the default.
+        UnknownPlan for an id it does not hold."""
+        plan_id = plan_id or self.plan.id
+        if plan_id == self.plan.id and not self.more_plans:
+            return self
+        book = next((b for b in self.plans if b.plan.id == plan_id), None)
+        if book is None:
+            raise UnknownPlan(plan_id, self.plan_ids)
+        own = {item.id for item in book.initiatives}
+        goals = {ref for entry in _goal_entries(book.policies) for ref in entry.outcomes}
+        indicators = [
+            ind.model_copy(update={"initiatives": [r for r in ind.initiatives if r in own]})
+            for ind in self.indicators
+            if own.intersection(ind.initiatives) or ind.id in goals
+        ]
+        return Catalog.model_construct(
+            plan=book.plan,
+            policies=book.policies,
+            initiatives=book.initiatives,
+            owners=self.owners,
+            indicators=indicators,
+            more_plans=[],
+        )
+
+    def _lean(self) -> dict:
+        """What to leave out of the document: the fields of more than one plan while they
+        are empty, so that a one-plan catalog's document (and fingerprint) is the one it
+        was before instances held several plans."""
+        exclude: dict = {}
+        if not self.more_plans:
+            exclude["more_plans"] = True
+        bare = {n: {"serves"} for n, item in enumerate(self.initiatives) if not item.serves}
+        if bare:
+            exclude["initiatives"] = bare
+        return exclude
+
     def fingerprint(self) -> str:
         """A hash of the catalog's content, to tell whether a sync has anything to do."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()
+        return hashlib.sha256(self.model_dump_json(exclude=self._lean()).encode()).hexdigest()
 
     def to_document(self) -> dict:
         """The catalog as plain JSON data: what the warehouse keeps of each version."""
-        return self.model_dump(mode="json")
+        return self.model_dump(mode="json", exclude=self._lean())
 
     @classmethod
     def from_document(cls, document: dict) -> Catalog:
@@ -270,13 +384,14 @@ class Catalog(_Model):
         return cls.model_validate(document)
 
 
-def _read_yaml(path: Path) -> object:
+def _read_yaml(path: Path, where: str = "") -> object:
+    name = f"{where}/{path.name}" if where else path.name
     if not path.is_file():
-        raise CatalogError([f"{path.name}: file not found in {path.parent}"])
+        raise CatalogError([f"{name}: file not found in {path.parent}"])
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
-        raise CatalogError([f"{path.name}: not valid YAML: {exc}"]) from exc
+        raise CatalogError([f"{name}: not valid YAML: {exc}"]) from exc
 
 
 def _describe(error: ValidationError, file: str, where: str) -> list[str]:
@@ -310,17 +425,32 @@ def _validate_list(
 
 
 def load_catalog(folder: Path) -> Catalog:
-    """The checked catalog from the three files in `folder`; CatalogError lists every problem."""
+    """The checked catalog from the three files in `folder` and the further plans under its
+    `plans/` folder (PLANS_FOLDER); CatalogError lists every problem."""
+    more = []
+    plans = folder / PLANS_FOLDER
+    if plans.is_dir():
+        for sub in sorted(p for p in plans.iterdir() if p.is_dir()):
+            where = f"{PLANS_FOLDER}/{sub.name}"
+            more.append(
+                (
+                    where,
+                    _read_yaml(sub / PLAN_FILE, where),
+                    _read_yaml(sub / INITIATIVES_FILE, where),
+                )
+            )
     return catalog_from_parts(
         _read_yaml(folder / PLAN_FILE),
         _read_yaml(folder / INITIATIVES_FILE),
         _read_yaml(folder / INDICATORS_FILE),
+        more,
     )
 
 
 def catalog_parts(document: dict) -> tuple[dict, list, dict]:
     """A catalog document (`Catalog.to_document`) cut into what the three files hold: the
-    plan file's mapping, the initiatives' list and the indicators file's mapping."""
+    plan file's mapping, the initiatives' list and the indicators file's mapping (the
+    further plans' parts: `more_parts`)."""
     return (
         {"plan": document["plan"], "policies": document["policies"]},
         document["initiatives"],
@@ -328,24 +458,66 @@ def catalog_parts(document: dict) -> tuple[dict, list, dict]:
     )
 
 
-def catalog_from_parts(
-    plan_raw: object, initiatives_raw: object, indicators_raw: object
-) -> Catalog:
-    """The checked catalog from the three files' contents as YAML reads them: every entry on
-    its own, then the checks across entries; CatalogError lists every problem. The files and
-    a change made in the dashboard are checked here alike, with the same messages."""
-    problems: list[str] = []
+MorePart = tuple[str, object, object]
+"""A further plan as its files read: its folder (`plans/<id>`), its plan file's mapping and
+its initiatives' list."""
 
+
+def more_parts(document: dict) -> list[MorePart]:
+    """A catalog document's further plans, cut as their files hold them."""
+    return [
+        (
+            f"{PLANS_FOLDER}/{book['plan']['id']}",
+            {"plan": book["plan"], "policies": book["policies"]},
+            book["initiatives"],
+        )
+        for book in document.get("more_plans") or []
+    ]
+
+
+def _plan_parts(
+    plan_raw: object, initiatives_raw: object, where: str = ""
+) -> tuple[PlanBook | None, list[str]]:
+    """One plan's two files checked entry by entry; the plan's problems, each naming its
+    file (under `where`, a further plan's folder)."""
+    plan_file = f"{where}/{PLAN_FILE}" if where else PLAN_FILE
+    initiatives_file = f"{where}/{INITIATIVES_FILE}" if where else INITIATIVES_FILE
     if not isinstance(plan_raw, dict):
-        raise CatalogError([f"{PLAN_FILE}: expected a mapping with 'plan' and 'policies'"])
+        return None, [f"{plan_file}: expected a mapping with 'plan' and 'policies'"]
     try:
         plan = Plan.model_validate(plan_raw.get("plan"))
     except ValidationError as exc:
-        raise CatalogError(_describe(exc, PLAN_FILE, "plan")) from exc
-    policies, found = _validate_list(Policy, plan_raw.get("policies"), PLAN_FILE, "policy")
+        return None, _describe(exc, plan_file, "plan")
+    policies, problems = _validate_list(Policy, plan_raw.get("policies"), plan_file, "policy")
+    initiatives, found = _validate_list(Initiative, initiatives_raw, initiatives_file, "initiative")
     problems += found
-    initiatives, found = _validate_list(Initiative, initiatives_raw, INITIATIVES_FILE, "initiative")
-    problems += found
+    return PlanBook(plan=plan, policies=policies, initiatives=initiatives), problems
+
+
+def catalog_from_parts(
+    plan_raw: object,
+    initiatives_raw: object,
+    indicators_raw: object,
+    more: list[MorePart] | tuple[()] = (),
+) -> Catalog:
+    """The checked catalog from the three files' contents as YAML reads them, and from the
+    further plans' (`more`): every entry on its own, then the checks across entries;
+    CatalogError lists every problem. The files and a change made in the dashboard are
+    checked here alike, with the same messages."""
+    first, problems = _plan_parts(plan_raw, initiatives_raw)
+    if first is None:
+        raise CatalogError(problems)
+    books = []
+    for where, more_plan, more_initiatives in more:
+        book, found = _plan_parts(more_plan, more_initiatives, where)
+        problems += found
+        if book is not None:
+            books.append(book)
+            if where != f"{PLANS_FOLDER}/{book.plan.id}":
+                problems.append(
+                    f"{where}/{PLAN_FILE}: plan id {book.plan.id!r} is not its folder's "
+                    f"name; a further plan lives in {PLANS_FOLDER}/<plan id>/"
+                )
     if not isinstance(indicators_raw, dict):
         raise CatalogError(
             [f"{INDICATORS_FILE}: expected a mapping with 'owners' and 'indicators'"]
@@ -359,8 +531,15 @@ def catalog_from_parts(
     if problems:
         raise CatalogError(problems)
 
+    from indicators.catalog_checks import cross_check  # it reads the models defined here
+
     catalog = Catalog(
-        plan=plan, policies=policies, initiatives=initiatives, owners=owners, indicators=indicators
+        plan=first.plan,
+        policies=first.policies,
+        initiatives=first.initiatives,
+        owners=owners,
+        indicators=indicators,
+        more_plans=books,
     )
     problems = cross_check(catalog)
     if problems:
@@ -368,99 +547,5 @@ def catalog_from_parts(
     return catalog
 
 
-def _duplicates(ids: list[str]) -> list[str]:
-    return sorted(key for key, count in Counter(ids).items() if count > 1)
-
-
-_PERIODS_PER_YEAR = {"monthly": 12, "quarterly": 4, "fiscal_year": 1}
-
-
-def _profile_problems(where: str, ind: Indicator) -> list[str]:
-    """A profile belongs to a flow, with one positive share per period of its year."""
-    if ind.kind != "flow":
-        return [f"{where}: a profile shares a flow's year out; this indicator is a {ind.kind}"]
-    if isinstance(ind.profile, list):
-        wanted = _PERIODS_PER_YEAR[ind.frequency]
-        if len(ind.profile) != wanted or min(ind.profile) < 0 or sum(ind.profile) <= 0:
-            return [
-                f"{where}: profile needs {wanted} shares (April first), none negative, "
-                f"got {ind.profile}"
-            ]
-    return []
-
-
-def cross_check(catalog: Catalog) -> list[str]:
-    """Problems that span entries or files: duplicates, dangling references, dates out of order."""
-    problems: list[str] = []
-    area_ids = [area.id for _, area in catalog.areas()]
-    initiative_ids = [item.id for item in catalog.initiatives]
-    owner_ids = {owner.id for owner in catalog.owners}
-    checks = [
-        (PLAN_FILE, "policy", [policy.id for policy in catalog.policies]),
-        (PLAN_FILE, "area", area_ids),
-        (INITIATIVES_FILE, "initiative", initiative_ids),
-        (INDICATORS_FILE, "owner", [owner.id for owner in catalog.owners]),
-        (INDICATORS_FILE, "indicator", [ind.id for ind in catalog.indicators]),
-        (INDICATORS_FILE, "target", [t.id for ind in catalog.indicators for t in ind.targets]),
-    ]
-    for file, what, ids in checks:
-        problems += [f"{file}: duplicate {what} id {dup!r}" for dup in _duplicates(ids)]
-
-    if catalog.plan.admin_owner not in owner_ids:
-        problems.append(
-            f"{PLAN_FILE}: plan admin_owner {catalog.plan.admin_owner!r} is not an owner"
-        )
-    known_areas = set(area_ids)
-    for item in catalog.initiatives:
-        if item.area not in known_areas:
-            problems.append(
-                f"{INITIATIVES_FILE}: initiative {item.id!r}: unknown area {item.area!r}"
-            )
-
-    known_initiatives = set(initiative_ids)
-    for ind in catalog.indicators:
-        where = f"{INDICATORS_FILE}: indicator {ind.id!r}"
-        if ind.owner not in owner_ids:
-            problems.append(f"{where}: unknown owner {ind.owner!r}")
-        for ref in ind.initiatives:
-            if ref not in known_initiatives:
-                problems.append(f"{where}: unknown initiative {ref!r}")
-        for target in ind.targets:
-            if target.due <= ind.baseline.date:
-                problems.append(
-                    f"{where}: target {target.id!r} is due {target.due}, "
-                    f"not after its baseline of {ind.baseline.date}"
-                )
-            if target.window and ind.kind != "flow":
-                problems.append(
-                    f"{where}: target {target.id!r} has a window but the indicator is a {ind.kind}"
-                )
-        if (
-            ind.min_value is not None
-            and ind.max_value is not None
-            and ind.min_value > ind.max_value
-        ):
-            problems.append(f"{where}: min_value is above max_value")
-        if ind.profile is not None:
-            problems += _profile_problems(where, ind)
-    return problems + _outcome_problems(catalog)
-
-
-def _outcome_problems(catalog: Catalog) -> list[str]:
-    """A goal's explicit outcomes name known indicators of level outcome, each once: an
-    output there would read as a result the activity only stands for."""
-    levels = {ind.id: ind.level for ind in catalog.indicators}
-    problems: list[str] = []
-    entries = [("policy", p.id, p.outcomes) for p in catalog.policies]
-    entries += [("area", a.id, a.outcomes) for _, a in catalog.areas()]
-    for what, entry_id, outcomes in entries:
-        where = f"{PLAN_FILE}: {what} {entry_id!r}"
-        problems += [f"{where}: outcome {dup!r} is listed twice" for dup in _duplicates(outcomes)]
-        for ref in dict.fromkeys(outcomes):
-            if ref not in levels:
-                problems.append(f"{where}: unknown outcome indicator {ref!r}")
-            elif levels[ref] != "outcome":
-                problems.append(
-                    f"{where}: outcome {ref!r} is an {levels[ref]} indicator, not an outcome"
-                )
-    return problems
+def _goal_entries(policies: list[Policy]) -> list[Policy | Area]:
+    return [*policies, *(area for policy in policies for area in policy.areas)]

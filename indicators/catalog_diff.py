@@ -1,6 +1,6 @@
 """What changed between two versions of the catalog, entry by entry, for the audit
-trail: owners, indicators (without their targets), targets, and the goals of policies and
-areas (their goal fields only)."""
+trail: owners, indicators (without their targets), targets, the goals of policies and
+areas (their goal fields only), and the further plans."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from indicators.catalog_export import GOAL_FIELDS
 class Change:
     """One entry added, changed or removed."""
 
-    entity: str  # owner | indicator | target | goal
+    entity: str  # owner | indicator | target | goal | plan
     entity_id: str
     action: str  # add | change | remove
     before: dict | None
@@ -27,6 +27,10 @@ def _entries(catalog: Catalog | None) -> dict[tuple[str, str], dict]:
     entries: dict[tuple[str, str], dict] = {}
     for owner in catalog.owners:
         entries[("owner", owner.id)] = owner.model_dump(mode="json")
+    # A further plan added, changed or removed: its whole files' content. The default plan is
+    # left out, as it always was (its files are the catalog's own, reviewed in git).
+    for book in catalog.more_plans:
+        entries[("plan", book.plan.id)] = book.model_dump(mode="json")
     for ind in catalog.indicators:
         entries[("indicator", ind.id)] = ind.model_dump(mode="json", exclude={"targets"})
         for target in ind.targets:
@@ -45,7 +49,7 @@ def _entries(catalog: Catalog | None) -> dict[tuple[str, str], dict]:
 
 
 def catalog_changes(old: Catalog | None, new: Catalog) -> list[Change]:
-    """Every owner, indicator and target that differs between `old` and `new`."""
+    """Every owner, indicator, target and further plan that differs between `old` and `new`."""
     before, after = _entries(old), _entries(new)
     changes = []
     for key in sorted(before.keys() | after.keys()):

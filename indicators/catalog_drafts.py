@@ -17,6 +17,7 @@ from indicators.catalog import (
     CatalogError,
     catalog_from_parts,
     catalog_parts,
+    more_parts,
 )
 from indicators.catalog_export import GOAL_FIELDS  # a policy's or area's goal fields
 
@@ -183,7 +184,8 @@ def candidate(catalog: Catalog, change: DraftChange) -> Catalog:
     stale = _stale(catalog, change)
     if stale:
         raise CatalogError(stale)
-    plan_raw, initiatives_raw, indicators_raw = catalog_parts(catalog.to_document())
+    document = catalog.to_document()
+    plan_raw, initiatives_raw, indicators_raw = catalog_parts(document)
     indicators = list(indicators_raw["indicators"])
     where = f"{INDICATORS_FILE}: indicator {change.indicator_id!r}"
     if change.kind == "create":
@@ -204,7 +206,10 @@ def candidate(catalog: Catalog, change: DraftChange) -> Catalog:
             "initiatives": [*linked["initiatives"], change.initiative_id],
         }
     made = catalog_from_parts(
-        plan_raw, initiatives_raw, {**indicators_raw, "indicators": indicators}
+        plan_raw,
+        initiatives_raw,
+        {**indicators_raw, "indicators": indicators},
+        more_parts(document),  # the further plans as they are: a draft changes the first plan
     )
     if change.kind in ("edit", "goal") and made == catalog:
         # An approval that changes nothing would still be a new version in the trail.

@@ -20,16 +20,19 @@ from indicators.catalog import (
     INDICATORS_FILE,
     INITIATIVES_FILE,
     PLAN_FILE,
+    PLANS_FOLDER,
     Area,
     Catalog,
     CatalogError,
     Indicator,
     Initiative,
     Owner,
+    PlanBook,
     Policy,
     Target,
     catalog_parts,
     load_catalog,
+    more_parts,
 )
 
 FILES = (PLAN_FILE, INITIATIVES_FILE, INDICATORS_FILE)
@@ -358,20 +361,51 @@ def catalog_texts(catalog: Catalog, source: Path) -> dict[str, str]:
     }
 
 
+def more_plan_texts(catalog: Catalog, source: Path) -> dict[str, str]:
+    """The further plans' files for `catalog`, by path under the catalog folder
+    (`plans/<id>/plan.yaml`, `…/initiatives.yaml`): a plan's files in `source` as written
+    where they read as the plan (the desk changes indicators, never a further plan), else
+    written whole."""
+    note = "# Written by `shihyo catalog export` from the catalog in force.\n"
+    texts: dict[str, str] = {}
+    for (where, plan_raw, initiatives_raw), book in zip(
+        more_parts(catalog.to_document()), catalog.more_plans, strict=True
+    ):
+        kept = {name: source / where / name for name in (PLAN_FILE, INITIATIVES_FILE)}
+        if all(path.is_file() for path in kept.values()):
+            written = {name: path.read_text(encoding="utf-8") for name, path in kept.items()}
+            try:
+                plan_read = yaml.safe_load(written[PLAN_FILE]) or {}
+                as_written = PlanBook.model_validate(
+                    {**plan_read, "initiatives": yaml.safe_load(written[INITIATIVES_FILE])}
+                )
+            except (yaml.YAMLError, ValueError, TypeError):
+                as_written = None
+            if as_written == book:
+                texts |= {f"{where}/{name}": text for name, text in written.items()}
+                continue
+        texts[f"{where}/{PLAN_FILE}"] = _fresh(_without_defaults(plan_raw), note)  # type: ignore[arg-type]
+        texts[f"{where}/{INITIATIVES_FILE}"] = _fresh(initiatives_raw, note)
+    return texts
+
+
 def export_catalog(catalog: Catalog, source: Path, out: Path) -> list[Path]:
     """Write `catalog` as the three files into `out` (made if missing), in the format and
-    order of those in `source`. The files are written to a temporary folder first and read
-    back: unless they load as exactly `catalog`, nothing in `out` is touched (CatalogError)."""
-    texts = catalog_texts(catalog, source)
+    order of those in `source`, and its further plans' files under `out/plans/`. The files
+    are written to a temporary folder first and read back: unless they load as exactly
+    `catalog`, nothing in `out` is touched (CatalogError)."""
+    texts = catalog_texts(catalog, source) | more_plan_texts(catalog, source)
     with tempfile.TemporaryDirectory(prefix="catalog-export-") as scratch:
         folder = Path(scratch)
         for name, text in texts.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
             (folder / name).write_text(text, encoding="utf-8")
         if load_catalog(folder) != catalog:
             raise CatalogError(["the exported files do not read back as the catalog in force"])
         out.mkdir(parents=True, exist_ok=True)
         written = []
-        for name in FILES:
+        for name in texts:
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(folder / name, out / name)
             written.append(out / name)
     return written
@@ -381,7 +415,7 @@ def export_catalog(catalog: Catalog, source: Path, out: Path) -> list[Path]:
 
 _ENTRY = "- "  # how an initiative's entry starts in the initiatives file
 _FLOW_FIELDS = ("id", "number", "area", "subitem", "status")  # on an entry's first line
-_BLOCK_FIELDS = (*_FLOW_FIELDS, "group", "text", "reason", "reconstructed", "note")
+_BLOCK_FIELDS = (*_FLOW_FIELDS, "group", "text", "reason", "reconstructed", "note", "serves")
 
 
 def _initiative_scalar(value: object) -> str:
@@ -404,10 +438,15 @@ def initiative_block(item: Initiative) -> str:
     one a line; an entry with a note is written one field a line, as the file does."""
     fields = item.model_dump(exclude_defaults=True)
     fields["number"] = item.number  # null is written: "no number printed" is said
-    if "note" in fields or "reconstructed" in fields:
+    if "note" in fields or "reconstructed" in fields or "serves" in fields:
         order = [k for k in _BLOCK_FIELDS if k in fields and k != "id"]
         lines = [f"{_ENTRY}id: {_initiative_scalar(item.id)}"]
-        lines += [f"  {k}: {_initiative_scalar(fields[k])}" for k in order]
+        lines += [
+            f"  {k}: {json.dumps(fields[k], ensure_ascii=False)}"  # a list: JSON reads as YAML
+            if k == "serves"
+            else f"  {k}: {_initiative_scalar(fields[k])}"
+            for k in order
+        ]
         return "\n".join(lines) + "\n"
     head = [f"{k}: {_initiative_scalar(fields[k])}" for k in _FLOW_FIELDS if k in fields]
     rest = [f"{k}: {_initiative_scalar(fields[k])}" for k in ("group", "text", "reason")
@@ -484,6 +523,8 @@ def export_initiatives(initiatives: list[Initiative], source: Path, out: Path) -
                 (folder / name).write_text(text, encoding="utf-8")
             else:
                 shutil.copyfile(source / name, folder / name)
+        if (source / PLANS_FOLDER).is_dir():  # the further plans, read as they are
+            shutil.copytree(source / PLANS_FOLDER, folder / PLANS_FOLDER)
         if load_catalog(folder).initiatives != initiatives:
             raise CatalogError(["the initiatives file written does not read back as the list"])
         out.mkdir(parents=True, exist_ok=True)
@@ -492,4 +533,7 @@ def export_initiatives(initiatives: list[Initiative], source: Path, out: Path) -
             if (out / name).resolve() != (source / name).resolve() or name == INITIATIVES_FILE:
                 shutil.copyfile(folder / name, out / name)
             written.append(out / name)
+        plans = source / PLANS_FOLDER
+        if plans.is_dir() and (out / PLANS_FOLDER).resolve() != plans.resolve():
+            shutil.copytree(plans, out / PLANS_FOLDER, dirs_exist_ok=True)
     return written

@@ -27,8 +27,8 @@ from indicators.catalog import (
     Initiative,
     InitiativeStatus,
     Policy,
-    cross_check,
 )
+from indicators.catalog_checks import cross_check
 from kernel.vocabulary import Lang, word
 
 Row = tuple[int, list[str]]
@@ -65,6 +65,10 @@ _PHRASES: dict[str, InitiativeStatus] = {
     "changed": "changed",
 }
 _DIGITS: dict[str, InitiativeStatus] = {"1": "achieved", "2": "in_progress", "3": "changed"}
+# A layout with one column per status (達成 / 実施中 / 変更) marks the row's status in its
+# column; these marks say "this one", the blanks-in-all-but-name say "not this one".
+_MARKS = {"○", "◯", "〇", "●", "◎", "✓", "✔", "レ", "1"}
+_UNMARKED = {"", "-", "×", "✕"}
 _STATUS = re.compile(r"^\(?([123])\)?[.:、,]?(.*)$")
 
 # Numbering a report prints before a name: 第1章, 第一章, 6, 6., (3), ア, …
@@ -107,6 +111,56 @@ def looks_like_initiative_header(cells: Sequence[str]) -> str | None:
     if {"number", "text"} <= found.keys() or {"area", "number"} <= found.keys():
         return "initiatives"
     return None
+
+
+def mark_columns(cells: Sequence[str]) -> dict[InitiativeStatus, int]:
+    """The columns a header row heads with a status (達成 / ② 実施中 / 取組内容を変更した …),
+    by status, the first of each: the layout that marks a row's status with ○ in its
+    column instead of writing it in one 取組の実施結果 column."""
+    found: dict[InitiativeStatus, int] = {}
+    for index, cell in enumerate(cells):
+        if not cell.strip() or heading_key(cell) in _HEADING_OF:
+            continue
+        status = status_of(cell)
+        if status is not None:
+            found.setdefault(status, index)
+    return found
+
+
+def marked_status(
+    marks: dict[InitiativeStatus, int], cells: Sequence[str]
+) -> tuple[str, InitiativeStatus | None]:
+    """What a row's mark cells say: ("", None) when none is marked, (what they say, status)
+    when exactly one is, and (what they say, None) when they cannot be read: two marked, or
+    a cell that is neither a mark nor blank. What they say names each filled cell's column
+    (○（達成）・○（変更）), for the refusal."""
+    said = {
+        status: re.sub(r"\s", "", unicodedata.normalize("NFKC", cells[index])).casefold()
+        for status, index in marks.items()
+        if index < len(cells)
+    }
+    filled = {status: text for status, text in said.items() if text not in _UNMARKED}
+    shown = "・".join(f"{text}（{word(status, Lang.ja)}）" for status, text in filled.items())
+    marked = [status for status, text in filled.items() if text in _MARKS]
+    if len(marked) != len(filled) or len(marked) > 1:
+        return shown, None
+    return shown, (marked[0] if marked else None)
+
+
+_BREAK = re.compile(r"[ \t\u3000]*(?:\r\n|\r|\n)+[ \t\u3000]*")
+
+
+def one_line(text: str) -> str:
+    """A cell's text with the line breaks typed in it (Alt+Enter) taken out, as the catalog
+    writes it: between Japanese characters nothing is put in their place (Japanese has no
+    spaces between words), elsewhere one space."""
+
+    def join(found: re.Match[str]) -> str:
+        before = text[found.start() - 1] if found.start() else " "
+        after = text[found.end()] if found.end() < len(text) else " "
+        return "" if not before.isascii() and not after.isascii() else " "
+
+    return _BREAK.sub(join, text).strip()
 
 
 def name_key(name: str) -> str:
@@ -265,26 +319,35 @@ class _Places:
         return found if isinstance(found, Area) else None
 
 
-def _header(rows: Sequence[Row]) -> tuple[int, dict[str, int]]:
-    """Where the data starts (an index into rows) and the columns, from the header: its
-    first line, and the line under it when that names 大項目 / 中項目 / 小項目 (the two-line
-    header of the 別紙, 計画上の位置づけ spanning three columns)."""
+def _header(rows: Sequence[Row]) -> tuple[int, dict[str, int], dict[InitiativeStatus, int]]:
+    """Where the data starts (an index into rows), the columns and the status mark columns,
+    from the header: its first line, and the line under it when that names 大項目 / 中項目 /
+    小項目 or the statuses (the two-line header of the 別紙, 計画上の位置づけ or 取組の実施結果
+    spanning the columns below it). With two or more mark columns the status is read from
+    the marks, and a 取組の実施結果 heading above them is only their title."""
     at = next((n for n, (_, c) in enumerate(rows) if looks_like_initiative_header(c)), None)
     if at is None:
         raise SheetRefused(Refusal(None, "import_no_header"))
     columns = columns_of(rows[at][1])
+    marks = mark_columns(rows[at][1])
     start = at + 1
     if start < len(rows):
         under = columns_of(rows[start][1])
-        if under.keys() & set(_PLACE):
+        under_marks = mark_columns(rows[start][1])
+        if under.keys() & set(_PLACE) or len(under_marks) >= 2:
             columns.update(under)
+            marks = {**marks, **under_marks}
             start += 1
-    missing = [c for c in REQUIRED if c not in columns]
+    if len(marks) >= 2:
+        columns.pop("status", None)
+    else:
+        marks = {}
+    missing = [c for c in REQUIRED if c not in columns and not (c == "status" and marks)]
     if missing:
         names = "、".join(HEADINGS[c][0] for c in missing)
         names_en = ", ".join(HEADINGS[c][0] for c in missing)
         raise SheetRefused(Refusal(None, "import_missing_columns", {"columns": (names, names_en)}))
-    return start, columns
+    return start, columns, marks
 
 
 def _is_branch(group: str, number: str | None) -> bool:
@@ -309,7 +372,7 @@ def read_lines(
 ) -> tuple[list[_Line], list[Refusal], bool, int]:
     """The table's rows placed: status rows and group headings, the rows refused, whether the
     sheet has a 理由 column, and how many rows were read below the header."""
-    start, columns = _header(rows)
+    start, columns, marks = _header(rows)
     places = _Places(catalog.policies)
     lines: list[_Line] = []
     refusals: list[Refusal] = []
@@ -318,17 +381,27 @@ def read_lines(
 
     def cell(cells: list[str], column: str) -> str:
         index = columns.get(column)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+        return one_line(cells[index]) if index is not None and index < len(cells) else ""
 
     for number, cells in rows[start:]:
-        if looks_like_initiative_header(cells) or columns_of(cells).keys() & set(_PLACE):
+        if (
+            looks_like_initiative_header(cells)
+            or columns_of(cells).keys() & set(_PLACE)
+            or (marks and len(mark_columns(cells)) >= 2)
+        ):
             continue  # the header again, as a printed page repeats it
-        wanted = [cell(cells, c) for c in columns]
+        wanted = [cell(cells, c) for c in columns] + [
+            cells[i] for i in marks.values() if i < len(cells) and cells[i].strip()
+        ]
         if not any(wanted):
             continue  # a spacer row, or notes in columns the table does not have
         read += 1
         problem = next(
-            (problems[(number, i)] for i in sorted(columns.values()) if (number, i) in problems),
+            (
+                problems[(number, i)]
+                for i in sorted([*columns.values(), *marks.values()])
+                if (number, i) in problems
+            ),
             None,
         )
         if problem is not None:
@@ -339,6 +412,9 @@ def read_lines(
             policy_cell, area_cell = policy, ""  # a new 大項目: its 中項目 is not the last one's
         area_cell = cell(cells, "area") or area_cell
         raw_number, text, status_text = (cell(cells, c) for c in ("number", "text", "status"))
+        marked: InitiativeStatus | None = None
+        if marks:
+            status_text, marked = marked_status(marks, cells)
         if not (raw_number or text or status_text):
             continue  # a heading row: only where the rows below it are placed
         # No 大項目 at all: the 中項目 is looked for in the whole plan (its names are unique).
@@ -359,9 +435,10 @@ def read_lines(
         if not text:
             refusals.append(Refusal(number, "import_no_text", {"number": printed or "—"}))
             continue
-        status = status_of(status_text) if status_text else None
+        status = (marked if marks else status_of(status_text)) if status_text else None
         if status_text and status is None:
-            refusals.append(Refusal(number, "import_bad_status", {"value": _cut(status_text)}))
+            key = "import_bad_marks" if marks else "import_bad_status"
+            refusals.append(Refusal(number, key, {"value": _cut(status_text)}))
             continue
         reason = cell(cells, "reason") or None
         subitem = cell(cells, "subitem") or None

@@ -216,7 +216,7 @@ def plan_count(
     """A count of the plan's statuses with its date: "実施中 35（2019年3月時点）"."""
     dated = plan_dating(since, reported_on, lang)
     text = f"{word(status, lang)} {count}"
-    return text + _paren(dated, lang) if dated else text
+    return text + paren(dated, lang) if dated else text
 
 
 def plan_counts_line(
@@ -232,11 +232,11 @@ def plan_counts_line(
     if not any(updated_by_fiscal_year(since.get(s, {}), reported_on) for s in statuses):
         plain = sep.join(f"{word(s, lang)} {counts[s]}" for s in statuses)
         when = word("plan_dated_report", lang, when=month(reported_on, lang))
-        return plain + _paren(when, lang)
+        return plain + paren(when, lang)
     return sep.join(plan_count(s, counts[s], since.get(s, {}), reported_on, lang) for s in statuses)
 
 
-def _paren(text: str, lang: Lang | str) -> str:
+def paren(text: str, lang: Lang | str) -> str:
     """Words in parentheses after a figure: （…） in Japanese, " (…)" in English."""
     return ("" if Lang(lang) is Lang.ja else " ") + word("paren", lang, x=text)
 

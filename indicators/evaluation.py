@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
@@ -71,6 +71,53 @@ class Evaluation:
     grades: dict[str, list[Grade]] = field(default_factory=dict)
     # per initiative, its status in the plan as of the day and since when
     plan: PlanStatuses | None = None
+    # every plan's statuses as of the day, by plan id (empty: the catalog's one plan's are
+    # `plan`); `for_plan` reads another plan's from here
+    plans: dict[str, PlanStatuses] = field(default_factory=dict)
+    # the evaluation of the catalog in force with every plan, where this one is one plan's
+    # view of it (None: this is the whole, as it is when the instance holds one plan)
+    whole: Evaluation | None = field(default=None, repr=False)
+
+    @property
+    def plan_id(self) -> str:
+        """The plan this evaluation's counts are of."""
+        return self.catalog.plan.id
+
+    @property
+    def further_plan(self) -> str | None:
+        """The plan's id when it is not the instance's default (first) plan; None for that."""
+        return None if self.plan_id == self.plan_ids[0] else self.plan_id
+
+    @property
+    def plan_ids(self) -> list[str]:
+        """Every plan of the instance, the default first."""
+        return (self.whole or self).catalog.plan_ids
+
+    def for_plan(self, plan_id: str | None) -> Evaluation:
+        """The same evaluation as one plan sees it (None: the default plan): its initiatives,
+        coverage, statuses in the plan and the indicators that evidence them or show its
+        goals, with the judgements made once for the whole (an indicator shared by plans
+        has one history and one judgement, counted in each plan). UnknownPlan (a LookupError)
+        for an id the catalog does not hold."""
+        whole = self.whole or self
+        scoped = self.whole is not None or not self.catalog.more_plans
+        if scoped and (plan_id or whole.catalog.plan.id) == self.plan_id:
+            return self
+        view = whole.catalog.for_plan(plan_id)
+        if view is whole.catalog:
+            return whole
+        ids = {ind.id for ind in view.indicators}
+        return replace(
+            whole,
+            catalog=view,
+            targets={k: v for k, v in whole.targets.items() if k in ids},
+            headlines={k: v for k, v in whole.headlines.items() if k in ids},
+            initiatives=rollup_initiatives(view, whole.headlines),
+            coverage=coverage(view),
+            grades={k: v for k, v in whole.grades.items() if k in ids},
+            plan=whole.plans.get(view.plan.id),
+            whole=whole,
+        )
 
     @property
     def plan_statuses(self) -> PlanStatuses:
@@ -189,6 +236,8 @@ class Evaluation:
                 )
         return {
             "as_of": self.as_of.isoformat(),
+            "plan_id": self.plan_id,
+            "plans": self.plan_ids,
             "indicators": rows,
             "initiatives": [
                 {
@@ -249,20 +298,29 @@ def judge(
 ) -> Evaluation:
     """Judge every target from the indicators' figures known on `as_of`; the initiatives'
     statuses in the plan are the report's, overridden by the `decisions` in force on `as_of`
-    (indicators.plan_status states the rule), and every face reads them from here."""
-    plan = plan_statuses(catalog, decisions, as_of)
-    catalog = with_statuses(catalog, plan)
+    (indicators.plan_status states the rule), and every face reads them from here. Every
+    indicator of every plan is judged here, once; the evaluation returned is the default
+    plan's view of it, and `Evaluation.for_plan` gives another plan's."""
+    decisions = list(decisions)
+    plans = {
+        book.plan.id: plan_statuses(catalog.for_plan(book.plan.id), decisions, as_of)
+        for book in catalog.plans
+    }
+    plan = plans[catalog.plan.id]
+    catalog = with_statuses(catalog, plan, plans)
     series = indicator_series(totals)
     targets = {
         ind.id: evaluate_indicator(ind, series.get(ind.id, []), as_of) for ind in catalog.indicators
     }
+    # Grades follow the default plan's scheme: an indicator keeps one grade, whichever plan
+    # shows it.
     scheme = catalog.plan.grades
     grades = {
         ind.id: grade_indicator(ind, series.get(ind.id, []), as_of, scheme)
         for ind in catalog.indicators
     }
     headlines = {ind_id: headline(statuses, as_of) for ind_id, statuses in targets.items()}
-    return Evaluation(
+    whole = Evaluation(
         as_of,
         catalog,
         targets,
@@ -271,4 +329,6 @@ def judge(
         coverage(catalog),
         grades,
         plan,
+        plans if catalog.more_plans else {},
     )
+    return whole.for_plan(None)

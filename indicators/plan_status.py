@@ -154,20 +154,37 @@ def plan_statuses(catalog: Catalog, decisions: Iterable[Decision], as_of: dt.dat
     return PlanStatuses(as_of, base, found)
 
 
-def with_statuses(catalog: Catalog, statuses: PlanStatuses) -> Catalog:
+def with_statuses(
+    catalog: Catalog,
+    statuses: PlanStatuses,
+    others: Mapping[str, PlanStatuses] | None = None,
+) -> Catalog:
     """The catalog with each initiative's status as of the day (a copy; the catalog in
     force is unchanged), so that every face reading an initiative's status reads that one.
     A changed initiative keeps its decision's reason; another carries none (the catalog's
-    rule), its decision's words stay with the status in `statuses`."""
+    rule), its decision's words stay with the status in `statuses`. `others`: the further
+    plans' statuses, by plan id."""
+    update: dict[str, object] = {"initiatives": _with(catalog.initiatives, statuses)}
+    if others and catalog.more_plans:
+        update["more_plans"] = [
+            book.model_copy(update={"initiatives": _with(book.initiatives, others[book.plan.id])})
+            if book.plan.id in others
+            else book
+            for book in catalog.more_plans
+        ]
+    return catalog.model_copy(update=update)
+
+
+def _with(initiatives: list[Initiative], statuses: PlanStatuses) -> list[Initiative]:
     items: list[Initiative] = []
-    for item in catalog.initiatives:
+    for item in initiatives:
         found = statuses.by_initiative.get(item.id)
         if found is None or not found.updated:
             items.append(item)
             continue
         reason = found.reason if found.status == "changed" else None
         items.append(item.model_copy(update={"status": found.status, "reason": reason}))
-    return catalog.model_copy(update={"initiatives": items})
+    return items
 
 
 def dating(statuses: Iterable[PlanStatus]) -> dict[str, dict[str, int]]:

@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from indicators.catalog import Catalog
 from indicators.evaluation import Evaluation, judge
 from indicators.plan_status import Decision
@@ -45,11 +47,18 @@ class Evaluated:
         }
 
 
-def evaluation(warehouse: Warehouse, catalog: Catalog, as_of: dt.date) -> Evaluation:
+def evaluation(
+    warehouse: Warehouse, catalog: Catalog, as_of: dt.date, totals: pd.DataFrame | None = None
+) -> Evaluation:
     """Every target judged on the figures known at the end of `as_of`, the initiatives with
-    their statuses in the plan as of that day (the decisions recorded, by the day decided)."""
+    their statuses in the plan as of that day (the decisions recorded, by the day decided).
+    `totals`: those figures as `Warehouse.indicator_totals(as_of=as_of)` gives them, when
+    the caller has read them already (the dashboard shows them too: one read of every
+    figure, not two)."""
     decisions = [Decision.from_record(row) for row in warehouse.initiative_statuses()]
-    return judge(catalog, warehouse.indicator_totals(as_of=as_of), as_of, decisions)
+    if totals is None:
+        totals = warehouse.indicator_totals(as_of=as_of)
+    return judge(catalog, totals, as_of, decisions)
 
 
 def evaluate_and_alert(
@@ -65,12 +74,15 @@ def evaluate_and_alert(
     from alerts.engine import preview_alerts, run_alerts
 
     result = evaluation(warehouse, catalog, as_of)
+    # Alerts are of the instance: every indicator and every plan's initiatives, whichever
+    # plan the evaluation's counts are of.
+    whole = result.whole or result
     if as_of != now.date():
-        return Evaluated(result, None, preview_alerts(result, warehouse, config))
+        return Evaluated(result, None, preview_alerts(whole, warehouse, config))
     # The channels live in a file an administrator edits: each change reaches the audit
     # trail (URLs masked) the first time it is used.
     warehouse.record_state("config-file", "alert_channels", "alerts.yaml", config.public())
-    return Evaluated(result, run_alerts(result, warehouse, config, sender, now), None)
+    return Evaluated(result, run_alerts(whole, warehouse, config, sender, now), None)
 
 
 @dataclass(frozen=True)

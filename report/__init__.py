@@ -87,8 +87,13 @@ def draft(
     return renderer(build(result, warehouse, lang))
 
 
-def file_name(as_of: dt.date, fmt: Format | str, lang: Lang | str = Lang.ja) -> str:
-    """A file name for the report, e.g. shihyo-report-2026-11-29.html (-en for English)."""
+def file_name(
+    as_of: dt.date, fmt: Format | str, lang: Lang | str = Lang.ja, plan: str | None = None
+) -> str:
+    """A file name for the report, e.g. shihyo-report-2026-11-29.html (-en for English); a
+    plan chosen by id is named in it (shihyo-report-rei-keikaku-2026-11-29.md), so that two
+    plans' reports of one day do not overwrite each other."""
     _renderer(fmt)
     suffix = "-en" if Lang(lang) is Lang.en else ""
-    return f"shihyo-report-{as_of.isoformat()}{suffix}.{fmt}"
+    named = f"{plan}-" if plan else ""
+    return f"shihyo-report-{named}{as_of.isoformat()}{suffix}.{fmt}"

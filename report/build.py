@@ -37,11 +37,20 @@ from warehouse import Warehouse
 _MAX_NOTES = 3
 
 
-def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) -> ReportData:
-    """The review report of `result` (every target judged as of its day), in `lang`."""
+def build(
+    result: Evaluation,
+    warehouse: Warehouse,
+    lang: Lang | str = Lang.ja,
+    totals: pd.DataFrame | None = None,
+) -> ReportData:
+    """The review report of `result` (every target judged as of its day), in `lang`.
+    `totals`: the figures `result` was judged on, as `indicator_totals` of its day gave
+    them, when the caller has them (else they are read again)."""
     lang, day = Lang(lang), result.as_of
     # Every figure comes through calls with the day, so nothing recorded later shows.
-    series = indicator_series(warehouse.indicator_totals(as_of=day))
+    if totals is None:
+        totals = warehouse.indicator_totals(as_of=day)
+    series = indicator_series(totals)
     catalog = result.catalog
     owners = {o.id: o for o in catalog.owners}
     said = _latest_comments(warehouse.commentary(None, as_of=day))
@@ -58,7 +67,7 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
         for ind in catalog.indicators
     }
     # The officer's edits of this edition (the day and the language), by block.
-    edits = drafting.edits_by_block(warehouse.report_edits(day, lang.value))
+    edits = drafting.edits_by_block(warehouse.report_edits(day, lang.value), result.further_plan)
     words = _Words(warehouse.actions(None, as_of=day), edits)
     summary = result.plan_summary  # the statuses as of the day, each count with its date
     policies = _policies(catalog, summary, result, indicators, words, lang)
@@ -76,6 +85,7 @@ def build(result: Evaluation, warehouse: Warehouse, lang: Lang | str = Lang.ja) 
         policies=policies,
         summary=replace(overall, cited=cited, results=drafting.results_block(cited, edits, lang)),
         illustrative_note=word("illustrative_note", lang),
+        appendix_note=_appendix_note(result, lang),
         grade_note=display.grade_note(plan.grades, lang),
     )
 
@@ -199,6 +209,14 @@ def _notes(
     return warehouse.period_notes(indicator_id, last, day, _MAX_NOTES)
 
 
+def _appendix_note(result: Evaluation, lang: Lang) -> str:
+    """Under the 別紙 when a status was decided after the report: whose day the others hold."""
+    statuses = result.plan_statuses
+    if not statuses.updated:
+        return ""
+    return word("appendix_dated_note", lang, when=display.month(statuses.reported_on, lang))
+
+
 def _policies(
     catalog: Catalog,
     summary: PlanSummary,
@@ -211,6 +229,13 @@ def _policies(
     (or edited) 主な取組, 成果 and 課題・今後の予定等."""
     rollup = {i.initiative_id: i for i in result.initiatives}
     area_of = {item.id: item.area for item in catalog.initiatives}
+    statuses = result.plan_statuses
+
+    def decided(item: Initiative) -> str:
+        """The day a status decided after the report was decided ("" for the report's)."""
+        status = statuses[item.id]
+        return display.plan_since(status, statuses.reported_on, lang) if status.updated else ""
+
     rows = {row.id: row for p in summary.policies for row in (p, *p.areas)}
     sections = []
     for policy in sorted(catalog.policies, key=lambda p: p.seq):
@@ -221,7 +246,7 @@ def _policies(
         for area in sorted(policy.areas, key=lambda a: a.seq):
             name = named(area.name, area.name_en, lang)
             items = [
-                _initiative(item, chapter, area.id, name, rollup[item.id], lang)
+                _initiative(item, chapter, area.id, name, rollup[item.id], decided(item), lang)
                 for item in catalog.initiatives
                 if item.area == area.id
             ]
@@ -280,9 +305,16 @@ def _outcomes(catalog: Catalog, entry: Policy | Area) -> list[Indicator]:
 
 
 def _initiative(
-    item: Initiative, chapter: str, area_id: str, area: str, rollup: InitiativeStatus, lang: Lang
+    item: Initiative,
+    chapter: str,
+    area_id: str,
+    area: str,
+    rollup: InitiativeStatus,
+    decided: str,
+    lang: Lang,
 ) -> InitiativeRow:
-    """One initiative's row of the 別紙 (and its count, change or gap in section 2)."""
+    """One initiative's row of the 別紙 (and its count, change or gap in section 2); a status
+    decided after the report carries its day in the result ("…（2026/11/02 決定）")."""
     return InitiativeRow(
         id=item.id,
         number=item.number,
@@ -293,7 +325,8 @@ def _initiative(
         group=item.group,
         text=item.text + (word("reconstructed_mark", lang) if item.reconstructed else ""),
         status=item.status,
-        result=word(f"result_{item.status}", lang),
+        result=word(f"result_{item.status}", lang)
+        + (display.paren(decided, lang) if decided else ""),
         reason=item.reason,
         indicator_status=rollup.status,
         indicator_label=status_label(rollup.status, lang),

@@ -42,8 +42,32 @@ class Edit:
     revision: int
 
 
-def edits_by_block(frame: pd.DataFrame) -> dict[str, Edit]:
-    """The edits in force of one edition (the warehouse's frame), by block key."""
+# A further plan's edits are kept under its id, `plan:<id>|area|…`: two plans' reports of one
+# day and language are two editions, and the default plan's keys stay as they always were.
+_PLAN = "plan:"
+
+
+def stored_key(key: str, plan_id: str | None) -> str:
+    """The key a block's edit is kept under in the warehouse, for the plan `plan_id` (None:
+    the default plan)."""
+    return f"{_PLAN}{plan_id}|{key}" if plan_id else key
+
+
+def of_plan(frame: pd.DataFrame, plan_id: str | None) -> pd.DataFrame:
+    """The rows (with a `block` column) of one plan's edition, their blocks by the report's
+    own keys (None: the default plan's)."""
+    blocks = frame["block"].astype(str)
+    if plan_id is None:
+        return frame[~blocks.str.startswith(_PLAN)]
+    prefix = stored_key("", plan_id)
+    mine = frame[blocks.str.startswith(prefix)].copy()
+    mine["block"] = mine["block"].astype(str).str.slice(len(prefix))
+    return mine
+
+
+def edits_by_block(frame: pd.DataFrame, plan_id: str | None = None) -> dict[str, Edit]:
+    """The edits in force of one edition (the warehouse's frame) of the plan `plan_id` (None:
+    the default plan), by block key."""
     return {
         str(row.block): Edit(
             str(row.body),
@@ -52,7 +76,7 @@ def edits_by_block(frame: pd.DataFrame) -> dict[str, Edit]:
             pd.Timestamp(row.recorded_at).to_pydatetime(),
             int(row.revision),
         )
-        for row in frame.itertuples(index=False)
+        for row in of_plan(frame, plan_id).itertuples(index=False)
     }
 
 

@@ -267,4 +267,6 @@ def _appendix(data: ReportData) -> list[str]:
     out += table([data.t(k) for k in keys], rows)
     if any(i.inconsistent for i in data.initiatives):
         out += [data.t("inconsistent"), ""]
+    if data.appendix_note:
+        out += [md(data.appendix_note), ""]
     return out

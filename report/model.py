@@ -317,6 +317,8 @@ class ReportData:
     summary: Summary
     illustrative_note: str
     grade_note: str = ""  # how the plan grades progress (its scheme and threshold)
+    # under the 別紙 when some status was decided after the report: the others are the report's
+    appendix_note: str = ""
 
     def t(self, key: str, **values: object) -> str:
         """The report's wording for `key` in the report's language, filled with `values`."""

@@ -428,5 +428,7 @@ def _appendix(data: ReportData, sheet: _Sheet) -> None:
     sheet.table(header, rows, caps=caps, repeat=True)
     if any(i.inconsistent for i in data.initiatives):
         sheet.note(data.t("inconsistent"))
+    if data.appendix_note:
+        sheet.note(data.appendix_note)
     sheet.ws.freeze_panes = "A3"
     sheet.ws.auto_filter.ref = f"A2:H{len(rows) + 2}"

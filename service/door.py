@@ -343,13 +343,22 @@ class Service:
 
     # ── the judgement ─────────────────────────────────────────────────────────
 
-    def evaluation(self, as_of: dt.date | None = None) -> Evaluation:
+    def evaluation(
+        self,
+        as_of: dt.date | None = None,
+        plan: str | None = None,
+        totals: pd.DataFrame | None = None,
+    ) -> Evaluation:
         """Every target judged on the figures known at the end of `as_of` (None: today),
-        against the catalog in force then: the one evaluation every face shows."""
+        against the catalog in force then: the one evaluation every face shows, as the plan
+        `plan` sees it (None: the catalog's first plan). UnknownPlan for an id the catalog
+        does not hold. `totals`: those figures as `indicator_totals(as_of)` answered them,
+        when already read."""
         from pipeline.evaluating import evaluation
 
         day = as_of or self.today()
-        return evaluation(self._resources.reader, self.catalog(day), day)
+        judged = evaluation(self._resources.reader, self.catalog(day), day, totals)
+        return judged.for_plan(plan)
 
     # ── figures, loads, alerts: what each actor may read ──────────────────────
 
@@ -493,6 +502,7 @@ class Service:
         period: dt.date,
         body: str,
         stated_by: str | None = None,
+        plan: str | None = None,
     ) -> int | None:
         """Write the owner's commentary (状況・要因) on an indicator's period — the owner
         section's or an administrator's to write — as a new revision, audited; an empty text
@@ -539,6 +549,7 @@ class Service:
         if due < self.today():
             raise WordsRefused("期限が過去の日付です", "the due date is in the past")
         today = self.evaluation()
+        today = today.whole or today  # the indicator may evidence another plan's only
         statuses = needs_action(today.targets[indicator_id], today.headlines[indicator_id])
         new = NewAction(
             indicator_id=indicator_id,
@@ -577,6 +588,7 @@ class Service:
         """The indicators off track, missed or late on `as_of` (None: today) without an
         open action, in catalog order: what an administrator asks the owners about."""
         result = self.evaluation(as_of)
+        result = result.whole or result  # every plan's indicators: the owners' work is one
         actions = self.actions(None, as_of)
         covered = set(actions.loc[actions["state"] == "open", "indicator_id"])
         return [
@@ -943,18 +955,32 @@ class Service:
 
     # ── what is handed out ────────────────────────────────────────────────────
 
-    def report(self, as_of: dt.date, lang: str = "ja", fmt: str = "md") -> bytes:
-        """The review report (点検報告書) as of the end of `as_of`, in `lang` and `fmt`."""
+    def report(
+        self, as_of: dt.date, lang: str = "ja", fmt: str = "md", plan: str | None = None
+    ) -> bytes:
+        """The review report (点検報告書) of `plan` (None: the catalog's first plan) as of the
+        end of `as_of`, in `lang` and `fmt`. UnknownPlan for an id the catalog does not hold."""
         import report as review  # Jinja and openpyxl only when a report is asked for
 
-        return review.draft(self.evaluation(as_of), self._resources.reader, lang, fmt)
+        return review.draft(self.evaluation(as_of, plan), self._resources.reader, lang, fmt)
 
-    def report_data(self, as_of: dt.date, lang: str = "ja") -> ReportData:
-        """What the review report of `as_of` in `lang` says, as data: its drafted blocks (with
-        the officer's edits of this edition) for the dashboard's editor."""
+    def report_data(
+        self,
+        as_of: dt.date,
+        lang: str = "ja",
+        plan: str | None = None,
+        totals: pd.DataFrame | None = None,
+    ) -> ReportData:
+        """What the review report of `plan` (None: the first) as of `as_of` in `lang` says, as
+        data: its drafted blocks (with the officer's edits of this edition) for the editor.
+        `totals`: the figures of `as_of` as `indicator_totals` answered them, when already
+        read."""
         import report as review
 
-        return review.build(self.evaluation(as_of), self._resources.warehouse, lang)
+        if totals is None:
+            totals = self.indicator_totals(as_of)
+        result = self.evaluation(as_of, plan, totals)
+        return review.build(result, self._resources.warehouse, lang, totals)
 
     def edit_report(
         self,
@@ -964,16 +990,19 @@ class Service:
         block: str,
         body: str,
         stated_by: str | None = None,
+        plan: str | None = None,
     ) -> int | None:
         """Put the officer's text in place of a drafted block (an area's 主な取組, 成果 or
         課題・今後の予定等, or the 3(2) 成果) in the report of `as_of` in `lang`: an
         administrator's act, kept as a new revision and audited. One paragraph a line; an
         empty text, or the draft itself, withdraws the edit (the draft shows again). The
-        revision, or None when the text is in force already."""
-        from report.drafting import lines
+        revision, or None when the text is in force already. `plan`: the plan whose report
+        it is (None: the first)."""
+        from report.drafting import lines, stored_key
 
         require_admin(actor, "報告書の編集", "edit the review report")
-        found = next((b for b in self.report_data(as_of, lang).blocks if b.key == block), None)
+        drafted = self.report_data(as_of, lang, plan)
+        found = next((b for b in drafted.blocks if b.key == block), None)
         if found is None:
             raise WordsRefused(
                 f"報告書に「{block}」の箇所はありません", f"the report has no part {block!r}"
@@ -981,13 +1010,20 @@ class Service:
         text = _words(body, "本文", "the text", required=False, limit=MAX_REPORT_WORDS)
         paragraphs = lines(text)
         kept = "" if paragraphs == lines(found.draft) else "\n".join(paragraphs)
-        edit = ReportEdit(as_of, str(lang), block, kept, found.draft)
+        further = self.evaluation(as_of, plan).further_plan
+        edit = ReportEdit(as_of, str(lang), stored_key(block, further), kept, found.draft)
         return self._resources.warehouse.write_report_edit(edit, actor.name, stated_by)
 
-    def report_edit_history(self, as_of: dt.date, lang: str = "ja") -> pd.DataFrame:
-        """Every revision of the edits of the report of `as_of` in `lang`, for all to read:
-        block, revision, body, draft, author, recorded_at, superseded_at."""
-        return self._resources.warehouse.report_edit_history(as_of, str(lang))
+    def report_edit_history(
+        self, as_of: dt.date, lang: str = "ja", plan: str | None = None
+    ) -> pd.DataFrame:
+        """Every revision of the edits of the report of `plan` (None: the first) as of `as_of`
+        in `lang`, for all to read: block, revision, body, draft, author, recorded_at,
+        superseded_at."""
+        from report.drafting import of_plan
+
+        further = self.evaluation(as_of, plan).further_plan
+        return of_plan(self._resources.warehouse.report_edit_history(as_of, str(lang)), further)
 
     def template(
         self, owner: str | None = None, indicator: str | None = None, as_of: dt.date | None = None

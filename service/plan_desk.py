@@ -56,11 +56,13 @@ def record(
     Administrators only; StatusRefused for an unknown initiative or status, a day after today
     or not after the report's, or a change (変更) without a reason."""
     require_admin(actor, *RECORD)
-    catalog = resources.catalog()
-    if initiative_id not in {item.id for item in catalog.initiatives}:
+    whole = resources.catalog()
+    plan_id = whole.plan_of(initiative_id)
+    if plan_id is None:
         raise StatusRefused(
             f"取組「{initiative_id}」は目録にありません", f"no initiative {initiative_id!r}"
         )
+    catalog = whole.for_plan(plan_id)  # its plan: the report whose day a decision follows
     code = status_code(status)
     today = resources.clock.today()
     if on > today:
@@ -88,7 +90,13 @@ def record(
         )
     warehouse = resources.warehouse
     decisions = [Decision.from_record(row) for row in warehouse.initiative_statuses()]
-    before = plan_statuses(resources.catalog(on), decisions, on).by_initiative.get(initiative_id)
+    then = resources.catalog(on)
+    if plan_id not in then.plan_ids:  # a plan not yet in force on the day decided
+        before = None
+    else:
+        before = plan_statuses(then.for_plan(plan_id), decisions, on).by_initiative.get(
+            initiative_id
+        )
     return warehouse.record_initiative_status(
         initiative_id,
         code,

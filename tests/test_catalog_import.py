@@ -20,6 +20,7 @@ from indicators.catalog_import import (
     columns_of,
     import_initiatives,
     number_of,
+    one_line,
     status_of,
 )
 from intake import DEFAULT_LIMITS, FileRejected, ReadLimits
@@ -27,6 +28,7 @@ from intake.isolation import read_isolated
 from intake.plan_sheet import read_plan_sheet
 from kernel.settings import PACKAGE_CATALOG
 from shihyo.cli import app
+from tests.test_app import USERS, add_users, run_page, signed_in, texts
 
 SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample" / "make_plan_sheet.py"
 _spec = importlib.util.spec_from_file_location("make_plan_sheet", SAMPLE)
@@ -208,6 +210,34 @@ def test_a_reason_column_gives_the_reasons(catalog: Catalog) -> None:
 )
 def test_statuses_as_offices_write_them(cell: str, status: str | None) -> None:
     assert status_of(cell) == status
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [
+        (
+            "ZEHを実現するモデル事業を公募し、\n実施に要する経費の一部を補助",
+            "ZEHを実現するモデル事業を公募し、実施に要する経費の一部を補助",
+        ),
+        ("県の\r\n　ホームページ", "県のホームページ"),
+        ("Wi-Fi\nスポット", "Wi-Fi スポット"),
+        ("open\n data", "open data"),
+        ("  前後の空白  ", "前後の空白"),
+    ],
+)
+def test_line_breaks_typed_in_a_cell_are_taken_out(cell: str, text: str) -> None:
+    assert one_line(cell) == text
+
+
+def test_a_text_broken_over_lines_in_its_cell_is_no_change(catalog: Catalog) -> None:
+    def break_lines(sheet) -> None:
+        for number in ("3-1", "3-2"):
+            cell = sheet.cell(row_of(sheet, number), 5)
+            cell.value = cell.value[:10] + "\n" + cell.value[10:]
+
+    data = edited(plan_sheet(catalog.initiatives, catalog.policies), break_lines)
+    result = imported(data, catalog)
+    assert result.refusals == [] and result.unchanged
 
 
 def test_the_most_specific_heading_names_a_column() -> None:
@@ -406,6 +436,76 @@ def test_a_one_line_header_without_merged_cells_imports_the_same(catalog: Catalo
     assert result.unchanged and result.initiatives == catalog.initiatives
 
 
+def marked_workbook(catalog: Catalog, mark=lambda row: "○", two_lines: bool = True) -> bytes:
+    """The 別紙 with one column per status (達成 / 実施中 / 変更) marked ○, under a
+    取組の実施結果 heading spanning them (two_lines) or headed in one line."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["行動計画の取組実施結果一覧"])
+    statuses = ["① 達成", "② 実施中", "③ 変更"]
+    if two_lines:
+        sheet.append(["大項目", "中項目", "小項目", "取組No", "取組内容", "取組の実施結果"])
+        sheet.merge_cells(start_row=2, start_column=6, end_row=2, end_column=8)
+        sheet.append([None, None, None, None, None, *statuses])
+    else:
+        sheet.append(["大項目", "中項目", "小項目", "取組No", "取組内容", *statuses])
+    column = {"achieved": 0, "in_progress": 1, "changed": 2}
+    for row in make_plan_sheet.table_rows(catalog.initiatives, catalog.policies):
+        marks: list[str | None] = [None, None, None]
+        if row["status"]:
+            marks[column[row["status"]]] = mark(row)
+        sheet.append(
+            [
+                f"第{row['policy'].seq}章 {row['policy'].name}",
+                row["area"].name,
+                row["subitem"],
+                row["number"],
+                row["text"],
+                *marks,
+            ]
+        )
+    data = io.BytesIO()
+    book.save(data)
+    return data.getvalue()
+
+
+@pytest.mark.parametrize("two_lines", [True, False])
+def test_statuses_marked_with_a_circle_in_their_columns_import_the_same(
+    catalog: Catalog, two_lines: bool
+) -> None:
+    """Some offices keep the list with a column per status and ○ in one of them (and ◯, 〇
+    or ✓ typed for it): the same 101 initiatives, 61 / 35 / 5."""
+    marks = ["○", "◯", "〇", "✓"]
+    data = marked_workbook(catalog, lambda row: marks[len(row["text"]) % 4], two_lines)
+    result = imported(data, catalog)
+    assert result.refusals == []
+    assert result.unchanged and result.initiatives == catalog.initiatives
+    assert result.after == {"achieved": 61, "in_progress": 35, "changed": 5, "total": 101}
+
+
+def test_two_marks_or_an_unreadable_mark_are_refused_with_the_row(catalog: Catalog) -> None:
+    data = marked_workbook(catalog)
+
+    def spoil(sheet) -> None:
+        first = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 4).value == "1")
+        sheet.cell(first, 8, "○")  # 1 is achieved (column 6): changed marked as well
+        sheet.cell(first + 1, 6).value = None
+        sheet.cell(first + 1, 7, "済")  # neither a mark nor blank
+
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    spoil(book.active)
+    out = io.BytesIO()
+    book.save(out)
+    result = imported(out.getvalue(), catalog)
+    messages = [r.message() for r in result.refusals]
+    assert messages == [
+        "4 行目: 取組の実施結果の印「○（達成）・○（変更）」が読めません。"
+        "達成・実施中・変更の列のうち一つだけに ○ を付け、ほかは空欄にしてください。",
+        "5 行目: 取組の実施結果の印「済（実施中）」が読めません。"
+        "達成・実施中・変更の列のうち一つだけに ○ を付け、ほかは空欄にしてください。",
+    ]
+
+
 def test_the_export_writes_changed_initiatives_in_the_files_style(
     catalog: Catalog, tmp_path: Path
 ) -> None:
@@ -463,3 +563,88 @@ def test_a_sheet_is_chosen_by_name(catalog: Catalog, home: Path, tmp_path: Path)
         "シート「令和9年度」がありません（あるのは「表紙」「別紙」「令和8年度」）。"
         in missing.output
     )
+
+
+# ── the dashboard page ───────────────────────────────────────────────────────
+
+
+@pytest.fixture
+def dashboard(service, home: Path):
+    """A fresh warehouse with an administrator and an owner to sign in."""
+    add_users(home, USERS)
+    return service
+
+
+def _import_page(user: str, data: bytes, name: str = "取組一覧.xlsx"):
+    at = run_page("views/plan_import.py", user=user)
+    at.file_uploader(key="plan_import_file").set_value((name, data, "application/vnd.ms-excel"))
+    return at.run()
+
+
+def test_the_page_shows_what_the_list_changes_and_offers_the_file(
+    dashboard, catalog: Catalog, tmp_path: Path
+) -> None:
+    """One status changed: the page says the same as the command, counts before and after,
+    and the initiatives.yaml it offers is the committed file with only that line changed."""
+
+    def achieve_3_1(sheet) -> None:
+        sheet.cell(row_of(sheet, "3-1"), 6, "① 取組内容を達成した")
+
+    data = edited(plan_sheet(catalog.initiatives, catalog.policies), achieve_3_1)
+    at = _import_page("kanri", data)
+    assert not at.exception, [e.value for e in at.exception]
+    counts = at.dataframe[0].value
+    assert counts["現在"].tolist() == [61, 35, 5, 101]
+    assert counts["取り込み後"].tolist() == [62, 34, 5, 101]
+    changed = at.dataframe[1].value
+    assert changed[["取組", "現在", "取り込み後"]].values.tolist() == [["3-1", "実施中", "達成"]]
+    assert "実施結果の変更（1）" in texts(at)
+    offered = at.get("download_button")[0]
+    assert offered.proto.label == "新しい initiatives.yaml をダウンロード"
+    # the service writes and reads back the same file the command's --out writes
+    out = tmp_path / "out"
+    saved = _saved(tmp_path, data)
+    result = CliRunner().invoke(app, ["catalog", "import", str(saved), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    committed = (PACKAGE_CATALOG / "initiatives.yaml").read_text(encoding="utf-8")
+    written = (out / "initiatives.yaml").read_text(encoding="utf-8")
+    differing = [
+        (a, b) for a, b in zip(committed.splitlines(), written.splitlines(), strict=True) if a != b
+    ]
+    assert len(differing) == 1 and "achieved" in differing[0][1]
+
+
+def _saved(folder: Path, data: bytes) -> Path:
+    path = folder / "list.xlsx"
+    path.write_bytes(data)
+    return path
+
+
+def test_the_page_lists_refused_rows_and_offers_nothing(dashboard, catalog: Catalog) -> None:
+    def spoil(sheet) -> None:
+        sheet.cell(row_of(sheet, "3-1"), 6, "済")
+
+    at = _import_page("kanri", edited(plan_sheet(catalog.initiatives, catalog.policies), spoil))
+    assert not at.exception
+    assert "受け付けられないものが 1 件あります。何も書き込んでいません。" in at.error[0].value
+    refused = at.dataframe[0].value
+    assert "取組の実施結果「済」が読めません" in refused["理由"].iloc[0]
+    assert not at.get("download_button")
+
+
+def test_the_page_refuses_a_workbook_without_the_table(dashboard) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["メモ", "だけのシート"])
+    data = io.BytesIO()
+    book.save(data)
+    at = _import_page("kanri", data.getvalue())
+    assert not at.exception
+    assert at.error and "見出し" in at.error[0].value
+
+
+def test_the_page_is_for_administrators_only(dashboard) -> None:
+    """An owner's navigation has no such page (and the page checks the role again)."""
+    at = signed_in("yamada")
+    at.run()
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/plan_import.py")

@@ -160,6 +160,25 @@ def test_the_report_dates_its_counts(service: Service) -> None:
     service.report(service.today(), "ja", "xlsx")
 
 
+def test_the_reports_list_dates_a_status_decided_since(service: Service) -> None:
+    """The 別紙 row of 3-1 says when its new status was decided, and a note says the other
+    rows hold as of the report; before the decision, neither."""
+    before = service.report(DAY_BEFORE, "ja", "md").decode()
+    assert "決定）" not in before and "点検報告書の時点" not in before
+    service.record_initiative_status(ADMIN, "3-1", "achieved", DECIDED)
+    text = service.report(service.today(), "ja", "md").decode()
+    appendix = text.split("## 4")[1] if "## 4" in text else text
+    row = next(line for line in appendix.splitlines() if "| 3-1 |" in line)
+    assert "① 取組内容を達成した（2026/11/02 決定）" in row
+    assert appendix.count("決定）") == 1  # only the row decided since
+    assert "取組の実施結果は点検報告書の時点（2019年3月）のものです。" in appendix
+    english = service.report(service.today(), "en", "md").decode()
+    assert "(decided 2026/11/02)" in english
+    assert "The results are those of the review report (Mar 2019)" in english
+    html = service.report(service.today(), "ja", "html").decode()
+    assert "取組内容を達成した（2026/11/02 決定）" in html
+
+
 @pytest.mark.parametrize(
     ("initiative", "status", "on", "reason", "says"),
     [

@@ -62,7 +62,8 @@ def series_points(indicator: Indicator, totals: pd.DataFrame) -> pd.DataFrame:
             for p, v in sorted(known.items())
         ]
     points: list[tuple[dt.date, float | None]] = []
-    for (day, value, following), after in zip(steps, [*steps[1:], None], strict=True):
+    # An indicator without a figure yet has no steps (zip's strict pairing would refuse them).
+    for (day, value, following), after in zip(steps, [*steps[1:], None][: len(steps)], strict=True):
         points.append((day, value))
         if after is not None and after[0] > following:
             points.append((following, None))

@@ -29,13 +29,18 @@ class Key(NamedTuple):
     version: tuple
     as_of: dt.date
     lang: str
+    plan: str | None = None  # the plan chosen in the sidebar (None: the default)
 
 
 def key() -> Key:
     """The cache key for this run: one short connection to read the data version."""
     door = service()
     return Key(
-        str(door.settings.warehouse_path), door.data_version(), state.as_of(), state.lang().value
+        str(door.settings.warehouse_path),
+        door.data_version(),
+        state.as_of(),
+        state.lang().value,
+        state.plan(),
     )
 
 
@@ -79,8 +84,9 @@ def catalog(k: Key) -> Catalog:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def evaluation(k: Key) -> Evaluation:
-    """Every target judged on the figures known at the end of the as-of day."""
-    return service().evaluation(k.as_of)
+    """Every target judged on the figures known at the end of the as-of day, as the plan
+    chosen sees it: on the figures the pages show (`totals`), read once for both."""
+    return service().evaluation(k.as_of, k.plan, totals=totals(k))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -145,20 +151,22 @@ def outbox(k: Key) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def report_draft(k: Key, fmt: str) -> bytes:
-    """The review report (点検報告書) drafted as of the as-of day, in the page's language."""
-    return service().report(k.as_of, k.lang, fmt)
+    """The review report (点検報告書) of the plan chosen, drafted as of the as-of day, in the
+    page's language."""
+    return service().report(k.as_of, k.lang, fmt, k.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def report_data(k: Key) -> ReportData:
-    """What the review report of the as-of day says, with its drafted (or edited) blocks."""
-    return service().report_data(k.as_of, k.lang)
+    """What the review report of the plan chosen as of the as-of day says, with its drafted
+    (or edited) blocks."""
+    return service().report_data(k.as_of, k.lang, k.plan, totals=totals(k))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def report_edit_history(k: Key) -> pd.DataFrame:
     """Every revision of the officer's edits of the report of the as-of day and language."""
-    return service().report_edit_history(k.as_of, k.lang)
+    return service().report_edit_history(k.as_of, k.lang, k.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

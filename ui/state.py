@@ -1,4 +1,5 @@
-"""The choices every page shares: language and as-of day, kept in session state and the URL."""
+"""The choices every page shares: language, as-of day and plan, kept in session state and the
+URL."""
 
 from __future__ import annotations
 
@@ -79,6 +80,37 @@ def as_of_picker(lang: Lang) -> dt.date:
     return as_of
 
 
+def plan_picker(plans: dict[str, str], lang: Lang) -> str | None:
+    """Draw the plan chooser in the sidebar where the catalog holds more than one plan (`plans`:
+    id → name, the default first); with one plan nothing is drawn and nothing changes. The
+    plan chosen (None: the default)."""
+    options = list(plans)
+    if len(options) < 2:
+        st.session_state.pop("plan", None)
+        st.query_params.pop("plan", None)
+        return None
+    # Kept by hand in ?plan=<id>, as the language is: a link opens the same plan's counts.
+    synced_choice("plan", options)
+    st.session_state["plan_default"] = options[0]
+    with st.sidebar:
+        st.selectbox(
+            t("plan_choice", lang),
+            options,
+            format_func=plans.__getitem__,
+            key="plan",
+            on_change=to_url,
+            args=("plan", None, options[0]),
+        )
+    to_url("plan", default=options[0])
+    return plan()
+
+
+def plan() -> str | None:
+    """The plan chosen in the sidebar (None: the default, or the catalog's only plan)."""
+    chosen = st.session_state.get("plan")
+    return None if chosen == st.session_state.get("plan_default") else chosen
+
+
 def lang() -> Lang:
     """The language chosen in the sidebar (Japanese until one is chosen)."""
     return Lang(st.session_state.get("lang") or Lang.ja.value)
@@ -97,4 +129,6 @@ def link_params(**extra: str) -> dict[str, str]:
         params["lang"] = Lang.en.value
     if as_of() != today():
         params["as_of"] = as_of().isoformat()
+    if chosen := plan():
+        params["plan"] = chosen
     return params

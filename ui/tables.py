@@ -140,14 +140,19 @@ def grade_table(result: Evaluation, indicator: Indicator, lang: Lang) -> pd.Data
 
 
 def evidenced_table(result: Evaluation, indicator: Indicator, lang: Lang) -> pd.DataFrame:
-    """The initiatives an indicator evidences, with their status in the plan and by indicators."""
-    rollup = {i.initiative_id: i for i in result.initiatives}
+    """The initiatives an indicator evidences, with their status in the plan and by indicators:
+    of every plan of the instance, each named where there are several."""
+    plans = result.plan_ids
     rows = []
-    for item in result.catalog.initiatives:
-        if item.id not in indicator.initiatives:
-            continue
-        rows.append(
-            {
+    for plan_id in plans:
+        seen = result.for_plan(plan_id)
+        rollup = {i.initiative_id: i for i in seen.initiatives}
+        plan_name = pick(lang, seen.catalog.plan.name, seen.catalog.plan.name_en)
+        for item in seen.catalog.initiatives:
+            if item.id not in indicator.initiatives:
+                continue
+            row = {t("plan_choice", lang): plan_name} if len(plans) > 1 else {}
+            row |= {
                 t("initiative", lang): item.number or "–",
                 t("plan_status", lang): plan_label(item.status, lang),
                 t("indicator_status", lang): status_label(rollup[item.id].status, lang),
@@ -157,7 +162,7 @@ def evidenced_table(result: Evaluation, indicator: Indicator, lang: Lang) -> pd.
                 t("summary", lang): item.text
                 + (t("reconstructed_mark", lang) if item.reconstructed else ""),
             }
-        )
+            rows.append(row)
     return pd.DataFrame(rows)
 
 

@@ -52,7 +52,8 @@ def _done(message: str) -> None:
 
 
 def _initiative_label(catalog: Catalog, initiative_id: str) -> str:
-    item = next((i for i in catalog.initiatives if i.id == initiative_id), None)
+    found = (i for book in catalog.plans for i in book.initiatives if i.id == initiative_id)
+    item = next(found, None)  # of any plan: ids are unique across the instance
     if item is None:
         return initiative_id
     text = item.title if len(item.title) <= 40 else item.title[:39] + "…"
@@ -280,8 +281,11 @@ def _propose(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> No
 
 
 def _uncovered(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> None:
-    """The initiatives without an indicator; for one, a new indicator or a link."""
-    uncovered = coverage(catalog).without_indicator
+    """The initiatives of the plan chosen in the sidebar without an indicator; for one, a new
+    indicator or a link."""
+    chosen = state.plan()
+    plan = catalog.for_plan(chosen if chosen in catalog.plan_ids else None)
+    uncovered = coverage(plan).without_indicator
     st.subheader(t("desk_without", lang, n=len(uncovered)))
     if not uncovered:
         st.info(t("desk_all_covered", lang))

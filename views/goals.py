@@ -214,8 +214,8 @@ def main() -> None:
     """Lay out the goal dashboard."""
     lang = state.lang()
     k = data.key()
-    catalog = data.catalog(k)
     result = data.evaluation(k)
+    catalog = result.catalog  # the chosen plan's: its policies, areas and indicators
     st.title(t("page_goals", lang))
     if published := data.snapshot():  # a replica: which published version this page shows
         at = published.published_at.strftime("%Y-%m-%d %H:%M:%S")
@@ -261,7 +261,7 @@ def _report_section(k: data.Key, lang: Lang) -> None:
         st.download_button(
             t("report_download", lang),
             data=data.report_draft(k, fmt),
-            file_name=report.file_name(k.as_of, fmt, k.lang),
+            file_name=report.file_name(k.as_of, fmt, k.lang, k.plan),
             mime=report.MEDIA_TYPES[fmt],
             icon=":material/download:",
         )
@@ -271,7 +271,7 @@ def _report_section(k: data.Key, lang: Lang) -> None:
 def _save_edit(actor: Actor, k: data.Key, block: str, body: str, lang: Lang) -> None:
     """Write the officer's text for a block through the service (administrators; audited)."""
     try:
-        revision = door.service().edit_report(actor, k.as_of, k.lang, block, body)
+        revision = door.service().edit_report(actor, k.as_of, k.lang, block, body, plan=k.plan)
     except (PermissionDenied, WordsRefused) as refused:
         st.error(pick(lang, refused.message_ja, refused.message_en))
         return

@@ -103,7 +103,10 @@ def main() -> None:
     lang = state.lang()
     k = data.key()
     catalog = data.catalog(k)
-    result = data.evaluation(k)
+    # An indicator is the instance's, whichever plan is chosen: judged once, one history, and
+    # the initiatives it evidences in every plan.
+    chosen_plan = data.evaluation(k)
+    result = chosen_plan.whole or chosen_plan
     choices = indicator_choices(catalog, lang)
     # ?id= names the indicator (alert links, the goal list); the choice is written back.
     # The widget is per language: a selectbox keeps the label it was given, not the id.

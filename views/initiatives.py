@@ -51,6 +51,8 @@ def _details(item: Initiative, result: Evaluation, lang: Lang) -> None:
             details.append(f"{t('note', lang)}: {md_escape(item.note)}")
         if details:
             st.caption("  \n".join(details))
+        if item.serves:
+            st.caption(md_escape(t("serves_links", lang, links=_served(item, result, lang))))
         if not rollup.indicator_ids:
             st.caption(t("no_indicator_yet", lang))
         for ind_id in rollup.indicator_ids:
@@ -63,6 +65,23 @@ def _details(item: Initiative, result: Evaluation, lang: Lang) -> None:
             )
         _history(item, result, lang)
         _status_form(item, result, lang)
+
+
+def _served(item: Initiative, result: Evaluation, lang: Lang) -> str:
+    """The items of other plans an initiative serves, named: 計画名 › 項目名."""
+    whole = (result.whole or result).catalog  # the chosen plan's view holds no other plan
+    named = []
+    for link in item.serves:
+        found = whole.aligned(link)
+        if found is None:  # not in force on the day: the link as written
+            named.append(f"{link.plan} › {link.item}")
+            continue
+        plan, entry = found
+        name = (
+            entry.title if isinstance(entry, Initiative) else pick(lang, entry.name, entry.name_en)
+        )
+        named.append(f"{pick(lang, plan.name, plan.name_en)} › {name}")
+    return "、".join(named) if lang is Lang.ja else "; ".join(named)
 
 
 def _history(item: Initiative, result: Evaluation, lang: Lang) -> None:

@@ -10,8 +10,8 @@ import typer
 from rich.table import Table
 
 from indicators import display
-from indicators.catalog import CatalogError, Initiative
-from indicators.coverage import coverage
+from indicators.catalog import CatalogError, Initiative, UnknownPlan
+from indicators.coverage import Coverage, coverage
 from indicators.evaluation import plan_counts
 from kernel.errors import BilingualError
 from kernel.vocabulary import Lang, word
@@ -20,12 +20,14 @@ from shihyo.cli.common import (
     AsOfOption,
     JsonOption,
     LangOption,
+    PlanOption,
     WideOption,
     app,
     cli_actor,
     console,
     context,
     fail,
+    plan_evaluation,
     print_json,
     synced_catalog,
     table,
@@ -68,25 +70,48 @@ def init() -> None:
         f"{len(catalog.initiatives)} initiatives, {len(catalog.indicators)} indicators, "
         f"{sum(len(i.targets) for i in catalog.indicators)} targets"
     )
+    for book in catalog.more_plans:  # the first plan's counts are those above
+        console.print(
+            f"  further plan {book.plan.id}: {len(book.policies)} policies, "
+            f"{len(book.areas())} areas, {len(book.initiatives)} initiatives",
+            highlight=False,
+        )
 
 
 @app.command()
-def plan(as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
+def plan(
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+    lang: LangOption = Lang.ja,
+    plan_id: PlanOption = None,
+) -> None:
     """The plan's status counts per policy as of a day (the report's statuses, and those
     recorded since), each with the day it holds since, beside the report's own counts, with
-    every mismatch of the report's item list listed (per area too).
+    every mismatch of the report's item list listed (per area too); --plan chooses the plan
+    where the catalog holds several.
 
     Example: shihyo plan --as-of 2026-03-31 --json
     """
     ctx = context()
     synced_catalog(ctx)  # a clean error when there is no warehouse yet
-    result = ctx.service.evaluation(as_of.date() if as_of else None)
+    result = plan_evaluation(ctx, as_of, plan_id)
     summary = result.plan_summary
     reported_on = result.plan_statuses.reported_on
     if as_json:
-        print_json({**summary.as_dict(), "counts": plan_counts(summary)})
+        print_json(
+            {
+                **summary.as_dict(),
+                "plan_id": result.plan_id,
+                "plans": result.plan_ids,
+                "counts": plan_counts(summary),
+                "coverage": _coverage_counts(result.coverage),
+            }
+        )
         return
+    name = result.catalog.plan.name if lang is Lang.ja else result.catalog.plan.name_en
     title = f"{word('plan_table', lang)} ({word('as_of', lang)} {result.as_of})"
+    if len(result.plan_ids) > 1:  # one plan: the table reads as it always did
+        title = f"{name}: {title}"
     table = Table(title=title)
     table.add_column(word("policy", lang))
     for status in ("achieved", "in_progress", "changed", "total"):
@@ -116,6 +141,14 @@ def plan(as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption
         console.print(word(key, lang, **values))
 
 
+def _coverage_counts(found: Coverage) -> dict[str, int]:
+    return {
+        "initiatives": found.initiatives_total,
+        "with_indicator": found.with_indicator,
+        "with_target": found.with_target,
+    }
+
+
 def _counts(row: Any) -> list[str]:
     return [str(row.achieved), str(row.in_progress), str(row.changed), str(row.total)]
 
@@ -126,17 +159,78 @@ def _reported(reported: dict[str, int] | None) -> str:
     return " / ".join(str(reported[k]) for k in ("achieved", "in_progress", "changed", "total"))
 
 
+@app.command("plans")
+def plans_command(
+    as_of: AsOfOption = None, as_json: JsonOption = False, lang: LangOption = Lang.ja
+) -> None:
+    """The plans the catalog holds, the default first (what every command shows unless
+    --plan names another), each with its fiscal years and its coverage: initiatives, with an
+    indicator, with a target.
+
+    Example: shihyo plans --json
+    """
+    ctx = context()
+    synced_catalog(ctx)  # a clean error when there is no warehouse yet
+    result = plan_evaluation(ctx, as_of, None)
+    rows = []
+    for plan_id in result.plan_ids:
+        seen = result.for_plan(plan_id)
+        plan = seen.catalog.plan
+        rows.append(
+            {
+                "id": plan.id,
+                "name": plan.name,
+                "name_en": plan.name_en,
+                "start_fy": plan.start_fy,
+                "end_fy": plan.end_fy,
+                "default": plan.id == result.plan_ids[0],
+                "coverage": _coverage_counts(seen.coverage),
+            }
+        )
+    if as_json:
+        print_json({"as_of": result.as_of.isoformat(), "plans": rows})
+        return
+    columns = [("ID", "left"), (word("plan_choice", lang), "left"), ("FY", "left")]
+    columns += [(word(key, lang), "right") for key in ("initiatives", "with_indicator")]
+    columns += [(word("with_target", lang), "right")]
+    shown = table(word("plans_table", lang), columns)
+    # The id is what --plan takes: whole, never cut; the name wraps instead.
+    shown.columns[0].min_width = max(len(row["id"]) for row in rows)
+    shown.columns[0].no_wrap = True
+    for row in rows:
+        counts = row["coverage"]
+        shown.add_row(
+            row["id"],
+            row["name"] if lang is Lang.ja else row["name_en"],
+            f"{row['start_fy']}–{row['end_fy']}",
+            *(str(counts[k]) for k in ("initiatives", "with_indicator", "with_target")),
+        )
+    console.print(shown)
+    console.print(word("plans_default", lang, id=result.plan_ids[0]), highlight=False)
+
+
 @app.command("coverage")
-def coverage_command(as_json: JsonOption = False, lang: LangOption = Lang.ja) -> None:
-    """The initiatives that have no indicator yet, per policy and area, with the coverage ratio.
+def coverage_command(
+    as_json: JsonOption = False, lang: LangOption = Lang.ja, plan_id: PlanOption = None
+) -> None:
+    """The initiatives that have no indicator yet, per policy and area, with the coverage
+    ratio; --plan chooses the plan where the catalog holds several.
 
     Example: shihyo coverage --json
     """
-    result = coverage(synced_catalog(context()))
+    whole = synced_catalog(context())
+    try:
+        chosen = whole.for_plan(plan_id)
+    except UnknownPlan as exc:
+        fail(f"{exc.message_ja}\n{exc.message_en}", code=2)
+    result = coverage(chosen)
     if as_json:
         print_json(result.as_dict())
         return
-    table = Table(title=word("coverage_table", lang))
+    title = word("coverage_table", lang)
+    if whole.more_plans:  # one plan: the title reads as it always did
+        title = f"{chosen.plan.name if lang is Lang.ja else chosen.plan.name_en}: {title}"
+    table = Table(title=title)
     table.add_column(word("policy", lang))
     table.add_column(word("initiatives", lang), justify="right")
     table.add_column(word("with_indicator", lang), justify="right")

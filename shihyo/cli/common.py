@@ -16,7 +16,8 @@ from rich.table import Table
 from typer.core import TyperGroup
 
 from access.roles import Actor
-from indicators.catalog import Catalog
+from indicators.catalog import Catalog, UnknownPlan
+from indicators.evaluation import Evaluation
 from kernel.identity import os_user
 from kernel.settings import Settings
 from kernel.vocabulary import Lang
@@ -107,3 +108,18 @@ AsOfOption = Annotated[
     datetime | None,
     typer.Option("--as-of", formats=["%Y-%m-%d"], help="Replay the day: figures known then."),
 ]
+
+
+PlanOption = Annotated[
+    str | None,
+    typer.Option("--plan", help="The plan, by its id (default: the catalog's first plan)."),
+]
+
+
+def plan_evaluation(ctx: Context, as_of: datetime | None, plan: str | None) -> Evaluation:
+    """The one evaluation as `plan` sees it; a clean error (exit code 2) naming the plans the
+    catalog holds when it holds no such plan."""
+    try:
+        return ctx.service.evaluation(as_of.date() if as_of else None, plan)
+    except UnknownPlan as exc:
+        fail(f"{exc.message_ja}\n{exc.message_en}", code=2)

@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from indicators import display
+from indicators.catalog import UnknownPlan
 from indicators.evaluation import Counts
 from kernel.vocabulary import Lang, status_label, word
 from service import WarehouseBusy
@@ -16,11 +17,13 @@ from shihyo.cli.common import (
     AsOfOption,
     JsonOption,
     LangOption,
+    PlanOption,
     WideOption,
     app,
     console,
     context,
     fail,
+    plan_evaluation,
     print_json,
     synced_catalog,
     table,
@@ -33,17 +36,18 @@ def status(
     as_json: JsonOption = False,
     lang: LangOption = Lang.ja,
     wide: WideOption = False,
+    plan_id: PlanOption = None,
 ) -> None:
     """Every target's status (achieved, on track, at risk, off track, missed, incomplete, no
     data) with actual against the glide path, ! beside it when a figure is late; --wide adds
     the indicator's name, the due day, the forecast and the newest period. The counts are of
-    targets.
+    targets; --plan: of the plan's indicators, where the catalog holds several plans.
 
     Example: shihyo status --as-of 2024-03-31
     """
     ctx = context()
     synced_catalog(ctx)  # a clean error when there is no warehouse yet
-    result = ctx.service.evaluation(as_of.date() if as_of else None)
+    result = plan_evaluation(ctx, as_of, plan_id)
     if as_json:
         print_json(result.as_dict())
         return
@@ -52,6 +56,9 @@ def status(
     columns += [("actual", "right"), ("expected", "right"), ("target", "right")]
     columns += [("due", "right"), ("forecast", "right"), ("last_period", "right")] if wide else []
     title = f"{word('status_table', lang)} ({word('as_of', lang)} {result.as_of})"
+    if len(result.plan_ids) > 1:  # one plan: the title reads as it always did
+        plan = result.catalog.plan
+        title = f"{plan.name if lang is Lang.ja else plan.name_en}: {title}"
     shown = table(title, [(word(key, lang), justify) for key, justify in columns])
     for ind in result.catalog.indicators:
         for item in result.targets[ind.id]:
@@ -245,10 +252,11 @@ def report(
         Path | None,
         typer.Option(help="Write to this file (default: a dated file name in the current folder)."),
     ] = None,
+    plan_id: PlanOption = None,
 ) -> None:
     """Draft the review report (点検報告書) from the data, in the structure of the
     prefecture's own: purpose and method, results per area, overall summary, and the
-    list of initiatives; as of any day.
+    list of initiatives; as of any day, of the plan --plan names (default: the first).
 
     Example: shihyo report --as-of 2026-03-31 --format html --out report.html
     """
@@ -260,9 +268,11 @@ def report(
     synced_catalog(ctx)
     day = as_of.date() if as_of else ctx.service.today()
     try:
-        data = ctx.service.report(day, lang.value, fmt)
+        data = ctx.service.report(day, lang.value, fmt, plan_id)
+    except UnknownPlan as exc:
+        fail(f"{exc.message_ja}\n{exc.message_en}", code=2)
     except WarehouseBusy as exc:
         fail(str(exc))
-    target = out or Path(review.file_name(day, fmt, lang.value))
+    target = out or Path(review.file_name(day, fmt, lang.value, plan_id))
     target.write_bytes(data)
     console.print(f"wrote {target} ({len(data):,} bytes)")
