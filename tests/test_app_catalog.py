@@ -15,7 +15,7 @@ from access.roles import Actor
 from kernel.settings import load_settings
 from service import Service
 from tests.test_app import add_users, app_home, run_page, signed_in, template_home, texts
-from ui.desk import change_rows
+from ui.desk import before_after_rows, change_rows
 
 __all__ = ["app_home", "template_home"]  # the fixtures, used by name
 
@@ -211,3 +211,15 @@ def test_a_goal_is_edited_as_a_draft(app_home: Path) -> None:
     assert list(zip(pending["種類"], pending["対象"], strict=True)) == [
         ("目指すべき姿の編集", "方針 スマート神奈川の推進")
     ]
+
+
+def test_an_edit_reads_before_and_after_in_english(app_home: Path) -> None:
+    catalog = Service(load_settings()).catalog()
+    before = {"owner": "joho-kikaku", "targets": [{"id": "a", "value": 900, "due": "2028-03-31"}]}
+    after = {"owner": "data-suishin", "targets": [{"id": "a", "value": 950, "due": "2028-03-31"}]}
+    rows = {
+        name: (was, now)
+        for name, was, now in before_after_rows(before, after, catalog, "en", "wifi_access_points")
+    }
+    assert rows["Owner section"] == ("Information Planning Division", "Data Promotion Division")
+    assert rows["Target"] == ("900 units", "950 units")  # at the indicator's unit, in English
