@@ -1,18 +1,20 @@
 """What changed between two versions of the catalog, entry by entry, for the audit
-trail: owners, indicators (without their targets), targets, and the further plans."""
+trail: owners, indicators (without their targets), targets, the goals of policies and
+areas (their goal fields only), and the further plans."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from indicators.catalog import Catalog
+from indicators.catalog_export import GOAL_FIELDS
 
 
 @dataclass(frozen=True)
 class Change:
     """One entry added, changed or removed."""
 
-    entity: str  # owner | indicator | target | plan
+    entity: str  # owner | indicator | target | goal | plan
     entity_id: str
     action: str  # add | change | remove
     before: dict | None
@@ -36,6 +38,13 @@ def _entries(catalog: Catalog | None) -> dict[tuple[str, str], dict]:
                 **target.model_dump(mode="json"),
                 "indicator_id": ind.id,
             }
+    # A goal is audited by its fields alone (goal, goal_en, outcomes), under the id of its
+    # policy or area: a policy or area without one has no entry, so a goal written for the
+    # first time is an `add` and one cleared a `remove`.
+    for entry in [*catalog.policies, *(area for _, area in catalog.areas())]:
+        goal = entry.model_dump(mode="json", include=set(GOAL_FIELDS))
+        if any(goal.values()):
+            entries[("goal", entry.id)] = goal
     return entries
 
 

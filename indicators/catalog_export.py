@@ -29,6 +29,7 @@ from indicators.catalog import (
     Owner,
     PlanBook,
     Policy,
+    Target,
     catalog_parts,
     load_catalog,
     more_parts,
@@ -130,6 +131,10 @@ def _patched(block: str, was: Indicator, now: Indicator) -> str:
     before, after = was.model_dump(), now.model_dump(exclude_defaults=True)
     for key in (k for k in Indicator.model_fields if before.get(k) != now.model_dump().get(k)):
         at = [n for n, line in enumerate(lines) if line.startswith(f"    {key}:")]
+        if key == "targets" and len(at) == 1:
+            if not _patch_targets(lines, at[0], was, now):
+                return ""
+            continue
         if len(at) != 1 or key not in after or key in ("baseline", "targets", "report_figures"):
             return ""
         follows = lines[at[0] + 1] if at[0] + 1 < len(lines) else ""
@@ -139,6 +144,32 @@ def _patched(block: str, was: Indicator, now: Indicator) -> str:
     patched = "".join(lines)
     entries = yaml.safe_load("indicators:\n" + patched).get("indicators") or [None]
     return patched if Indicator.model_validate(entries[0]) == now else ""
+
+
+def _target_line(target: Target) -> str:
+    return f"      - {_scalar(target.model_dump(exclude_defaults=True))}\n"
+
+
+def _patch_targets(lines: list[str], at: int, was: Indicator, now: Indicator) -> bool:
+    """`lines` (an entry whose `targets:` is at `at`) with its targets list written for
+    `now`: a target that did not change keeps its line as written, a changed or new one is
+    written in the file's style (one flow mapping a line), a removed one's line goes. False
+    where the file does not write one target a line: the entry is then written afresh."""
+    end = at + 1
+    while end < len(lines) and lines[end].startswith("      - {"):
+        end += 1
+    header = lines[at].rstrip("\n")
+    one_a_line = all(line.rstrip().endswith("}") for line in lines[at + 1 : end])
+    if not one_a_line or end - at - 1 != len(was.targets):
+        return False
+    if end - at - 1 == 0 and header not in ("    targets:", "    targets: []"):
+        return False
+    if end < len(lines) and lines[end].startswith("       "):  # a mapping continued
+        return False
+    kept = {t.id: lines[at + 1 + n] for n, t in enumerate(was.targets) if t in now.targets}
+    written = [kept.get(t.id) or _target_line(t) for t in now.targets]
+    lines[at:end] = ["    targets:" + ("\n" if written else " []\n"), *written]
+    return True
 
 
 def _owner_line(owner: Owner) -> str:

@@ -1,5 +1,6 @@
 """The catalog desk, as the door offers it: administrators propose a new indicator for an
-initiative, or link an existing one; a second administrator approves (four eyes) or rejects.
+initiative, link an existing one, edit an indicator's owner and targets, or edit a policy's
+or area's goal; a second administrator approves (four eyes) or rejects.
 Every step is in the audit trail with its before and after; an approved change is a new
 catalog version in force from the moment of approval. Viewers and owners change nothing
 (an owner asks an administrator: the catalog is the plan's, not a section's)."""

@@ -246,6 +246,27 @@ class Service:
 
         return desk.propose(self._resources, actor, link_indicator(initiative_id, indicator_id))
 
+    def propose_edit(self, actor: Actor, indicator_id: str, fields: dict) -> int:
+        """Propose new values for an indicator's owner and/or targets (`fields`: `owner`, the
+        section's id; `targets`, the whole list as the indicators file holds it — a target
+        added, changed or removed), administrators only (an owner section asks one: README);
+        checked as the files are, kept as a draft with the fields before, audited; its id."""
+        from indicators.catalog_drafts import edit_indicator
+        from service import desk
+
+        change = edit_indicator(self._resources.catalog(), indicator_id, fields)
+        return desk.propose(self._resources, actor, change)
+
+    def propose_goal(self, actor: Actor, entry_id: str, fields: dict) -> int:
+        """Propose a policy's or area's goal (`goal`, `goal_en`, `outcomes`; a blank goal:
+        none written), administrators only; checked as the plan file is, kept as a draft
+        with the fields before, audited; its id."""
+        from indicators.catalog_drafts import edit_goal
+        from service import desk
+
+        change = edit_goal(self._resources.catalog(), entry_id, fields)
+        return desk.propose(self._resources, actor, change)
+
     def catalog_drafts(self, actor: Actor, state: str | None = None) -> list[CatalogDraft]:
         """The drafts of catalog changes (in `state`; None: all), newest first
         (administrators)."""

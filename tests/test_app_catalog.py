@@ -11,15 +11,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from access.roles import Actor
 from kernel.settings import load_settings
 from service import Service
 from tests.test_app import add_users, app_home, run_page, signed_in, template_home, texts
-from ui.desk import change_rows
+from ui.desk import before_after_rows, change_rows
 
 __all__ = ["app_home", "template_home"]  # the fixtures, used by name
 
 PAGE = "views/catalog.py"
 SUBMIT = "変更案として登録"
+KANRI = Actor("kanri", "admin")
 
 
 def _fill(at: AppTest, **fields: object) -> AppTest:
@@ -133,3 +135,91 @@ def test_only_administrators_have_the_desk(app_home: Path, user: str) -> None:
     at = signed_in(user).run()
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page(PAGE)
+
+
+def test_a_new_indicator_with_two_targets(app_home: Path) -> None:
+    at = run_page(PAGE)
+    at.selectbox(key="desk_targets").set_value(2).run()
+    second = {"target_2": 200.0, "due_2": dt.date(2031, 3, 31)}
+    at = _fill(at, **HEMS, **second)
+    assert at.success[0].value.startswith("変更案 1 を登録しました。")
+    [draft] = Service(load_settings()).catalog_drafts(KANRI, "draft")
+    targets = (draft.change.entry or {})["targets"]
+    assert [(t["id"], t["value"], t["due"]) for t in targets] == [
+        ("hems_subsidies-fy2027", 120.0, "2028-03-31"),
+        ("hems_subsidies-fy2030", 200.0, "2031-03-31"),
+    ]
+    assert all(t["illustrative"] for t in targets)
+
+
+def _edit_page(indicator_id: str = "wifi_access_points") -> AppTest:
+    at = run_page(PAGE)
+    at.radio(key="desk_task").set_value("indicator").run()
+    at.selectbox(key="desk_edit_indicator").set_value(indicator_id).run()
+    return at
+
+
+def test_an_indicators_owner_and_targets_are_edited_as_a_draft(app_home: Path) -> None:
+    key = "desk_edit_wifi_access_points_"
+    at = _edit_page()
+    # the form shows the indicator in force: its owner and its two targets
+    assert at.selectbox(key=f"{key}owner").value == "joho-kikaku"
+    assert at.number_input(key=f"{key}target_2").value == 900
+    at.selectbox(key=f"{key}count").set_value(3).run()
+    at.selectbox(key=f"{key}owner").set_value("data-suishin")
+    at.checkbox(key=f"{key}remove_1").check()  # the fy2022 target removed
+    at.number_input(key=f"{key}target_2").set_value(950.0)
+    at.number_input(key=f"{key}target_3").set_value(1000.0)
+    at.date_input(key=f"{key}due_3").set_value(dt.date(2031, 3, 31))
+    next(b for b in at.button if b.label == SUBMIT).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success[0].value.startswith("変更案 1 を登録しました。")
+    change = next(d.value for d in at.dataframe if "変更前" in d.value.columns)
+    shown = {row["項目"]: (row["変更前"], row["変更後"]) for _, row in change.iterrows()}
+    assert shown["担当課"] == ("情報企画課", "データ推進課")
+    assert shown["目標値 1"] == ("700台", "950台")  # the targets in order, before and after
+    [draft] = Service(load_settings()).catalog_drafts(KANRI, "draft")
+    assert [t["id"] for t in (draft.change.entry or {})["targets"]] == [
+        "wifi_access_points-fy2027",
+        "wifi_access_points-fy2030",
+    ]
+    assert draft.change.entry is not None and draft.change.entry["owner"] == "data-suishin"
+
+
+def test_an_edit_the_checks_refuse_shows_their_messages(app_home: Path) -> None:
+    key = "desk_edit_wifi_access_points_"
+    at = _edit_page()
+    at.date_input(key=f"{key}due_1").set_value(dt.date(2019, 3, 31))
+    next(b for b in at.button if b.label == SUBMIT).click().run()
+    shown = at.error[0].value.replace("\\", "")
+    assert "target 'wifi_access_points-fy2018' is due 2019-03-31, not after its baseline" in shown
+    assert not at.success
+
+
+def test_a_goal_is_edited_as_a_draft(app_home: Path) -> None:
+    at = run_page(PAGE)
+    at.radio(key="desk_task").set_value("goal").run()
+    at.selectbox(key="desk_goal_entry").set_value("p1").run()
+    at.text_area(key="desk_goal_p1_ja").set_value("県民誰もがICTの恩恵を受けられる")
+    next(b for b in at.button if b.label == SUBMIT).click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.success[0].value.startswith("変更案 1 を登録しました。")
+    change = next(d.value for d in at.dataframe if "変更前" in d.value.columns)
+    shown = {row["項目"]: (row["変更前"], row["変更後"]) for _, row in change.iterrows()}
+    assert shown["目指すべき姿（空欄: 未設定）"][1] == "県民誰もがICTの恩恵を受けられる"
+    pending = next(d.value for d in at.dataframe if "対象" in d.value.columns)
+    assert list(zip(pending["種類"], pending["対象"], strict=True)) == [
+        ("目指すべき姿の編集", "方針 スマート神奈川の推進")
+    ]
+
+
+def test_an_edit_reads_before_and_after_in_english(app_home: Path) -> None:
+    catalog = Service(load_settings()).catalog()
+    before = {"owner": "joho-kikaku", "targets": [{"id": "a", "value": 900, "due": "2028-03-31"}]}
+    after = {"owner": "data-suishin", "targets": [{"id": "a", "value": 950, "due": "2028-03-31"}]}
+    rows = {
+        name: (was, now)
+        for name, was, now in before_after_rows(before, after, catalog, "en", "wifi_access_points")
+    }
+    assert rows["Owner section"] == ("Information Planning Division", "Data Promotion Division")
+    assert rows["Target"] == ("900 units", "950 units")  # at the indicator's unit, in English

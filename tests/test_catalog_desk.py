@@ -15,7 +15,7 @@ import yaml
 from typer.testing import CliRunner
 
 from access.roles import Actor, PermissionDenied
-from indicators.catalog import CatalogError, load_catalog
+from indicators.catalog import Area, Catalog, CatalogError, Indicator, load_catalog
 from indicators.coverage import coverage
 from kernel.clock import Clock
 from kernel.settings import PACKAGE_CATALOG, load_settings
@@ -303,3 +303,306 @@ def test_the_command_line_exports_the_catalog(service: Service, tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert "indicators.yaml" in result.output
     assert load_catalog(tmp_path / "cli") == load_catalog(load_settings().catalog)
+
+
+# ── an indicator in force edited: its owner and targets ─────────────────────
+
+WIFI = "wifi_access_points"
+KEPT = {"id": "wifi_access_points-fy2022", "value": 700, "due": "2023-03-31", "illustrative": True}
+
+
+def wifi_edit(**changes: object) -> dict:
+    """The Wi-Fi indicator handed to 情報企画課's neighbour, its fy2027 target raised and a
+    fy2030 one added (examples, marked illustrative: not the prefecture's)."""
+    fields: dict = {
+        "owner": "data-suishin",
+        "targets": [
+            KEPT,
+            {"id": f"{WIFI}-fy2027", "value": 950, "due": dt.date(2028, 3, 31),
+             "illustrative": True},
+            {"id": f"{WIFI}-fy2030", "value": 1000, "due": dt.date(2031, 3, 31),
+             "tolerance": 0.05, "illustrative": True},
+        ],
+    }  # fmt: skip
+    fields.update(changes)
+    return fields
+
+
+def _wifi(service: Service, day: dt.date | None = None) -> Indicator:
+    return next(i for i in service.catalog(day).indicators if i.id == WIFI)
+
+
+def test_an_administrator_edits_owner_and_targets_a_second_approves(service: Service) -> None:
+    draft_id = service.propose_edit(KANRI, WIFI, wifi_edit())
+    assert _wifi(service).owner == "joho-kikaku"  # a draft only
+    [draft] = service.catalog_drafts(KANRI, "draft")
+    assert (draft.change.kind, draft.change.subject) == ("edit", WIFI)
+    assert draft.change.before is not None and draft.change.before["owner"] == "joho-kikaku"
+    assert [t["value"] for t in draft.change.before["targets"]] == [700, 900]
+    with pytest.raises(PermissionDenied):
+        service.approve_draft(KANRI, draft_id)  # four eyes
+
+    approver = later(service)
+    approver.approve_draft(SECOND, draft_id)
+    edited = _wifi(approver)
+    assert edited.owner == "data-suishin"
+    assert [(t.id, t.value) for t in edited.targets] == [
+        (f"{WIFI}-fy2022", 700),
+        (f"{WIFI}-fy2027", 950),
+        (f"{WIFI}-fy2030", 1000),
+    ]
+    assert edited.targets[2].tolerance == 0.05
+    # In force from the approval day: a replay of the day before reads the old owner/targets.
+    eve = _wifi(approver, APPROVAL_DAY - dt.timedelta(days=1))
+    assert eve.owner == "joho-kikaku"
+    assert [t.value for t in eve.targets] == [700, 900]
+    assert _wifi(approver, APPROVAL_DAY).owner == "data-suishin"
+
+
+def test_an_edit_is_audited_with_the_changed_fields_before_and_after(service: Service) -> None:
+    draft_id = service.propose_edit(KANRI, WIFI, wifi_edit())
+    approver = later(service)
+    approver.approve_draft(SECOND, draft_id)
+    trail = approver.audit_trail(KANRI)
+    proposed = trail[(trail["entity"] == "catalog_draft") & (trail["action"] == "propose")]
+    payload = json.loads(proposed.iloc[0]["after"])["payload"]
+    assert payload["before"]["owner"] == "joho-kikaku"
+    assert payload["indicator"]["owner"] == "data-suishin"
+    by = trail[trail["actor"] == "kanri2"]
+    rows = {(r.entity, r.entity_id, r.action): r for r in by.itertuples()}
+    indicator = rows[("indicator", WIFI, "change")]
+    assert json.loads(indicator.before)["owner"] == "joho-kikaku"
+    assert json.loads(indicator.after)["owner"] == "data-suishin"
+    raised = rows[("target", f"{WIFI}-fy2027", "change")]
+    assert (json.loads(raised.before)["value"], json.loads(raised.after)["value"]) == (900, 950)
+    assert ("target", f"{WIFI}-fy2030", "add") in rows
+    assert ("target", f"{WIFI}-fy2022", "change") not in rows  # unchanged: not in the trail
+    assert approver.verify_audit(KANRI).ok
+
+
+def test_a_target_removed_at_the_desk(service: Service) -> None:
+    approver = later(service)
+    approver.approve_draft(SECOND, service.propose_edit(KANRI, WIFI, {"targets": [KEPT]}))
+    assert [t.id for t in _wifi(approver).targets] == [f"{WIFI}-fy2022"]
+    trail = approver.audit_trail(KANRI)
+    assert ((trail["entity"] == "target") & (trail["action"] == "remove")).sum() == 1
+
+
+@pytest.mark.parametrize(
+    "actor",
+    [OWNER, Actor("sato", "owner", ("data-suishin",)), VIEWER],
+    ids=["own-section", "other-section", "viewer"],
+)
+def test_only_administrators_propose_edits(service: Service, actor: Actor) -> None:
+    # Decided (README): an owner section does not propose even its own indicators' targets;
+    # it asks the plan's administrator. OWNER is 情報企画課, which owns the Wi-Fi indicator.
+    with pytest.raises(PermissionDenied):
+        service.propose_edit(actor, WIFI, wifi_edit())
+    with pytest.raises(PermissionDenied):
+        service.propose_goal(actor, "p1", {"goal": "x"})
+    assert service.catalog_drafts(KANRI) == []
+
+
+def _edited_file_problems(catalog_dir: Path, fields: dict) -> list[str]:
+    """The problems `shihyo init` finds in the files with the Wi-Fi entry so edited."""
+    path = catalog_dir / "indicators.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(i for i in data["indicators"] if i["id"] == WIFI)
+    entry.update(json.loads(json.dumps(fields, default=str)))
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(catalog_dir)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"owner": "nobody"}, "indicators.yaml: indicator 'wifi_access_points': unknown owner"),
+        (
+            {"targets": [{"id": "w-early", "value": 5, "due": dt.date(2019, 3, 31)}]},
+            "indicators.yaml: indicator 'wifi_access_points': target 'w-early' is due "
+            "2019-03-31, not after its baseline of 2019-03-31",
+        ),
+        (
+            {"targets": [{"id": "wifi_facilities-fy2027", "value": 5, "due": "2027-03-31"}]},
+            "indicators.yaml: duplicate target id 'wifi_facilities-fy2027'",
+        ),
+        (
+            {"targets": [{"id": "w-tol", "value": 5, "due": "2027-03-31", "tolerance": 1.5}]},
+            "indicators.yaml: indicator 'wifi_access_points': targets.0.tolerance: Input should",
+        ),
+    ],
+)
+def test_an_edit_is_checked_as_the_files_are(
+    service: Service, catalog_dir: Path, fields: dict, expected: str
+) -> None:
+    with pytest.raises(CatalogError) as caught:
+        service.propose_edit(KANRI, WIFI, fields)
+    assert any(expected in p for p in caught.value.problems), caught.value.problems
+    assert caught.value.problems == _edited_file_problems(catalog_dir, fields)
+    assert service.catalog_drafts(KANRI) == []
+
+
+def test_an_edit_must_change_something_and_only_owner_or_targets(service: Service) -> None:
+    with pytest.raises(CatalogError, match="changes nothing"):
+        service.propose_edit(KANRI, WIFI, {"owner": "joho-kikaku"})
+    with pytest.raises(CatalogError, match="not edited at the desk: unit"):
+        service.propose_edit(KANRI, WIFI, {"unit": "基"})
+    with pytest.raises(CatalogError, match="unknown indicator"):
+        service.propose_edit(KANRI, "no_such", {"owner": "joho-kikaku"})
+
+
+def _changed_lines(name: str, out: Path) -> list[str]:
+    committed = (PACKAGE_CATALOG / name).read_text(encoding="utf-8").splitlines()
+    exported = (out / name).read_text(encoding="utf-8").splitlines()
+    return [
+        line
+        for line in difflib.unified_diff(committed, exported, lineterm="", n=0)
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
+
+
+def test_an_approved_edit_exports_as_the_changed_lines(service: Service, tmp_path: Path) -> None:
+    approver = later(service)
+    approver.approve_draft(SECOND, service.propose_edit(KANRI, WIFI, wifi_edit()))
+    out = tmp_path / "out"
+    approver.export_catalog(out)
+    assert load_catalog(out) == approver.catalog()
+    assert _changed_lines("indicators.yaml", out) == [
+        "-    owner: joho-kikaku",
+        "+    owner: data-suishin",
+        "-      - {id: wifi_access_points-fy2027, value: 900, due: 2028-03-31, illustrative: true}",
+        "+      - {id: wifi_access_points-fy2027, value: 950, due: 2028-03-31, illustrative: true}",
+        "+      - {id: wifi_access_points-fy2030, value: 1000, due: 2031-03-31, tolerance: 0.05,"
+        " illustrative: true}",
+    ]
+    for name in ("plan.yaml", "initiatives.yaml"):
+        assert (out / name).read_bytes() == (PACKAGE_CATALOG / name).read_bytes()
+    # a replay of the day before the approval exports the committed files again
+    eve = tmp_path / "eve"
+    approver.export_catalog(eve, APPROVAL_DAY - dt.timedelta(days=1))
+    assert (eve / "indicators.yaml").read_bytes() == (
+        PACKAGE_CATALOG / "indicators.yaml"
+    ).read_bytes()
+
+
+# ── goals of policies and areas ─────────────────────────────────────────────
+
+GOAL = {
+    "goal": "家庭のエネルギー利用が見える化されている（例示）",
+    "goal_en": "Households see their energy use (example)",
+    "outcomes": [],
+}
+
+
+def _area(catalog: Catalog, area_id: str) -> Area:
+    return next(area for _, area in catalog.areas() if area.id == area_id)
+
+
+def test_a_goal_is_proposed_approved_and_replayed(service: Service, tmp_path: Path) -> None:
+    draft_id = service.propose_goal(KANRI, "p1-01", GOAL)
+    [draft] = service.catalog_drafts(KANRI, "draft")
+    assert (draft.change.kind, draft.change.subject) == ("goal", "p1-01")
+    assert draft.change.before == {"goal": None, "goal_en": None, "outcomes": []}
+    assert _area(service.catalog(), "p1-01").goal is None  # a draft only
+    with pytest.raises(PermissionDenied):
+        service.approve_draft(KANRI, draft_id)
+    approver = later(service)
+    approver.approve_draft(SECOND, draft_id)
+    assert _area(approver.catalog(), "p1-01").goal == GOAL["goal"]
+    assert _area(approver.catalog(APPROVAL_DAY - dt.timedelta(days=1)), "p1-01").goal is None
+    trail = approver.audit_trail(KANRI)
+    [goal] = trail[(trail["entity"] == "goal") & (trail["actor"] == "kanri2")].itertuples()
+    assert (goal.action, goal.entity_id) == ("add", "p1-01")
+    assert json.loads(goal.after) == GOAL
+    # exported as the area written out one field a line, the rest of the plan as it was
+    out = tmp_path / "out"
+    approver.export_catalog(out)
+    assert load_catalog(out) == approver.catalog()
+    changed = _changed_lines("plan.yaml", out)
+    assert f"+        goal: {GOAL['goal']}" in changed
+    removed = [line for line in changed if line.startswith("-")]
+    assert len(removed) == 2 and "{id: p1-01," in removed[0], changed  # its flow mapping
+    assert all(line.startswith(("+      - id: p1-01", "+        ")) for line in changed[2:])
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        (
+            {"outcomes": ["wifi_access_points"]},
+            "plan.yaml: area 'p1-01': outcome 'wifi_access_points' is an output indicator, "
+            "not an outcome",
+        ),
+        ({"outcomes": ["nothing_such"]}, "plan.yaml: area 'p1-01': unknown outcome indicator"),
+    ],
+)
+def test_a_goal_is_checked_as_the_plan_file_is(
+    service: Service, catalog_dir: Path, fields: dict, expected: str
+) -> None:
+    with pytest.raises(CatalogError) as caught:
+        service.propose_goal(KANRI, "p1-01", {**GOAL, **fields})
+    assert any(expected in p for p in caught.value.problems), caught.value.problems
+    path = catalog_dir / "plan.yaml"
+    plan = yaml.safe_load(path.read_text(encoding="utf-8"))
+    area = next(a for p in plan["policies"] for a in p["areas"] if a["id"] == "p1-01")
+    area.update({**GOAL, **fields})
+    path.write_text(yaml.safe_dump(plan, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with pytest.raises(CatalogError) as filed:
+        load_catalog(catalog_dir)
+    assert caught.value.problems == filed.value.problems
+    with pytest.raises(CatalogError, match="unknown policy or area 'p9'"):
+        service.propose_goal(KANRI, "p9", GOAL)
+    assert service.catalog_drafts(KANRI) == []
+
+
+def test_a_goal_changed_in_the_files_is_audited_by_init(
+    service: Service, catalog_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = catalog_dir / "plan.yaml"
+    text = path.read_text(encoding="utf-8")
+    was = next(line for line in text.splitlines(keepends=True) if line.startswith("    goal: "))
+    path.write_text(text.replace(was, "    goal: 県民の利便性を高める（例示）\n"), encoding="utf-8")
+    monkeypatch.setenv("SHIHYO_CATALOG", str(catalog_dir))
+    result = CliRunner().invoke(app, ["init"])
+    assert result.exit_code == 0, result.output
+    trail = service.audit_trail(KANRI)
+    goals = trail[(trail["entity"] == "goal") & (trail["action"] == "change")]
+    [goal] = goals.itertuples()
+    assert goal.entity_id == "p1"
+    assert json.loads(goal.before)["goal"] == was.split(": ", 1)[1].strip()
+    assert json.loads(goal.after)["goal"] == "県民の利便性を高める（例示）"
+    assert set(json.loads(goal.after)) == {"goal", "goal_en", "outcomes"}
+
+
+def test_a_goal_field_not_given_is_kept(service: Service) -> None:
+    policy = service.catalog().policies[0]
+    draft_id = service.propose_goal(KANRI, policy.id, {"goal_en": "Convenience (example)"})
+    [draft] = service.catalog_drafts(KANRI, "draft")
+    assert draft.change.before == {"goal_en": policy.goal_en}
+    later(service).approve_draft(SECOND, draft_id)
+    now = service.catalog().policies[0]
+    assert (now.goal, now.goal_en, now.outcomes) == (
+        policy.goal,
+        "Convenience (example)",
+        policy.outcomes,
+    )
+    with pytest.raises(CatalogError, match="changes nothing"):
+        service.propose_goal(KANRI, policy.id, {"goal_en": "Convenience (example)"})
+
+
+def test_an_edit_overtaken_by_another_stays_a_draft(service: Service) -> None:
+    first = service.propose_edit(KANRI, WIFI, wifi_edit())
+    second = service.propose_edit(KANRI, WIFI, {"targets": [KEPT]})
+    approver = later(service)
+    approver.approve_draft(SECOND, first)
+    # approving the second would silently drop the targets the first just put in force
+    with pytest.raises(CatalogError) as caught:
+        approver.approve_draft(SECOND, second)
+    assert caught.value.problems == [
+        "indicators.yaml: indicator 'wifi_access_points': changed since the draft was "
+        "proposed (targets); propose again"
+    ]
+    assert [d.state for d in approver.catalog_drafts(KANRI) if d.id == second] == ["draft"]
+    assert len(_wifi(approver).targets) == 3

@@ -40,6 +40,9 @@ FIELD_WORDS: dict[str, str] = {
     "targets.path": "desk_field_path",
     "indicator": "indicator",
     "initiative": "initiative",
+    "goal": "desk_goal",
+    "goal_en": "desk_goal_en",
+    "outcomes": "desk_outcomes",
 }
 # Fields whose value is a code of the catalog, read as its word (window: fiscal_year is a
 # year's total there, not the frequency "fiscal year").
@@ -101,6 +104,8 @@ def _value(
         return " / ".join(_initiative(catalog, str(i)) for i in ids)
     if path == "indicator":
         return _indicator(catalog, str(value), lang)
+    if path == "outcomes" and isinstance(value, list):
+        return " / ".join(_indicator(catalog, str(i), lang) for i in value) or MISSING
     if isinstance(value, bool):
         return t("yes" if value else "no", lang)
     if path in FIGURES and isinstance(value, int | float):
@@ -114,11 +119,16 @@ def _value(
     return str(value)
 
 
-def change_rows(entry: dict, catalog: Catalog, lang: Lang | str) -> list[tuple[str, str]]:
+def change_rows(
+    entry: dict, catalog: Catalog, lang: Lang | str, indicator: Indicator | None = None
+) -> list[tuple[str, str]]:
     """A change's fields as (name, value) in words, in the entry's order: a baseline's and each
-    target's fields one a row, a target's named with its number when there are several."""
+    target's fields one a row, a target's named with its number when there are several.
+    Figures at the unit's precision of the entry (a new indicator) or of `indicator` (the
+    one an edit changes)."""
     lang = Lang(lang)
-    indicator = _as_indicator(entry) if "baseline" in entry else None
+    if indicator is None and "baseline" in entry:
+        indicator = _as_indicator(entry)
     rows: list[tuple[str, str]] = []
 
     def add(path: str, value: object, suffix: str = "") -> None:
@@ -137,3 +147,17 @@ def change_rows(entry: dict, catalog: Catalog, lang: Lang | str) -> list[tuple[s
         else:
             add(key, value)
     return rows
+
+
+def before_after_rows(
+    before: dict, after: dict, catalog: Catalog, lang: Lang | str, indicator_id: str = ""
+) -> list[tuple[str, str, str]]:
+    """An edit's fields in words as (name, before, after): the rows of either side by name,
+    in the order the edit gives them, a row one side lacks shown as missing there (a target
+    added or removed); the figures of `indicator_id` at its unit's precision."""
+    indicator = next((i for i in catalog.indicators if i.id == indicator_id), None)
+    was = change_rows(before, catalog, lang, indicator)
+    now = change_rows(after, catalog, lang, indicator)
+    names = list(dict.fromkeys([name for name, _ in now] + [name for name, _ in was]))
+    old, new = dict(was), dict(now)
+    return [(name, old.get(name, MISSING), new.get(name, MISSING)) for name in names]

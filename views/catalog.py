@@ -1,7 +1,8 @@
 """目録デスク / Catalog desk (administrators only): give an initiative without an indicator a
-new indicator, or link an existing one, as a draft; another administrator approves or
-rejects it. The service decides who may do what and checks the change as the YAML catalog
-is checked; this page only lays it out."""
+new indicator, or link an existing one; edit an indicator's owner section and targets, or a
+policy's or area's goal — each as a draft another administrator approves or rejects. The
+service decides who may do what and checks the change as the YAML catalog is checked; this
+page only lays it out."""
 
 from __future__ import annotations
 
@@ -16,13 +17,22 @@ from indicators.coverage import coverage
 from kernel.vocabulary import Lang
 from service import CatalogDraft, DraftRefused, Service
 from ui import auth, door, state
-from ui.desk import change_rows
+from ui.desk import before_after_rows, change_rows
+from ui.desk_forms import (
+    edit_goal_form,
+    edit_indicator_form,
+    goal_entry_label,
+    target_rows,
+    targets_from_rows,
+)
 from ui.text import md_escape, pick, t
 
 FLASH = "desk_flash"  # the message of the last step, shown after the page reruns
 KINDS = ("stock", "flow", "cumulative")
 DIRECTIONS = ("higher", "lower")
 FREQUENCIES = ("monthly", "quarterly", "fiscal_year")
+TASKS = ("initiative", "indicator", "goal")  # what the desk changes; the first as before
+MAX_TARGETS = 5  # target rows a new indicator's form offers
 
 
 def _refused(error: PermissionDenied | DraftRefused | CatalogError, lang: Lang) -> None:
@@ -59,8 +69,23 @@ def _kind_word(draft: CatalogDraft, lang: Lang) -> str:
     return t(f"desk_kind_{draft.change.kind}", lang)
 
 
+def _subject(draft: CatalogDraft, catalog: Catalog, lang: Lang) -> str:
+    """What a draft changes: the indicator's id, or the policy or area of a goal by name."""
+    if draft.change.kind == "goal":
+        return goal_entry_label(catalog, draft.change.subject, lang)
+    return draft.change.subject
+
+
 def _change_table(draft: CatalogDraft, catalog: Catalog, lang: Lang) -> pd.DataFrame:
-    """The change's fields in words, as two columns (a new indicator's entry, or the link)."""
+    """The change's fields in words: a new indicator's entry or the link as two columns; an
+    edit's fields as three, before and after."""
+    if draft.change.kind in ("edit", "goal"):
+        after = {k: v for k, v in (draft.change.entry or {}).items() if k != "id"}
+        rows3 = before_after_rows(
+            draft.change.before or {}, after, catalog, lang, draft.change.indicator_id
+        )
+        columns = [t("desk_field", lang), t("desk_before", lang), t("desk_after", lang)]
+        return pd.DataFrame(rows3, columns=columns)
     shown = draft.change.entry or {
         "indicator": draft.change.indicator_id,
         "initiative": draft.change.initiative_id,
@@ -84,7 +109,7 @@ def _pending(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> No
                 t("initiative", lang): [
                     _initiative_label(catalog, d.change.initiative_id) for d in drafts
                 ],
-                t("indicator", lang): [d.change.indicator_id for d in drafts],
+                t("desk_subject", lang): [_subject(d, catalog, lang) for d in drafts],
                 t("desk_proposed_by", lang): [d.proposed_by for d in drafts],
                 t("desk_proposed_at", lang): [
                     d.proposed_at.strftime("%Y-%m-%d %H:%M") for d in drafts
@@ -97,7 +122,9 @@ def _pending(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> No
     chosen = st.selectbox(
         t("desk_draft_pick", lang),
         list(by_id),
-        format_func=lambda i: f"{i}: {_kind_word(by_id[i], lang)} — {by_id[i].change.indicator_id}",
+        format_func=lambda i: (
+            f"{i}: {_kind_word(by_id[i], lang)} — {_subject(by_id[i], catalog, lang)}"
+        ),
         key="desk_draft",
     )
     draft = by_id[chosen]
@@ -124,16 +151,16 @@ def _pending(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> No
             _done(t("desk_rejected", lang, id=draft.id))
 
 
-def _fiscal_year(day: dt.date) -> int:
-    return day.year if day.month >= 4 else day.year - 1
-
-
 def _new_indicator_form(
     service: Service, actor: Actor, catalog: Catalog, initiative_id: str, lang: Lang
 ) -> None:
-    """The fields of a new indicator, its baseline and one target; saved as a draft."""
+    """The fields of a new indicator, its baseline and its targets; saved as a draft."""
     today = service.today()
     owners = {o.id: pick(lang, o.name, o.name_en) for o in catalog.owners}
+    # outside the form: a form reruns only when sent, and the rows follow the count
+    count = st.selectbox(
+        t("desk_target_count", lang), list(range(1, MAX_TARGETS + 1)), key="desk_targets"
+    )
     with st.form("desk_create", border=True):
         indicator_id = st.text_input(t("desk_id", lang), key="desk_id")
         left, right = st.columns(2)
@@ -169,17 +196,7 @@ def _new_indicator_form(
             t("desk_baseline_date", lang), value=None, max_value=today, key="desk_base_date"
         )
         source = right.text_input(t("desk_baseline_source", lang), key="desk_source")
-        target = left.number_input(t("desk_target", lang), value=None, key="desk_target")
-        due = middle.date_input(t("desk_target_due", lang), value=None, key="desk_due")
-        tolerance = right.number_input(
-            t("desk_tolerance", lang),
-            min_value=0.01,
-            max_value=0.99,
-            value=0.10,
-            step=0.01,
-            key="desk_tolerance",
-        )
-        illustrative = st.checkbox(t("desk_illustrative", lang), value=True, key="desk_illus")
+        rows = target_rows("desk_", count, lang, [], numbered=count > 1, first="")
         submitted = st.form_submit_button(t("desk_propose", lang), type="primary")
     if not submitted:
         return
@@ -188,20 +205,7 @@ def _new_indicator_form(
         return text.strip() or None
 
     indicator_id = (indicator_id or "").strip()
-    targets = []
-    if target is not None:
-        due_day = due if isinstance(due, dt.date) else None
-        year = _fiscal_year(due_day) if due_day else None
-        targets.append(
-            {
-                "id": f"{indicator_id}-fy{year}" if year else None,
-                "value": target,
-                "due": due_day,
-                "window": "fiscal_year" if kind == "flow" else None,
-                "tolerance": tolerance,
-                "illustrative": illustrative or None,
-            }
-        )
+    targets = targets_from_rows(indicator_id, kind, rows)
     entry = {
         "id": indicator_id or None,
         "name": given(name),
@@ -252,6 +256,31 @@ def _link_form(
 
 
 def _propose(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> None:
+    """What to change: an initiative without an indicator (a new indicator or a link), an
+    indicator's owner section and targets, or a policy's or area's goal."""
+    task = st.radio(
+        t("desk_task", lang),
+        TASKS,
+        format_func=lambda k: t(f"desk_task_{k}", lang),
+        horizontal=True,
+        key="desk_task",
+    )
+
+    def refused(error: Exception) -> None:
+        _refused(error, lang)  # type: ignore[arg-type]
+
+    def done(draft_id: int) -> None:
+        _done(t("desk_proposed", lang, id=draft_id))
+
+    if task == "indicator":
+        edit_indicator_form(service, actor, catalog, lang, refused, done)
+    elif task == "goal":
+        edit_goal_form(service, actor, catalog, lang, refused, done)
+    else:
+        _uncovered(service, actor, catalog, lang)
+
+
+def _uncovered(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> None:
     """The initiatives of the plan chosen in the sidebar without an indicator; for one, a new
     indicator or a link."""
     chosen = state.plan()
@@ -292,7 +321,7 @@ def _propose(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> No
         _link_form(service, actor, catalog, initiative_id, lang)
 
 
-def _decided(service: Service, actor: Actor, lang: Lang) -> None:
+def _decided(service: Service, actor: Actor, catalog: Catalog, lang: Lang) -> None:
     decided = [d for d in service.catalog_drafts(actor) if d.state != "draft"][:20]
     if not decided:
         return
@@ -306,7 +335,7 @@ def _decided(service: Service, actor: Actor, lang: Lang) -> None:
             {
                 "id": [d.id for d in decided],
                 t("desk_kind", lang): [_kind_word(d, lang) for d in decided],
-                t("indicator", lang): [d.change.indicator_id for d in decided],
+                t("desk_subject", lang): [_subject(d, catalog, lang) for d in decided],
                 t("desk_state", lang): [t(f"desk_state_{d.state}", lang) for d in decided],
                 t("desk_proposed_by", lang): [d.proposed_by for d in decided],
                 t("desk_decided_by", lang): [d.decided_by or "" for d in decided],
@@ -338,7 +367,7 @@ def main() -> None:
     _pending(service, actor, catalog, lang)
     st.divider()
     _propose(service, actor, catalog, lang)
-    _decided(service, actor, lang)
+    _decided(service, actor, catalog, lang)
 
 
 main()
