@@ -1,8 +1,7 @@
 -- The catalog desk edits what is in force too: kind edit (an indicator's owner or targets)
 -- and goal (a policy's or area's goal fields), besides create and link. DuckDB cannot alter
 -- a CHECK constraint, so the table is made anew with the wider one and its rows copied over
--- (ids kept; the sequence goes on from where it was). Numbered 015: 014 may be taken by a
--- migration written on another branch.
+-- (ids kept; the sequence goes on from where it was).
 --
 -- For kind goal, indicator_id and initiative_id are '' and the payload names the policy or
 -- area (payload.goal.id); edit and goal payloads keep the fields as they stood (before).
