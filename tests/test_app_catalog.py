@@ -177,7 +177,12 @@ def test_an_indicators_owner_and_targets_are_edited_as_a_draft(app_home: Path) -
     change = next(d.value for d in at.dataframe if "変更前" in d.value.columns)
     shown = {row["項目"]: (row["変更前"], row["変更後"]) for _, row in change.iterrows()}
     assert shown["担当課"] == ("情報企画課", "データ推進課")
-    assert shown["目標値 1"] == ("700台", "950台")  # the targets in order, before and after
+    # targets matched by id: fy2027 raised, fy2030 added, fy2022 removed; nothing unchanged
+    assert shown["目標ID 1"] == ("wifi_access_points-fy2027",) * 2
+    assert shown["目標値 1"] == ("900台", "950台")
+    assert shown["目標値 2"] == ("—", "1,000台") and shown["目標の期限 2"] == ("—", "2031/03/31")
+    assert shown["目標ID 3"] == ("wifi_access_points-fy2022", "—")
+    assert "目標への道筋 1" not in shown  # left at its default on both sides
     [draft] = Service(load_settings()).catalog_drafts(KANRI, "draft")
     assert [t["id"] for t in (draft.change.entry or {})["targets"]] == [
         "wifi_access_points-fy2027",

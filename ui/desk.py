@@ -9,7 +9,7 @@ import datetime as dt
 from pydantic import ValidationError
 
 from indicators import display
-from indicators.catalog import Catalog, Indicator
+from indicators.catalog import Catalog, Indicator, Target
 from kernel.formatting import MISSING, number, percent
 from kernel.vocabulary import Lang
 from ui.text import pick, t
@@ -149,15 +149,49 @@ def change_rows(
     return rows
 
 
+def _aligned_targets(before: dict, after: dict) -> tuple[dict, dict]:
+    """Both sides' targets matched by id, each in its file form without the fields left at
+    their defaults (a target the form wrote without `path` is the same target as one read
+    with `path: linear`): the edit's order first, then the targets it removes, a side that
+    lacks a target holding None at its place."""
+
+    def plain(target: dict) -> dict:
+        try:
+            return Target.model_validate(target).model_dump(mode="json", exclude_defaults=True)
+        except ValidationError:  # shown as given
+            return dict(target)
+
+    was = {str(t.get("id")): plain(t) for t in before.get("targets") or []}
+    now = {str(t.get("id")): plain(t) for t in after.get("targets") or []}
+    order = list(dict.fromkeys([*now, *was]))
+    return (
+        {**before, "targets": [was.get(i) for i in order]},
+        {**after, "targets": [now.get(i) for i in order]},
+    )
+
+
 def before_after_rows(
     before: dict, after: dict, catalog: Catalog, lang: Lang | str, indicator_id: str = ""
 ) -> list[tuple[str, str, str]]:
-    """An edit's fields in words as (name, before, after): the rows of either side by name,
-    in the order the edit gives them, a row one side lacks shown as missing there (a target
-    added or removed); the figures of `indicator_id` at its unit's precision."""
+    """An edit's fields in words as (name, before, after), only those it changes: targets
+    matched by id (numbered in the edit's order, then those it removes), a target added or
+    removed shown whole against missing, a changed one by its id and the fields that
+    change; the figures of `indicator_id` at its unit's precision."""
     indicator = next((i for i in catalog.indicators if i.id == indicator_id), None)
+    if "targets" in before or "targets" in after:
+        before, after = _aligned_targets(before, after)
     was = change_rows(before, catalog, lang, indicator)
     now = change_rows(after, catalog, lang, indicator)
     names = list(dict.fromkeys([name for name, _ in now] + [name for name, _ in was]))
     old, new = dict(was), dict(now)
-    return [(name, old.get(name, MISSING), new.get(name, MISSING)) for name in names]
+    rows = [(name, old.get(name, MISSING), new.get(name, MISSING)) for name in names]
+    changed = {name for name, a, b in rows if a != b}
+    id_word = t(FIELD_WORDS["targets.id"], Lang(lang))
+    # A changed target keeps its id's row beside what changes, to say which target it is.
+    return [row for row in rows if row[0] in changed or _target_of(row[0], id_word, changed)]
+
+
+def _target_of(name: str, id_word: str, changed: set[str]) -> bool:
+    """Whether `name` is a target's id row (目標ID 2) whose target has a changed field."""
+    suffix = name[len(id_word) :] if name.startswith(id_word) else ""
+    return bool(suffix) and any(other.endswith(suffix) for other in changed)
