@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from indicators.evaluation import Evaluation
 from kernel.vocabulary import Lang
 from report.build import build
 from report.model import ReportData
 from warehouse import Warehouse
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Format = Literal["pdf", "html", "xlsx", "md"]
 # In the order a reader would choose them: the dashboard offers the first by default.
@@ -81,10 +84,12 @@ def draft(
     warehouse: Warehouse,
     lang: Lang | str = Lang.ja,
     fmt: Format | str = "md",
+    totals: pd.DataFrame | None = None,
 ) -> bytes:
-    """The report of `result`'s day, in `lang` and `fmt`, as bytes."""
+    """The report of `result`'s day, in `lang` and `fmt`, as bytes; `totals` as `build`
+    takes them."""
     renderer = _renderer(fmt)  # an unknown format fails before the warehouse is read
-    return renderer(build(result, warehouse, lang))
+    return renderer(build(result, warehouse, lang, totals))
 
 
 def file_name(

@@ -955,14 +955,31 @@ class Service:
 
     # ── what is handed out ────────────────────────────────────────────────────
 
+    def _judged_for_report(
+        self, as_of: dt.date, plan: str | None, totals: pd.DataFrame | None
+    ) -> tuple[Evaluation, pd.DataFrame]:
+        """The figures of `as_of` (read here unless given) and the evaluation judged on them:
+        a report shows both, from one read of every figure."""
+        if totals is None:
+            totals = self.indicator_totals(as_of)
+        return self.evaluation(as_of, plan, totals), totals
+
     def report(
-        self, as_of: dt.date, lang: str = "ja", fmt: str = "md", plan: str | None = None
+        self,
+        as_of: dt.date,
+        lang: str = "ja",
+        fmt: str = "md",
+        plan: str | None = None,
+        totals: pd.DataFrame | None = None,
     ) -> bytes:
         """The review report (点検報告書) of `plan` (None: the catalog's first plan) as of the
-        end of `as_of`, in `lang` and `fmt`. UnknownPlan for an id the catalog does not hold."""
+        end of `as_of`, in `lang` and `fmt`. UnknownPlan for an id the catalog does not hold.
+        `totals`: the figures of `as_of` as `indicator_totals` answered them, when already
+        read."""
         import report as review  # Jinja and openpyxl only when a report is asked for
 
-        return review.draft(self.evaluation(as_of, plan), self._resources.reader, lang, fmt)
+        result, totals = self._judged_for_report(as_of, plan, totals)
+        return review.draft(result, self._resources.reader, lang, fmt, totals)
 
     def report_data(
         self,
@@ -977,9 +994,7 @@ class Service:
         read."""
         import report as review
 
-        if totals is None:
-            totals = self.indicator_totals(as_of)
-        result = self.evaluation(as_of, plan, totals)
+        result, totals = self._judged_for_report(as_of, plan, totals)
         return review.build(result, self._resources.warehouse, lang, totals)
 
     def edit_report(

@@ -153,7 +153,7 @@ def outbox(k: Key) -> pd.DataFrame:
 def report_draft(k: Key, fmt: str) -> bytes:
     """The review report (点検報告書) of the plan chosen, drafted as of the as-of day, in the
     page's language."""
-    return service().report(k.as_of, k.lang, fmt, k.plan)
+    return service().report(k.as_of, k.lang, fmt, k.plan, totals=totals(k))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -43,10 +43,10 @@ def _area_names(lang: Lang) -> dict[str, str]:
     return {area.id: pick(lang, area.name, area.name_en) for _, area in catalog.areas()}
 
 
-def _line(item: Initiative, lang: Lang) -> dict[str, str]:
+def _line(item: Initiative, areas: dict[str, str], lang: Lang) -> dict[str, str]:
     return {
         t("plan_import_id", lang): item.id,
-        t("plan_import_area", lang): _area_names(lang).get(item.area, item.area),
+        t("plan_import_area", lang): areas.get(item.area, item.area),
         t("plan_import_status", lang): t(item.status, lang),
         t("plan_import_text", lang): item.text,
     }
@@ -64,9 +64,10 @@ def _changes(imported: InitiativeImport, lang: Lang) -> None:
     )
     st.dataframe(counts, hide_index=True)
     field = t("plan_import_fields", lang)
+    areas = _area_names(lang)
     sections: list[tuple[str, list[dict[str, str]]]] = [
-        ("import_added", [_line(i, lang) for i in imported.added]),
-        ("import_removed", [_line(i, lang) for i in imported.removed]),
+        ("import_added", [_line(i, areas, lang) for i in imported.added]),
+        ("import_removed", [_line(i, areas, lang) for i in imported.removed]),
         (
             "import_status_changed",
             [
