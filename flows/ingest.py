@@ -1,6 +1,6 @@
 """The `ingest` flow: every file waiting in the inbox, or the files of a job the service
 wrote, one task each; a markdown artifact summarising the run; then, if anything changed,
-the `evaluate` flow.
+the evaluation's steps in the same run (the task and artifact the `evaluate` flow has).
 
 The inbox is drained through claims (pipeline/inbox.py): the run takes one settled file at a
 time by renaming it into a folder of its own, so that several runs — a manual run beside the
@@ -19,7 +19,7 @@ from pydantic import BaseModel
 
 from access.roles import Actor
 from flows import runtime
-from flows.evaluate import EvaluateRun, evaluate
+from flows.evaluate import evaluation
 from flows.writers import WriterLimit
 from kernel.settings import Settings
 from pipeline import FileResult, IngestOptions, IngestReport, Loader, inbox_files, inbox_run
@@ -135,7 +135,7 @@ def ingest(run: IngestRun | None = None) -> dict:
         f"{report.rows_rejected} rejected"
     )
     if report.changed and run.evaluate_after:
-        evaluate(EvaluateRun())
+        evaluation(None)
     res.warehouse.publish_snapshot()  # readers on other hosts see the run's last load
     if isinstance(res.warehouse.writer, WriterLimit) and res.warehouse.writer.turns:
         print(res.warehouse.writer.summary())  # the wait for the one writer, in the UI

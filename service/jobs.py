@@ -73,7 +73,10 @@ def ingest_as_flow(
             "sent_name": options.sent_name,
         },
     )
-    with prefect_api(api, resources.settings), runtime.handing_over(resources, progress):
+    with (
+        prefect_api(api, resources.settings, heartbeats=False),
+        runtime.handing_over(resources, progress),
+    ):
         summary = ingest(IngestRun(job_id=job_id))
     return IngestReport.from_dict(summary)
 
@@ -83,5 +86,5 @@ def evaluate_as_flow(resources: Resources, api: str, as_of: dt.date) -> dict:
     from flows import runtime
     from flows.evaluate import EvaluateRun, evaluate
 
-    with prefect_api(api, resources.settings), runtime.handing_over(resources):
+    with prefect_api(api, resources.settings, heartbeats=False), runtime.handing_over(resources):
         return evaluate(EvaluateRun(as_of=as_of))

@@ -145,3 +145,27 @@ def test_report_writes_each_format(initialised: Path, tmp_path: Path) -> None:
     assert "| 計 | 61 | 35 | 5 | 101 |" in (tmp_path / "report.md").read_text(encoding="utf-8")
     code, output = _run("report", "--format", "docx")
     assert code == 2 and "unknown format" in output
+
+
+def test_the_script_collects_rarely_and_not_on_the_way_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The `shihyo` script is shihyo.command:main: full collections rare while a command runs,
+    # and what is left at its end moved out of the collector's sight (bench/cli.py measures it).
+    import gc
+    import tomllib
+
+    from shihyo import command
+
+    repo = Path(__file__).resolve().parents[1]
+    scripts = tomllib.loads((repo / "pyproject.toml").read_text())["project"]["scripts"]
+    assert scripts["shihyo"] == "shihyo.command:main"
+    monkeypatch.setattr("sys.argv", ["shihyo", "--help"])
+    thresholds = gc.get_threshold()
+    try:
+        with pytest.raises(SystemExit) as ended:
+            command.main()
+        assert ended.value.code == 0
+        assert gc.get_threshold() == command.THRESHOLDS != thresholds
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()

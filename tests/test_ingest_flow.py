@@ -90,13 +90,34 @@ def test_cli_before_init_is_a_usage_error(home: Path, tmp_path: Path) -> None:
     assert code == 2 and "shihyo init" in output
 
 
+def _flow_runs() -> dict:
+    from prefect.client.orchestration import get_client
+
+    with get_client(sync_client=True) as client:
+        return {run.id: client.read_flow(run.flow_id).name for run in client.read_flow_runs()}
+
+
 def test_ingest_flow_then_evaluates_and_the_evaluate_flow_reports(prefect_api, inbox: Path) -> None:
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
     from flows.evaluate import EvaluateRun, evaluate
 
     (inbox / "wifi.csv").write_text(HEADER + "wifi_access_points,2026-10,650,,\n")
+    before = _flow_runs()
     ingest()
     alerts = open_warehouse(load_settings()).alerts("open")
     assert "off_track" in set(alerts["rule"])  # the ingest flow ran the evaluation
+    # … in its own run, as a task: one flow run, no evaluate subflow.
+    new = {run: name for run, name in _flow_runs().items() if run not in before}
+    assert list(new.values()) == ["ingest"]
+    with get_client(sync_client=True) as client:
+        tasks = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=list(new)))
+        )
+        artifacts = {a.key for a in client.read_artifacts() if a.flow_run_id in new}
+    assert sorted(t.name.rpartition("-")[0] for t in tasks) == ["evaluate-and-alert", "load-file"]
+    assert artifacts == {"ingest-summary", "evaluation-summary"}
     summary = evaluate(EvaluateRun(as_of=dt.date(2026, 11, 20)))  # the tests' today
     assert summary["as_of"] == "2026-11-20"
     assert summary["alerts_opened"] == 0  # nothing new since the run after ingestion
@@ -178,3 +199,30 @@ def test_a_flow_run_cannot_name_its_actor_or_replay_a_job(prefect_api, inbox: Pa
     with pytest.raises(JobNotFound):
         ingest(IngestRun(job_id=job + 99))
     assert "actor" not in IngestRun.model_fields
+
+
+def test_a_command_runs_its_flow_without_heartbeats(
+    prefect_api, inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Prefect stops a run's heartbeat thread by waiting out its one-second sleep: a command's
+    # run, in the user's own process, goes without; runs that nobody watches keep them.
+    from prefect.settings import get_current_settings
+
+    import flows.ingest
+    from flows.orchestration import prefect_api as point_at
+
+    seen = []
+
+    def ingest_flow(run: IngestRun) -> dict:
+        seen.append(get_current_settings().flows.heartbeat_frequency)
+        return {"files": [], "rows_accepted": 0, "rows_rejected": 0}
+
+    monkeypatch.setattr(flows.ingest, "ingest", ingest_flow)
+    monkeypatch.setenv("SHIHYO_PREFECT", "always")
+    path = tmp_path / "one.csv"
+    path.write_text(HEADER + "wifi_access_points,2019-05,600,,\n")
+    assert Service(load_settings()).ingest([str(path)]).api is not None
+    assert seen == [None]
+    assert get_current_settings().flows.heartbeat_frequency is not None  # as Prefect sets it
+    with point_at("", load_settings()):
+        assert get_current_settings().flows.heartbeat_frequency is not None
