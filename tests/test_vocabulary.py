@@ -4,13 +4,16 @@ status and rule has its one name, and figures and dates read the same on every f
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import shutil
+from pathlib import Path
 
 import pytest
 
 from indicators.status import SEVERITY
 from kernel import formatting
-from kernel.vocabulary import Lang, catalog, rule_label, status_label, word
+from kernel.vocabulary import LOCALE, Lang, catalog, read_words, rule_label, status_label, word
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 RULES = ("missed", "off_track", "at_risk", "late", "validation_failed", "no_indicator")
@@ -63,3 +66,27 @@ def test_dates_and_shares_in_both_languages() -> None:
     assert formatting.percent(0.1287) == "12.9%"
     assert formatting.number(2.5, decimals=0) == "3"  # halves round up (四捨五入)
     assert formatting.number(0.125) == "0.13"
+
+
+def test_words_are_kept_as_read_and_read_again_when_the_catalog_changes(tmp_path: Path) -> None:
+    po = tmp_path / "shihyo.po"
+    shutil.copy(LOCALE / "ja" / "LC_MESSAGES" / "shihyo.po", po)
+    words = read_words(po, "ja")
+    assert words == catalog(Lang.ja) and words[(None, "missed")] == "未達成"
+    [kept] = (tmp_path / "__pycache__").glob("shihyo.po.*.json")
+    # What is kept is what the next read returns (shown by changing it) …
+    rows = json.loads(kept.read_text(encoding="utf-8"))
+    rows = [[c, k, "（保存分）" if k == "missed" else v] for c, k, v in rows]
+    kept.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    assert read_words(po, "ja")[(None, "missed")] == "（保存分）"
+    # … until the catalog changes: read from the .po again, the stale copy gone.
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "未達成"', 'msgstr "未達"', 1))
+    assert read_words(po, "ja")[(None, "missed")] == "未達"
+    assert len(list((tmp_path / "__pycache__").glob("shihyo.po.*.json"))) == 1
+    # A copy that cannot be read is read from the .po; a folder that cannot be written, too.
+    [kept] = (tmp_path / "__pycache__").glob("shihyo.po.*.json")
+    kept.write_text("{half", encoding="utf-8")
+    assert read_words(po, "ja")[(None, "missed")] == "未達"
+    shutil.rmtree(tmp_path / "__pycache__")
+    (tmp_path / "__pycache__").write_text("a file, not a folder")
+    assert read_words(po, "ja")[(None, "missed")] == "未達"
