@@ -10,8 +10,11 @@ signs one in, switched to the page before its first run, after importing what a 
 dashboard has imported (the page's modules, Altair). It times that first render (the
 warehouse read, the evaluation, the page), then a rerun (what a reader sees on reload while
 the page's caches hold), and reads the process's peak RSS: the Streamlit script runner's,
-which is what the dashboard server holds for one reader. `--code DIR` measures the code in
-DIR (a `git archive` of another commit) on warehouses that code made."""
+which is what the dashboard server holds for one reader. Then again in a server that is up:
+a process that has already rendered the same page over the other warehouse (so Streamlit,
+pandas' table styles and Altair have done their once-per-process work), its caches cold for
+the warehouse measured, as they are for the first reader after each load. `--code DIR`
+measures the code in DIR (a `git archive` of another commit) on warehouses that code made."""
 
 from __future__ import annotations
 
@@ -105,9 +108,9 @@ def _peak_rss() -> int:
     return 0
 
 
-def measure(home: Path, page: str, code: Path) -> dict:
-    """In a child: one page, cold then rerun, signed in as the administrator."""
-    os.environ["SHIHYO_HOME"] = str(home)
+def _page(home: Path, page: str, code: Path):  # -> AppTest, ready for its first run
+    """The page as a deep link opens it over `home`, the administrator signed in."""
+    os.environ["SHIHYO_HOME"] = str(home)  # the dashboard reads its settings on every run
     from streamlit.testing.v1 import AppTest
 
     from access.users import UserStore
@@ -115,10 +118,6 @@ def measure(home: Path, page: str, code: Path) -> dict:
     from ui import auth
     from ui.door import now
 
-    # What a running dashboard has imported after its first reader: only the page's own
-    # work is timed, as when a reader opens it on a server that is up.
-    for name in _UI_MODULES:
-        importlib.import_module(name)
     path, params = PAGES[page]
     at = AppTest.from_file(str(code / "app.py"), default_timeout=600)
     user = UserStore(load_settings().home / "users.json").get(ADMIN[0])
@@ -128,6 +127,22 @@ def measure(home: Path, page: str, code: Path) -> dict:
     for key, value in params.items():
         at.query_params[key] = value
     at.switch_page(path)
+    return at
+
+
+def measure(home: Path, page: str, code: Path, warm: Path | None = None) -> dict:
+    """In a child: one page, cold then rerun, signed in as the administrator; with `warm`,
+    after rendering the same page over that other warehouse."""
+    # What a running dashboard has imported after its first reader: only the page's own
+    # work is timed, as when a reader opens it on a server that is up.
+    for name in _UI_MODULES:
+        importlib.import_module(name)
+    if warm is not None:
+        before = _page(warm, page, code)
+        before.run()
+        if before.exception:
+            raise SystemExit(f"{page} (warming up): {[e.value for e in before.exception]}")
+    at = _page(home, page, code)
     started = time.perf_counter()
     at.run()
     first = time.perf_counter() - started
@@ -151,10 +166,11 @@ def environment(code: Path) -> dict[str, str]:
     }
 
 
-def child(home: Path, page: str, code: Path) -> dict:
+def child(home: Path, page: str, code: Path, warm: Path | None = None) -> dict:
     env = environment(code)
+    warming = ["--warm", str(warm)] if warm is not None else []
     done = subprocess.run(
-        [sys.executable, __file__, "--child", str(home), page, "--code", str(code)],
+        [sys.executable, __file__, "--child", str(home), page, "--code", str(code), *warming],
         capture_output=True,
         text=True,
         cwd=code,
@@ -193,11 +209,12 @@ def main() -> None:
     parser.add_argument("--pages", nargs="*", default=list(PAGES), choices=list(PAGES))
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--build", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--warm", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     code = args.code.resolve()
     if args.child:
         sys.path.insert(0, str(code))
-        print(json.dumps(measure(Path(args.child[0]), args.child[1], code)))
+        print(json.dumps(measure(Path(args.child[0]), args.child[1], code, args.warm)))
         return
     if args.build:
         sys.path.insert(0, str(code))
@@ -231,6 +248,13 @@ def main() -> None:
             print(
                 f"{page:<12} peak RSS      {base['peak_rss'] / 2**30:6.2f} GiB → "
                 f"{heavy['peak_rss'] / 2**30:6.2f} GiB (the page's process)"
+            )
+            base, heavy = child(small, page, code, warm=big), child(big, page, code, warm=small)
+            ratio = heavy["first_s"] / base["first_s"] if base["first_s"] else float("nan")
+            print(
+                f"{page:<12} server up     {base['first_s']:6.2f} s over {small_rows:,} → "
+                f"{heavy['first_s']:6.2f} s over {big_rows:,}  ({ratio:.0f}×; first render "
+                "after the page over the other warehouse)"
             )
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
