@@ -92,8 +92,9 @@ def import_gx() -> ModuleType:
         # No analytics events and no progress bars, whatever the caller's environment says.
         os.environ["GX_ANALYTICS_ENABLED"] = "False"
         from expectations.trimmed import trimmed_imports
+        from kernel.memory import long_lived
 
-        with trimmed_imports():
+        with long_lived(), trimmed_imports():
             import great_expectations
 
         return great_expectations
