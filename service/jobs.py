@@ -10,6 +10,7 @@ from dataclasses import asdict
 from typing import TYPE_CHECKING
 
 from flows.orchestration import choose_api, local_api, prefect_api, server_answers
+from kernel.memory import long_lived
 from kernel.settings import Settings
 
 if TYPE_CHECKING:  # the flows and the steps they run are imported when a flow runs
@@ -53,8 +54,9 @@ def ingest_as_flow(
     progress: Progress | None,
 ) -> IngestReport:
     """Run the ingest flow on a job written for it; the run's report (counts per file)."""
-    from flows import runtime
-    from flows.ingest import IngestRun, ingest
+    with long_lived():  # Prefect, imported here: see kernel/memory.py
+        from flows import runtime
+        from flows.ingest import IngestRun, ingest
     from pipeline import IngestReport
 
     actor = asdict(options.actor) if options.actor is not None else {}
@@ -83,8 +85,9 @@ def ingest_as_flow(
 
 def evaluate_as_flow(resources: Resources, api: str, as_of: dt.date) -> dict:
     """Run the evaluate flow for `as_of`; its summary."""
-    from flows import runtime
-    from flows.evaluate import EvaluateRun, evaluate
+    with long_lived():
+        from flows import runtime
+        from flows.evaluate import EvaluateRun, evaluate
 
     with prefect_api(api, resources.settings, heartbeats=False), runtime.handing_over(resources):
         return evaluate(EvaluateRun(as_of=as_of))
