@@ -58,20 +58,34 @@ def environment(work: Path, code: Path | None) -> dict[str, str]:
     return env
 
 
-def sample_home(work: Path, name: str, env: dict[str, str]) -> Path:
+def script(code: Path | None) -> list[str]:
+    """The `shihyo` script as the code in `code` (None: this checkout) installs it: the
+    installed script, which imports the code first on PYTHONPATH, or for code from before
+    the script was `shihyo.command:main`, what its script ran (`-P`: nothing from the
+    working directory comes before PYTHONPATH)."""
+    if code is None or (code / "shihyo" / "command.py").exists():
+        return [SHIHYO]
+    return [sys.executable, "-P", "-c", "from shihyo.cli import app; app()"]
+
+
+def sample_home(work: Path, name: str, env: dict[str, str], code: Path | None = None) -> Path:
     """A warehouse with the catalog and the sample figures, as `shihyo up` first leaves it."""
     home = work / name
     env = {**env, "SHIHYO_HOME": str(home), "SHIHYO_PREFECT": "never"}
-    run([SHIHYO, "init"], env, check=True)
+    shihyo = script(code)
+    run([*shihyo, "init"], env, check=True)
     samples = sorted(str(p) for p in (REPO / "data" / "sample").glob("synthetic_*.csv"))
-    run([SHIHYO, "ingest", *samples], env, check=False)
-    run([SHIHYO, "evaluate"], env, check=True)
+    run([*shihyo, "ingest", *samples], env, check=False)
+    run([*shihyo, "evaluate"], env, check=True)
     return home
 
 
-def sides_for(label: str, work: Path, env: dict[str, str], month: Path) -> dict[str, Callable]:
+def sides_for(
+    label: str, work: Path, env: dict[str, str], month: Path, code: Path | None = None
+) -> dict[str, Callable]:
     """The commands of one code base, each a callable that runs it once."""
-    template = sample_home(work, f"home-{label}", env)
+    shihyo = script(code)
+    template = sample_home(work, f"home-{label}", env, code)
     home = work / f"run-{label}"
     shutil.copytree(template, home)
     at_home = {**env, "SHIHYO_HOME": str(home)}
@@ -80,13 +94,13 @@ def sides_for(label: str, work: Path, env: dict[str, str], month: Path) -> dict[
         fresh = work / f"ingest-{label}"
         shutil.rmtree(fresh, ignore_errors=True)
         shutil.copytree(template, fresh)
-        result = run([SHIHYO, "ingest", str(month)], {**env, "SHIHYO_HOME": str(fresh)})
+        result = run([*shihyo, "ingest", str(month)], {**env, "SHIHYO_HOME": str(fresh)})
         if result.code != 0:
             raise SystemExit(f"ingest failed ({result.code}):\n{result.stdout}{result.stderr}")
         return result
 
     def command(*args: str) -> Callable[[int], Run]:
-        return lambda _attempt: run([SHIHYO, *args], at_home, check=True)
+        return lambda _attempt: run([*shihyo, *args], at_home, check=True)
 
     prefix = f"{label}: " if label != "now" else ""
     return {
@@ -117,7 +131,7 @@ def main() -> None:
         if options.before is not None:
             write_catalog(work / "catalog-before", options.before / "indicators" / "catalog")
             before = environment(work, options.before.resolve())
-            sides.update(sides_for("before", work, before, month))
+            sides.update(sides_for("before", work, before, month, options.before.resolve()))
         print(f"{load_average()} at the start; {options.repeat} runs a side, alternated")
         results = alternate(sides, options.repeat)
         floor = next(iter(results.values()))
