@@ -169,3 +169,29 @@ def test_the_script_collects_rarely_and_not_on_the_way_out(monkeypatch: pytest.M
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+
+
+@pytest.mark.parametrize(
+    ("args", "files"),
+    [
+        (["ingest", "a.csv"], True),
+        (["ingest", "--strict", "a.csv", "b.xlsx"], True),
+        (["ingest", "--period", "2019-03", "wifi.csv"], True),
+        (["ingest", "--as", "sato", "--", "-odd-name.csv"], True),
+        (["ingest"], False),  # the inbox: maybe nothing to parse
+        (["ingest", "--inbox", "/srv/inbox"], False),
+        (["ingest", "--period", "2019-03"], False),
+        (["ingest", "--help"], False),
+        (["ingest", "--"], False),
+        (["status", "a.csv"], False),
+        ([], False),
+    ],
+)
+def test_the_parse_server_starts_first_only_when_files_are_named(
+    args: list[str], files: bool
+) -> None:
+    # The script starts the parse server before the command's imports only for a run that
+    # will hand it files; any other command leaves it unstarted.
+    from shihyo.command import names_files_to_ingest
+
+    assert names_files_to_ingest(args) is files
