@@ -95,11 +95,20 @@ def first_periods(frame: pd.DataFrame) -> pd.DataFrame:
     usable = (ids >= 0) & (orgs >= 0) & (ranks >= 0)
     width = max(len(org_names), 1)
     key = ids[usable].astype(np.int64) * width + orgs[usable]
-    order = np.lexsort((ranks[usable], key))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = key[order][1:] != key[order][:-1]
-    chosen = order[first]  # the earliest period of each key
-    key, rank = key[chosen], ranks[usable][chosen]
+    space = max(len(id_names), 1) * width
+    if space <= max(4 * len(key), 1 << 16):
+        # Few keys (a file's indicators × org units): the earliest period of each in one
+        # pass over the rows, keys ascending, without sorting a million rows.
+        earliest = np.full(space, len(ranked), dtype=np.int64)
+        np.minimum.at(earliest, key, ranks[usable])
+        key = np.flatnonzero(earliest < len(ranked))
+        rank = earliest[key]
+    else:
+        order = np.lexsort((ranks[usable], key))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = key[order][1:] != key[order][:-1]
+        chosen = order[first]  # the earliest period of each key
+        key, rank = key[chosen], ranks[usable][chosen]
     if all(type(p) is dt.date and 1700 < p.year < 2200 for p in ranked):
         # As datetime64 the warehouse's groupby takes the minimum in C, not key by key.
         starts = pd.Series(pd.DatetimeIndex(ranked, dtype="datetime64[ns]")[rank])

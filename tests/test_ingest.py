@@ -403,6 +403,29 @@ def test_the_warehouse_is_asked_for_each_key_once_with_the_same_answer(
     }
 
 
+@pytest.mark.parametrize("distinct_orgs", [True, False])
+def test_first_periods_are_each_keys_earliest_period(distinct_orgs: bool) -> None:
+    # Few keys (indicators × org units) are reduced in one pass over the rows, many (a
+    # distinct org unit per row here) by sorting: both give what a groupby gives.
+    rows = 20_000
+    frame = pd.DataFrame(
+        {
+            "indicator_id": pd.Series([f"k{i % 7}" for i in range(rows)], dtype="str"),
+            "org_unit": pd.Series(
+                [f"o{i if distinct_orgs else i % 13}" for i in range(rows)], dtype="str"
+            ),
+            "period": pd.Series(
+                [dt.date(2019 + i % 3, 1 + (i * 5) % 12, 1) for i in range(rows)], dtype=object
+            ),
+        }
+    )
+    expected = frame.groupby(["indicator_id", "org_unit"], as_index=False)["period"].min()
+    got = first_periods(frame)
+    found = zip(got["indicator_id"], got["org_unit"], got["period"].dt.date, strict=True)
+    assert len(got) == len(expected) >= 7 * 13
+    assert sorted(found) == sorted(expected.itertuples(index=False, name=None))
+
+
 def test_a_check_keeps_the_keys_it_asked_the_warehouse_about(
     settings: Settings, warehouse: Warehouse
 ) -> None:
