@@ -6,6 +6,7 @@ reading the same file in a process of its own, paired and alternated.
     .venv/bin/python bench/ingest.py                  # 1,000,000 rows, 3 runs a side
     .venv/bin/python bench/ingest.py --extra          # also 3,000,000: cost per extra million
     .venv/bin/python bench/ingest.py --rows 100000 --repeat 5
+    .venv/bin/python bench/ingest.py --before /tmp/base  # also the code in /tmp/base, alike
 
 Floors, each a whole process (`python -c`):
 - read_csv: `CREATE TABLE upload AS SELECT * FROM read_csv(FILE, all_varchar = true)`;
@@ -13,7 +14,9 @@ Floors, each a whole process (`python -c`):
   fresh warehouse (only the clean file has one spelling of each, so only it has this floor).
 
 Prints the median of each side, the ratios, each side's peak RSS (the command's own process,
-and the largest of its children: the parse child), and the machine's load."""
+and the largest of its children: the parse child), and the machine's load. `--before DIR`
+also runs `shihyo ingest` on the code in DIR (e.g. `git archive main | tar -x -C DIR`),
+alternated with the rest, for a before/after measured in the same run."""
 
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from measure import Run, Series, alternate, gib, load_average, run
 
 PYTHON = sys.executable
 SHIHYO = str(Path(sys.executable).with_name("shihyo"))
+REPO = Path(__file__).resolve().parents[1]
 GOALS = {"messy": 5.0, "clean": 3.0, "extra": 3.0}
 GOAL_RSS = 1 << 30
 
@@ -52,10 +56,14 @@ INSERT = (
 )
 
 
-def environment(work: Path) -> dict[str, str]:
+def environment(work: Path, code: Path = REPO, catalog: str = "catalog") -> dict[str, str]:
+    """The measured processes' environment, running the code in `code` (this checkout unless
+    told: the venv's editable install may point at another)."""
+    path = os.environ.get("PYTHONPATH", "")
     return {
         **os.environ,
-        "SHIHYO_CATALOG": str(work / "catalog"),
+        "PYTHONPATH": str(code) + (os.pathsep + path if path else ""),
+        "SHIHYO_CATALOG": str(work / catalog),
         "SHIHYO_NOW": BENCH_NOW,
         "SHIHYO_PREFECT": "never",
         "SHIHYO_MAX_UPLOAD_MB": "4096",
@@ -66,12 +74,12 @@ def environment(work: Path) -> dict[str, str]:
     }
 
 
-def fresh_home(work: Path, env: dict[str, str]) -> Path:
+def fresh_home(work: Path, env: dict[str, str], label: str = "") -> Path:
     """A warehouse as `shihyo init` leaves it, made once and copied for each run."""
-    template = work / "home-template"
+    template = work / f"home-template{label}"
     if not template.exists():
         run([SHIHYO, "init"], {**env, "SHIHYO_HOME": str(template)}, check=True)
-    home = work / "home"
+    home = work / f"home{label}"
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(template, home)
     return home
@@ -92,18 +100,24 @@ def loaded(home: Path) -> tuple[int, int, int]:
     return int(accepted), int(rejected), int(count)
 
 
-def measure_file(work: Path, upload: Path, clean: bool, repeat: int) -> dict[str, Series]:
-    """The file through shihyo and through the floors, alternated."""
+def measure_file(
+    work: Path, upload: Path, clean: bool, repeat: int, before: Path | None = None
+) -> dict[str, Series]:
+    """The file through shihyo (and the code before, if given) and through the floors,
+    alternated."""
     env = environment(work)
-    counts: list[tuple[int, int, int]] = []
+    counts: dict[str, list[tuple[int, int, int]]] = {"": [], "-before": []}
 
-    def shihyo(_attempt: int) -> Run:
-        home = fresh_home(work, env)
+    def ingest(label: str, env: dict[str, str]) -> Run:
+        home = fresh_home(work, env, label)
         result = run([SHIHYO, "ingest", str(upload)], {**env, "SHIHYO_HOME": str(home)})
         if result.code not in (0, 1):
             raise SystemExit(f"shihyo ingest failed ({result.code}):\n{result.stdout[-3000:]}")
-        counts.append(loaded(home))
+        counts[label].append(loaded(home))
         return result
+
+    def shihyo(_attempt: int) -> Run:
+        return ingest("", env)
 
     def read_csv(_attempt: int) -> Run:
         target = work / "floor.duckdb"
@@ -116,11 +130,18 @@ def measure_file(work: Path, upload: Path, clean: bool, repeat: int) -> dict[str
         return run([PYTHON, "-c", INSERT, db, str(upload)], env, check=True)
 
     sides = {"read_csv": read_csv, "shihyo": shihyo}
+    if before is not None:
+        env_before = environment(work, before.resolve(), "catalog-before")
+        sides["before"] = lambda _attempt: ingest("-before", env_before)
     if clean:
         sides["insert"] = insert
     series = alternate(sides, repeat)
-    accepted, rejected, count = counts[-1]
+    accepted, rejected, count = counts[""][-1]
     print(f"    shihyo: {accepted:,} rows accepted, {rejected:,} rejected, {count:,} observations")
+    if before is not None:
+        if set(counts["-before"]) != set(counts[""]):
+            raise SystemExit(f"before and now differ: {counts['-before']} / {counts['']}")
+        print("    before: the same counts")
     return series
 
 
@@ -141,6 +162,10 @@ def report(name: str, rows: int, bad: int, series: dict[str, Series]) -> None:
     if "insert" in series:
         print(line("floor: insert", series["insert"]))
     print(line("shihyo ingest", series["shihyo"], series["read_csv"]))
+    if "before" in series:
+        print(line("before", series["before"], series["read_csv"]))
+        ratio = series["before"].median / series["shihyo"].median
+        print(f"    {'':<22} {'':>8}    before / now: {ratio:.2f}")
     if "insert" in series:
         ratio = series["shihyo"].median / series["insert"].median
         print(f"    {'':<22} {'':>8}    {ratio:5.1f}× insert")
@@ -153,12 +178,15 @@ def main() -> None:
     parser.add_argument("--extra", action="store_true", help="also 3× the rows: per extra million")
     parser.add_argument("--only", choices=["messy", "clean"], help="one of the two files")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder")
+    parser.add_argument("--before", type=Path, help="also run the code in this folder")
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="shihyo-bench-ingest-"))
     print(f"{load_average()} at the start; working in {work}")
     try:
         write_catalog(work / "catalog")
+        if options.before is not None:
+            write_catalog(work / "catalog-before", options.before / "indicators" / "catalog")
         kinds = [options.only] if options.only else ["messy", "clean"]
         sizes = [options.rows] + ([options.rows * 3] if options.extra else [])
         results: dict[tuple[str, int], dict[str, Series]] = {}
@@ -168,7 +196,9 @@ def main() -> None:
                 bad = write_upload(upload, rows, messy=kind == "messy")
                 size = upload.stat().st_size / 2**20
                 print(f"{kind} file: {rows:,} rows, {size:.0f} MiB, {load_average()}")
-                results[kind, rows] = measure_file(work, upload, kind == "clean", options.repeat)
+                results[kind, rows] = measure_file(
+                    work, upload, kind == "clean", options.repeat, options.before
+                )
                 report(kind, rows, bad, results[kind, rows])
                 upload.unlink()
         print()

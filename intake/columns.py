@@ -35,6 +35,12 @@ def text_cells(texts: list[str]) -> pa.ChunkedArray:
     return pa.chunked_array([pa.array(texts, type=TEXT_CELL)])
 
 
+def empty_cells(count: int) -> pa.ChunkedArray:
+    """`count` empty cells: a column the file does not have (no list of a million "" to
+    build and convert, as text_cells would)."""
+    return pa.chunked_array([pa.repeat(pa.scalar("", type=TEXT_CELL), count)])
+
+
 def distinct_cells(cells: pa.ChunkedArray) -> tuple[list[str], np.ndarray]:
     """Return the distinct texts of `cells` and, per cell, its index among them."""
     encoded = pc.dictionary_encode(cells).unify_dictionaries()
@@ -69,7 +75,7 @@ def template_frame(
     column as sent) and a RowError per failed cell, in row then column order; `codes`, when
     given, receives per column the rows' codes among its distinct texts and what each text
     was read as (for the totals check, which then hashes nothing again)."""
-    empty = text_cells([""] * len(numbers))
+    empty = empty_cells(len(numbers))
     found: list[tuple[int, int, RowError]] = []
 
     def fail(positions: Any, column: str, texts: Any, reasons: Any, rule: str) -> None:

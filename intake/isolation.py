@@ -50,7 +50,9 @@ _HEADER = struct.Struct("<Q")
 
 
 def _send(stream: IO[bytes], payload: bytes) -> None:
-    stream.write(_HEADER.pack(len(payload)) + payload)
+    # Two writes, not header + payload: that would copy a parsed frame's ~100 MB once more.
+    stream.write(_HEADER.pack(len(payload)))
+    stream.write(payload)
     stream.flush()
 
 
@@ -144,11 +146,14 @@ def _serve() -> None:
             except MemoryError:
                 result = pickle.dumps(("memory", None))
             with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(result)
+                _send(pipe, result)
             os._exit(0)
         os.close(write_end)
+        # Sized, so that the outcome is read into one buffer of its size (a read to the end
+        # grows one step by step: a parsed frame is ~100 MB), and an outcome cut short by
+        # the child's end is no outcome at all, not a truncated pickle.
         with os.fdopen(read_end, "rb") as pipe:
-            result = pipe.read()
+            result = _receive(pipe)
         _, status = os.waitpid(pid, 0)
         if not result:
             code = os.waitstatus_to_exitcode(status)

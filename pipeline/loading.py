@@ -280,7 +280,8 @@ class Loader:
         frame = checked.frame
         if frame.empty or "period" not in frame:
             return False
-        if self.warehouse.previous_figures(first_periods(frame)) != checked.previous:
+        keys = checked.keys if checked.keys is not None else first_periods(frame)
+        if self.warehouse.previous_figures(keys) != checked.previous:
             return True
         if options.allow_revert or checked.file_error:
             return False

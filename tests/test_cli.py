@@ -170,3 +170,45 @@ def test_the_script_imports_out_of_the_collectors_sight(monkeypatch: pytest.Monk
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize(
+    ("args", "files"),
+    [
+        (["ingest", "a.csv"], True),
+        (["ingest", "--strict", "a.csv", "b.xlsx"], True),
+        (["ingest", "--period", "2019-03", "wifi.csv"], True),
+        (["ingest", "--as", "sato", "--", "-odd-name.csv"], True),
+        (["ingest"], False),  # the inbox: maybe nothing to parse
+        (["ingest", "--inbox", "/srv/inbox"], False),
+        (["ingest", "--period", "2019-03"], False),
+        (["ingest", "--help"], False),
+        (["ingest", "--"], False),
+        (["status", "a.csv"], False),
+        ([], False),
+    ],
+)
+def test_the_parse_server_starts_first_only_when_files_are_named(
+    args: list[str], files: bool
+) -> None:
+    # The script starts the parse server before the command's imports only for a run that
+    # will hand it files; any other command leaves it unstarted.
+    from shihyo.command import names_files_to_ingest
+
+    assert names_files_to_ingest(args) is files
+
+
+def test_the_scripts_guess_knows_every_option_of_ingest_that_takes_a_value() -> None:
+    # Should `ingest` gain an option with a value, the guess must skip that value too.
+    import typer.main
+
+    from shihyo.command import _INGEST_VALUE_OPTIONS
+
+    ingest = typer.main.get_command(app).commands["ingest"]  # type: ignore[attr-defined]
+    taking_values = {
+        opt
+        for param in ingest.params
+        if param.param_type_name == "option" and not param.is_flag
+        for opt in param.opts
+    }
+    assert taking_values == _INGEST_VALUE_OPTIONS

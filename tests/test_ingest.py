@@ -10,6 +10,7 @@ import multiprocessing
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from indicators.catalog import Catalog
@@ -22,7 +23,7 @@ from pipeline import (
     fingerprint,
     inbox_files,
 )
-from pipeline.checking import first_periods
+from pipeline.checking import check_upload, first_periods
 from service import Service
 from tests.clock import today
 from tests.conftest import REALDATA, loader_for, open_warehouse, ready_service
@@ -400,6 +401,55 @@ def test_the_warehouse_is_asked_for_each_key_once_with_the_same_answer(
         ("wifi_access_points", "横浜市"): (dt.date(2019, 3, 1), 603.0),
         ("wifi_access_points", "川崎市"): (dt.date(2019, 1, 1), 601.0),
     }
+
+
+@pytest.mark.parametrize("distinct_orgs", [True, False])
+def test_first_periods_are_each_keys_earliest_period(distinct_orgs: bool) -> None:
+    # Few keys (indicators × org units) are reduced in one pass over the rows, many (a
+    # distinct org unit per row here) by sorting: both give what a groupby gives.
+    rows = 20_000
+    frame = pd.DataFrame(
+        {
+            "indicator_id": pd.Series([f"k{i % 7}" for i in range(rows)], dtype="str"),
+            "org_unit": pd.Series(
+                [f"o{i if distinct_orgs else i % 13}" for i in range(rows)], dtype="str"
+            ),
+            "period": pd.Series(
+                [dt.date(2019 + i % 3, 1 + (i * 5) % 12, 1) for i in range(rows)], dtype=object
+            ),
+        }
+    )
+    expected = frame.groupby(["indicator_id", "org_unit"], as_index=False)["period"].min()
+    got = first_periods(frame)
+    found = zip(got["indicator_id"], got["org_unit"], got["period"].dt.date, strict=True)
+    assert len(got) == len(expected) >= 7 * 13
+    assert sorted(found) == sorted(expected.itertuples(index=False, name=None))
+
+
+def test_a_check_keeps_the_keys_it_asked_the_warehouse_about(
+    settings: Settings, warehouse: Warehouse
+) -> None:
+    # The load checks the figures before again inside its turn; it asks for the keys the
+    # check derived (first_periods of the frame), not for keys derived from the rows again.
+    upload = HEADER + (
+        "wifi_access_points,2019-05,610,,\n"
+        "wifi_access_points,2019-04,605,,\n"
+        "wifi_access_points,2019-13,1,横浜市,\n"
+        "wifi_facilities,2019-04,abc,,\n"
+    )
+    loader = loader_for(settings)
+    checked = check_upload(
+        upload.encode(),
+        "april.csv",
+        warehouse,
+        loader.catalog,
+        settings,
+        today=TODAY,
+        isolated=False,
+    )
+    assert checked.keys is not None
+    pd.testing.assert_frame_equal(checked.keys, first_periods(checked.frame))
+    assert checked.previous == warehouse.previous_figures(checked.keys)
 
 
 def test_a_large_file_loads_whole_with_its_one_bad_row_quarantined(

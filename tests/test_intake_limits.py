@@ -5,6 +5,7 @@ here; the limits are set low so that the tests stay quick."""
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ from intake import (
     IsolationLimits,
     ReadLimits,
     RowError,
+    isolation,
     parse_isolated,
     read_upload,
 )
@@ -80,7 +82,6 @@ def test_the_row_cap_stops_reading_and_says_how_many_rows_at_least() -> None:
 
 
 def test_a_workbook_with_too_many_parts_is_refused() -> None:
-    import io
     import zipfile
 
     out = io.BytesIO()
@@ -217,8 +218,6 @@ def test_every_row_of_a_file_is_accounted_for(header: str, rows: list[list[str]]
 
 
 def test_a_rejected_workbook_counts_the_rows_below_its_header() -> None:
-    import io
-
     import openpyxl
 
     book = openpyxl.Workbook()
@@ -242,6 +241,33 @@ def test_the_isolated_parse_gives_what_read_upload_gives() -> None:
     assert (here.errors, here.set_aside, here.rows_in_file) == (
         there.errors, there.set_aside, there.rows_in_file,
     )  # fmt: skip
+
+
+def test_the_isolated_parse_of_a_messy_file_gives_what_read_upload_gives() -> None:
+    # As offices write them: 和暦, 2019年4月, R1.5, "12,345", full-width digits, no comment
+    # column, and bad rows (words for figures, an unknown period, a duplicate).
+    lines = ["indicator_id,period,value,org_unit,note"]
+    periods = ["令和7年4月", "2025年5月", "R7.6", "2025-07", "２０２５年８月", "R7.13"]
+    values = ['"12,345"', "１２３", "12件", "-", "1.5", "不明", "7"]
+    for n in range(300):
+        lines.append(f"kpi_{n % 4},{periods[n % 6]},{values[n % 7]},{n % 5}市,")
+    lines.append(lines[1])
+    data = ("\n".join(lines) + "\n").encode()
+    here = read_upload(data, "messy.csv")
+    there = parse_isolated(data, "messy.csv")
+    pd.testing.assert_frame_equal(here.frame, there.frame)
+    assert here.errors and here.errors == there.errors
+    assert (here.set_aside, here.rows_in_file) == (there.set_aside, there.rows_in_file)
+
+
+def test_an_outcome_cut_short_is_no_outcome() -> None:
+    # The server reads a child's outcome by its size: a child that ends mid-write leaves
+    # no outcome (reported as a crash), never a truncated pickle.
+    whole = io.BytesIO()
+    isolation._send(whole, b"x" * 1000)
+    assert isolation._receive(io.BytesIO(whole.getvalue())) == b"x" * 1000
+    assert isolation._receive(io.BytesIO(whole.getvalue()[:500])) is None
+    assert isolation._receive(io.BytesIO(b"")) is None
 
 
 def test_the_isolated_parse_never_runs_the_callers_main_script(tmp_path: Path) -> None:
