@@ -26,9 +26,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from files import BENCH_NOW, REPO, write_catalog, write_month
-from measure import Run, Series, alternate, gib, load_average, run
+from measure import Run, Series, alternate, gib, load_average, run, script
 
-SHIHYO = str(Path(sys.executable).with_name("shihyo"))
 GOALS = {"ingest": 2.0, "evaluate": 1.0}
 
 
@@ -56,16 +55,6 @@ def environment(work: Path, code: Path | None) -> dict[str, str]:
     if code is not None:
         env["PYTHONPATH"] = str(code)
     return env
-
-
-def script(code: Path | None) -> list[str]:
-    """The `shihyo` script as the code in `code` (None: this checkout) installs it: the
-    installed script, which imports the code first on PYTHONPATH, or for code from before
-    the script was `shihyo.command:main`, what its script ran (`-P`: nothing from the
-    working directory comes before PYTHONPATH)."""
-    if code is None or (code / "shihyo" / "command.py").exists():
-        return [SHIHYO]
-    return [sys.executable, "-P", "-c", "from shihyo.cli import app; app()"]
 
 
 def sample_home(work: Path, name: str, env: dict[str, str], code: Path | None = None) -> Path:

@@ -30,10 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from files import BENCH_NOW, write_catalog, write_upload
-from measure import Run, Series, alternate, gib, load_average, run
+from measure import Run, Series, alternate, gib, load_average, run, script
 
 PYTHON = sys.executable
-SHIHYO = str(Path(sys.executable).with_name("shihyo"))
 REPO = Path(__file__).resolve().parents[1]
 GOALS = {"messy": 5.0, "clean": 3.0, "extra": 3.0}
 GOAL_RSS = 1 << 30
@@ -74,11 +73,11 @@ def environment(work: Path, code: Path = REPO, catalog: str = "catalog") -> dict
     }
 
 
-def fresh_home(work: Path, env: dict[str, str], label: str = "") -> Path:
+def fresh_home(work: Path, env: dict[str, str], label: str = "", code: Path | None = None) -> Path:
     """A warehouse as `shihyo init` leaves it, made once and copied for each run."""
     template = work / f"home-template{label}"
     if not template.exists():
-        run([SHIHYO, "init"], {**env, "SHIHYO_HOME": str(template)}, check=True)
+        run([*script(code), "init"], {**env, "SHIHYO_HOME": str(template)}, check=True)
     home = work / f"home{label}"
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(template, home)
@@ -108,9 +107,9 @@ def measure_file(
     env = environment(work)
     counts: dict[str, list[tuple[int, int, int]]] = {"": [], "-before": []}
 
-    def ingest(label: str, env: dict[str, str]) -> Run:
-        home = fresh_home(work, env, label)
-        result = run([SHIHYO, "ingest", str(upload)], {**env, "SHIHYO_HOME": str(home)})
+    def ingest(label: str, env: dict[str, str], code: Path | None = None) -> Run:
+        home = fresh_home(work, env, label, code)
+        result = run([*script(code), "ingest", str(upload)], {**env, "SHIHYO_HOME": str(home)})
         if result.code not in (0, 1):
             raise SystemExit(f"shihyo ingest failed ({result.code}):\n{result.stdout[-3000:]}")
         counts[label].append(loaded(home))
@@ -132,7 +131,7 @@ def measure_file(
     sides = {"read_csv": read_csv, "shihyo": shihyo}
     if before is not None:
         env_before = environment(work, before.resolve(), "catalog-before")
-        sides["before"] = lambda _attempt: ingest("-before", env_before)
+        sides["before"] = lambda _attempt: ingest("-before", env_before, before.resolve())
     if clean:
         sides["insert"] = insert
     series = alternate(sides, repeat)

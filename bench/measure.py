@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -201,3 +202,16 @@ def load_average() -> str:
     except OSError:
         return "?"
     return f"load {one} on {os.cpu_count()} CPUs"
+
+
+SHIHYO = str(Path(sys.executable).with_name("shihyo"))
+
+
+def script(code: Path | None = None) -> list[str]:
+    """The `shihyo` script as the code in `code` (None: this checkout) installs it: the
+    installed script, which imports the code first on PYTHONPATH, or, for code from before
+    the script was `shihyo.command:main`, what its script ran (`-P`: nothing from the
+    working directory comes before PYTHONPATH)."""
+    if code is None or (code / "shihyo" / "command.py").exists():
+        return [SHIHYO]
+    return [sys.executable, "-P", "-c", "from shihyo.cli import app; app()"]
