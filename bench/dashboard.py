@@ -157,13 +157,18 @@ def measure(home: Path, page: str, code: Path, warm: Path | None = None) -> dict
 
 def environment(code: Path) -> dict[str, str]:
     """The children's environment: the code measured first on the path, the bench's day,
-    every command run directly (another user's Prefect server may answer on this machine)."""
-    return {
+    every command run directly (another user's Prefect server may answer on this machine),
+    and bytecode cached as a running dashboard has it (with PYTHONDONTWRITEBYTECODE, set in
+    some shells and containers, a checkout never run before would be compiled by every
+    child), as bench/measure.py's processes have it."""
+    env = {
         **os.environ,
         "PYTHONPATH": str(code),
         "SHIHYO_NOW": BENCH_NOW,
         "SHIHYO_PREFECT": "never",
     }
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def child(home: Path, page: str, code: Path, warm: Path | None = None) -> dict:

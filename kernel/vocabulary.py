@@ -71,6 +71,7 @@ def read_words(po: Path, locale: str) -> Words:
 def _keep(path: Path, rows: list[list]) -> None:
     """Write the JSON whole or not at all (a reader never sees half a file); the older
     versions of it go."""
+    temporary: str | None = None
     try:
         path.parent.mkdir(exist_ok=True)
         for old in path.parent.glob(path.name.split(".", 2)[0] + ".po.*.json"):
@@ -80,7 +81,8 @@ def _keep(path: Path, rows: list[list]) -> None:
             json.dump(rows, out, ensure_ascii=False)
         os.replace(temporary, path)
     except OSError:
-        return
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
 
 
 def word(key: str, lang: Lang | str = Lang.ja, context: str | None = None, **values: object) -> str:
