@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from kernel.memory import leave_to_exit, long_lived
 
 # `shihyo ingest`'s options that take a value: what follows one is not a file to load.
-_INGEST_VALUE_OPTIONS = frozenset({"--inbox", "--period", "--as"})
+INGEST_VALUE_OPTIONS = frozenset({"--inbox", "--period", "--as"})
 
 
 def names_files_to_ingest(args: Sequence[str]) -> bool:
@@ -24,7 +24,7 @@ def names_files_to_ingest(args: Sequence[str]) -> bool:
     for arg in rest:
         if arg == "--":
             return next(rest, None) is not None
-        if arg in _INGEST_VALUE_OPTIONS:
+        if arg in INGEST_VALUE_OPTIONS:
             next(rest, None)
         elif not arg.startswith("-"):
             return True

@@ -202,7 +202,7 @@ def test_the_scripts_guess_knows_every_option_of_ingest_that_takes_a_value() -> 
     # Should `ingest` gain an option with a value, the guess must skip that value too.
     import typer.main
 
-    from shihyo.command import _INGEST_VALUE_OPTIONS
+    from shihyo.command import INGEST_VALUE_OPTIONS
 
     ingest = typer.main.get_command(app).commands["ingest"]  # type: ignore[attr-defined]
     taking_values = {
@@ -211,4 +211,4 @@ def test_the_scripts_guess_knows_every_option_of_ingest_that_takes_a_value() -> 
         if param.param_type_name == "option" and not param.is_flag
         for opt in param.opts
     }
-    assert taking_values == _INGEST_VALUE_OPTIONS
+    assert taking_values == INGEST_VALUE_OPTIONS

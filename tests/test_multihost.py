@@ -136,13 +136,20 @@ def test_two_workers_two_replicas_one_writer_and_a_host_lost(tmp_path: Path) -> 
         cluster.trigger_inbox(via="w2")
         cluster.wait_archived(first + second, 600)
 
-        # The final state published; the replicas pick it up within seconds.
+        # The final state published: every load in it, and no newer version for a few
+        # seconds (the run that loaded the last file publishes again after its evaluation);
+        # the replicas pick it up within seconds.
         settle = time.monotonic() + 60
+        final, steady_since = None, time.monotonic()
         while time.monotonic() < settle:
-            final = cluster.current_snapshot()
-            if final is not None and integrity(final)["loads"] == first + second:
-                break
+            current = cluster.current_snapshot()
+            if current is not None and integrity(current)["loads"] == first + second:
+                if final is None or current.name != final.name:
+                    final, steady_since = current, time.monotonic()
+                elif time.monotonic() - steady_since >= 5:
+                    break
             time.sleep(0.5)
+        assert final is not None, "no published version holds every load"
         final_version = int(final.name.split(".")[0])
         published = final.stat().st_mtime
         while time.monotonic() < settle + 60:
