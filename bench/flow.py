@@ -4,6 +4,7 @@ each a whole process on a fresh copy of the same warehouse.
 
     .venv/bin/python bench/flow.py                    # a month's file (48 rows), 5 runs a side
     .venv/bin/python bench/flow.py --rows 1000000     # the office-style million rows too
+    .venv/bin/python bench/flow.py --before /tmp/base # also the code in /tmp/base, alike
 
 Starts its own Prefect server (`prefect server start`, SQLite, in a temp PREFECT_HOME, on a
 free port; about 20–30 s until healthy) and stops it at the end. Goal: the flow path no
@@ -24,10 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from files import BENCH_NOW, write_catalog, write_month, write_upload
-from measure import Run, alternate, gib, load_average, run
+from files import BENCH_NOW, REPO, write_catalog, write_month, write_upload
+from measure import Run, alternate, gib, load_average, run, script
 
-SHIHYO = str(Path(sys.executable).with_name("shihyo"))
 GOAL_SECONDS = 0.5
 
 
@@ -70,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rows", type=int, default=0, help="also a messy file of this many rows")
+    parser.add_argument("--before", type=Path, help="also run the code in this folder")
     options = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="shihyo-bench-flow-"))
@@ -86,47 +87,58 @@ def main() -> None:
         started = time.perf_counter()
         server = start_server(work, port)
         print(f"Prefect server healthy after {time.perf_counter() - started:.0f} s at {api}")
-        env = {
-            **os.environ,
-            "SHIHYO_CATALOG": str(work / "catalog"),
-            "SHIHYO_NOW": BENCH_NOW,
-            "SHIHYO_MAX_UPLOAD_MB": "4096",
-            "SHIHYO_MAX_ROWS": "10000000",
-            "PREFECT_HOME": str(work / "prefect-client"),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "PREFECT_API_URL": api,
-            "GX_ANALYTICS_ENABLED": "False",
-        }
-        template = work / "home-template"
-        run([SHIHYO, "init"], {**env, "SHIHYO_HOME": str(template)}, check=True)
+        codes: dict[str, Path] = {"": REPO}  # the checkout's code, whatever the venv points at
+        if options.before is not None:
+            codes["before "] = options.before.resolve()
+            write_catalog(work / "catalog-before", codes["before "] / "indicators" / "catalog")
+        envs, templates = {}, {}
+        for prefix, code in codes.items():
+            envs[prefix] = {
+                **os.environ,
+                "PYTHONPATH": str(code),
+                "SHIHYO_CATALOG": str(work / ("catalog-before" if prefix else "catalog")),
+                "SHIHYO_NOW": BENCH_NOW,
+                "SHIHYO_MAX_UPLOAD_MB": "4096",
+                "SHIHYO_MAX_ROWS": "10000000",
+                "PREFECT_HOME": str(work / "prefect-client"),
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "PREFECT_API_URL": api,
+                "GX_ANALYTICS_ENABLED": "False",
+            }
+            templates[prefix] = work / f"home-template-{prefix.strip() or 'now'}"
+            home = {**envs[prefix], "SHIHYO_HOME": str(templates[prefix])}
+            run([*script(code), "init"], home, check=True)
 
-        def side(upload: Path, mode: str):
+        def side(upload: Path, mode: str, prefix: str = ""):
             def once(attempt: int) -> Run:
-                home = work / f"home-{mode}"
+                home = work / f"home-{prefix.strip() or 'now'}-{mode}"
                 shutil.rmtree(home, ignore_errors=True)
-                shutil.copytree(template, home)
-                side_env = {**env, "SHIHYO_HOME": str(home), "SHIHYO_PREFECT": mode}
-                result = run([SHIHYO, "ingest", str(upload)], side_env)
+                shutil.copytree(templates[prefix], home)
+                side_env = {**envs[prefix], "SHIHYO_HOME": str(home), "SHIHYO_PREFECT": mode}
+                result = run([*script(codes[prefix]), "ingest", str(upload)], side_env)
                 as_flow = "Prefect flow" in result.stdout
                 if result.code not in (0, 1) or as_flow != (mode == "auto"):
-                    raise SystemExit(f"ingest ({mode}) failed:\n{result.stdout[-3000:]}")
+                    raise SystemExit(f"{prefix}ingest ({mode}) failed:\n{result.stdout[-3000:]}")
                 return result
 
             return once
 
         for label, upload in files.items():
             print(f"{label}: {load_average()}")
-            results = alternate(
-                {"direct": side(upload, "never"), "flow": side(upload, "auto")}, options.repeat
-            )
-            direct, flow = results["direct"], results["flow"]
-            gap = flow.median - direct.median
-            verdict = "met" if gap <= GOAL_SECONDS else "NOT met"
-            print(
-                f"  direct {direct.median:6.2f} s  flow {flow.median:6.2f} s  flow − direct "
-                f"{gap:+.2f} s (goal ≤ {GOAL_SECONDS:g} s: {verdict}); peak RSS "
-                f"{gib(direct.peak_rss)} / {gib(flow.peak_rss)}"
-            )
+            sides = {}
+            for prefix in codes:
+                sides[f"{prefix}direct"] = side(upload, "never", prefix)
+                sides[f"{prefix}flow"] = side(upload, "auto", prefix)
+            results = alternate(sides, options.repeat)
+            for prefix in codes:
+                direct, flow = results[f"{prefix}direct"], results[f"{prefix}flow"]
+                gap = flow.median - direct.median
+                verdict = "met" if gap <= GOAL_SECONDS else "NOT met"
+                print(
+                    f"  {prefix}direct {direct.median:6.2f} s  flow {flow.median:6.2f} s  "
+                    f"flow − direct {gap:+.2f} s (goal ≤ {GOAL_SECONDS:g} s: {verdict}); "
+                    f"peak RSS {gib(direct.peak_rss)} / {gib(flow.peak_rss)}"
+                )
         print(load_average())
     finally:
         if server is not None:
