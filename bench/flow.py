@@ -25,7 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from files import BENCH_NOW, REPO, write_catalog, write_month, write_upload
+from files import REPO, write_catalog, write_month, write_upload
+from ingest import environment, fresh_home
 from measure import Run, alternate, gib, load_average, run, script
 
 GOAL_SECONDS = 0.5
@@ -91,29 +92,20 @@ def main() -> None:
         if options.before is not None:
             codes["before "] = options.before.resolve()
             write_catalog(work / "catalog-before", codes["before "] / "indicators" / "catalog")
-        envs, templates = {}, {}
-        for prefix, code in codes.items():
-            envs[prefix] = {
-                **os.environ,
-                "PYTHONPATH": str(code),
-                "SHIHYO_CATALOG": str(work / ("catalog-before" if prefix else "catalog")),
-                "SHIHYO_NOW": BENCH_NOW,
-                "SHIHYO_MAX_UPLOAD_MB": "4096",
-                "SHIHYO_MAX_ROWS": "10000000",
-                "PREFECT_HOME": str(work / "prefect-client"),
-                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        # The ingestion bench's environment (the code measured, its catalog, the limits a
+        # million rows needs), pointed at the server; each side says SHIHYO_PREFECT itself.
+        envs = {
+            prefix: {
+                **environment(work, code, "catalog-before" if prefix else "catalog"),
                 "PREFECT_API_URL": api,
-                "GX_ANALYTICS_ENABLED": "False",
             }
-            templates[prefix] = work / f"home-template-{prefix.strip() or 'now'}"
-            home = {**envs[prefix], "SHIHYO_HOME": str(templates[prefix])}
-            run([*script(code), "init"], home, check=True)
+            for prefix, code in codes.items()
+        }
 
         def side(upload: Path, mode: str, prefix: str = ""):
             def once(attempt: int) -> Run:
-                home = work / f"home-{prefix.strip() or 'now'}-{mode}"
-                shutil.rmtree(home, ignore_errors=True)
-                shutil.copytree(templates[prefix], home)
+                label = f"-{prefix.strip() or 'now'}"
+                home = fresh_home(work, envs[prefix], label, codes[prefix])
                 side_env = {**envs[prefix], "SHIHYO_HOME": str(home), "SHIHYO_PREFECT": mode}
                 result = run([*script(codes[prefix]), "ingest", str(upload)], side_env)
                 as_flow = "Prefect flow" in result.stdout
