@@ -1,6 +1,8 @@
 """Command-line benchmark: the everyday commands as whole processes, as a user runs them —
 `shihyo ingest` of a month's file (48 rows), `shihyo evaluate`, `shihyo plan`,
-`shihyo status --json` — against a process that only imports DuckDB, paired and alternated.
+`shihyo status --json` — against a process that only imports DuckDB, paired and alternated;
+and the import floor of an ingest (bench/measure.py: the command line and Great Expectations
+with its engine, no file), below which no ingest in a fresh process can go.
 
     .venv/bin/python bench/cli.py                     # 7 runs a side
     .venv/bin/python bench/cli.py --before /tmp/base  # also the code in /tmp/base, alike
@@ -26,9 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from files import BENCH_NOW, REPO, write_catalog, write_month
-from measure import Run, Series, alternate, gib, load_average, run, script
+from measure import Run, Series, alternate, gib, import_floor, load_average, run, script
 
 GOALS = {"ingest": 2.0, "evaluate": 1.0}
+IMPORT_FLOOR = "floor: an ingest's imports"
 
 
 def closed_port() -> int:
@@ -116,7 +119,9 @@ def main() -> None:
                 [sys.executable, "-c", "import duckdb"], check=True
             )
         }
-        sides.update(sides_for("now", work, environment(work, None), month))
+        now = environment(work, None)
+        sides[IMPORT_FLOOR] = import_floor("direct", now)
+        sides.update(sides_for("now", work, now, month))
         if options.before is not None:
             write_catalog(work / "catalog-before", options.before / "indicators" / "catalog")
             before = environment(work, options.before.resolve())
@@ -131,6 +136,11 @@ def main() -> None:
             median = results[name].median
             verdict = "met" if median < goal else "NOT met"
             print(f"  goal: {name} < {goal:g} s: {median:.2f} s, {verdict}")
+        imports = results[IMPORT_FLOOR].median
+        print(
+            f"  ingest's imports alone {imports:.2f} s; the file's own work beyond them "
+            f"{results['ingest'].median - imports:.2f} s"
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

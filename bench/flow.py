@@ -8,7 +8,8 @@ each a whole process on a fresh copy of the same warehouse.
 
 Starts its own Prefect server (`prefect server start`, SQLite, in a temp PREFECT_HOME, on a
 free port; about 20–30 s until healthy) and stops it at the end. Goal: the flow path no
-slower than the direct one by more than 0.5 s."""
+slower than the direct one by more than 0.5 s. Also the import floors of both paths
+(bench/measure.py): what importing Prefect and the flows alone adds to the flow path."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from files import REPO, write_catalog, write_month, write_upload
 from ingest import environment, fresh_home
-from measure import Run, alternate, gib, load_average, run, script
+from measure import Run, alternate, gib, import_floor, load_average, run, script
 
 GOAL_SECONDS = 0.5
 
@@ -121,7 +122,15 @@ def main() -> None:
             for prefix in codes:
                 sides[f"{prefix}direct"] = side(upload, "never", prefix)
                 sides[f"{prefix}flow"] = side(upload, "auto", prefix)
+            for path in ("direct", "flow"):
+                sides[f"imports: {path}"] = import_floor(path, envs[""])
             results = alternate(sides, options.repeat)
+            added = results["imports: flow"].median - results["imports: direct"].median
+            print(
+                f"  import floors: direct {results['imports: direct'].median:.2f} s, flow "
+                f"{results['imports: flow'].median:.2f} s: Prefect and the flows add "
+                f"{added:+.2f} s of imports alone (the goal allows +{GOAL_SECONDS:g} s)"
+            )
             for prefix in codes:
                 direct, flow = results[f"{prefix}direct"], results[f"{prefix}flow"]
                 gap = flow.median - direct.median

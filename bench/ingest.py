@@ -11,7 +11,9 @@ reading the same file in a process of its own, paired and alternated.
 Floors, each a whole process (`python -c`):
 - read_csv: `CREATE TABLE upload AS SELECT * FROM read_csv(FILE, all_varchar = true)`;
 - insert: the clean file's periods and figures cast and inserted into `observation` of a
-  fresh warehouse (only the clean file has one spelling of each, so only it has this floor).
+  fresh warehouse (only the clean file has one spelling of each, so only it has this floor);
+- imports alone: what the command imports before it can judge a file (bench/measure.py), so
+  that the report can say how much of a goal the imports leave for the file's own work.
 
 Prints the median of each side, the ratios, each side's peak RSS (the command's own process,
 and the largest of its children: the parse child), and the machine's load. `--before DIR`
@@ -30,7 +32,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from files import BENCH_NOW, write_catalog, write_upload
-from measure import Run, Series, alternate, gib, load_average, run, script
+from measure import Run, Series, alternate, gib, import_floor, load_average, run, script
 
 PYTHON = sys.executable
 REPO = Path(__file__).resolve().parents[1]
@@ -128,7 +130,7 @@ def measure_file(
         db = str(home / "shihyo.duckdb")
         return run([PYTHON, "-c", INSERT, db, str(upload)], env, check=True)
 
-    sides = {"read_csv": read_csv, "shihyo": shihyo}
+    sides = {"read_csv": read_csv, "shihyo": shihyo, "imports": import_floor("direct", env)}
     if before is not None:
         env_before = environment(work, before.resolve(), "catalog-before")
         sides["before"] = lambda _attempt: ingest("-before", env_before, before.resolve())
@@ -160,6 +162,7 @@ def report(name: str, rows: int, bad: int, series: dict[str, Series]) -> None:
     print(line("floor: read_csv", series["read_csv"]))
     if "insert" in series:
         print(line("floor: insert", series["insert"]))
+    print(line("imports alone", series["imports"], series["read_csv"]))
     print(line("shihyo ingest", series["shihyo"], series["read_csv"]))
     if "before" in series:
         print(line("before", series["before"], series["read_csv"]))
@@ -168,6 +171,17 @@ def report(name: str, rows: int, bad: int, series: dict[str, Series]) -> None:
     if "insert" in series:
         ratio = series["shihyo"].median / series["insert"].median
         print(f"    {'':<22} {'':>8}    {ratio:5.1f}× insert")
+
+
+def budget(name: str, series: dict[str, Series]) -> None:
+    """What the goal for this file leaves once the imports are paid, and what shihyo takes."""
+    floor, imports = series["read_csv"].median, series["imports"].median
+    goal = GOALS[name] * floor
+    print(
+        f"    the goal ({GOALS[name]:g}× read_csv = {goal:.2f} s) leaves {goal - imports:.2f} s "
+        f"beyond the imports for parsing, validating and writing the file; shihyo takes "
+        f"{series['shihyo'].median - imports:.2f} s beyond them"
+    )
 
 
 def main() -> None:
@@ -199,6 +213,8 @@ def main() -> None:
                     work, upload, kind == "clean", options.repeat, options.before
                 )
                 report(kind, rows, bad, results[kind, rows])
+                if rows == options.rows:
+                    budget(kind, results[kind, rows])
                 upload.unlink()
         print()
         print(f"summary (medians of {options.repeat}; {load_average()} at the end)")

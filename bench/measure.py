@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from files import REPO
+
 
 @dataclass
 class Run:
@@ -205,6 +207,32 @@ def load_average() -> str:
 
 
 SHIHYO = str(Path(sys.executable).with_name("shihyo"))
+
+# Import floors: what a fresh `shihyo ingest` imports before it can judge a file, and nothing
+# else (no file read, no warehouse opened): the command line as its script imports it, Great
+# Expectations with the engine built as the first validation builds it, and the steps a load
+# runs; on the flow path also Prefect and the flows, as service/jobs imports them. No ingest
+# run as its own process can be faster than its floor while Great Expectations validates in it.
+IMPORTS = {
+    "direct": (
+        "from kernel.memory import long_lived\n"
+        "with long_lived():\n"
+        "    from shihyo.cli import app\n"
+        "from expectations.engine import shared_engine\n"
+        "shared_engine()\n"
+        "import pipeline.ingesting, pipeline.evaluating, alerts.engine\n"  # imported to run
+    ),
+}
+IMPORTS["flow"] = IMPORTS["direct"] + (
+    "with long_lived():\n    from flows import runtime\n    from flows.ingest import ingest\n"
+)
+
+
+def import_floor(path: str, env: dict[str, str]) -> Callable[[int], Run]:
+    """A side that runs the import floor of `path` ("direct" or "flow") with this checkout's
+    code, in `env`."""
+    env = {**env, "PYTHONPATH": str(REPO), "GX_ANALYTICS_ENABLED": "False"}
+    return lambda _attempt: run([sys.executable, "-P", "-c", IMPORTS[path]], env, check=True)
 
 
 def script(code: Path | None = None) -> list[str]:
