@@ -11,7 +11,14 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from intake.canonical import ParsedUpload, RowCounts
-    from intake.isolation import IsolationLimits, parse_isolated
+    from intake.isolation import (
+        IsolatedRunFailed,
+        IsolationLimits,
+        parse_isolated,
+        prepare,
+        prepared,
+        run_isolated,
+    )
     from intake.limits import DEFAULT_LIMITS, ReadLimits
     from intake.list_rule import DEFAULT_LIST_RULES, WIFI_LIST_RULE, ListRule, RowCondition
     from intake.messages import CellProblem, FileRejected, RowError
@@ -24,8 +31,12 @@ if TYPE_CHECKING:
 _MODULES = {
     "ParsedUpload": "canonical",
     "RowCounts": "canonical",
+    "IsolatedRunFailed": "isolation",
     "IsolationLimits": "isolation",
     "parse_isolated": "isolation",
+    "prepare": "isolation",
+    "prepared": "isolation",
+    "run_isolated": "isolation",
     "DEFAULT_LIMITS": "limits",
     "ReadLimits": "limits",
     "DEFAULT_LIST_RULES": "list_rule",
@@ -67,6 +78,7 @@ __all__ = [
     "WIFI_LIST_RULE",
     "CellProblem",
     "FileRejected",
+    "IsolatedRunFailed",
     "IsolationLimits",
     "ListKind",
     "ListRule",
@@ -81,5 +93,8 @@ __all__ = [
     "parse_isolated",
     "parse_period",
     "parse_value",
+    "prepare",
+    "prepared",
     "read_upload",
+    "run_isolated",
 ]

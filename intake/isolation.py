@@ -6,7 +6,12 @@ A small server process (`python -m intake.isolation`) imports intake once and fo
 child per upload; the child sets its limits, parses, and sends the outcome back. The server
 is single-threaded, so forking it is safe (forking the dashboard, whose threads may hold
 locks, is not), and unlike multiprocessing it never re-runs the caller's main script (a
-Streamlit page would run again in every child)."""
+Streamlit page would run again in every child).
+
+The server can also be asked to prepare (`prepare`: call one of shihyo's functions once, in
+itself, such as importing Great Expectations and building its engine) while the caller does
+other work, and then to run a function in a child that starts with what was prepared
+(`run_isolated`): the caller's process then never pays that import itself."""
 
 from __future__ import annotations
 
@@ -101,6 +106,12 @@ def _outcome(job: tuple) -> tuple[str, Any]:
     if isinstance(job[0], str) and job[0] == _CALL:
         _, reader, args, isolation = job
         return _guarded(isolation, lambda: reader(*args))
+    if isinstance(job[0], str) and job[0] == _RUN:
+        _, function, args, isolation = job
+        try:
+            return _guarded(isolation, lambda: function(*args))
+        except Exception as exc:  # told to the caller, who decides; the child ends cleanly
+            return ("error", f"{type(exc).__name__}: {exc}")
     data, file_name, period, rules, limits, isolation = job
     return _guarded(
         isolation,
@@ -109,6 +120,8 @@ def _outcome(job: tuple) -> tuple[str, Any]:
 
 
 _CALL = "call"  # a job that names its reader: (_CALL, reader, args, isolation)
+_RUN = "run"  # a call whose errors come back as errors: (_RUN, function, args, isolation)
+_PREPARE = "prepare"  # (_PREPARE, function): called once in the server itself, not a child
 
 
 def _guarded(isolation: IsolationLimits, read: Callable[[], Any]) -> tuple[str, Any]:
@@ -137,6 +150,9 @@ def _serve() -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     while (payload := _receive(inbox)) is not None:
         job = pickle.loads(payload)
+        if isinstance(job[0], str) and job[0] == _PREPARE:
+            _send(outbox, pickle.dumps(_prepared(job[1])))
+            continue
         read_end, write_end = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child
@@ -162,6 +178,16 @@ def _serve() -> None:
         _send(outbox, result)
 
 
+def _prepared(function: Callable[[], object]) -> tuple[str, Any]:
+    """Call `function()` in the server (our own code, not an upload: no limits), so that
+    every child forked after it starts with what it imported and built."""
+    try:
+        function()
+    except Exception as exc:  # the children then do without it, as the caller does
+        return ("error", f"{type(exc).__name__}: {exc}")
+    return ("prepared", None)
+
+
 # ── the caller's side ───────────────────────────────────────────────────────
 
 
@@ -171,9 +197,11 @@ class _Server:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.process: subprocess.Popen[bytes] | None = None
+        self.prepared: set[str] = set()  # what the running process was asked to prepare
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self.process is None or self.process.poll() is not None:
+            self.prepared = set()
             root = str(Path(__file__).resolve().parents[1])
             path = os.environ.get("PYTHONPATH", "")
             env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
@@ -193,6 +221,7 @@ class _Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
+        self.prepared = set()
 
     def run(self, job: tuple, wall_seconds: float) -> tuple[str, Any]:
         with self.lock:
@@ -213,8 +242,17 @@ class _Server:
                 return ("crash", None)
             return pickle.loads(answer[0])
 
+    def prepare(self, function: Callable[[], object], name: str) -> None:
+        """Run a preparation to its end (in a thread of the caller's): forgotten if it failed,
+        so that nothing is routed to a server that does not hold it."""
+        kind, _ = self.run((_PREPARE, function), PREPARE_WALL_SECONDS)
+        if kind != "prepared":
+            with self.lock:
+                self.prepared.discard(name)
+
 
 _SERVER = _Server()
+PREPARE_WALL_SECONDS = 120.0
 
 
 def prestart() -> None:
@@ -223,6 +261,48 @@ def prestart() -> None:
     the caller does before its first upload is parsed."""
     with _SERVER.lock:
         _SERVER._start()
+
+
+def prepare(function: Callable[[], object]) -> None:
+    """Have the parse server (started now if it is not running) call `function()` once in
+    itself, so that every child it forks afterwards starts with what the call imported and
+    built. Returns at once: the call runs on the server's core while the caller goes on,
+    and the server's next job waits for it. `function` must be a module's function, as
+    pickle names it; a second request for it to the same server does nothing."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    with _SERVER.lock:
+        _SERVER._start()
+        if name in _SERVER.prepared:
+            return
+        _SERVER.prepared.add(name)
+    threading.Thread(
+        target=_SERVER.prepare, args=(function, name), name="parse-server-prepare", daemon=True
+    ).start()
+
+
+def prepared(function: Callable[[], object]) -> bool:
+    """Whether the running parse server holds, or is making, what `function` prepares."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    process = _SERVER.process
+    return name in _SERVER.prepared and process is not None and process.poll() is None
+
+
+class IsolatedRunFailed(Exception):
+    """A function run in a child of the parse server did not return: it raised, ran out of
+    memory or time, or its child died."""
+
+
+def run_isolated(
+    function: Callable[..., T], *args: object, isolation: IsolationLimits = DEFAULT_ISOLATION
+) -> T:
+    """Return `function(*args)` computed in a child of the parse server, bounded by
+    `isolation` (our own code on data already read, such as validating a parsed frame in
+    a child that starts with Great Expectations prepared); IsolatedRunFailed, with what
+    happened, when it did not return. A module's function; arguments and result picklable."""
+    kind, value = _SERVER.run((_RUN, function, args, isolation), isolation.wall_seconds)
+    if kind == "parsed":
+        return value
+    raise IsolatedRunFailed(f"{kind}: {value}" if value is not None else kind)
 
 
 def parse_isolated(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from pipeline.checking import Checked, RowIssue, check_upload
+    from pipeline.checking import Checked, RowIssue, check_upload, prepare_validation
     from pipeline.evaluating import Delivered, deliver_due, evaluate_and_alert, evaluation
     from pipeline.inbox import filesystem_now, inbox_files
     from pipeline.ingesting import IngestReport, inbox_run, ingest_files, run_ingestion
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         fingerprint,
     )
 
-_CHECKING = ("Checked", "RowIssue", "check_upload")
+_CHECKING = ("Checked", "RowIssue", "check_upload", "prepare_validation")
 _EVALUATING = ("Delivered", "deliver_due", "evaluate_and_alert", "evaluation")
 _INBOX = ("filesystem_now", "inbox_files")
 _INGESTING = ("IngestReport", "inbox_run", "ingest_files", "run_ingestion")
@@ -69,5 +69,6 @@ __all__ = [
     "inbox_files",
     "inbox_run",
     "ingest_files",
+    "prepare_validation",
     "run_ingestion",
 ]

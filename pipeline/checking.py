@@ -5,28 +5,77 @@ with this; a load writes what it accepts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from access.roles import SYSTEM, Actor, may_send_figures_for
-from expectations import IndicatorRule, ValidationContext, validate_observations
+from expectations import (
+    IndicatorRule,
+    ValidationContext,
+    ValidationOutcome,
+    shared_engine,
+    validate_observations,
+)
 from indicators.catalog import Catalog
 from intake import (
     DEFAULT_LIST_RULES,
     FileRejected,
+    IsolatedRunFailed,
     ListRule,
     ParsedUpload,
     ReadLimits,
     RowCondition,
     RowCounts,
     parse_isolated,
+    prepare,
+    prepared,
     read_upload,
+    run_isolated,
 )
 from kernel.settings import Settings
 from warehouse import Warehouse
+
+# Files up to this size may be validated in a child of the parse server (below); a larger
+# one is validated in this process, so that its frame does not cross to another twice.
+APART_BYTES = 8 << 20
+
+
+def prepare_validation(paths: Iterable[str | Path]) -> None:
+    """Have the parse server import Great Expectations and build its engine now, on its own
+    core, when every file to come is small enough to be validated there. For a command on
+    the flow path: its process imports Prefect and starts the flow run meanwhile, and never
+    imports Great Expectations itself (each holds the interpreter's lock while imported, so
+    in one process the two imports only take turns)."""
+    sizes = []
+    for path in paths:
+        try:
+            sizes.append(Path(path).stat().st_size)
+        except OSError:
+            continue  # the load says what is wrong with it
+    if sizes and all(size <= APART_BYTES for size in sizes):
+        prepare(shared_engine)
+
+
+def validated_apart(size: int) -> bool:
+    """Whether a file of `size` bytes is validated in a child of the parse server, which
+    holds Great Expectations prepared (prepare_validation), rather than here."""
+    return size <= APART_BYTES and prepared(shared_engine)
+
+
+def validate(frame: pd.DataFrame, context: ValidationContext, size: int) -> ValidationOutcome:
+    """The suite's outcome for one file's rows: in a child of the parse server when it holds
+    Great Expectations prepared, else here. The same function judges either way; if the
+    child fails, the rows are validated here, where an error shows as itself."""
+    if validated_apart(size):
+        try:
+            return run_isolated(validate_observations, frame, context)
+        except IsolatedRunFailed:
+            pass
+    return validate_observations(frame, context)
 
 
 @dataclass(frozen=True)
@@ -307,7 +356,7 @@ def check_upload(
     stage("validate")
     keys = first_periods(parsed.frame)
     context = validation_context(catalog, warehouse, parsed, today, settings.jump_factor, keys)
-    outcome = validate_observations(parsed.frame, context)
+    outcome = validate(parsed.frame, context, len(data))
     warnings = [
         RowIssue(w.row, w.column, w.value, w.rule, w.reason_ja, w.reason_en)
         for w in outcome.warnings

@@ -23,7 +23,14 @@ from expectations import warm_up
 from indicators.catalog import Catalog
 from kernel.clock import Clock
 from kernel.settings import Settings
-from pipeline.checking import REVERTS_CORRECTION, Checked, RowIssue, check_upload, first_periods
+from pipeline.checking import (
+    REVERTS_CORRECTION,
+    Checked,
+    RowIssue,
+    check_upload,
+    first_periods,
+    validated_apart,
+)
 from pipeline.inbox import (
     InboxRefused,
     Origin,
@@ -248,9 +255,10 @@ class Loader:
             self._archive(data, sha, name)
             done()
             return FileResult(name, sha, "duplicate", message=DUPLICATE_MESSAGE)
-        if not options.trusted or len(data) >= WARM_UP_BYTES:
+        if (not options.trusted or len(data) >= WARM_UP_BYTES) and not validated_apart(len(data)):
             # Great Expectations' import (a second or two) runs in a thread while this one
-            # waits for the parse server, or, parsing here, while the file is long to read.
+            # waits for the parse server, or, parsing here, while the file is long to read;
+            # not at all when the parse server validates the file (checking.validate).
             warm_up()
 
         def judged() -> Checked:

@@ -642,13 +642,15 @@ class Service:
             from intake.isolation import prestart
 
             prestart()  # the parse server starts while the steps below are imported
-        from pipeline import IngestOptions, run_ingestion
+        from pipeline import IngestOptions, prepare_validation, run_ingestion
 
         options = options or IngestOptions(keep_source=bool(files))
         if options.actor is not None:
             require_uploader(options.actor)
         api = None if direct else jobs.choose_api(self.settings)
         if api is not None:
+            if files:  # Great Expectations, imported by the parse server while Prefect is here
+                prepare_validation(files)
             report = jobs.ingest_as_flow(self._resources, api, files, inbox, options, progress)
             return Ingested(self._with_errors(report), api)
         report = run_ingestion(self._loader(progress), files, inbox, options)
