@@ -263,6 +263,13 @@ def prestart() -> None:
         _SERVER._start()
 
 
+def stop() -> None:
+    """Stop the parse server, and with it what it prepared (waiting for a preparation under
+    way to end); the next parse starts a new one."""
+    with _SERVER.lock:
+        _SERVER.stop()
+
+
 def prepare(function: Callable[[], object]) -> None:
     """Have the parse server (started now if it is not running) call `function()` once in
     itself, so that every child it forks afterwards starts with what the call imported and

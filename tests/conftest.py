@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 # Before anything imports Prefect: its home in a temp folder, no analytics, and
@@ -20,7 +21,9 @@ os.environ["SHIHYO_NOW"] = "2026-11-20T09:00:00"
 import pytest
 
 from access.roles import SYSTEM
+from expectations import shared_engine
 from indicators.catalog import Catalog, load_catalog
+from intake.isolation import prepared, stop
 from kernel.settings import PACKAGE_CATALOG, Settings, load_settings
 from pipeline import Loader
 from pipeline.resources import Resources
@@ -29,6 +32,16 @@ from warehouse import Warehouse
 
 REPO = Path(__file__).resolve().parents[1]
 REALDATA = REPO.parent / "shared" / "realdata"
+
+
+@pytest.fixture(autouse=True)
+def parse_server_unprepared_after() -> Iterator[None]:
+    """A test that ran the ingest flow leaves the parse server holding Great Expectations,
+    and small files after it validated in the server's children; the next test starts
+    without, so that what one test patches in this process is what validates its files."""
+    yield
+    if prepared(shared_engine):
+        stop()
 
 
 @pytest.fixture(scope="session")

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import pipeline.checking
 from access.roles import Actor
+from expectations import shared_engine
 from flows.ingest import IngestRun, JobNotFound, ingest
 from indicators.catalog import Catalog
+from intake.isolation import prepared, run_isolated
 from kernel.settings import load_settings
 from service import IngestOptions, Service
 from shihyo.cli import app
@@ -173,6 +176,16 @@ def test_the_service_runs_a_job_as_a_flow_with_the_same_result_as_directly(
     text = HEADER + "wifi_access_points,2019-05,600,,\netax_payments,2019-05,1,,\n"
     owner = Actor("yamada", "owner", ("joho-kikaku",))
     results = {}
+    apart: dict[str, list[str]] = {}
+    runs: list[str] = []
+
+    def spied(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(function.__name__)
+        return run_isolated(function, *args, **kwargs)
+
+    # On the flow path the parse server imports Great Expectations while this process
+    # imports Prefect, and validates the file in a child: the same result as directly.
+    monkeypatch.setattr(pipeline.checking, "run_isolated", spied)
     for mode in ("never", "always"):
         monkeypatch.setenv("SHIHYO_PREFECT", mode)
         path = tmp_path / f"{mode}.csv"
@@ -182,9 +195,12 @@ def test_the_service_runs_a_job_as_a_flow_with_the_same_result_as_directly(
         assert (ran.api is None) == (mode == "never")
         [result] = ran.report.files
         results[mode] = (result.status, result.rows_accepted, result.rows_rejected)
+        apart[mode], runs[:] = list(runs), []
         # the other section's row, refused as the acting owner's, with its reason
         assert [(e.row, e.rule) for e in result.errors] == [(3, "not_your_indicator")]
     assert results["never"] == results["always"] == ("partial", 2, 1)
+    assert apart == {"never": [], "always": ["validate_observations"]}
+    assert prepared(shared_engine)
     loads = open_warehouse(load_settings()).loads()
     assert set(loads["uploaded_by"]) == {"yamada"}  # the job row named the actor
 

@@ -1,0 +1,126 @@
+"""The parse server's preparations and runs (intake/isolation.py), and the validation of a
+command's flow path in its children (pipeline/checking.py): the same outcome as here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import pipeline.checking
+from expectations import shared_engine, validate_observations
+from intake.isolation import IsolatedRunFailed, prepare, prepared, run_isolated, stop
+from pipeline.checking import APART_BYTES, validate, validated_apart
+from tests import isolation_probe
+from tests.isolation_probe import mark, refuse, where
+from tests.test_expectations import CONTEXT, frame, row
+
+
+@pytest.fixture(autouse=True)
+def fresh_server() -> Iterator[None]:
+    stop()
+    yield
+    stop()
+
+
+def test_a_run_returns_what_the_function_returns_computed_in_a_child_of_the_server() -> None:
+    child, server, _ = run_isolated(where)
+    again, same_server, _ = run_isolated(where)
+    assert os.getpid() not in (child, server, again)
+    assert server == same_server and child != again  # one server, a child for each run
+
+
+def test_what_the_server_prepared_every_later_child_starts_with() -> None:
+    assert not prepared(mark)
+    prepare(mark)
+    assert prepared(mark)
+    _, server, marks = run_isolated(where)
+    assert marks == [server]  # called once, in the server itself, before the child forked
+    prepare(mark)  # asked again of the same server: nothing more
+    assert run_isolated(where)[2] == [server]
+    assert isolation_probe.PREPARED_IN == []  # never here
+    stop()
+    assert not prepared(mark)
+    assert run_isolated(where)[2] == []  # a new server, prepared with nothing
+
+
+def test_a_preparation_that_fails_is_forgotten_and_the_server_goes_on() -> None:
+    prepare(refuse)
+    _, server, _ = run_isolated(where)  # waits for the preparation to end
+    deadline = time.monotonic() + 10
+    while prepared(refuse) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not prepared(refuse)
+    assert run_isolated(where)[1] == server
+
+
+def test_an_error_in_the_child_comes_back_as_a_failure_and_the_server_goes_on() -> None:
+    _, server, _ = run_isolated(where)
+    with pytest.raises(IsolatedRunFailed, match="ValueError: refused on purpose"):
+        run_isolated(refuse)
+    assert run_isolated(where)[1] == server
+
+
+# ── validation in the server's children ──────────────────────────────────────
+
+FAILING = frame(
+    row(10, "wifi", dt.date(2024, 4, 1), 6001),  # a jump: a warning
+    row(11, "nope", dt.date(2024, 2, 1), 1),  # unknown indicator
+    row(12, "wifi", dt.date(2024, 3, 1), 5),  # a duplicate key of row 3
+    row(13, "cum", dt.date(2024, 4, 1), 125),  # a running total falling within the file
+    row(14, "rate", dt.date(2023, 4, 1), 140, granularity="fiscal_year", period_text="2023"),
+)
+
+
+def spy_on_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the functions pipeline.checking runs in the server's children."""
+    runs: list[str] = []
+
+    def spied(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(function.__name__)
+        return run_isolated(function, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.checking, "run_isolated", spied)
+    return runs
+
+
+def test_a_file_validated_in_the_server_is_judged_as_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    here = validate_observations(FAILING, CONTEXT)
+    assert here.row_failures and here.warnings  # the file has something to find
+    runs = spy_on_runs(monkeypatch)
+    assert not validated_apart(1000)
+    assert validate(FAILING, CONTEXT, 1000) == here and runs == []  # nothing prepared
+    prepare(shared_engine)
+    assert validated_apart(1000) and not validated_apart(APART_BYTES + 1)
+    assert validate(FAILING, CONTEXT, 1000) == here
+    assert runs == ["validate_observations"]
+    assert validate(FAILING, CONTEXT, APART_BYTES + 1) == here  # a large file: here
+    assert runs == ["validate_observations"]
+
+
+def test_a_child_that_fails_to_validate_leaves_the_file_to_be_validated_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def fails(*_args: object, **_kwargs: object) -> None:
+        raise IsolatedRunFailed("crash")
+
+    prepare(shared_engine)
+    monkeypatch.setattr(pipeline.checking, "run_isolated", fails)
+    assert validate(FAILING, CONTEXT, 1000) == validate_observations(FAILING, CONTEXT)
+
+
+def test_only_small_files_have_the_server_prepare_validation(tmp_path: Path) -> None:
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    small.write_bytes(b"x" * 100)
+    with large.open("wb") as out:
+        out.truncate(APART_BYTES + 1)
+    pipeline.checking.prepare_validation([small, large])
+    assert not prepared(shared_engine)
+    pipeline.checking.prepare_validation([tmp_path / "missing.csv"])
+    assert not prepared(shared_engine)
+    pipeline.checking.prepare_validation([small, tmp_path / "missing.csv"])
+    assert prepared(shared_engine)
