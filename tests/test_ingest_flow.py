@@ -205,6 +205,35 @@ def test_the_service_runs_a_job_as_a_flow_with_the_same_result_as_directly(
     assert set(loads["uploaded_by"]) == {"yamada"}  # the job row named the actor
 
 
+def test_the_dashboards_upload_on_the_flow_path_and_its_later_previews_validate_apart(
+    prefect_api, inbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The upload page calls Service.upload, which takes the flow path when a server answers.
+    runs: list[str] = []
+
+    def spied(function, *args, **kwargs):  # type: ignore[no-untyped-def]
+        runs.append(function.__name__)
+        return run_isolated(function, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline.checking, "run_isolated", spied)
+    monkeypatch.setenv("SHIHYO_PREFECT", "always")
+    owner = Actor("yamada", "owner", ("joho-kikaku",))
+    service = Service(load_settings())
+    data = (HEADER + "wifi_access_points,2019-05,600,,\nwifi_access_points,2019-06,x,,\n").encode()
+    preview = service.preview_upload(data, "before.csv", owner)
+    assert runs == []  # nothing prepared yet: judged here
+    report = service.upload(data, "up.csv", owner)
+    [result] = report.files
+    assert (result.status, result.rows_accepted, result.rows_rejected) == ("partial", 1, 1)
+    assert [(e.row, e.rule) for e in result.errors] == [(3, "value_numeric")]
+    assert runs == ["validate_observations"]
+    again = service.preview_upload(data, "again.csv", owner)
+    assert runs == ["validate_observations"] * 2
+    assert again.errors == preview.errors and [(e.row, e.rule) for e in again.errors] == [
+        (3, "value_numeric")
+    ]
+
+
 def test_a_flow_run_cannot_name_its_actor_or_replay_a_job(prefect_api, inbox: Path) -> None:
     # The flow's only parameter is a job id; a job runs once and only as its own kind.
     warehouse = open_warehouse(load_settings())
