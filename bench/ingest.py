@@ -31,11 +31,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from files import BENCH_NOW, write_catalog, write_upload
+from files import BENCH_NOW, REPO, write_catalog, write_upload
 from measure import Run, Series, alternate, gib, import_floor, load_average, run, script
 
 PYTHON = sys.executable
-REPO = Path(__file__).resolve().parents[1]
 GOALS = {"messy": 5.0, "clean": 3.0, "extra": 3.0}
 GOAL_RSS = 1 << 30
 

@@ -263,6 +263,11 @@ def prestart() -> None:
         _SERVER._start()
 
 
+def _name(function: Callable[..., object]) -> str:
+    """A module's function as pickle names it: what the server was asked to prepare."""
+    return f"{function.__module__}.{function.__qualname__}"
+
+
 def stop() -> None:
     """Stop the parse server, and with it what it prepared (waiting for a preparation under
     way to end); the next parse starts a new one."""
@@ -276,7 +281,7 @@ def prepare(function: Callable[[], object]) -> None:
     built. Returns at once: the call runs on the server's core while the caller goes on,
     and the server's next job waits for it. `function` must be a module's function, as
     pickle names it; a second request for it to the same server does nothing."""
-    name = f"{function.__module__}.{function.__qualname__}"
+    name = _name(function)
     with _SERVER.lock:
         _SERVER._start()
         if name in _SERVER.prepared:
@@ -289,7 +294,7 @@ def prepare(function: Callable[[], object]) -> None:
 
 def prepared(function: Callable[[], object]) -> bool:
     """Whether the running parse server holds, or is making, what `function` prepares."""
-    name = f"{function.__module__}.{function.__qualname__}"
+    name = _name(function)
     process = _SERVER.process
     return name in _SERVER.prepared and process is not None and process.poll() is None
 

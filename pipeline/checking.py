@@ -105,19 +105,16 @@ class RowIssue:
 def validation_context(
     catalog: Catalog,
     warehouse: Warehouse,
-    parsed: ParsedUpload,
     today: dt.date,
     jump_factor: float,
-    keys: pd.DataFrame | None = None,
+    keys: pd.DataFrame,
 ) -> ValidationContext:
     """What the suite needs to judge these rows: the catalog's rules and the figures before
-    (asked for `keys`, the frame's first_periods, computed here when not given)."""
+    (asked for `keys`, the frame's first_periods)."""
     rules = {
         ind.id: IndicatorRule(ind.frequency, ind.kind, ind.min_value, ind.max_value)
         for ind in catalog.indicators
     }
-    if keys is None:
-        keys = first_periods(parsed.frame)
     return ValidationContext(
         indicators=rules,
         today=today,
@@ -355,7 +352,7 @@ def check_upload(
         return Checked(pd.DataFrame(), [issue], [], str(exc), counts=counts)
     stage("validate")
     keys = first_periods(parsed.frame)
-    context = validation_context(catalog, warehouse, parsed, today, settings.jump_factor, keys)
+    context = validation_context(catalog, warehouse, today, settings.jump_factor, keys)
     outcome = validate(parsed.frame, context, len(data))
     warnings = [
         RowIssue(w.row, w.column, w.value, w.rule, w.reason_ja, w.reason_en)

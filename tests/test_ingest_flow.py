@@ -9,16 +9,16 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-import pipeline.checking
 from access.roles import Actor
 from expectations import shared_engine
 from flows.ingest import IngestRun, JobNotFound, ingest
 from indicators.catalog import Catalog
-from intake.isolation import prepared, run_isolated
+from intake.isolation import prepared
 from kernel.settings import load_settings
 from service import IngestOptions, Service
 from shihyo.cli import app
 from tests.conftest import open_warehouse, ready_service
+from tests.test_parse_server import spy_on_runs
 
 # The results depend on what day it is: run again under a shifted machine clock.
 pytestmark = pytest.mark.clock
@@ -177,15 +177,9 @@ def test_the_service_runs_a_job_as_a_flow_with_the_same_result_as_directly(
     owner = Actor("yamada", "owner", ("joho-kikaku",))
     results = {}
     apart: dict[str, list[str]] = {}
-    runs: list[str] = []
-
-    def spied(function, *args, **kwargs):  # type: ignore[no-untyped-def]
-        runs.append(function.__name__)
-        return run_isolated(function, *args, **kwargs)
-
     # On the flow path the parse server imports Great Expectations while this process
     # imports Prefect, and validates the file in a child: the same result as directly.
-    monkeypatch.setattr(pipeline.checking, "run_isolated", spied)
+    runs = spy_on_runs(monkeypatch)
     for mode in ("never", "always"):
         monkeypatch.setenv("SHIHYO_PREFECT", mode)
         path = tmp_path / f"{mode}.csv"
@@ -209,13 +203,7 @@ def test_the_dashboards_upload_on_the_flow_path_and_its_later_previews_validate_
     prefect_api, inbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The upload page calls Service.upload, which takes the flow path when a server answers.
-    runs: list[str] = []
-
-    def spied(function, *args, **kwargs):  # type: ignore[no-untyped-def]
-        runs.append(function.__name__)
-        return run_isolated(function, *args, **kwargs)
-
-    monkeypatch.setattr(pipeline.checking, "run_isolated", spied)
+    runs = spy_on_runs(monkeypatch)
     monkeypatch.setenv("SHIHYO_PREFECT", "always")
     owner = Actor("yamada", "owner", ("joho-kikaku",))
     service = Service(load_settings())
