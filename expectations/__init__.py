@@ -4,7 +4,7 @@ explained in Japanese and English); `warm_up()` starts GX's import early, `share
 imports it and builds the engine at once (in the parse server, for instance)."""
 
 from expectations.context import IndicatorRule, ValidationContext, ValidationOutcome
-from expectations.engine import load_suite, shared_engine, warm_up
+from expectations.engine import engine_built, load_suite, shared_engine, warm_up
 from expectations.failures import RowFailure
 from expectations.validate import rejected_rows, validate_observations
 
@@ -13,6 +13,7 @@ __all__ = [
     "RowFailure",
     "ValidationContext",
     "ValidationOutcome",
+    "engine_built",
     "load_suite",
     "rejected_rows",
     "shared_engine",

@@ -107,6 +107,12 @@ def shared_engine() -> Engine:
         return build_engine()
 
 
+def engine_built() -> bool:
+    """Whether this process has built the engine (imported GX): validating here then costs
+    no import, and nothing is gained by validating elsewhere."""
+    return build_engine.cache_info().currsize > 0
+
+
 def warm_up() -> None:
     """Start importing GX and building its context in the background (the import alone
     takes seconds), so that it overlaps with reading a file; validation waits for it."""

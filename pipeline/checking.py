@@ -17,6 +17,7 @@ from expectations import (
     IndicatorRule,
     ValidationContext,
     ValidationOutcome,
+    engine_built,
     shared_engine,
     validate_observations,
 )
@@ -49,7 +50,11 @@ def prepare_validation(paths: Iterable[str | Path]) -> None:
     core, when every file to come is small enough to be validated there. For a command on
     the flow path: its process imports Prefect and starts the flow run meanwhile, and never
     imports Great Expectations itself (each holds the interpreter's lock while imported, so
-    in one process the two imports only take turns)."""
+    in one process the two imports only take turns). A process that has built the engine
+    (the dashboard's, after its first preview) validates here: it has nothing left to
+    import, and its validations then wait for no parse."""
+    if engine_built():
+        return
     sizes = []
     for path in paths:
         try:
@@ -62,8 +67,9 @@ def prepare_validation(paths: Iterable[str | Path]) -> None:
 
 def validated_apart(size: int) -> bool:
     """Whether a file of `size` bytes is validated in a child of the parse server, which
-    holds Great Expectations prepared (prepare_validation), rather than here."""
-    return size <= APART_BYTES and prepared(shared_engine)
+    holds Great Expectations prepared (prepare_validation), rather than here: not once this
+    process has built the engine itself."""
+    return size <= APART_BYTES and not engine_built() and prepared(shared_engine)
 
 
 def validate(frame: pd.DataFrame, context: ValidationContext, size: int) -> ValidationOutcome:

@@ -88,9 +88,16 @@ def spy_on_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return runs
 
 
+def as_a_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process as a command's: it has not built Great Expectations' engine (the tests'
+    process has, once any test validated), so a prepared server validates its files."""
+    monkeypatch.setattr(pipeline.checking, "engine_built", lambda: False)
+
+
 def test_a_file_validated_in_the_server_is_judged_as_here(monkeypatch: pytest.MonkeyPatch) -> None:
     here = validate_observations(FAILING, CONTEXT)
     assert here.row_failures and here.warnings  # the file has something to find
+    as_a_command(monkeypatch)
     runs = spy_on_runs(monkeypatch)
     assert not validated_apart(1000)
     assert validate(FAILING, CONTEXT, 1000) == here and runs == []  # nothing prepared
@@ -108,12 +115,17 @@ def test_a_child_that_fails_to_validate_leaves_the_file_to_be_validated_here(
     def fails(*_args: object, **_kwargs: object) -> None:
         raise IsolatedRunFailed("crash")
 
+    as_a_command(monkeypatch)
     prepare(shared_engine)
+    assert validated_apart(1000)
     monkeypatch.setattr(pipeline.checking, "run_isolated", fails)
     assert validate(FAILING, CONTEXT, 1000) == validate_observations(FAILING, CONTEXT)
 
 
-def test_only_small_files_have_the_server_prepare_validation(tmp_path: Path) -> None:
+def test_only_small_files_have_the_server_prepare_validation(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    as_a_command(monkeypatch)
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     small.write_bytes(b"x" * 100)
     with large.open("wb") as out:
@@ -124,3 +136,20 @@ def test_only_small_files_have_the_server_prepare_validation(tmp_path: Path) -> 
     assert not prepared(shared_engine)
     pipeline.checking.prepare_validation([small, tmp_path / "missing.csv"])
     assert prepared(shared_engine)
+
+
+def test_a_process_that_built_the_engine_validates_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The dashboard's process, after its first preview: a prepared server would only add a
+    # process holding a second engine, and its validations would wait behind parses.
+    shared_engine()
+    small = tmp_path / "small.csv"
+    small.write_bytes(b"x" * 100)
+    pipeline.checking.prepare_validation([small])
+    assert not prepared(shared_engine)
+    prepare(shared_engine)  # prepared by someone else all the same: still judged here
+    runs = spy_on_runs(monkeypatch)
+    assert not validated_apart(1000)
+    assert validate(FAILING, CONTEXT, 1000) == validate_observations(FAILING, CONTEXT)
+    assert runs == []
