@@ -199,8 +199,13 @@ class _Server:
         self.process: subprocess.Popen[bytes] | None = None
         self.prepared: set[str] = set()  # what the running process was asked to prepare
 
+    def running(self) -> bool:
+        """Whether the server process is up (read once: another thread may stop it)."""
+        process = self.process
+        return process is not None and process.poll() is None
+
     def _start(self) -> subprocess.Popen[bytes]:
-        if self.process is None or self.process.poll() is not None:
+        if not self.running():
             self.prepared = set()
             root = str(Path(__file__).resolve().parents[1])
             path = os.environ.get("PYTHONPATH", "")
@@ -294,9 +299,7 @@ def prepare(function: Callable[[], object]) -> None:
 
 def prepared(function: Callable[[], object]) -> bool:
     """Whether the running parse server holds, or is making, what `function` prepares."""
-    name = _name(function)
-    process = _SERVER.process
-    return name in _SERVER.prepared and process is not None and process.poll() is None
+    return _name(function) in _SERVER.prepared and _SERVER.running()
 
 
 class IsolatedRunFailed(Exception):
