@@ -59,6 +59,20 @@ def _ip(*args: str) -> None:
     subprocess.run(["ip", *args], check=True, capture_output=True, text=True)
 
 
+def files_under(folder: Path, *, hidden: bool = True) -> list[Path]:
+    """The files under `folder` (none when it is missing), read while the workers move them:
+    a directory a worker removes during the walk is passed over (os.walk ignores it), where
+    `Path.rglob` raises. Without `hidden`, the names starting with a dot directly in `folder`
+    (the claims under .processing) are left out."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder):
+        if not hidden and root == str(folder):
+            dirs[:] = [d for d in dirs if not d.startswith(".")]
+            files = [f for f in files if not f.startswith(".")]
+        found += [Path(root, name) for name in files]
+    return found
+
+
 @dataclass
 class Host:
     """One host: a namespace, an address, a hostname, the processes started on it."""
@@ -496,8 +510,7 @@ class Cluster:
         return len([p for p in archive.iterdir() if len(p.name) == 64]) if archive.exists() else 0
 
     def waiting(self) -> list[Path]:
-        inbox = self.home / "inbox"
-        return [p for p in inbox.rglob("*") if p.is_file()] if inbox.exists() else []
+        return files_under(self.home / "inbox")
 
     def wait_archived(self, count: int, seconds: float) -> float:
         """Wait until `count` files are archived; the seconds it took."""
@@ -519,11 +532,4 @@ class Cluster:
 
     def waiting_in_inbox(self) -> list[Path]:
         """Files still in the inbox, not yet claimed (claimed ones lie under .processing)."""
-        inbox = self.home / "inbox"
-        if not inbox.exists():
-            return []
-        return [
-            p
-            for p in inbox.rglob("*")
-            if p.is_file() and not p.relative_to(inbox).parts[0].startswith(".")
-        ]
+        return files_under(self.home / "inbox", hidden=False)

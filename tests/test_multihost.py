@@ -29,6 +29,7 @@ from tests.multihost import (
     Cluster,
     Network,
     drop_files,
+    files_under,
     integrity,
     postgresql,
     unavailable,
@@ -67,9 +68,11 @@ class SnapshotWatch(threading.Thread):
 
 def _claimed_by(cluster: Cluster, host: str) -> list[Path]:
     folder = cluster.home / "inbox" / ".processing"
-    if not folder.exists():
-        return []
-    return [p for run in folder.glob(f"{host}-*") for p in run.rglob("*.csv")]
+    return [
+        p
+        for p in files_under(folder)
+        if p.relative_to(folder).parts[0].startswith(f"{host}-") and p.suffix == ".csv"
+    ]
 
 
 def _task_runs(cluster: Cluster, worker: str) -> int:
