@@ -3,10 +3,12 @@ file built to explode costs a clean rejection, not the dashboard or the flow tha
 load lock.
 
 A small server process (`python -m intake.isolation`) imports intake once and forks one
-child per upload; the child sets its limits, parses, and sends the outcome back. The server
-is single-threaded, so forking it is safe (forking the dashboard, whose threads may hold
-locks, is not), and unlike multiprocessing it never re-runs the caller's main script (a
-Streamlit page would run again in every child).
+child per upload; the child sets its limits, parses, and sends the outcome back on a pipe
+of its own, which the server hands to the caller over a Unix socket: a parsed million rows
+(~100 MB) then crosses once, not twice through the server. The server is single-threaded,
+so forking it is safe (forking the dashboard, whose threads may hold locks, is not), and
+unlike multiprocessing it never re-runs the caller's main script (a Streamlit page would
+run again in every child).
 
 The server can also be asked to prepare (`prepare`: call one of shihyo's functions once, in
 itself, such as importing Great Expectations and building its engine) while the caller does
@@ -20,6 +22,7 @@ import os
 import pickle
 import resource
 import signal
+import socket
 import struct
 import subprocess
 import sys
@@ -138,8 +141,9 @@ def _guarded(isolation: IsolationLimits, read: Callable[[], Any]) -> tuple[str, 
         return ("time", None)
 
 
-def _serve() -> None:
-    """The server: read jobs from stdin, fork a child for each, relay its outcome."""
+def _serve(pipes: socket.socket) -> None:
+    """The server: read jobs from stdin, fork a child for each, hand the caller the pipe
+    the child answers on (over `pipes`), then tell it how the child ended."""
     import intake.read  # noqa: F401  (imported once, before any fork)
 
     with contextlib.suppress(Exception):  # one thread in Arrow's pools, made after the fork
@@ -157,6 +161,7 @@ def _serve() -> None:
         pid = os.fork()
         if pid == 0:  # the child
             os.close(read_end)
+            pipes.close()
             try:
                 result = pickle.dumps(_outcome(job), protocol=pickle.HIGHEST_PROTOCOL)
             except MemoryError:
@@ -164,18 +169,11 @@ def _serve() -> None:
             with os.fdopen(write_end, "wb") as pipe:
                 _send(pipe, result)
             os._exit(0)
-        os.close(write_end)
-        # Sized, so that the outcome is read into one buffer of its size (a read to the end
-        # grows one step by step: a parsed frame is ~100 MB), and an outcome cut short by
-        # the child's end is no outcome at all, not a truncated pickle.
-        with os.fdopen(read_end, "rb") as pipe:
-            result = _receive(pipe)
+        os.close(write_end)  # the child's end: the caller sees the pipe end with the child
+        socket.send_fds(pipes, [b"p"], [read_end])
+        os.close(read_end)
         _, status = os.waitpid(pid, 0)
-        if not result:
-            code = os.waitstatus_to_exitcode(status)
-            why = "time" if code == -signal.SIGKILL or code == -signal.SIGXCPU else "crash"
-            result = pickle.dumps((why, code))
-        _send(outbox, result)
+        _send(outbox, pickle.dumps(os.waitstatus_to_exitcode(status)))
 
 
 def _prepared(function: Callable[[], object]) -> tuple[str, Any]:
@@ -197,6 +195,7 @@ class _Server:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.process: subprocess.Popen[bytes] | None = None
+        self.pipes: socket.socket | None = None  # where the server hands over children's pipes
         self.prepared: set[str] = set()  # what the running process was asked to prepare
 
     def running(self) -> bool:
@@ -210,15 +209,26 @@ class _Server:
             root = str(Path(__file__).resolve().parents[1])
             path = os.environ.get("PYTHONPATH", "")
             env = {**os.environ, "PYTHONPATH": root + (os.pathsep + path if path else "")}
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "intake.isolation"],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=env,
-                start_new_session=True,  # its children are stopped with it
-            )
+            self._close_pipes()
+            self.pipes, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            with theirs:
+                self.process = subprocess.Popen(
+                    # -P: this code's intake, never a folder of that name where the caller
+                    # happens to be (python -m would put the working directory first).
+                    [sys.executable, "-P", "-m", "intake.isolation", str(theirs.fileno())],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    pass_fds=(theirs.fileno(),),
+                    env=env,
+                    start_new_session=True,  # its children are stopped with it
+                )
         return self.process
+
+    def _close_pipes(self) -> None:
+        if self.pipes is not None:
+            self.pipes.close()
+            self.pipes = None
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
@@ -226,14 +236,24 @@ class _Server:
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
         self.process = None
+        self._close_pipes()
         self.prepared = set()
 
     def run(self, job: tuple, wall_seconds: float) -> tuple[str, Any]:
         with self.lock:
             process = self._start()
             assert process.stdin is not None and process.stdout is not None
-            answer: list[bytes | None] = []
-            reader = threading.Thread(target=lambda: answer.append(_receive(process.stdout)))
+            assert self.pipes is not None
+            pipes, stdout = self.pipes, process.stdout
+            forked = not (isinstance(job[0], str) and job[0] == _PREPARE)
+            answer: list[tuple[str, Any]] = []
+
+            def read() -> None:
+                # An OSError or a short read: the server (or its child) is gone.
+                with contextlib.suppress(OSError):
+                    answer.append(_answer(pipes, stdout) if forked else _prepare_answer(stdout))
+
+            reader = threading.Thread(target=read)
             reader.start()
             with contextlib.suppress(OSError):  # a server gone: the reader finds no answer
                 _send(process.stdin, pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
@@ -242,10 +262,10 @@ class _Server:
                 self.stop()  # the child and the server; the reader then sees the end
                 reader.join()
                 return ("wall", None)
-            if not answer or answer[0] is None:
+            if not answer or answer[0][0] == "gone":
                 self.stop()
                 return ("crash", None)
-            return pickle.loads(answer[0])
+            return answer[0]
 
     def prepare(self, function: Callable[[], object], name: str) -> None:
         """Run a preparation to its end (in a thread of the caller's): forgotten if it failed,
@@ -254,6 +274,32 @@ class _Server:
         if kind != "prepared":
             with self.lock:
                 self.prepared.discard(name)
+
+
+def _answer(pipes: socket.socket, stdout: IO[bytes]) -> tuple[str, Any]:
+    """A child's outcome: read from the pipe the server hands over, then how the child
+    ended, which names an outcome it did not send (its CPU time's kill, or a crash)."""
+    _, fds, _, _ = socket.recv_fds(pipes, 1, 1)
+    if not fds:
+        return ("gone", None)
+    # Sized, so that the outcome is read into one buffer of its size (a read to the end
+    # grows one step by step: a parsed frame is ~100 MB), and an outcome cut short by the
+    # child's end is no outcome at all, not a truncated pickle.
+    with os.fdopen(fds[0], "rb") as pipe:
+        result = _receive(pipe)
+    ended = _receive(stdout)
+    if ended is None:
+        return ("gone", None)
+    if result:
+        return pickle.loads(result)
+    code = pickle.loads(ended)
+    return ("time" if code in (-signal.SIGKILL, -signal.SIGXCPU) else "crash", code)
+
+
+def _prepare_answer(stdout: IO[bytes]) -> tuple[str, Any]:
+    """A preparation's outcome, which the server sends itself."""
+    result = _receive(stdout)
+    return ("gone", None) if result is None else pickle.loads(result)
 
 
 _SERVER = _Server()
@@ -390,4 +436,4 @@ def _too_complex(why: str, isolation: IsolationLimits, code: Any = None) -> File
 
 
 if __name__ == "__main__":
-    _serve()
+    _serve(socket.socket(fileno=int(sys.argv[1])))

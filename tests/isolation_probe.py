@@ -19,3 +19,13 @@ def where() -> tuple[int, int, list[int]]:
 
 def refuse() -> None:
     raise ValueError("refused on purpose")
+
+
+def end_abruptly() -> None:
+    """End the child without an outcome, as a crash in a C extension would."""
+    os._exit(3)
+
+
+def large(megabytes: int) -> tuple[int, bytes]:
+    """The server's pid and an outcome of `megabytes` (a parsed million rows is ~100 MB)."""
+    return os.getppid(), b"x" * (megabytes << 20)

@@ -16,7 +16,7 @@ from expectations import shared_engine, validate_observations
 from intake.isolation import IsolatedRunFailed, prepare, prepared, run_isolated, stop
 from pipeline.checking import APART_BYTES, validate, validated_apart
 from tests import isolation_probe
-from tests.isolation_probe import mark, refuse, where
+from tests.isolation_probe import end_abruptly, large, mark, refuse, where
 from tests.test_expectations import CONTEXT, frame, row
 
 
@@ -63,6 +63,36 @@ def test_an_error_in_the_child_comes_back_as_a_failure_and_the_server_goes_on() 
     with pytest.raises(IsolatedRunFailed, match="ValueError: refused on purpose"):
         run_isolated(refuse)
     assert run_isolated(where)[1] == server
+
+
+def test_a_child_that_ends_without_an_outcome_is_a_crash_and_the_server_goes_on() -> None:
+    _, server, _ = run_isolated(where)
+    with pytest.raises(IsolatedRunFailed, match="crash: 3"):
+        run_isolated(end_abruptly)
+    assert run_isolated(where)[1] == server
+
+
+def test_an_outcome_reaches_the_caller_without_passing_through_the_server() -> None:
+    # The child answers on a pipe of its own, handed to this process: the server never
+    # holds the outcome (a parsed million rows would double its memory, and take a copy
+    # more).
+    size = 256
+    server, outcome = run_isolated(large, size)
+    assert len(outcome) == size << 20
+    status = Path(f"/proc/{server}/status").read_text().splitlines()
+    peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    assert peak_kib < size << 10
+
+
+def test_a_folder_named_intake_where_the_caller_is_is_not_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # python -m puts the working directory first on the path; the server is this code's.
+    (tmp_path / "intake").mkdir()
+    (tmp_path / "intake" / "__init__.py").write_text("raise SystemExit('not shihyo')\n")
+    monkeypatch.chdir(tmp_path)
+    child, server, _ = run_isolated(where)
+    assert os.getpid() not in (child, server)
 
 
 # ── validation in the server's children ──────────────────────────────────────
