@@ -129,36 +129,39 @@ def _quarantine_frame(issues: list[RowIssue], frame: pd.DataFrame | None = None)
     """The rejected cells as the warehouse keeps them; with the parsed `frame`, each row's
     indicator and period where the row said them readably (so that a later clean file for
     the same figures can be seen to have put the rejection right)."""
-    keys: dict[int, tuple[object, object]] = {}
-    rejected = {i.row for i in issues if i.row is not None}
+    if not issues:
+        return pd.DataFrame([], columns=QUARANTINE_COLUMNS)
+    numbers = [i.row for i in issues]
+    indicator_of: dict[int, object] = {}
+    period_of: dict[int, object] = {}
+    rejected = {n for n in numbers if n is not None}
     if (
         rejected
         and frame is not None
         and not frame.empty
         and {"row_number", "indicator_id", "period"} <= set(frame.columns)
     ):
-        # Only the rejected rows are looked at: a clean million-row file has none to key.
+        # Only the rejected rows are looked at (a clean million-row file has none to key),
+        # column by column: tens of thousands of rejected rows are keyed in milliseconds.
         rows = frame.loc[frame["row_number"].isin(rejected), ["row_number", "indicator_id"]]
         periods = pd.to_datetime(frame.loc[rows.index, "period"], errors="coerce")
-        for row, indicator_id, period in zip(
-            rows["row_number"], rows["indicator_id"], periods, strict=True
-        ):
-            known = isinstance(indicator_id, str) and indicator_id and not pd.isna(period)
-            keys[int(row)] = (indicator_id, period.date()) if known else (None, None)
+        ids = rows["indicator_id"].astype(object)
+        known = ids.map(lambda i: isinstance(i, str) and i != "").astype(bool) & periods.notna()
+        row_numbers = rows["row_number"].astype(int).tolist()
+        indicator_of = dict(zip(row_numbers, ids.where(known, None).tolist(), strict=True))
+        days = periods.dt.date.astype(object).where(known, None)
+        period_of = dict(zip(row_numbers, days.tolist(), strict=True))
     return pd.DataFrame(
-        [
-            {
-                "row_number": i.row,
-                "column_name": i.column,
-                "value": i.value,
-                "rule": i.rule,
-                "reason": i.reason,
-                "reason_en": i.reason_en,
-                "indicator_id": keys.get(i.row, (None, None))[0] if i.row is not None else None,
-                "period": keys.get(i.row, (None, None))[1] if i.row is not None else None,
-            }
-            for i in issues
-        ],
+        {
+            "row_number": numbers,
+            "column_name": [i.column for i in issues],
+            "value": [i.value for i in issues],
+            "rule": [i.rule for i in issues],
+            "reason": [i.reason for i in issues],
+            "reason_en": [i.reason_en for i in issues],
+            "indicator_id": [indicator_of.get(n) if n is not None else None for n in numbers],
+            "period": [period_of.get(n) if n is not None else None for n in numbers],
+        },
         columns=QUARANTINE_COLUMNS,
     )
 
