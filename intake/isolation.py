@@ -33,11 +33,11 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from intake.limits import DEFAULT_LIMITS, ReadLimits
-from intake.list_rule import DEFAULT_LIST_RULES, ListRule, check_rules
 from intake.messages import FileRejected, unreadable
 
 if TYPE_CHECKING:
     from intake.canonical import ParsedUpload
+    from intake.list_rule import ListRule
 
 
 @dataclass(frozen=True)
@@ -371,7 +371,7 @@ def parse_isolated(
     file_name: str,
     *,
     period: str | None = None,
-    rules: Iterable[ListRule] = DEFAULT_LIST_RULES,
+    rules: Iterable[ListRule] | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
     isolation: IsolationLimits = DEFAULT_ISOLATION,
 ) -> ParsedUpload:
@@ -379,7 +379,11 @@ def parse_isolated(
     or raise its FileRejected; a child that runs out of memory or time, or dies, becomes a
     FileRejected saying the file was too large or too complex to read. Parses through one
     server run one at a time."""
-    chosen = check_rules(rules)
+    # Imported here, not with this module: the list rules import pandas, and a command
+    # imports this module to start the server, which should not wait for pandas.
+    from intake.list_rule import DEFAULT_LIST_RULES, check_rules
+
+    chosen = check_rules(DEFAULT_LIST_RULES if rules is None else rules)
     job = (data, file_name, period, chosen, limits, isolation)
     kind, value = _SERVER.run(job, isolation.wall_seconds)
     if kind == "parsed":

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -196,6 +198,16 @@ def test_the_parse_server_starts_first_only_when_files_are_named(
     from shihyo.command import names_files_to_ingest
 
     assert names_files_to_ingest(args) is files
+
+
+def test_the_script_starts_the_parse_server_before_importing_pandas() -> None:
+    # What the script imports to start the server is all it waits for: pandas (half a
+    # second) is imported by the server and by the command meanwhile, not before.
+    probe = "import sys, intake.isolation; print(sorted({'pandas', 'numpy'} & set(sys.modules)))"
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_scripts_guess_knows_every_option_of_ingest_that_takes_a_value() -> None:
