@@ -287,11 +287,11 @@ def _answer(pipes: socket.socket, stdout: IO[bytes]) -> tuple[str, Any]:
     # child's end is no outcome at all, not a truncated pickle.
     with os.fdopen(fds[0], "rb") as pipe:
         result = _receive(pipe)
-    ended = _receive(stdout)
-    if ended is None:
-        return ("gone", None)
+    ended = _receive(stdout)  # read whatever the outcome: the next job's answer follows it
     if result:
         return pickle.loads(result)
+    if ended is None:
+        return ("gone", None)
     code = pickle.loads(ended)
     return ("time" if code in (-signal.SIGKILL, -signal.SIGXCPU) else "crash", code)
 
