@@ -13,6 +13,7 @@ import typer
 from typer.testing import CliRunner
 
 from shihyo.cli import app
+from tests.conftest import REPO
 
 # The results depend on what day it is: run again under a shifted machine clock.
 pytestmark = pytest.mark.clock
@@ -205,7 +206,12 @@ def test_the_script_starts_the_parse_server_before_importing_pandas() -> None:
     # second) is imported by the server and by the command meanwhile, not before.
     probe = "import sys, intake.isolation; print(sorted({'pandas', 'numpy'} & set(sys.modules)))"
     done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", probe],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     assert done.stdout.strip() == "[]"
 
