@@ -127,6 +127,12 @@ _RUN = "run"  # a call whose errors come back as errors: (_RUN, function, args, 
 _PREPARE = "prepare"  # (_PREPARE, function): called once in the server itself, not a child
 
 
+def _is_preparation(job: tuple) -> bool:
+    """Whether `job` is a preparation, which the server answers itself (both sides of the
+    exchange ask this: a forked job is answered on a pipe of its own)."""
+    return isinstance(job[0], str) and job[0] == _PREPARE
+
+
 def _guarded(isolation: IsolationLimits, read: Callable[[], Any]) -> tuple[str, Any]:
     """`read()` under the job's limits, its outcome as the parent receives it: parsed, a
     rejection with its reasons, or out of memory or time."""
@@ -154,7 +160,7 @@ def _serve(pipes: socket.socket) -> None:
     inbox, outbox = sys.stdin.buffer, sys.stdout.buffer
     while (payload := _receive(inbox)) is not None:
         job = pickle.loads(payload)
-        if isinstance(job[0], str) and job[0] == _PREPARE:
+        if _is_preparation(job):
             _send(outbox, pickle.dumps(_prepared(job[1])))
             continue
         read_end, write_end = os.pipe()
@@ -245,7 +251,7 @@ class _Server:
             assert process.stdin is not None and process.stdout is not None
             assert self.pipes is not None
             pipes, stdout = self.pipes, process.stdout
-            forked = not (isinstance(job[0], str) and job[0] == _PREPARE)
+            forked = not _is_preparation(job)
             answer: list[tuple[str, Any]] = []
 
             def read() -> None:
