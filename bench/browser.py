@@ -16,9 +16,7 @@ leaves out: the messages to the browser and their way there."""
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,32 +33,14 @@ if TYPE_CHECKING:
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dashboard import ADMIN, BENCH_NOW, REPO, build
-from measure import load_average
+from dashboard import ADMIN, REPO, build, environment
+from measure import free_port, load_average, stop
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 PAGE = "indicator?id=wifi_access_points"
 HEADING = "進捗評価"  # a heading of the Indicator page, below its table of targets
 STATE = "document.querySelector('[data-testid=\"stApp\"]')?.getAttribute('data-test-script-state')"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _environment(home: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "SHIHYO_HOME": str(home),
-        "SHIHYO_NOW": BENCH_NOW,
-        "SHIHYO_PREFECT": "never",
-        "PYTHONPATH": str(REPO),
-    }
-    env.pop("PYTHONDONTWRITEBYTECODE", None)  # a dashboard caches its bytecode
-    return env
 
 
 def _ended(page: Page, started: float, heading: str | None = None) -> float:
@@ -81,8 +61,8 @@ def measure(home: Path, loads: int, work: Path) -> dict[str, list[float]]:
     """One server over `home`: the first visit, a warm rerun, and a rerun after each load."""
     from playwright.sync_api import sync_playwright
 
-    env = _environment(home)
-    port = _free_port()
+    env = {**environment(REPO), "SHIHYO_HOME": str(home)}
+    port = free_port()
     log = (work / f"streamlit-{home.name}.log").open("wb")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
@@ -136,11 +116,7 @@ def measure(home: Path, loads: int, work: Path) -> dict[str, list[float]]:
                 times["after a load"].append(rerun())
             browser.close()
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         log.close()
     return times
 

@@ -9,6 +9,7 @@ in their last few milliseconds."""
 from __future__ import annotations
 
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -243,3 +244,21 @@ def script(code: Path | None = None) -> list[str]:
     if code is None or (code / "shihyo" / "command.py").exists():
         return [SHIHYO]
     return [sys.executable, "-P", "-c", "from shihyo.cli import app; app()"]
+
+
+def stop(process: subprocess.Popen, terminate: bool = True) -> None:
+    """Stop a child: asked (or, for a probe, waited for), then killed."""
+    if terminate and process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,6 +30,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from measure import free_port, stop  # noqa: E402 (bench/, the script's own folder)
 
 from tests.multihost import (  # noqa: E402 (after the path)
     BIN,
@@ -61,23 +62,6 @@ def _answers(logs: list[Path], start: float, end: float) -> tuple[int, float]:
     return len(ok), (sum(ok) / len(ok) if ok else float("nan"))
 
 
-def _stop(process: subprocess.Popen, terminate: bool = True) -> None:
-    """Stop a child: asked (or, for a probe, waited for), then killed."""
-    if terminate and process.poll() is None:
-        process.terminate()
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def single_process(root: Path, files: int) -> dict:
     """Mode 1: one process loads, the dashboard reads the live file."""
     from access.roles import SYSTEM
@@ -98,7 +82,7 @@ def single_process(root: Path, files: int) -> dict:
     service = Service(load_settings(env))
     service.init(SYSTEM)
     service.user_store().add(VIEWER[0], VIEWER[1], "viewer", [], service.now())
-    port = _free_port()
+    port = free_port()
     logs = root / "logs"
     logs.mkdir()
     with (logs / "app.log").open("wb") as out:
@@ -159,8 +143,8 @@ def single_process(root: Path, files: int) -> dict:
     finally:
         (root / "stop").touch()
         for process in probes:
-            _stop(process, terminate=False)
-        _stop(app)
+            stop(process, terminate=False)
+        stop(app)
     answers, mean = _answers(outs, started, ended)
     seconds = ended - started
     return {
