@@ -3,9 +3,12 @@ file built to explode costs a clean rejection, not the dashboard or the flow tha
 load lock.
 
 A small server process (`python -m intake.isolation`) imports intake once and forks one
-child per upload; the child sets its limits, parses, and sends the outcome back on a pipe
-of its own, which the server hands to the caller over a Unix socket: a parsed million rows
-(~100 MB) then crosses once, not twice through the server. The server is single-threaded,
+child per upload; the child sets its limits, parses, and writes the outcome into a memory
+file of its own (`memfd`), then says on a pipe of its own where its parts lie. The server
+hands both to the caller over a Unix socket. The caller maps the file: the frame's column
+buffers (pickle's out-of-band buffers: Arrow's text, numpy's numbers) are used where the
+child wrote them, and only the rest is unpickled — a parsed million rows (~100 MB) is
+neither copied through a pipe nor through the server. The server is single-threaded,
 so forking it is safe (forking the dashboard, whose threads may hold locks, is not), and
 unlike multiprocessing it never re-runs the caller's main script (a Streamlit page would
 run again in every child).
@@ -18,6 +21,7 @@ other work, and then to run a function in a child that starts with what was prep
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import pickle
 import resource
@@ -164,22 +168,70 @@ def _serve(pipes: socket.socket) -> None:
             _send(outbox, pickle.dumps(_prepared(job[1])))
             continue
         read_end, write_end = os.pipe()
+        outcome_file = os.memfd_create("shihyo-outcome", os.MFD_CLOEXEC)
         pid = os.fork()
-        if pid == 0:  # the child
-            os.close(read_end)
-            pipes.close()
+        if pid == 0:  # the child: it never returns into the server's loop
+            code = 1  # an outcome not written whole: the caller hears of a crash
             try:
-                result = pickle.dumps(_outcome(job), protocol=pickle.HIGHEST_PROTOCOL)
-            except MemoryError:
-                result = pickle.dumps(("memory", None))
-            with os.fdopen(write_end, "wb") as pipe:
-                _send(pipe, result)
-            os._exit(0)
+                os.close(read_end)
+                pipes.close()
+                layout = _write_outcome(outcome_file, _outcome(job))
+                with os.fdopen(write_end, "wb") as pipe:
+                    _send(pipe, layout)
+                code = 0
+            finally:
+                os._exit(code)
         os.close(write_end)  # the child's end: the caller sees the pipe end with the child
-        socket.send_fds(pipes, [b"p"], [read_end])
+        socket.send_fds(pipes, [b"p"], [read_end, outcome_file])
         os.close(read_end)
+        os.close(outcome_file)
         _, status = os.waitpid(pid, 0)
         _send(outbox, pickle.dumps(os.waitstatus_to_exitcode(status)))
+
+
+_ALIGN = 64  # Arrow's alignment: a buffer mapped where it was written needs no copy
+
+
+def _aligned(offset: int) -> int:
+    return -(-offset // _ALIGN) * _ALIGN
+
+
+def _write_outcome(fd: int, outcome: tuple[str, Any]) -> bytes:
+    """Write `outcome` into the memory file `fd` (in the child): first the pickle's
+    out-of-band buffers, each where it can be mapped as is, then the pickle itself; return
+    the layout (where each part lies) that the caller needs to read it."""
+    buffers: list[pickle.PickleBuffer] = []
+    try:
+        body = pickle.dumps(outcome, protocol=5, buffer_callback=buffers.append)
+    except MemoryError:
+        body, buffers = pickle.dumps(("memory", None)), []
+    parts, offset = [], 0
+    for part in (*(buffer.raw() for buffer in buffers), memoryview(body)):
+        offset = _aligned(offset)
+        parts.append((offset, part.nbytes))
+        while part:  # one write may take less than a part (Linux: under 2 GiB at a time)
+            written = os.pwrite(fd, part, offset)
+            part, offset = part[written:], offset + written
+    return pickle.dumps(parts)
+
+
+def _read_outcome(fd: int, layout: bytes) -> tuple[str, Any]:
+    """Read an outcome the child wrote into the memory file `fd` (in the caller). The file
+    is mapped copy-on-write: the buffers stay where the child wrote them, shared with the
+    file, and the frame built on them may still be written to like any other."""
+    *buffers, (body_at, body_size) = pickle.loads(layout)
+    body = os.pread(fd, body_size, body_at)
+    if len(body) != body_size:
+        raise OSError("the outcome is shorter than its layout says")
+    if not buffers:
+        return pickle.loads(body)
+    mapped_size = buffers[-1][0] + buffers[-1][1]
+    if not mapped_size:  # empty buffers only (an empty frame's): nothing to map
+        return pickle.loads(body, buffers=[b""] * len(buffers))
+    # The pickle itself is not needed once read: the file ends with the buffers.
+    os.ftruncate(fd, mapped_size)
+    view = memoryview(mmap.mmap(fd, mapped_size, flags=mmap.MAP_PRIVATE))
+    return pickle.loads(body, buffers=[view[at : at + size] for at, size in buffers])
 
 
 def _prepared(function: Callable[[], object]) -> tuple[str, Any]:
@@ -283,19 +335,26 @@ class _Server:
 
 
 def _answer(pipes: socket.socket, stdout: IO[bytes]) -> tuple[str, Any]:
-    """A child's outcome: read from the pipe the server hands over, then how the child
-    ended, which names an outcome it did not send (its CPU time's kill, or a crash)."""
-    _, fds, _, _ = socket.recv_fds(pipes, 1, 1)
-    if not fds:
+    """A child's outcome: its layout read from the pipe the server hands over and its parts
+    from the memory file handed with it, then how the child ended, which names an outcome
+    it did not send (its CPU time's kill, or a crash)."""
+    _, fds, _, _ = socket.recv_fds(pipes, 1, 2)
+    if len(fds) != 2:
+        for fd in fds:
+            os.close(fd)
         return ("gone", None)
-    # Sized, so that the outcome is read into one buffer of its size (a read to the end
-    # grows one step by step: a parsed frame is ~100 MB), and an outcome cut short by the
-    # child's end is no outcome at all, not a truncated pickle.
-    with os.fdopen(fds[0], "rb") as pipe:
-        result = _receive(pipe)
+    pipe_end, outcome_file = fds
+    try:
+        # The layout is sent once the outcome is whole: a child that ended before has sent
+        # none (the sized message is then cut short), and its outcome is no outcome at all.
+        with os.fdopen(pipe_end, "rb") as pipe:
+            layout = _receive(pipe)
+        result = _read_outcome(outcome_file, layout) if layout else None
+    finally:
+        os.close(outcome_file)
     ended = _receive(stdout)  # read whatever the outcome: the next job's answer follows it
-    if result:
-        return pickle.loads(result)
+    if result is not None:
+        return result
     if ended is None:
         return ("gone", None)
     code = pickle.loads(ended)

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
+import pandas as pd
+
 PREPARED_IN: list[int] = []  # the processes `mark` ran in
 
 
@@ -29,3 +32,13 @@ def end_abruptly() -> None:
 def large(megabytes: int) -> tuple[int, bytes]:
     """The server's pid and an outcome of `megabytes` (a parsed million rows is ~100 MB)."""
     return os.getppid(), b"x" * (megabytes << 20)
+
+
+def numbers(count: int) -> np.ndarray:
+    """`count` int64 numbers, 0 … count − 1: an outcome whose buffer crosses out of band."""
+    return np.arange(count, dtype=np.int64)
+
+
+def texts(count: int) -> pd.Series:
+    """`count` texts in the dtype the parser gives a text column (held by Arrow)."""
+    return pd.Series([f"row {n}" for n in range(count)], dtype=pd.StringDtype(na_value=np.nan))

@@ -16,7 +16,7 @@ from expectations import shared_engine, validate_observations
 from intake.isolation import IsolatedRunFailed, prepare, prepared, run_isolated, stop
 from pipeline.checking import APART_BYTES, validate, validated_apart
 from tests import isolation_probe
-from tests.isolation_probe import end_abruptly, large, mark, refuse, where
+from tests.isolation_probe import end_abruptly, large, mark, numbers, refuse, texts, where
 from tests.test_expectations import CONTEXT, frame, row
 
 
@@ -73,15 +73,47 @@ def test_a_child_that_ends_without_an_outcome_is_a_crash_and_the_server_goes_on(
 
 
 def test_an_outcome_reaches_the_caller_without_passing_through_the_server() -> None:
-    # The child answers on a pipe of its own, handed to this process: the server never
-    # holds the outcome (a parsed million rows would double its memory, and take a copy
-    # more).
+    # The child writes its outcome into a memory file of its own, handed to this process:
+    # the server never holds the outcome (a parsed million rows would double its memory,
+    # and take a copy more).
     size = 256
     server, outcome = run_isolated(large, size)
     assert len(outcome) == size << 20
     status = Path(f"/proc/{server}/status").read_text().splitlines()
     peak_kib = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
     assert peak_kib < size << 10
+
+
+def mapped_from_outcome_files() -> list[tuple[int, int]]:
+    """The address ranges this process maps from the children's memory files."""
+    ranges = []
+    for line in Path("/proc/self/maps").read_text().splitlines():
+        if "memfd:shihyo-outcome" in line:
+            start, end = line.split()[0].split("-")
+            ranges.append((int(start, 16), int(end, 16)))
+    return ranges
+
+
+def test_an_outcomes_column_buffers_are_used_where_the_child_wrote_them() -> None:
+    # A parsed million rows is ~100 MB, most of it the text columns' Arrow buffers and the
+    # numbers' arrays: they are mapped from the child's memory file, not copied to here.
+    column = run_isolated(texts, 100_000)
+    assert column.tolist() == [f"row {n}" for n in range(100_000)]
+    data = column.array._pa_array.chunks[0].buffers()[-1]  # the texts' characters
+    counted = run_isolated(numbers, 100_000)
+    assert counted.tolist() == list(range(100_000))
+    ranges = mapped_from_outcome_files()
+    for address in (data.address, counted.ctypes.data):
+        assert any(start <= address < end for start, end in ranges)
+    # Mapped copy-on-write: what is built on them may be written to, as on any other.
+    counted[0] = -1
+    column.iloc[0] = "changed"
+    assert counted[0] == -1 and column.iloc[0] == "changed"
+
+
+def test_an_outcome_with_empty_buffers_only_comes_back_whole() -> None:
+    assert run_isolated(numbers, 0).tolist() == []
+    assert run_isolated(texts, 0).tolist() == []
 
 
 def test_a_folder_named_intake_where_the_caller_is_is_not_the_server(
