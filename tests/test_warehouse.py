@@ -4,6 +4,7 @@ waiting for another process that holds the file."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import multiprocessing
 import os
 import time
@@ -13,6 +14,7 @@ import duckdb
 import pytest
 
 from access.roles import SYSTEM
+from alerts.rules import Condition
 from indicators.catalog import Catalog
 from kernel.settings import load_settings
 from service import Service
@@ -226,3 +228,36 @@ def test_waiting_gives_up_with_a_clear_message(warehouse: Warehouse) -> None:
             impatient.table_counts()
     finally:
         holder.join(30)
+
+
+def test_alerts_open_in_the_order_of_their_conditions_and_resolve_when_gone(
+    warehouse: Warehouse,
+) -> None:
+    def condition(key: str, **fields: object) -> Condition:
+        return Condition(key, "late", "joho-kikaku", f"{key} 未着", f"{key} late", **fields)
+
+    first = [
+        condition("c", indicator_id="wifi_access_points", details={"periods": ["2024-04"]}),
+        condition("a", load_id=7),
+        condition("b", target_id="t1", initiative_id="1-1-1"),
+    ]
+    at = dt.datetime(2026, 11, 29, 7, 0)
+    opened, resolved = warehouse.sync_alerts(first, at, ["late"])
+    assert resolved == [] and len(opened) == 3
+    assert opened == sorted(opened)  # numbered in the conditions' order
+    rows = warehouse.alerts().set_index("id").loc[opened]
+    assert rows["key"].tolist() == ["c", "a", "b"]
+    assert rows["state"].tolist() == ["open"] * 3
+    assert rows["summary"].tolist() == ["c 未着", "a 未着", "b 未着"]
+    assert rows["indicator_id"].tolist()[0] == "wifi_access_points"
+    assert rows["load_id"].tolist()[1] == 7 and rows["target_id"].tolist()[2] == "t1"
+    with connect(warehouse.path) as con:
+        details = con.execute("SELECT details FROM alert WHERE id = ?", [opened[0]]).fetchone()
+    assert json.loads(details[0]) == {"periods": ["2024-04"]}
+
+    later = at + dt.timedelta(days=1)
+    again, gone = warehouse.sync_alerts([first[1], condition("d")], later, ["late"])
+    assert gone == [opened[0], opened[2]]  # c and b no longer hold
+    assert len(again) == 1 and again[0] > max(opened)
+    states = warehouse.alerts().set_index("key")["state"].to_dict()
+    assert states == {"a": "open", "b": "resolved", "c": "resolved", "d": "open"}

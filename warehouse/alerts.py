@@ -11,6 +11,7 @@ from typing import Protocol
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 
 class ConditionLike(Protocol):
@@ -53,33 +54,7 @@ def sync_alerts(
     ).fetchall()
     open_by_key = {key: alert_id for alert_id, key in open_rows}
     holding = {c.key: c for c in conditions}
-    opened: list[int] = []
-    for key, c in holding.items():
-        if key in open_by_key:
-            continue
-        alert_id = con.execute(
-            """
-            INSERT INTO alert (key, rule, recipient, indicator_id, target_id, initiative_id,
-                               load_id, state, opened_at, last_seen_at, summary, summary_en,
-                               details)
-            VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?, ?, ?, ?) RETURNING id
-            """,
-            [
-                c.key,
-                c.rule,
-                c.recipient,
-                c.indicator_id,
-                c.target_id,
-                c.initiative_id,
-                c.load_id,
-                now,
-                now,
-                c.summary,
-                c.summary_en,
-                json.dumps(c.details, ensure_ascii=False, default=str),
-            ],
-        ).fetchone()[0]
-        opened.append(int(alert_id))
+    opened = _open_alerts(con, [c for key, c in holding.items() if key not in open_by_key], now)
     still = [open_by_key[key] for key in holding if key in open_by_key]
     if still:
         con.execute("UPDATE alert SET last_seen_at = ? WHERE list_contains(?, id)", [now, still])
@@ -90,6 +65,53 @@ def sync_alerts(
             [now, gone],
         )
     return opened, gone
+
+
+def _open_alerts(
+    con: duckdb.DuckDBPyConnection, new: Sequence[ConditionLike], now: dt.datetime
+) -> list[int]:
+    """Insert an open alert for each of `new` in one statement; return their ids, in the
+    order of `new` (numbered in that order, as one insert after another would)."""
+    if not new:
+        return []
+    ids = sorted(
+        row[0]
+        for row in con.execute("SELECT nextval('alert_id') FROM range(?)", [len(new)]).fetchall()
+    )
+    rows = pa.table(
+        {
+            "id": pa.array(ids, pa.int64()),
+            "key": pa.array([c.key for c in new], pa.string()),
+            "rule": pa.array([c.rule for c in new], pa.string()),
+            "recipient": pa.array([c.recipient for c in new], pa.string()),
+            "indicator_id": pa.array([c.indicator_id for c in new], pa.string()),
+            "target_id": pa.array([c.target_id for c in new], pa.string()),
+            "initiative_id": pa.array([c.initiative_id for c in new], pa.string()),
+            "load_id": pa.array([c.load_id for c in new], pa.int64()),
+            "summary": pa.array([c.summary for c in new], pa.string()),
+            "summary_en": pa.array([c.summary_en for c in new], pa.string()),
+            "details": pa.array(
+                [json.dumps(c.details, ensure_ascii=False, default=str) for c in new],
+                pa.string(),
+            ),
+        }
+    )
+    con.register("new_alerts", rows)
+    try:
+        con.execute(
+            """
+            INSERT INTO alert (id, key, rule, recipient, indicator_id, target_id, initiative_id,
+                               load_id, state, opened_at, last_seen_at, summary, summary_en,
+                               details)
+            SELECT id, key, rule, recipient, indicator_id, target_id, initiative_id, load_id,
+                   'open', ?, ?, summary, summary_en, details
+            FROM new_alerts
+            """,
+            [now, now],
+        )
+    finally:
+        con.unregister("new_alerts")
+    return [int(alert_id) for alert_id in ids]
 
 
 def to_notify(
