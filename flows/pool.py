@@ -7,9 +7,9 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-import sys
 
 from flows.orchestration import client_environment, prefect_api
+from kernel.processes import python_module
 from kernel.settings import Settings
 
 WORKER_TYPE = "process"
@@ -92,19 +92,9 @@ def run_worker(settings: Settings, api: str, limit: int = 1, name: str | None = 
         "SHIHYO_HOME": str(settings.home.resolve()),
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
-    command = [
-        sys.executable,
-        "-m",
-        "prefect",
-        "worker",
-        "start",
-        "--pool",
-        pool,
-        "--type",
-        WORKER_TYPE,
-        "--limit",
-        str(limit),
-    ]
+    command = python_module(
+        "prefect", "worker", "start", "--pool", pool, "--type", WORKER_TYPE, "--limit", str(limit)
+    )
     if name:
         command += ["--name", name]
     worker = subprocess.Popen(command, env=env)

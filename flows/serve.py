@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
 from flows.orchestration import SERVER_AUTH, auth_string, local_api, prefect_api, server_answers
+from kernel.processes import python_module
 from kernel.settings import Settings
 
 
@@ -61,9 +61,7 @@ def prefect_server(settings: Settings, startup_timeout: float = 120) -> Iterator
     env = server_environment(settings)
     with log_path.open("ab") as log:
         server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
+            python_module(
                 "prefect",
                 "server",
                 "start",
@@ -71,7 +69,7 @@ def prefect_server(settings: Settings, startup_timeout: float = 120) -> Iterator
                 settings.prefect_address,
                 "--port",
                 str(settings.prefect_port),
-            ],
+            ),
             stdout=log,
             stderr=subprocess.STDOUT,
             env=env,

@@ -38,6 +38,7 @@ from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from intake.limits import DEFAULT_LIMITS, ReadLimits
 from intake.messages import FileRejected, unreadable
+from kernel.processes import python_module
 
 if TYPE_CHECKING:
     from intake.canonical import ParsedUpload
@@ -271,9 +272,9 @@ class _Server:
             self.pipes, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
             with theirs:
                 self.process = subprocess.Popen(
-                    # -P: this code's intake, never a folder of that name where the caller
-                    # happens to be (python -m would put the working directory first).
-                    [sys.executable, "-P", "-m", "intake.isolation", str(theirs.fileno())],
+                    # This code's intake (PYTHONPATH), never a folder of that name where the
+                    # caller happens to be.
+                    python_module("intake.isolation", str(theirs.fileno())),
                     stdin=subprocess.PIPE,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,

@@ -8,13 +8,13 @@ import math
 import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
+from kernel.processes import python_module
 from kernel.settings import Settings
 from service import Service
 
@@ -79,7 +79,7 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
     try:
         with (logs / "serve.log").open("ab") as log:
             scheduler = subprocess.Popen(
-                [sys.executable, "-m", "shihyo.cli", "serve"],
+                python_module("shihyo.cli", "serve"),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,
@@ -87,9 +87,7 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
         children.append(scheduler)
         with (logs / "app.log").open("ab") as log:
             app = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
+                python_module(
                     "streamlit",
                     "run",
                     str(APP),
@@ -105,7 +103,7 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
                     # The service checks SHIHYO_MAX_UPLOAD_MB; the server must let such files in.
                     "--server.maxUploadSize",
                     str(max(1, math.ceil(settings.max_upload_mb))),
-                ],
+                ),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,

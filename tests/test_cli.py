@@ -12,6 +12,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from kernel.processes import python_module
 from shihyo.cli import app
 from tests.conftest import REPO
 
@@ -214,6 +215,25 @@ def test_the_script_starts_the_parse_server_before_importing_pandas() -> None:
         check=True,
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_service_runs_this_code_whatever_folder_it_is_started_from(tmp_path: Path) -> None:
+    # `shihyo up` starts the scheduler, the dashboard and Prefect as `python -m …` processes;
+    # started from a folder holding packages of those names (an older checkout of shihyo,
+    # say), each still runs the installed code.
+    for package in ("shihyo", "streamlit", "prefect"):
+        (tmp_path / package).mkdir()
+        (tmp_path / package / "__init__.py").write_text("raise SystemExit('not this code')\n")
+    for module in ("shihyo.cli", "streamlit", "prefect"):
+        done = subprocess.run(
+            python_module(module, "--help"),
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0 and "not this code" not in done.stderr, (module, done.stderr)
+        assert "Usage" in done.stdout
 
 
 def test_the_scripts_guess_knows_every_option_of_ingest_that_takes_a_value() -> None:

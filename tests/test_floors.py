@@ -85,3 +85,16 @@ def test_no_private_name_crosses_a_module_boundary() -> None:
 
 
 PATCHED_PRIVATE = re.compile(r"\.setattr\(\s*[a-z_.]+,\s*[\"'](_[a-z][\w]*)[\"']")
+
+
+def test_shihyo_starts_its_python_processes_in_one_way() -> None:
+    # `python -m` puts the working directory first on the import path; kernel.processes
+    # starts a module without it (-P), and every process shihyo starts goes through it.
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in _sources(*PACKAGES)
+        if path != REPO / "kernel" / "processes.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"""["']-m["']""", line)
+    ]
+    assert found == []
