@@ -22,7 +22,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,6 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dashboard import ADMIN, REPO, build, environment
 from measure import free_port, load_average, stop
+
+from shihyo.launcher import dashboard_answers, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
@@ -73,13 +74,7 @@ def measure(home: Path, loads: int, work: Path) -> dict[str, list[float]]:
     url = f"http://127.0.0.1:{port}"
     times: dict[str, list[float]] = {"first": [], "warm": [], "after a load": []}
     try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
+        wait_for(lambda: dashboard_answers("127.0.0.1", port), 60, "the dashboard", server)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             page = browser.new_page(viewport={"width": 1400, "height": 900})

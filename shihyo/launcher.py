@@ -43,7 +43,8 @@ def wait_for(
         time.sleep(1)
 
 
-def _app_answers(address: str, port: int) -> bool:
+def dashboard_answers(address: str, port: int) -> bool:
+    """Whether the dashboard listening on `address` and `port` says it is up."""
     try:
         url = f"http://{_reachable(address)}:{port}/_stcore/health"
         return httpx.get(url, timeout=1).status_code == 200
@@ -111,7 +112,9 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
             )
         children.append(app)
         say("starting the dashboard and the scheduler (Prefect server) …")
-        wait_for(lambda: _app_answers(settings.dashboard_address, port), 90, "the dashboard", app)
+        wait_for(
+            lambda: dashboard_answers(settings.dashboard_address, port), 90, "the dashboard", app
+        )
         say(f"dashboard:  http://{_reachable(settings.dashboard_address)}:{port}")
         wait_for(service.scheduler_answers, 180, "the Prefect server", scheduler)
         say(f"Prefect UI: {service.scheduler_ui()}")
