@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from dashboard import ADMIN, REPO, build, environment
-from measure import free_port, load_average, stop
+from measure import free_port, load_average
 
+from kernel.processes import stop
 from shihyo.launcher import dashboard_answers, wait_for
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -111,7 +112,7 @@ def measure(home: Path, loads: int, work: Path) -> dict[str, list[float]]:
                 times["after a load"].append(rerun())
             browser.close()
     finally:
-        stop(server)
+        stop(server, 60)
         log.close()
     return times
 

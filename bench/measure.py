@@ -246,17 +246,6 @@ def script(code: Path | None = None) -> list[str]:
     return [sys.executable, "-P", "-c", "from shihyo.cli import app; app()"]
 
 
-def stop(process: subprocess.Popen, terminate: bool = True) -> None:
-    """Stop a child: asked (or, for a probe, waited for), then killed."""
-    if terminate and process.poll() is None:
-        process.terminate()
-    try:
-        process.wait(timeout=60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
 def free_port() -> int:
     """A TCP port on loopback that nothing listens on now."""
     with socket.socket() as probe:

@@ -31,8 +31,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from measure import free_port, stop  # noqa: E402 (bench/, the script's own folder)
+from measure import free_port  # noqa: E402 (bench/, the script's own folder)
 
+from kernel.processes import stop  # noqa: E402 (after the path)
 from tests.multihost import (  # noqa: E402 (after the path)
     BIN,
     VIEWER,
@@ -143,8 +144,8 @@ def single_process(root: Path, files: int) -> dict:
     finally:
         (root / "stop").touch()
         for process in probes:
-            stop(process, terminate=False)
-        stop(app)
+            stop(process, 60, terminate=False)
+        stop(app, 60)
     answers, mean = _answers(outs, started, ended)
     seconds = ended - started
     return {

@@ -9,7 +9,7 @@ import os
 import subprocess
 
 from flows.orchestration import client_environment, prefect_api
-from kernel.processes import python_module
+from kernel.processes import python_module, stop
 from kernel.settings import Settings
 
 WORKER_TYPE = "process"
@@ -101,9 +101,4 @@ def run_worker(settings: Settings, api: str, limit: int = 1, name: str | None = 
     try:
         return worker.wait()
     except KeyboardInterrupt:
-        worker.terminate()
-        try:
-            return worker.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            return worker.wait()
+        return stop(worker, 30)

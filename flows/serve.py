@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from flows.orchestration import SERVER_AUTH, auth_string, local_api, prefect_api, server_answers
-from kernel.processes import python_module
+from kernel.processes import python_module, stop
 from kernel.settings import Settings
 
 
@@ -86,11 +86,7 @@ def prefect_server(settings: Settings, startup_timeout: float = 120) -> Iterator
             time.sleep(1)
         yield api
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server, 20)
 
 
 def deployments(settings: Settings) -> list:

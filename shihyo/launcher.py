@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from kernel.processes import python_module
+from kernel.processes import python_module, stop
 from kernel.settings import Settings
 from service import Service
 
@@ -71,10 +71,10 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
     logs.mkdir(parents=True, exist_ok=True)
     children: list[subprocess.Popen] = []
 
-    def stop(_signum: int = 0, _frame: object = None) -> None:
+    def interrupted(_signum: int = 0, _frame: object = None) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGTERM, interrupted)
     # Ctrl-C even when started from a shell that ignores SIGINT for background jobs.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
@@ -133,7 +133,4 @@ def run_services(settings: Settings, port: int, say: Callable[[str], None]) -> N
             if child.poll() is None:
                 child.terminate()  # SIGTERM: `serve` then stops its Prefect server too
         for child in children:
-            try:
-                child.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                child.kill()
+            stop(child, 30, terminate=False)  # asked above, all at once

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from kernel.processes import stop
 from shihyo.launcher import dashboard_answers, wait_for
 from tests.conftest import REPO
 from tests.test_app import HEADER, USERS, add_users, sample_home
@@ -85,11 +86,7 @@ def server(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator
         wait_for(lambda: dashboard_answers("127.0.0.1", port), 30, "the dashboard", process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process, 10)
         log.close()
 
 
