@@ -76,9 +76,11 @@ def load_file(path: str, options: IngestOptions) -> FileResult | None:
     res = runtime.resources()
     loader = Loader(res.settings, res.warehouse, res.catalog(), res.clock, runtime.progress())
     try:
-        return loader.load(Path(path), options)
+        result = loader.load(Path(path), options)
     except ClaimLost:
         return None
+    runtime.hand_back(result)
+    return result
 
 
 def _load_all(

@@ -1,7 +1,8 @@
 """What a flow run works with. A run the service starts in its own process uses the
 service's resources and progress display (handed over in context variables, since flow
-parameters travel to the Prefect API and must be plain data); a scheduled run opens its
-own from the environment."""
+parameters travel to the Prefect API and must be plain data), and hands each file's whole
+result back the same way (the flow returns counts only); a scheduled run opens its own
+resources from the environment."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from kernel.settings import load_settings
 from pipeline.resources import Resources
 
 if TYPE_CHECKING:
-    from pipeline.loading import Progress
+    from pipeline.loading import FileResult, Progress
 
 _own: Resources | None = None
 
@@ -25,17 +26,33 @@ _resources: contextvars.ContextVar[Resources | None] = contextvars.ContextVar(
 _progress: contextvars.ContextVar[Progress | None] = contextvars.ContextVar(
     "shihyo_progress", default=None
 )
+_loaded: contextvars.ContextVar[list[FileResult] | None] = contextvars.ContextVar(
+    "shihyo_loaded", default=None
+)
 
 
 @contextmanager
-def handing_over(resources: Resources, progress: Progress | None = None) -> Iterator[None]:
-    """Run flows inside this block with the caller's resources and progress display."""
-    tokens = (_resources.set(resources), _progress.set(progress))
+def handing_over(
+    resources: Resources, progress: Progress | None = None
+) -> Iterator[list[FileResult]]:
+    """Run flows inside this block with the caller's resources and progress display; the
+    list given is filled with each loaded file's whole result, its rejected rows and
+    warnings with it, which the flow's return value leaves out."""
+    loaded: list[FileResult] = []
+    tokens = (_resources.set(resources), _progress.set(progress), _loaded.set(loaded))
     try:
-        yield
+        yield loaded
     finally:
         _resources.reset(tokens[0])
         _progress.reset(tokens[1])
+        _loaded.reset(tokens[2])
+
+
+def hand_back(result: FileResult) -> None:
+    """Give a file's whole result to the caller that handed its resources over, if any."""
+    loaded = _loaded.get()
+    if loaded is not None:
+        loaded.append(result)
 
 
 def resources() -> Resources:

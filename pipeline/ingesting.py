@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from kernel.settings import Settings
@@ -72,6 +72,19 @@ class IngestReport:
     def from_dict(cls, data: dict) -> IngestReport:
         """The run from `as_dict`'s data."""
         return cls([FileResult.from_dict(f) for f in data["files"]])
+
+    def with_rows(self, loaded: Iterable[FileResult]) -> IngestReport:
+        """The run with each file's rejected rows and warnings taken from `loaded`, the whole
+        results of the same loads (a flow returns its files' counts only); a file not among
+        them is kept as it is."""
+        whole = {(f.name, f.sha256, f.load_id, f.status): f for f in loaded}
+        files = []
+        for file in self.files:
+            match = whole.get((file.name, file.sha256, file.load_id, file.status))
+            if match is not None:
+                file = replace(file, errors=match.errors, warnings=match.warnings)
+            files.append(file)
+        return IngestReport(files)
 
 
 def ingest_files(loader: Loader, paths: Iterable[Path], options: IngestOptions) -> IngestReport:

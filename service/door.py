@@ -652,7 +652,7 @@ class Service:
             if files:  # Great Expectations, imported by the parse server while Prefect is here
                 prepare_validation(files)
             report = jobs.ingest_as_flow(self._resources, api, files, inbox, options, progress)
-            return Ingested(self._with_errors(report), api)
+            return Ingested(report, api)
         report = run_ingestion(self._loader(progress), files, inbox, options)
         if report.changed:
             self._evaluate_directly(self.today())
@@ -664,28 +664,6 @@ class Service:
 
         res = self._resources
         return Loader(res.settings, res.warehouse, res.catalog(), res.clock, progress)
-
-    def _with_errors(self, report: IngestReport) -> IngestReport:
-        """The report with each file's rejected rows read back from the quarantine (a flow
-        returns counts only, so that Prefect does not walk every rejected row)."""
-        from pipeline import RowIssue
-
-        warehouse = self._resources.warehouse
-        for result in report.files:
-            if result.rows_rejected and result.load_id is not None and not result.errors:
-                rows = warehouse.quarantine(result.load_id)
-                result.errors = [
-                    RowIssue(
-                        None if pd.isna(r.row_number) else int(r.row_number),
-                        r.column_name or "",
-                        r.value or "",
-                        r.rule or "",
-                        r.reason,
-                        r.reason_en or "",
-                    )
-                    for r in rows.itertuples()
-                ]
-        return report
 
     def preview_upload(
         self,

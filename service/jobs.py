@@ -53,7 +53,8 @@ def ingest_as_flow(
     options: IngestOptions,
     progress: Progress | None,
 ) -> IngestReport:
-    """Run the ingest flow on a job written for it; the run's report (counts per file)."""
+    """Run the ingest flow on a job written for it; the run's report, each file's rejected
+    rows and warnings handed back in this process beside the counts the flow returns."""
     with long_lived():  # Prefect, imported here: see kernel/memory.py
         from flows import runtime
         from flows.ingest import IngestRun, ingest
@@ -77,10 +78,10 @@ def ingest_as_flow(
     )
     with (
         prefect_api(api, resources.settings, heartbeats=False),
-        runtime.handing_over(resources, progress),
+        runtime.handing_over(resources, progress) as loaded,
     ):
         summary = ingest(IngestRun(job_id=job_id))
-    return IngestReport.from_dict(summary)
+    return IngestReport.from_dict(summary).with_rows(loaded)
 
 
 def evaluate_as_flow(resources: Resources, api: str, as_of: dt.date) -> dict:

@@ -173,9 +173,12 @@ def test_cli_status_and_evaluate_json(inbox: Path) -> None:
 def test_the_service_runs_a_job_as_a_flow_with_the_same_result_as_directly(
     prefect_api, inbox: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    text = HEADER + "wifi_access_points,2019-05,600,,\netax_payments,2019-05,1,,\n"
+    # A jump of 15× (a warning), then a row of another section's indicator (an error).
+    text = HEADER + "wifi_access_points,2019-04,40,,\nwifi_access_points,2019-05,600,,\n"
+    text += "etax_payments,2019-05,1,,\n"
     owner = Actor("yamada", "owner", ("joho-kikaku",))
     results = {}
+    said = {}
     apart: dict[str, list[str]] = {}
     # On the flow path the parse server imports Great Expectations while this process
     # imports Prefect, and validates the file in a child: the same result as directly.
@@ -191,9 +194,14 @@ def test_the_service_runs_a_job_as_a_flow_with_the_same_result_as_directly(
         [result] = ran.report.files
         results[mode] = (result.status, result.rows_accepted, result.rows_rejected)
         apart[mode], runs[:] = list(runs), []
-        # the other section's row, refused as the acting owner's, with its reason
-        assert [(e.row, e.rule) for e in result.errors] == [(3, "not_your_indicator")]
-    assert results["never"] == results["always"] == ("partial", 2, 1)
+        # the other section's row, refused as the acting owner's, with its reason; the jump
+        # warned of: both come back on the flow path too, as the command prints them
+        assert [(e.row, e.rule) for e in result.errors] == [(4, "not_your_indicator")]
+        assert [(w.row, w.rule) for w in result.warnings] == [(3, "value_jump")]
+        data = result.as_dict()
+        said[mode] = [data[key] for key in ("errors", "warnings", "errors_count", "warnings_count")]
+    assert results["never"] == results["always"] == ("partial", 3, 1)
+    assert said["never"] == said["always"]
     assert apart == {"never": [], "always": ["validate_observations"]}
     assert prepared(shared_engine)
     loads = open_warehouse(load_settings()).loads()
