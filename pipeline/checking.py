@@ -290,6 +290,9 @@ class Checked:
     # turn asks again without deriving it from the rows again (a fifth of a second a
     # million rows, spent while other loads wait for the turn).
     keys: pd.DataFrame | None = None
+    # What the figures were as of when read for the judging (Warehouse.figures_version):
+    # while it is the same inside the turn, nothing needs asking again.
+    figures_as_of: tuple[int, int, int] | None = None
 
     @property
     def rows_in_file(self) -> int:
@@ -358,6 +361,7 @@ def check_upload(
         return Checked(pd.DataFrame(), [issue], [], str(exc), counts=counts)
     stage("validate")
     keys = first_periods(parsed.frame)
+    as_of = warehouse.figures_version()  # before the figures are read: a load between moves it
     context = validation_context(catalog, warehouse, today, settings.jump_factor, keys)
     outcome = validate(parsed.frame, context, len(data))
     warnings = [
@@ -390,6 +394,7 @@ def check_upload(
             counts,
             previous=context.previous,
             keys=keys,
+            figures_as_of=as_of,
         )
     issues = _row_issues(parsed, outcome)
     issues += ownership_issues(parsed.frame, catalog, actor, {i.row for i in issues})
@@ -418,4 +423,5 @@ def check_upload(
         notices,
         context.previous,
         keys,
+        as_of,
     )

@@ -494,3 +494,59 @@ def test_kept_files_of_a_load_are_found_by_its_hash(settings: Settings) -> None:
     # a load from no section of theirs: an owner may not have its files
     with pytest.raises(PermissionDenied):
         service.load_files(Actor("o", "owner", ("zeimu-shido",)), partial.sha256)
+
+
+def _with_a_load_between(
+    monkeypatch: pytest.MonkeyPatch, settings: Settings, between: Path
+) -> list[str]:
+    """Have `between` loaded once, after the next upload is judged and before its turn, as
+    another process's load would be; the names of the files judged, in order."""
+    import pipeline.loading
+
+    judge, judged = pipeline.loading.check_upload, []
+
+    def judging(data: bytes, name: str, *args, **kwargs):
+        judged.append(name)
+        checked = judge(data, name, *args, **kwargs)
+        if len(judged) == 1:
+            load(settings, between)
+        return checked
+
+    monkeypatch.setattr(pipeline.loading, "check_upload", judging)
+    return judged
+
+
+def test_an_upload_is_judged_again_when_a_load_between_changed_its_earlier_figure(
+    settings: Settings, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(settings, drop(settings, "april.csv", HEADER + "wifi_access_points,2019-04,600,,\n"))
+    correction = drop(settings, "fix.csv", HEADER + "wifi_access_points,2019-04,40,,\n")
+    judged = _with_a_load_between(monkeypatch, settings, correction)
+    may = load(settings, drop(settings, "may.csv", HEADER + "wifi_access_points,2019-05,620,,\n"))
+    assert judged == ["may.csv", "fix.csv", "may.csv"]
+    # 620 after the corrected 40 is a jump of 15×; after the 600 it was judged against, none
+    assert [(w.row, w.rule) for w in may.warnings] == [(2, "value_jump")]
+
+
+def test_an_upload_is_not_judged_again_when_no_load_between_wrote_figures(
+    settings: Settings, warehouse: Warehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load(settings, drop(settings, "april.csv", HEADER + "wifi_access_points,2019-04,600,,\n"))
+    refused = drop(settings, "bad.csv", HEADER + "wifi_access_points,2019-04,-1,,\n")
+    judged = _with_a_load_between(monkeypatch, settings, refused)
+    asked = []
+    monkeypatch.setattr(Warehouse, "previous_figures", _counted(Warehouse.previous_figures, asked))
+    may = load(settings, drop(settings, "may.csv", HEADER + "wifi_access_points,2019-05,620,,\n"))
+    assert judged == ["may.csv", "bad.csv"]
+    assert (may.status, may.warnings) == ("loaded", [])
+    # the figures were read once for each judging, and not again inside may.csv's turn
+    assert len(asked) == 2
+    assert warehouse.loads()["status"].tolist() == ["loaded", "rejected", "loaded"]
+
+
+def _counted(method, calls: list):
+    def counted(self, *args, **kwargs):
+        calls.append(args)
+        return method(self, *args, **kwargs)
+
+    return counted

@@ -71,6 +71,17 @@ def loaded_sha(con: duckdb.DuckDBPyConnection, sha256: str) -> int | None:
     return int(found[0]) if found else None
 
 
+def figures_version(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    """What the figures are as of: the loads that wrote figures (how many, the latest, a
+    digest of all of them). Only such a load changes an observation, so while this is the
+    same so are the figures; a restore that puts back other loads changes the digest."""
+    row = con.execute(
+        "SELECT count(*), coalesce(max(id), 0), coalesce(bit_xor(hash(id, sha256)), 0)"
+        " FROM load WHERE status IN ('loaded', 'partial')"
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 def earlier_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple | None:
     """The first load of the same bytes that wrote figures, if any: (id, file_name,
     received_at, uploaded_by)."""

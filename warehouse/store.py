@@ -324,6 +324,12 @@ class Warehouse:
         with self._reading() as con:
             return loads.loaded_sha(con, sha256)
 
+    def figures_version(self) -> tuple[int, int, int]:
+        """What the figures are as of (loads.figures_version): the same while no load
+        changed them."""
+        with self._reading() as con:
+            return loads.figures_version(con)
+
     def earlier_load(self, sha256: str) -> tuple | None:
         """The first load of the same bytes that wrote figures, if any: (id, file_name,
         received_at, uploaded_by)."""
