@@ -10,6 +10,7 @@ import hashlib
 import os
 import socket
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -326,21 +327,26 @@ class Loader:
         accepted = frame[~frame["row_number"].isin(refused)] if refused else frame
         self.progress(name, "write")
         rows = FileRows(checked.rows_in_file, checked.rows_accepted, checked.rows_rejected)
-        # The raw bytes are kept before the record is written: a folder that cannot be
-        # written to costs no record, and the file stays for the next run.
-        kept = self._archive(data, sha, name, checked.errors)
-        try:
-            counts = self.warehouse.write_load(
-                record,
-                accepted,
-                _quarantine_frame(checked.errors, checked.frame),
-                rows,
-                actor=actor.name,
-                stated_by=_stated(options),
-            )
-        except BaseException:
-            kept.undo()
-            raise
+        # The raw bytes and the errors file are kept while the rows are written, and the
+        # record commits only once they are: a folder that cannot be written to costs no
+        # record, and the file stays for the next run.
+        with ThreadPoolExecutor(1, thread_name_prefix="keep") as keeper:
+            keeping = keeper.submit(self._archive, data, sha, name, checked.errors)
+            try:
+                counts = self.warehouse.write_load(
+                    record,
+                    accepted,
+                    _quarantine_frame(checked.errors, checked.frame),
+                    rows,
+                    actor=actor.name,
+                    stated_by=_stated(options),
+                    before_commit=keeping.result,
+                )
+                keeping.result()  # also when nothing was written (a duplicate meanwhile)
+            except BaseException:
+                if keeping.exception() is None:
+                    keeping.result().undo()
+                raise
         done()
         if counts is None:  # the same bytes were loaded by another process meanwhile
             return FileResult(name, sha, "duplicate", message=DUPLICATE_MESSAGE)

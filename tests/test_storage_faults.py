@@ -116,3 +116,22 @@ def test_a_named_file_and_an_upload_are_held_too(settings: Settings, tmp_path: P
     [upload] = service.upload(JUNK.encode(), "junk.csv", owner).files
     assert upload.status == "held" and "書き込めません" in (upload.message or "")
     assert open_warehouse(settings).loads().empty
+
+
+def test_what_was_kept_for_a_load_whose_write_failed_is_taken_back(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The raw file and its errors file are written while the rows are; a write that fails
+    # leaves neither behind, and no record.
+    import warehouse.loads
+
+    def failing(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the disk filled up")
+
+    monkeypatch.setattr(warehouse.loads, "write_load", failing)
+    sent = settings.inbox / "joho-kikaku" / "april.csv"
+    sent.write_text(GOOD + "wifi_access_points,2019-05,-3,,\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="disk filled"):
+        Service(settings).ingest(options=None)
+    assert sent.exists() and open_warehouse(settings).loads().empty
+    assert not settings.archive.exists() or list(settings.archive.iterdir()) == []

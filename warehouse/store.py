@@ -377,10 +377,12 @@ class Warehouse:
         rows: FileRows,
         actor: str = "system",
         stated_by: str | None = None,
+        before_commit: Callable[[], object] | None = None,
     ) -> LoadCounts | None:
         """Write one file's load in one transaction; None if the same bytes were loaded
         meanwhile by another process (then nothing is written). `stated_by`: whom the caller
-        says it sends for (`--as`), recorded beside the actor, not as it."""
+        says it sends for (`--as`), recorded beside the actor, not as it. `before_commit` is
+        called last inside the transaction: what it raises rolls the load back."""
         with self._writing(atomic=True, chained=True) as con:
             if loads.loaded_sha(con, record.sha256) is not None and not accepted.empty:
                 return None
@@ -406,6 +408,8 @@ class Warehouse:
                 },
                 stated_by,
             )
+            if before_commit is not None:
+                before_commit()
             return counts
 
     # ── keeping the file: backups, restores, checks ───────────────────────────
